@@ -1,0 +1,109 @@
+# tsmosh — see README.md. `make check` runs every test; `make SAN=1 check`
+# runs them under ASan+UBSan in a separate build tree.
+PREFIX  ?= /usr/local
+DESTDIR ?=
+SAN     ?= 0
+FUZZ_SECONDS ?= 30
+
+CC      ?= cc
+FUZZCC  ?= clang
+
+PKGS    := libsodium libcrypto zlib
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+           -Wpointer-arith -Wformat=2 -Wvla
+CSTD    := -std=c11 -D_GNU_SOURCE
+ifeq ($(SAN),1)
+BUILD   := build-san
+OPT     := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+           -fno-sanitize-recover=undefined
+SANLD   := -fsanitize=address,undefined
+else
+BUILD   := build
+OPT     := -O2 -g
+SANLD   :=
+endif
+
+CFLAGS_ALL  = $(CSTD) $(WARN) $(OPT) -I. $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL = $(SANLD) $(LDFLAGS)
+
+# Modules: every .c in a module directory is part of its library.
+PROTO_SRC := $(wildcard proto/*.c)
+TERM_SRC  := $(wildcard term/*.c)
+PROTO_OBJ := $(PROTO_SRC:%.c=$(BUILD)/%.o)
+TERM_OBJ  := $(TERM_SRC:%.c=$(BUILD)/%.o)
+LIBPROTO  := $(BUILD)/libproto.a
+LIBTERM   := $(BUILD)/libterm.a
+LIBS      := $(LIBTERM) $(LIBPROTO)
+
+# Tests: tests/unit/NAME.c is one test program; tests/tools/NAME.c a helper
+# program the integration tests run (peers, proxies).
+UNIT_SRC  := $(wildcard tests/unit/*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+TOOL_SRC  := $(wildcard tests/tools/*.c)
+TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+
+PROGRAMS  :=
+
+.PHONY: all deps check check-only demo bench fuzz install clean
+.SUFFIXES:
+
+all: $(LIBS) $(PROGRAMS) $(UNIT_BIN) $(TOOL_BIN)
+
+deps:
+	@sh packaging/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(LIBPROTO): $(PROTO_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBTERM): $(TERM_OBJ)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBS) $(PKG_LIBS) -lm
+
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBS) $(PKG_LIBS) -lm
+
+# Fuzz targets: clang + libFuzzer, always with ASan+UBSan, own build tree.
+FUZZ_FLAGS := $(CSTD) -g -O1 -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+              -fno-sanitize-recover=undefined
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PROTO_SRC) $(TERM_SRC) $(wildcard proto/*.h term/*.h)
+	@mkdir -p $(@D)
+	$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(PROTO_SRC) $(TERM_SRC) $(PKG_LIBS) -lm
+
+fuzz: $(FUZZ_BIN)
+	@for f in $(FUZZ_BIN); do \
+		sh tests/fuzz/run.sh $$f $(FUZZ_SECONDS) || exit 1; \
+	done
+
+check: deps
+	@$(MAKE) --no-print-directory all $(FUZZ_BIN)
+	@BUILD=$(BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) SAN=$(SAN) sh tests/run
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) sh tests/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	@for p in $(PROGRAMS); do install -m 0755 $$p $(DESTDIR)$(PREFIX)/bin/; done
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(PROTO_OBJ:.o=.d) $(TERM_OBJ:.o=.d) $(UNIT_BIN:=.d) $(TOOL_BIN:=.d)
