@@ -1,0 +1,492 @@
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <netinet/ip.h>
+
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proto/conn.h"
+
+#define ECN_ECT		0x02	/* ECN-capable transport */
+#define ECN_CE		0x03	/* congestion experienced */
+#define RTT_SAMPLE_MAX	5000	/* larger samples: a stopped peer, ignore */
+
+static size_t
+conn_family_mtu(int family)
+{
+	return family == AF_INET6 ? CONN_MTU_IPV6 : CONN_MTU_IPV4;
+}
+
+int
+conn_socket_setup(int fd, int family)
+{
+	int	 on = 1, tos = ECN_ECT, pmtu;
+	int	 fl;
+
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1)
+		return -1;
+	/* Datagrams stay small on purpose; let the network fragment v4. */
+	if (family == AF_INET6) {
+		pmtu = IPV6_PMTUDISC_DONT;
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu,
+		    sizeof(pmtu));
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos,
+		    sizeof(tos));
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_RECVTCLASS, &on,
+		    sizeof(on));
+	}
+	/* A dual-stack v6 socket still carries v4 traffic: set both. */
+	pmtu = IP_PMTUDISC_DONT;
+	(void)setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu));
+	(void)setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	(void)setsockopt(fd, IPPROTO_IP, IP_RECVTOS, &on, sizeof(on));
+	return 0;
+}
+
+static void
+conn_base_init(struct conn *c, bool server, uint64_t now)
+{
+	memset(c, 0, sizeof(*c));
+	c->server = server;
+	c->srtt = 1000;
+	c->rttvar = 500;
+	c->mtu = CONN_MTU_DEFAULT;
+	c->last_heard = now;
+	c->last_port_choice = now;
+}
+
+static int
+conn_open_socket(struct conn *c, int family)
+{
+	int	 fd;
+
+	if ((fd = socket(family, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	if (conn_socket_setup(fd, family) != 0) {
+		close(fd);
+		return -1;
+	}
+	/* Keep at most CONN_MAX_SOCKS: the oldest goes first. */
+	if (c->nsocks == CONN_MAX_SOCKS) {
+		close(c->socks[0]);
+		memmove(c->socks, c->socks + 1,
+		    (CONN_MAX_SOCKS - 1) * sizeof(c->socks[0]));
+		c->nsocks--;
+	}
+	c->socks[c->nsocks++] = fd;
+	c->send_sock = c->nsocks - 1;
+	return 0;
+}
+
+int
+conn_client_init(struct conn *c, const struct mosh_key *k,
+    const struct sockaddr *server, socklen_t len, uint64_t now)
+{
+	conn_base_init(c, false, now);
+	if (len > sizeof(c->remote)) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (dgram_session_init(&c->crypto, k, DGRAM_TO_SERVER) != 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(&c->remote, server, len);
+	c->remote_len = len;
+	c->has_remote = true;
+	if (conn_open_socket(c, server->sa_family) != 0) {
+		dgram_session_clear(&c->crypto);
+		return -1;
+	}
+	c->mtu = conn_family_mtu(server->sa_family);
+	return 0;
+}
+
+int
+conn_server_init(struct conn *c, const struct mosh_key *k, const int *fds,
+    size_t nfds, uint64_t now)
+{
+	struct sockaddr_storage ss;
+	socklen_t	 sl = sizeof(ss);
+
+	conn_base_init(c, true, now);
+	if (nfds == 0 || nfds > CONN_MAX_SOCKS) {
+		errno = EINVAL;
+		return -1;
+	}
+	if (dgram_session_init(&c->crypto, k, DGRAM_TO_CLIENT) != 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	memcpy(c->socks, fds, nfds * sizeof(*fds));
+	c->nsocks = nfds;
+	if (getsockname(fds[0], (struct sockaddr *)&ss, &sl) == 0)
+		c->mtu = conn_family_mtu(ss.ss_family);
+	return 0;
+}
+
+void
+conn_close(struct conn *c)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nsocks; i++)
+		close(c->socks[i]);
+	c->nsocks = 0;
+	dgram_session_clear(&c->crypto);
+}
+
+void
+conn_set_hooks(struct conn *c, const struct conn_hooks *h)
+{
+	c->hooks = *h;
+}
+
+static int
+conn_try_bind(int family, const char *ip, int port, int *fdp)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	socklen_t	 len;
+	int		 fd, off = 0, saved;
+
+	memset(&ss, 0, sizeof(ss));
+	if (family == AF_INET) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		len = sizeof(*s4);
+		if (ip != NULL && inet_pton(AF_INET, ip, &s4->sin_addr) != 1)
+			return errno = EINVAL, -1;
+	} else {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)port);
+		len = sizeof(*s6);
+		if (ip != NULL && inet_pton(AF_INET6, ip, &s6->sin6_addr) != 1)
+			return errno = EINVAL, -1;
+	}
+	if ((fd = socket(family, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	/* The any-address v6 socket also takes v4, as mosh's does. */
+	if (family == AF_INET6 && ip == NULL)
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+		    sizeof(off));
+	if (bind(fd, (struct sockaddr *)&ss, len) != 0 ||
+	    conn_socket_setup(fd, family) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+int
+conn_udp_bind(const char *ip, int lo, int hi, int *fd, int *port)
+{
+	struct in6_addr	 a6;
+	int		 family, p, any_v4 = 0;
+
+	if (lo < 0 || hi > 65535 || lo > hi)
+		return errno = EINVAL, -1;
+	if (ip == NULL)
+		family = AF_INET6;
+	else if (inet_pton(AF_INET6, ip, &a6) == 1)
+		family = AF_INET6;
+	else
+		family = AF_INET;
+	for (p = lo; p <= hi; p++) {
+		if (conn_try_bind(family, ip, p, fd) == 0)
+			goto bound;
+		/* No IPv6 on this host: the v4 any-address instead. */
+		if (ip == NULL && (errno == EAFNOSUPPORT ||
+		    errno == EADDRNOTAVAIL)) {
+			any_v4 = 1;
+			if (conn_try_bind(AF_INET, NULL, p, fd) == 0)
+				goto bound;
+		}
+		if (errno != EADDRINUSE && errno != EACCES && !any_v4)
+			return -1;
+	}
+	errno = EADDRINUSE;
+	return -1;
+bound:
+	if (port != NULL) {
+		struct sockaddr_storage ss;
+		socklen_t	 sl = sizeof(ss);
+
+		if (getsockname(*fd, (struct sockaddr *)&ss, &sl) != 0)
+			return close(*fd), -1;
+		*port = ntohs(ss.ss_family == AF_INET6 ?
+		    ((struct sockaddr_in6 *)&ss)->sin6_port :
+		    ((struct sockaddr_in *)&ss)->sin_port);
+	}
+	return 0;
+}
+
+uint64_t
+conn_timeout(const struct conn *c)
+{
+	double	 rto = ceil(c->srtt + 4 * c->rttvar);
+
+	if (rto < CONN_MIN_RTO)
+		return CONN_MIN_RTO;
+	if (rto > CONN_MAX_RTO)
+		return CONN_MAX_RTO;
+	return (uint64_t)rto;
+}
+
+static void
+conn_hop_port(struct conn *c, uint64_t now)
+{
+	c->last_port_choice = now;
+	/* A failed hop keeps the old socket; the next send tries again. */
+	(void)conn_open_socket(c, c->remote.ss_family);
+}
+
+static void
+conn_prune_sockets(struct conn *c, uint64_t now)
+{
+	size_t	 i;
+
+	if (c->nsocks <= 1 || now - c->last_port_choice <= CONN_MAX_OLD_SOCKET_AGE)
+		return;
+	for (i = 0; i + 1 < c->nsocks; i++)
+		close(c->socks[i]);
+	c->socks[0] = c->socks[c->nsocks - 1];
+	c->nsocks = 1;
+	c->send_sock = 0;
+}
+
+enum proto_err
+conn_send(struct conn *c, const uint8_t *p, size_t len, uint64_t now)
+{
+	enum proto_err	 e;
+	uint16_t	 reply = DGRAM_TS_NONE;
+	size_t		 n;
+	ssize_t		 sent;
+
+	if (!c->has_remote)
+		return PROTO_OK;
+	/* Echo the peer's clock, advanced by how long we held it. */
+	if (c->have_saved_ts && now - c->saved_ts_at < 1000) {
+		reply = (uint16_t)(c->saved_ts + (now - c->saved_ts_at));
+		c->have_saved_ts = false;
+	}
+	if ((e = dgram_seal(&c->crypto, dgram_timestamp16(now), reply, p, len,
+	    c->txbuf, sizeof(c->txbuf), &n)) != PROTO_OK)
+		return e;
+	sent = sendto(c->socks[c->send_sock], c->txbuf, n, MSG_DONTWAIT,
+	    (struct sockaddr *)&c->remote, c->remote_len);
+	if (sent != (ssize_t)n) {
+		c->send_errno = errno;
+		c->stats.send_errors++;
+		if (errno == EMSGSIZE)
+			c->mtu = CONN_MTU_DEFAULT;
+	} else
+		c->stats.sent++;
+
+	if (c->server) {
+		if (now - c->last_heard > CONN_SERVER_ASSOCIATION_TIMEOUT)
+			c->has_remote = false;
+	} else if (now - c->last_port_choice > CONN_PORT_HOP_INTERVAL &&
+	    now - c->last_roundtrip_success > CONN_PORT_HOP_INTERVAL)
+		conn_hop_port(c, now);
+	return PROTO_OK;
+}
+
+static void
+conn_drop(struct conn *c, enum proto_err e, const struct conn_peer *peer)
+{
+	c->stats.dropped++;
+	if (c->hooks.dropped != NULL)
+		c->hooks.dropped(c->hooks.arg, e, peer);
+}
+
+static bool
+conn_congested(struct msghdr *mh)
+{
+	struct cmsghdr	*cm;
+	int		 v;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm != NULL; cm = CMSG_NXTHDR(mh, cm)) {
+		if ((cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_TOS &&
+		    cm->cmsg_len >= CMSG_LEN(1)))
+			return (*(uint8_t *)CMSG_DATA(cm) & ECN_CE) == ECN_CE;
+		if (cm->cmsg_level == IPPROTO_IPV6 &&
+		    cm->cmsg_type == IPV6_TCLASS &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			memcpy(&v, CMSG_DATA(cm), sizeof(v));
+			return (v & ECN_CE) == ECN_CE;
+		}
+	}
+	return false;
+}
+
+static void
+conn_rtt_sample(struct conn *c, uint16_t reply, uint64_t now)
+{
+	double	 r = (uint16_t)(dgram_timestamp16(now) - reply);
+
+	if (r >= RTT_SAMPLE_MAX)
+		return;
+	if (!c->rtt_hit) {
+		c->srtt = r;
+		c->rttvar = r / 2;
+		c->rtt_hit = true;
+		return;
+	}
+	c->rttvar = 0.75 * c->rttvar + 0.25 * fabs(c->srtt - r);
+	c->srtt = 0.875 * c->srtt + 0.125 * r;
+}
+
+enum proto_err
+conn_recv(struct conn *c, int fd, uint64_t now, const uint8_t **payload,
+    size_t *len)
+{
+	struct sockaddr_storage src;
+	uint8_t		 ctl[256];
+	struct iovec	 iov = { c->rxbuf, sizeof(c->rxbuf) };
+	struct msghdr	 mh;
+	struct conn_peer peer;
+	struct dgram	 d;
+	enum proto_err	 e;
+	ssize_t		 n;
+	size_t		 i;
+
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_name = &src;
+	mh.msg_namelen = sizeof(src);
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl;
+	mh.msg_controllen = sizeof(ctl);
+	if ((n = recvmsg(fd, &mh, MSG_DONTWAIT)) < 0) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+			return PROTO_ERR_AGAIN;
+		/* ICMP errors surface here (ECONNREFUSED); not fatal. */
+		return PROTO_ERR_SYS;
+	}
+	peer.addr = (struct sockaddr *)&src;
+	peer.addrlen = mh.msg_namelen;
+	peer.fd = fd;
+	if (c->server && c->hooks.source_allowed != NULL &&
+	    !c->hooks.source_allowed(c->hooks.arg, &peer)) {
+		conn_drop(c, PROTO_ERR_SOURCE, &peer);
+		return PROTO_ERR_SOURCE;
+	}
+	if (mh.msg_flags & MSG_TRUNC) {
+		conn_drop(c, PROTO_ERR_TOO_LARGE, &peer);
+		return PROTO_ERR_TOO_LARGE;
+	}
+	if ((e = dgram_open(&c->crypto, c->rxbuf, (size_t)n, &d)) != PROTO_OK) {
+		conn_drop(c, e, &peer);
+		return e;
+	}
+	c->stats.received++;
+	memcpy(&c->last_src, &src, mh.msg_namelen <= sizeof(src) ?
+	    mh.msg_namelen : sizeof(src));
+	c->last_srclen = mh.msg_namelen;
+	c->last_fd = fd;
+	*payload = d.payload;
+	*len = d.payload_len;
+	/* Older datagrams still reach the transport but may not move the
+	 * clock or the peer address: a replay must not redirect us. */
+	if (d.seq < c->expected_seq) {
+		c->stats.stale++;
+		return PROTO_OK;
+	}
+	c->expected_seq = d.seq + 1;
+	if (d.timestamp != DGRAM_TS_NONE) {
+		c->saved_ts = d.timestamp;
+		c->saved_ts_at = now;
+		c->have_saved_ts = true;
+		if (conn_congested(&mh))
+			c->saved_ts -= CONN_CONGESTION_PENALTY;
+	}
+	if (d.timestamp_reply != DGRAM_TS_NONE)
+		conn_rtt_sample(c, d.timestamp_reply, now);
+	c->last_heard = now;
+	if (c->server) {
+		/* Follow a roaming client to its newest address. */
+		c->has_remote = true;
+		if (mh.msg_namelen <= sizeof(c->remote)) {
+			memcpy(&c->remote, &src, mh.msg_namelen);
+			c->remote_len = mh.msg_namelen;
+		}
+		for (i = 0; i < c->nsocks; i++)
+			if (c->socks[i] == fd)
+				c->send_sock = i;
+	} else
+		conn_prune_sockets(c, now);
+	return PROTO_OK;
+}
+
+void
+conn_report_drop(struct conn *c, enum proto_err e)
+{
+	struct conn_peer peer;
+
+	peer.addr = (const struct sockaddr *)&c->last_src;
+	peer.addrlen = c->last_srclen;
+	peer.fd = c->last_fd;
+	conn_drop(c, e, &peer);
+}
+
+size_t
+conn_fds(const struct conn *c, int *fds, size_t max)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nsocks && i < max; i++)
+		fds[i] = c->socks[i];
+	return i;
+}
+
+double
+conn_srtt(const struct conn *c)
+{
+	return c->srtt;
+}
+
+size_t
+conn_mtu(const struct conn *c)
+{
+	return c->mtu;
+}
+
+bool
+conn_has_remote(const struct conn *c)
+{
+	return c->has_remote;
+}
+
+uint64_t
+conn_last_heard(const struct conn *c)
+{
+	return c->last_heard;
+}
+
+void
+conn_set_last_roundtrip_success(struct conn *c, uint64_t t)
+{
+	c->last_roundtrip_success = t;
+}
+
+const struct sockaddr *
+conn_remote(const struct conn *c, socklen_t *len)
+{
+	*len = c->remote_len;
+	return (const struct sockaddr *)&c->remote;
+}

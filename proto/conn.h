@@ -1,0 +1,135 @@
+/*
+ * The datagram layer of a mosh session (MOSH-PROTOCOL.md §3): UDP
+ * sockets, encryption, timestamps and RTT, the server's following of a
+ * roaming client, the client's port hopping, and the MTU. It carries
+ * opaque payloads (fragments) and knows nothing of states or terminals.
+ * Time is passed in (ms, monotonic) so the logic can be tested.
+ */
+#ifndef TSMOSH_PROTO_CONN_H
+#define TSMOSH_PROTO_CONN_H
+
+#include <sys/socket.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/datagram.h"
+#include "proto/err.h"
+#include "proto/key.h"
+
+#define CONN_MAX_SOCKS		10	/* client: open while hopping */
+#define CONN_MTU_DEFAULT	500	/* before the family is known */
+#define CONN_MTU_IPV4		(1280 - 28)
+#define CONN_MTU_IPV6		(1280 - 64)
+#define CONN_MIN_RTO		50
+#define CONN_MAX_RTO		1000
+#define CONN_SERVER_ASSOCIATION_TIMEOUT	40000
+#define CONN_PORT_HOP_INTERVAL		10000
+#define CONN_MAX_OLD_SOCKET_AGE		60000
+#define CONN_CONGESTION_PENALTY		500
+
+/* Where a datagram came from and on which of our sockets. */
+struct conn_peer {
+	const struct sockaddr	*addr;
+	socklen_t		 addrlen;
+	int			 fd;
+};
+
+struct conn_hooks {
+	/* Server: may a datagram from this source be decrypted at all? */
+	bool	(*source_allowed)(void *, const struct conn_peer *);
+	/* A datagram the transport will never see, and why. */
+	void	(*dropped)(void *, enum proto_err, const struct conn_peer *);
+	void	*arg;
+};
+
+struct conn_stats {
+	uint64_t	 received;	/* authentic datagrams */
+	uint64_t	 stale;		/* authentic, older than expected */
+	uint64_t	 dropped;	/* refused before the transport */
+	uint64_t	 sent;
+	uint64_t	 send_errors;
+};
+
+struct conn {
+	bool			 server;
+	struct dgram_session	 crypto;
+	int			 socks[CONN_MAX_SOCKS];
+	size_t			 nsocks;
+	size_t			 send_sock;	/* index facing the peer */
+	struct sockaddr_storage	 remote;
+	socklen_t		 remote_len;
+	bool			 has_remote;
+	uint64_t		 expected_seq;
+	uint16_t		 saved_ts;
+	uint64_t		 saved_ts_at;
+	bool			 have_saved_ts;
+	double			 srtt;
+	double			 rttvar;
+	bool			 rtt_hit;
+	uint64_t		 last_heard;
+	uint64_t		 last_port_choice;
+	uint64_t		 last_roundtrip_success;
+	size_t			 mtu;
+	int			 send_errno;	/* of the last failed send */
+	struct conn_hooks	 hooks;
+	struct conn_stats	 stats;
+	struct sockaddr_storage	 last_src;	/* of the last authentic datagram */
+	socklen_t		 last_srclen;
+	int			 last_fd;
+	uint8_t			 rxbuf[DGRAM_RECV_MAX];
+	uint8_t			 txbuf[DGRAM_RECV_MAX];
+};
+
+/*
+ * Client: a fresh socket of the server address's family. 0, or -1 with
+ * errno.
+ */
+int	conn_client_init(struct conn *, const struct mosh_key *,
+	    const struct sockaddr *server, socklen_t, uint64_t now);
+
+/*
+ * Server: adopt sockets already bound (by netbind or conn_udp_bind);
+ * the conn closes them. 0, or -1.
+ */
+int	conn_server_init(struct conn *, const struct mosh_key *,
+	    const int *fds, size_t nfds, uint64_t now);
+
+void	conn_close(struct conn *);
+void	conn_set_hooks(struct conn *, const struct conn_hooks *);
+
+/*
+ * Bind a UDP socket as mosh-server does: `ip` (NULL: any address, dual
+ * stack), the first free port in [lo, hi]. 0 with *fd and *port, or -1
+ * with errno.
+ */
+int	conn_udp_bind(const char *ip, int lo, int hi, int *fd, int *port);
+
+/* Apply mosh's socket options (ECN, no PMTU discovery, non-blocking). */
+int	conn_socket_setup(int fd, int family);
+
+/* Send one payload to the peer; nothing happens before we know one. */
+enum proto_err	conn_send(struct conn *, const uint8_t *, size_t, uint64_t now);
+
+/*
+ * Read one datagram from fd. PROTO_OK: *payload (valid until the next
+ * conn_recv) is for the transport. PROTO_ERR_AGAIN: nothing to read.
+ * Other errors: the datagram was dropped and the hook told.
+ */
+enum proto_err	conn_recv(struct conn *, int fd, uint64_t now,
+		    const uint8_t **payload, size_t *len);
+
+/* The transport found the last authentic datagram's payload bad. */
+void		conn_report_drop(struct conn *, enum proto_err);
+
+size_t		conn_fds(const struct conn *, int *fds, size_t max);
+uint64_t	conn_timeout(const struct conn *);	/* RTO, ms */
+double		conn_srtt(const struct conn *);
+size_t		conn_mtu(const struct conn *);
+bool		conn_has_remote(const struct conn *);
+uint64_t	conn_last_heard(const struct conn *);
+void		conn_set_last_roundtrip_success(struct conn *, uint64_t);
+const struct sockaddr *conn_remote(const struct conn *, socklen_t *);
+
+#endif

@@ -1,0 +1,238 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/fragment.h"
+#include "proto/zip.h"
+
+/* Compressed bytes one assembly may hold: enough for any instruction
+ * that inflates within mosh's limit (zlib's expansion is tiny). */
+#define FRAG_BYTES_MAX	(ZIP_INFLATE_MAX + ZIP_INFLATE_MAX / 64 + 4096)
+
+void
+fragmenter_init(struct fragmenter *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+void
+fragmenter_free(struct fragmenter *f)
+{
+	buf_free(&f->encoded);
+	buf_free(&f->compressed);
+	buf_free(&f->wire);
+}
+
+static bool
+fragmenter_same_header(const struct fragmenter *f, const struct instruction *in,
+    size_t mtu)
+{
+	const struct instruction *l = &f->last;
+
+	return f->have_last && f->last_mtu == mtu &&
+	    l->protocol_version == in->protocol_version &&
+	    l->old_num == in->old_num && l->new_num == in->new_num &&
+	    l->ack_num == in->ack_num &&
+	    l->throwaway_num == in->throwaway_num &&
+	    l->chaff_len == in->chaff_len &&
+	    (in->chaff_len == 0 ||
+	    memcmp(f->last_chaff, in->chaff, in->chaff_len) == 0);
+}
+
+enum proto_err
+fragmenter_make(struct fragmenter *f, const struct instruction *in, size_t mtu)
+{
+	enum proto_err	 e;
+	size_t		 off, n, i;
+	uint16_t	 num;
+	uint8_t		 hdr[FRAG_HEADER_LEN];
+
+	if (mtu <= FRAG_HEADER_LEN || in->chaff_len > SSP_CHAFF_MAX)
+		return PROTO_ERR_TOO_LARGE;
+	if (!fragmenter_same_header(f, in, mtu))
+		f->next_id++;
+	f->last = *in;
+	f->last.diff = f->last.chaff = NULL;
+	if (in->chaff_len > 0)
+		memcpy(f->last_chaff, in->chaff, in->chaff_len);
+	f->last_mtu = mtu;
+	f->have_last = true;
+
+	buf_reset(&f->encoded);
+	buf_reset(&f->compressed);
+	buf_reset(&f->wire);
+	if (instruction_encode(in, &f->encoded) != 0)
+		return PROTO_ERR_NOMEM;
+	if ((e = zip_compress(f->encoded.data, f->encoded.len,
+	    &f->compressed)) != PROTO_OK)
+		return e;
+	f->slice = mtu - FRAG_HEADER_LEN;
+	f->count = (f->compressed.len + f->slice - 1) / f->slice;
+	if (f->count == 0)
+		f->count = 1;
+	if (f->count > FRAG_INDEX_LIMIT)
+		return PROTO_ERR_TOO_LARGE;
+	for (i = 0, off = 0; i < f->count; i++, off += n) {
+		n = f->compressed.len - off;
+		if (n > f->slice)
+			n = f->slice;
+		num = (uint16_t)i | (i + 1 == f->count ? 0x8000 : 0);
+		for (int b = 0; b < 8; b++)
+			hdr[b] = (uint8_t)(f->next_id >> (56 - 8 * b));
+		hdr[8] = (uint8_t)(num >> 8);
+		hdr[9] = (uint8_t)num;
+		if (buf_append(&f->wire, hdr, sizeof(hdr)) != 0 ||
+		    buf_append(&f->wire, f->compressed.data + off, n) != 0)
+			return PROTO_ERR_NOMEM;
+	}
+	return PROTO_OK;
+}
+
+size_t
+fragmenter_count(const struct fragmenter *f)
+{
+	return f->count;
+}
+
+void
+fragmenter_get(const struct fragmenter *f, size_t i, const uint8_t **p,
+    size_t *len)
+{
+	size_t	 full = f->slice + FRAG_HEADER_LEN;
+	size_t	 off = i * full;
+
+	*p = f->wire.data + off;
+	*len = f->wire.len - off < full ? f->wire.len - off : full;
+}
+
+void
+frag_assembly_init(struct frag_assembly *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
+void
+frag_assembly_free(struct frag_assembly *a)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->nslots; i++)
+		buf_free(&a->slots[i].data);
+	free(a->slots);
+	buf_free(&a->joined);
+	buf_free(&a->inflated);
+	memset(a, 0, sizeof(*a));
+}
+
+static void
+frag_assembly_clear(struct frag_assembly *a)
+{
+	size_t	 i;
+
+	for (i = 0; i < a->used; i++) {
+		a->slots[i].present = false;
+		buf_reset(&a->slots[i].data);
+	}
+	a->used = a->arrived = a->total = a->bytes = 0;
+}
+
+static int
+frag_assembly_grow(struct frag_assembly *a, size_t want)
+{
+	struct frag_slot *s;
+	size_t		 n;
+
+	if (want <= a->nslots)
+		return 0;
+	n = a->nslots ? a->nslots : 16;
+	while (n < want)
+		n *= 2;
+	if (n > FRAG_INDEX_LIMIT)
+		n = FRAG_INDEX_LIMIT;
+	if ((s = reallocarray(a->slots, n, sizeof(*s))) == NULL)
+		return -1;
+	memset(s + a->nslots, 0, (n - a->nslots) * sizeof(*s));
+	a->slots = s;
+	a->nslots = n;
+	return 0;
+}
+
+enum proto_err
+frag_assembly_add(struct frag_assembly *a, const uint8_t *p, size_t len)
+{
+	uint64_t	 id = 0;
+	uint16_t	 num;
+	size_t		 idx, n, i;
+	bool		 final;
+	struct frag_slot *s;
+
+	if (len < FRAG_HEADER_LEN)
+		return PROTO_ERR_SHORT;
+	for (i = 0; i < 8; i++)
+		id = (id << 8) | p[i];
+	num = (uint16_t)(p[8] << 8 | p[9]);
+	final = (num & 0x8000) != 0;
+	idx = num & 0x7fff;
+	p += FRAG_HEADER_LEN;
+	n = len - FRAG_HEADER_LEN;
+
+	if (a->have_id && id == a->id) {
+		/* Checks first, so a bad fragment leaves the assembly alone. */
+		if (a->total != 0 && idx >= a->total)
+			return PROTO_ERR_FRAGMENT;
+		if (final && a->used > idx + 1)
+			return PROTO_ERR_FRAGMENT;
+		if (idx < a->used && a->slots[idx].present) {
+			s = &a->slots[idx];
+			if (s->data.len != n || memcmp(s->data.data, p, n) != 0)
+				return PROTO_ERR_FRAGMENT;
+			return a->total != 0 && a->arrived == a->total ?
+			    PROTO_OK : PROTO_ERR_INCOMPLETE;
+		}
+		if (a->bytes + n > FRAG_BYTES_MAX)
+			return PROTO_ERR_TOO_LARGE;
+	} else {
+		if (n > FRAG_BYTES_MAX)
+			return PROTO_ERR_TOO_LARGE;
+		/* A new instruction replaces the partial one, as in mosh. */
+		frag_assembly_clear(a);
+		a->id = id;
+		a->have_id = true;
+	}
+	if (frag_assembly_grow(a, idx + 1) != 0)
+		return PROTO_ERR_NOMEM;
+	s = &a->slots[idx];
+	buf_reset(&s->data);
+	if (buf_append(&s->data, p, n) != 0)
+		return PROTO_ERR_NOMEM;
+	s->present = true;
+	if (idx + 1 > a->used)
+		a->used = idx + 1;
+	a->arrived++;
+	a->bytes += n;
+	if (final)
+		a->total = idx + 1;
+	return a->total != 0 && a->arrived == a->total ? PROTO_OK :
+	    PROTO_ERR_INCOMPLETE;
+}
+
+enum proto_err
+frag_assembly_take(struct frag_assembly *a, struct instruction *out)
+{
+	enum proto_err	 e;
+	size_t		 i;
+
+	if (a->total == 0 || a->arrived != a->total)
+		return PROTO_ERR_INCOMPLETE;
+	buf_reset(&a->joined);
+	for (i = 0; i < a->total; i++) {
+		if (buf_append(&a->joined, a->slots[i].data.data,
+		    a->slots[i].data.len) != 0)
+			return PROTO_ERR_NOMEM;
+	}
+	/* mosh keeps the id after a whole instruction; so do we. */
+	frag_assembly_clear(a);
+	if ((e = zip_inflate(a->joined.data, a->joined.len, ZIP_INFLATE_MAX,
+	    &a->inflated)) != PROTO_OK)
+		return e;
+	return instruction_decode(a->inflated.data, a->inflated.len, out);
+}

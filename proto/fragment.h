@@ -1,0 +1,76 @@
+/*
+ * Instruction <-> fragments (MOSH-PROTOCOL.md §4). A fragment is
+ * id(8, BE) || (final << 15 | index)(2, BE) || a slice of the
+ * zlib-compressed protobuf instruction.
+ */
+#ifndef TSMOSH_PROTO_FRAGMENT_H
+#define TSMOSH_PROTO_FRAGMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/buf.h"
+#include "proto/err.h"
+#include "proto/instruction.h"
+
+#define FRAG_HEADER_LEN		10
+#define FRAG_INDEX_LIMIT	0x8000	/* indexes are 15 bits */
+
+struct fragmenter {
+	uint64_t	 next_id;
+	bool		 have_last;
+	struct instruction last;	/* diff/chaff pointers not kept */
+	uint8_t		 last_chaff[SSP_CHAFF_MAX];
+	size_t		 last_mtu;
+	struct buf	 encoded;	/* protobuf */
+	struct buf	 compressed;
+	struct buf	 wire;		/* the fragments, back to back */
+	size_t		 slice;		/* payload bytes per full fragment */
+	size_t		 count;
+};
+
+struct frag_slot {
+	struct buf	 data;		/* capacity kept across assemblies */
+	bool		 present;
+};
+
+struct frag_assembly {
+	uint64_t	 id;
+	bool		 have_id;
+	struct frag_slot *slots;
+	size_t		 nslots;	/* allocated */
+	size_t		 used;		/* slots in play: max index + 1 */
+	size_t		 arrived;
+	size_t		 total;		/* 0 while the final one is unseen */
+	size_t		 bytes;		/* payload held, for the size cap */
+	struct buf	 joined;
+	struct buf	 inflated;
+};
+
+void		fragmenter_init(struct fragmenter *);
+void		fragmenter_free(struct fragmenter *);
+/*
+ * Cut an instruction into fragments of at most `mtu` bytes each (header
+ * included). The id changes whenever anything but the diff changes, or
+ * the MTU does, exactly as mosh numbers them.
+ */
+enum proto_err	fragmenter_make(struct fragmenter *, const struct instruction *,
+		    size_t mtu);
+size_t		fragmenter_count(const struct fragmenter *);
+void		fragmenter_get(const struct fragmenter *, size_t i,
+		    const uint8_t **, size_t *);
+
+void		frag_assembly_init(struct frag_assembly *);
+void		frag_assembly_free(struct frag_assembly *);
+/*
+ * Add one fragment. PROTO_ERR_INCOMPLETE: kept, more to come. PROTO_OK:
+ * the instruction is whole; frag_assembly_take decodes it. Any error
+ * leaves the assembly as it was.
+ */
+enum proto_err	frag_assembly_add(struct frag_assembly *, const uint8_t *,
+		    size_t);
+/* Inflate and decode; `out` points into the assembly until the next add. */
+enum proto_err	frag_assembly_take(struct frag_assembly *, struct instruction *);
+
+#endif

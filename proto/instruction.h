@@ -1,0 +1,38 @@
+/* TransportBuffers.Instruction: the unit SSP sends (MOSH-PROTOCOL.md §5). */
+#ifndef TSMOSH_PROTO_INSTRUCTION_H
+#define TSMOSH_PROTO_INSTRUCTION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/buf.h"
+#include "proto/err.h"
+
+#define MOSH_PROTOCOL_VERSION	2
+#define SSP_NUM_SHUTDOWN	UINT64_MAX	/* new_num/ack_num of shutdown */
+#define SSP_CHAFF_MAX		16
+
+struct instruction {
+	uint32_t	 protocol_version;
+	uint64_t	 old_num;
+	uint64_t	 new_num;
+	uint64_t	 ack_num;
+	uint64_t	 throwaway_num;
+	const uint8_t	*diff;		/* points into the caller's bytes */
+	size_t		 diff_len;
+	const uint8_t	*chaff;
+	size_t		 chaff_len;
+};
+
+/* Writes all seven fields in field order, as mosh does. */
+int		instruction_encode(const struct instruction *, struct buf *);
+
+/*
+ * Any field order, unknown fields skipped, absent fields zero (proto2
+ * defaults). diff and chaff point into `p`. PROTO_ERR_PROTOBUF on bad
+ * bytes; the version is the caller's to check.
+ */
+enum proto_err	instruction_decode(const uint8_t *p, size_t len,
+		    struct instruction *);
+
+#endif

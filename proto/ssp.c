@@ -1,0 +1,589 @@
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "proto/ssp.h"
+
+int
+ssp_init(struct ssp *t, struct conn *c, const struct ssp_state_ops *mine,
+    void *my_initial, const struct ssp_state_ops *remote, void *remote_initial,
+    uint64_t now)
+{
+	memset(t, 0, sizeof(*t));
+	t->conn = c;
+	t->my_ops = mine;
+	t->remote_ops = remote;
+	t->current = my_initial;
+	t->next_ack_time = now;
+	t->next_send_time = now;
+	t->mindelay_clock = SSP_NEVER;
+	t->send_mindelay = SSP_MINDELAY_SERVER;
+	fragmenter_init(&t->frag);
+	frag_assembly_init(&t->assembly);
+
+	t->sent[0].num = 0;
+	t->sent[0].ts = now;
+	t->nsent = 1;
+	t->recv_cap = 16;
+	t->recv = calloc(t->recv_cap, sizeof(*t->recv));
+	t->sent[0].state = mine->clone(my_initial);
+	t->last_receiver_state = remote->clone(remote_initial);
+	if (t->recv == NULL || t->sent[0].state == NULL ||
+	    t->last_receiver_state == NULL) {
+		t->nrecv = 0;
+		ssp_free(t);
+		return -1;
+	}
+	t->recv[0].num = 0;
+	t->recv[0].ts = now;
+	t->recv[0].state = remote_initial;
+	t->nrecv = 1;
+	return 0;
+}
+
+void
+ssp_free(struct ssp *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nsent; i++)
+		if (t->sent[i].state != NULL)
+			t->my_ops->free(t->sent[i].state);
+	for (i = 0; i < t->nrecv; i++)
+		t->remote_ops->free(t->recv[i].state);
+	if (t->current != NULL)
+		t->my_ops->free(t->current);
+	if (t->last_receiver_state != NULL)
+		t->remote_ops->free(t->last_receiver_state);
+	free(t->recv);
+	fragmenter_free(&t->frag);
+	frag_assembly_free(&t->assembly);
+	buf_free(&t->diff);
+	buf_free(&t->resend_diff);
+	memset(t, 0, sizeof(*t));
+}
+
+void *
+ssp_current(struct ssp *t)
+{
+	return t->current;
+}
+
+const void *
+ssp_remote(const struct ssp *t)
+{
+	return t->recv[t->nrecv - 1].state;
+}
+
+uint64_t
+ssp_remote_num(const struct ssp *t)
+{
+	return t->recv[t->nrecv - 1].num;
+}
+
+/* ---- sender ---- */
+
+unsigned
+ssp_send_interval(const struct ssp *t)
+{
+	double	 i = ceil(conn_srtt(t->conn) / 2.0);
+
+	if (i < SSP_SEND_INTERVAL_MIN)
+		return SSP_SEND_INTERVAL_MIN;
+	if (i > SSP_SEND_INTERVAL_MAX)
+		return SSP_SEND_INTERVAL_MAX;
+	return (unsigned)i;
+}
+
+static struct ssp_timed_state *
+ssp_sent_back(struct ssp *t)
+{
+	return &t->sent[t->nsent - 1];
+}
+
+/* Newest state sent recently enough that the peer probably has it. */
+static void
+ssp_update_assumed(struct ssp *t, uint64_t now)
+{
+	uint64_t	 window = conn_timeout(t->conn) + SSP_ACK_DELAY;
+	size_t		 i;
+
+	t->assumed = 0;
+	for (i = 1; i < t->nsent; i++) {
+		if (now - t->sent[i].ts >= window)
+			return;
+		t->assumed = i;
+	}
+}
+
+/* Cut the prefix every state shares with the acknowledged one. */
+static void
+ssp_rationalize(struct ssp *t)
+{
+	const void	*known = t->sent[0].state;
+	size_t		 i;
+
+	if (t->my_ops->subtract == NULL)
+		return;
+	t->my_ops->subtract(t->current, known);
+	/* Back to front: the acknowledged state empties itself last. */
+	for (i = t->nsent; i-- > 0;)
+		t->my_ops->subtract(t->sent[i].state, known);
+}
+
+static void
+ssp_calculate_timers(struct ssp *t, uint64_t now)
+{
+	const struct ssp_state_ops *o = t->my_ops;
+	struct ssp_timed_state *back;
+	uint64_t	 heard_recently;
+
+	ssp_update_assumed(t, now);
+	ssp_rationalize(t);
+	back = ssp_sent_back(t);
+
+	if (t->pending_data_ack && t->next_ack_time > now + SSP_ACK_DELAY)
+		t->next_ack_time = now + SSP_ACK_DELAY;
+
+	heard_recently = t->last_heard + SSP_ACTIVE_RETRY_TIMEOUT > now;
+	if (!o->equal(t->current, back->state)) {
+		if (t->mindelay_clock == SSP_NEVER)
+			t->mindelay_clock = now;
+		t->next_send_time = t->mindelay_clock + t->send_mindelay;
+		if (back->ts + ssp_send_interval(t) > t->next_send_time)
+			t->next_send_time = back->ts + ssp_send_interval(t);
+	} else if (!o->equal(t->current, t->sent[t->assumed].state) &&
+	    heard_recently) {
+		t->next_send_time = back->ts + ssp_send_interval(t);
+		if (t->mindelay_clock != SSP_NEVER &&
+		    t->mindelay_clock + t->send_mindelay > t->next_send_time)
+			t->next_send_time = t->mindelay_clock + t->send_mindelay;
+	} else if (!o->equal(t->current, t->sent[0].state) && heard_recently) {
+		t->next_send_time = back->ts + conn_timeout(t->conn) +
+		    SSP_ACK_DELAY;
+	} else
+		t->next_send_time = SSP_NEVER;
+
+	/* Hurry the shutdown handshake along. */
+	if (t->shutdown_in_progress || t->ack_num == SSP_NUM_SHUTDOWN)
+		t->next_ack_time = back->ts + ssp_send_interval(t);
+}
+
+int
+ssp_wait_time(struct ssp *t, uint64_t now)
+{
+	uint64_t	 next;
+
+	ssp_calculate_timers(t, now);
+	next = t->next_ack_time < t->next_send_time ? t->next_ack_time :
+	    t->next_send_time;
+	if (!conn_has_remote(t->conn))
+		return INT32_MAX;
+	if (next <= now)
+		return 0;
+	return next - now > INT32_MAX ? INT32_MAX : (int)(next - now);
+}
+
+static int
+ssp_add_sent_state(struct ssp *t, uint64_t ts, uint64_t num)
+{
+	void	*copy;
+	size_t	 victim;
+
+	if ((copy = t->my_ops->clone(t->current)) == NULL)
+		return -1;
+	t->sent[t->nsent].num = num;
+	t->sent[t->nsent].ts = ts;
+	t->sent[t->nsent].state = copy;
+	t->nsent++;
+	if (t->nsent <= SSP_SENT_MAX)
+		return 0;
+	/* Full: drop one from the middle, keeping old and recent ones. */
+	victim = t->nsent - 16;
+	t->my_ops->free(t->sent[victim].state);
+	memmove(&t->sent[victim], &t->sent[victim + 1],
+	    (t->nsent - victim - 1) * sizeof(t->sent[0]));
+	t->nsent--;
+	if (t->assumed >= victim && t->assumed > 0)
+		t->assumed--;
+	return 0;
+}
+
+static enum proto_err
+ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
+    uint64_t new_num, uint64_t now)
+{
+	struct instruction in;
+	uint8_t		 chaff[SSP_CHAFF_MAX];
+	size_t		 mtu, i, n;
+	const uint8_t	*p;
+	enum proto_err	 e;
+
+	memset(&in, 0, sizeof(in));
+	in.protocol_version = MOSH_PROTOCOL_VERSION;
+	in.old_num = t->sent[t->assumed].num;
+	in.new_num = new_num;
+	in.ack_num = t->ack_num;
+	in.throwaway_num = t->sent[0].num;
+	in.diff = diff;
+	in.diff_len = difflen;
+	/* Chaff hides the exact length of what was typed. */
+	in.chaff_len = randombytes_uniform(SSP_CHAFF_MAX + 1);
+	randombytes_buf(chaff, in.chaff_len);
+	in.chaff = chaff;
+	if (new_num == SSP_NUM_SHUTDOWN)
+		t->shutdown_tries++;
+
+	mtu = conn_mtu(t->conn) - DGRAM_OVERHEAD;
+	if ((e = fragmenter_make(&t->frag, &in, mtu)) != PROTO_OK)
+		return e;
+	t->last_ack_sent = in.ack_num;
+	for (i = 0; i < fragmenter_count(&t->frag); i++) {
+		fragmenter_get(&t->frag, i, &p, &n);
+		if ((e = conn_send(t->conn, p, n, now)) != PROTO_OK)
+			return e;
+	}
+	t->pending_data_ack = false;
+	return PROTO_OK;
+}
+
+static enum proto_err
+ssp_send_empty_ack(struct ssp *t, uint64_t now)
+{
+	uint64_t	 new_num = ssp_sent_back(t)->num + 1;
+	enum proto_err	 e;
+
+	if (t->shutdown_in_progress)
+		new_num = SSP_NUM_SHUTDOWN;
+	if (ssp_add_sent_state(t, now, new_num) != 0)
+		return PROTO_ERR_NOMEM;
+	e = ssp_send_fragments(t, NULL, 0, new_num, now);
+	t->next_ack_time = now + SSP_ACK_INTERVAL;
+	t->next_send_time = SSP_NEVER;
+	return e;
+}
+
+static enum proto_err
+ssp_send_to_receiver(struct ssp *t, const uint8_t *diff, size_t len,
+    uint64_t now)
+{
+	struct ssp_timed_state *back = ssp_sent_back(t);
+	uint64_t	 new_num;
+	enum proto_err	 e;
+
+	if (t->my_ops->equal(t->current, back->state))
+		new_num = back->num;		/* a resend */
+	else
+		new_num = back->num + 1;
+	if (t->shutdown_in_progress)
+		new_num = SSP_NUM_SHUTDOWN;
+	if (new_num == back->num)
+		back->ts = now;
+	else if (ssp_add_sent_state(t, now, new_num) != 0)
+		return PROTO_ERR_NOMEM;
+	e = ssp_send_fragments(t, diff, len, new_num, now);
+	t->assumed = t->nsent - 1;
+	t->next_ack_time = now + SSP_ACK_INTERVAL;
+	t->next_send_time = SSP_NEVER;
+	return e;
+}
+
+/*
+ * If diffing from the acknowledged state costs little more, do that: it
+ * repairs a loss without waiting for the retransmission timer.
+ */
+static int
+ssp_prospective_resend(struct ssp *t)
+{
+	struct buf	 tmp;
+
+	if (t->assumed == 0)
+		return 0;
+	buf_reset(&t->resend_diff);
+	if (t->my_ops->diff(t->sent[0].state, t->current, &t->resend_diff) != 0)
+		return -1;
+	if (t->resend_diff.len <= t->diff.len ||
+	    (t->resend_diff.len < 1000 &&
+	    t->resend_diff.len - t->diff.len < 100)) {
+		t->assumed = 0;
+		tmp = t->diff;
+		t->diff = t->resend_diff;
+		t->resend_diff = tmp;
+	}
+	return 0;
+}
+
+enum proto_err
+ssp_tick(struct ssp *t, uint64_t now)
+{
+	enum proto_err	 e = PROTO_OK;
+
+	ssp_calculate_timers(t, now);
+	if (!conn_has_remote(t->conn))
+		return PROTO_OK;
+	if (now < t->next_ack_time && now < t->next_send_time)
+		return PROTO_OK;
+
+	buf_reset(&t->diff);
+	if (t->my_ops->diff(t->sent[t->assumed].state, t->current,
+	    &t->diff) != 0 || ssp_prospective_resend(t) != 0)
+		return PROTO_ERR_NOMEM;
+
+	if (t->diff.len == 0) {
+		if (now >= t->next_ack_time) {
+			e = ssp_send_empty_ack(t, now);
+			t->mindelay_clock = SSP_NEVER;
+		}
+		if (now >= t->next_send_time) {
+			t->next_send_time = SSP_NEVER;
+			t->mindelay_clock = SSP_NEVER;
+		}
+	} else if (now >= t->next_send_time || now >= t->next_ack_time) {
+		e = ssp_send_to_receiver(t, t->diff.data, t->diff.len, now);
+		t->mindelay_clock = SSP_NEVER;
+	}
+	return e;
+}
+
+static void
+ssp_process_ack(struct ssp *t, uint64_t ack)
+{
+	size_t	 i, drop;
+
+	/* An ack for a state we no longer hold is ignored. */
+	for (i = 0; i < t->nsent; i++)
+		if (t->sent[i].num == ack)
+			break;
+	if (i == t->nsent)
+		return;
+	for (drop = 0; drop < t->nsent && t->sent[drop].num < ack; drop++)
+		t->my_ops->free(t->sent[drop].state);
+	if (drop == 0)
+		return;
+	memmove(&t->sent[0], &t->sent[drop],
+	    (t->nsent - drop) * sizeof(t->sent[0]));
+	t->nsent -= drop;
+	t->assumed = t->assumed >= drop ? t->assumed - drop : 0;
+}
+
+void
+ssp_set_send_mindelay(struct ssp *t, unsigned ms)
+{
+	t->send_mindelay = ms;
+}
+
+void
+ssp_start_shutdown(struct ssp *t, uint64_t now)
+{
+	if (t->shutdown_in_progress)
+		return;
+	t->shutdown_start = now;
+	t->shutdown_in_progress = true;
+}
+
+bool
+ssp_shutdown_in_progress(const struct ssp *t)
+{
+	return t->shutdown_in_progress;
+}
+
+bool
+ssp_shutdown_acknowledged(const struct ssp *t)
+{
+	return t->sent[0].num == SSP_NUM_SHUTDOWN;
+}
+
+bool
+ssp_counterparty_shutdown_acknowledged(const struct ssp *t)
+{
+	return t->last_ack_sent == SSP_NUM_SHUTDOWN;
+}
+
+bool
+ssp_shutdown_ack_timed_out(const struct ssp *t, uint64_t now)
+{
+	return t->shutdown_in_progress &&
+	    (t->shutdown_tries >= SSP_SHUTDOWN_RETRIES ||
+	    now - t->shutdown_start >= SSP_ACTIVE_RETRY_TIMEOUT);
+}
+
+uint64_t
+ssp_sent_state_acked(const struct ssp *t)
+{
+	return t->sent[0].num;
+}
+
+uint64_t
+ssp_sent_state_acked_timestamp(const struct ssp *t)
+{
+	return t->sent[0].ts;
+}
+
+uint64_t
+ssp_sent_state_last(const struct ssp *t)
+{
+	return t->sent[t->nsent - 1].num;
+}
+
+/* ---- receiver ---- */
+
+static size_t
+ssp_recv_find(const struct ssp *t, uint64_t num)
+{
+	size_t	 i;
+
+	for (i = 0; i < t->nrecv; i++)
+		if (t->recv[i].num == num)
+			return i;
+	return SIZE_MAX;
+}
+
+static void
+ssp_throwaway_until(struct ssp *t, uint64_t num)
+{
+	size_t	 i, keep = 0;
+
+	for (i = 0; i < t->nrecv; i++) {
+		if (t->recv[i].num < num)
+			t->remote_ops->free(t->recv[i].state);
+		else
+			t->recv[keep++] = t->recv[i];
+	}
+	t->nrecv = keep;
+}
+
+static enum proto_err
+ssp_drop(struct ssp *t, enum proto_err e)
+{
+	conn_report_drop(t->conn, e);
+	return e;
+}
+
+static int
+ssp_recv_insert(struct ssp *t, size_t at, struct ssp_timed_state *s)
+{
+	struct ssp_timed_state *p;
+	size_t		 cap;
+
+	if (t->nrecv == t->recv_cap) {
+		cap = t->recv_cap * 2;
+		if ((p = reallocarray(t->recv, cap, sizeof(*p))) == NULL)
+			return -1;
+		t->recv = p;
+		t->recv_cap = cap;
+	}
+	memmove(&t->recv[at + 1], &t->recv[at],
+	    (t->nrecv - at) * sizeof(*t->recv));
+	t->recv[at] = *s;
+	t->nrecv++;
+	return 0;
+}
+
+enum proto_err
+ssp_receive(struct ssp *t, const uint8_t *p, size_t len, uint64_t now)
+{
+	struct instruction in;
+	struct ssp_timed_state ns;
+	enum proto_err	 e;
+	size_t		 ref, at;
+	bool		 dup;
+
+	e = frag_assembly_add(&t->assembly, p, len);
+	if (e == PROTO_ERR_INCOMPLETE)
+		return PROTO_OK;
+	if (e != PROTO_OK)
+		return ssp_drop(t, e);
+	if ((e = frag_assembly_take(&t->assembly, &in)) != PROTO_OK)
+		return ssp_drop(t, e);
+	if (in.protocol_version != MOSH_PROTOCOL_VERSION)
+		return ssp_drop(t, PROTO_ERR_VERSION);
+
+	dup = ssp_recv_find(t, in.new_num) != SIZE_MAX;
+	ref = ssp_recv_find(t, in.old_num);
+	ns.state = NULL;
+	/* Apply before anything changes: a bad diff leaves no trace. */
+	if (!dup && ref != SIZE_MAX) {
+		if ((ns.state = t->remote_ops->clone(t->recv[ref].state)) == NULL)
+			return PROTO_ERR_NOMEM;
+		if (in.diff_len > 0 && (e = t->remote_ops->apply(ns.state,
+		    in.diff, in.diff_len)) != PROTO_OK) {
+			t->remote_ops->free(ns.state);
+			return ssp_drop(t, e);
+		}
+	}
+
+	ssp_process_ack(t, in.ack_num);
+	conn_set_last_roundtrip_success(t->conn, t->sent[0].ts);
+	if (dup)
+		return PROTO_OK;
+	/* Its base is gone or never came: replays and reordering end here. */
+	if (ns.state == NULL)
+		return PROTO_ERR_STALE;
+	/* A throwaway past the base would be a sender bug; refuse it. */
+	if (in.throwaway_num > in.old_num) {
+		t->remote_ops->free(ns.state);
+		return ssp_drop(t, PROTO_ERR_PROTOBUF);
+	}
+	ssp_throwaway_until(t, in.throwaway_num);
+	if (t->nrecv > SSP_RECV_SOFT_MAX) {
+		if (now < t->receiver_quench_timer ||
+		    t->nrecv >= SSP_RECV_HARD_MAX) {
+			t->remote_ops->free(ns.state);
+			return PROTO_ERR_TOO_LARGE;
+		}
+		t->receiver_quench_timer = now + SSP_QUENCH_MS;
+	}
+
+	ns.num = in.new_num;
+	ns.ts = now;
+	for (at = 0; at < t->nrecv; at++)
+		if (t->recv[at].num > ns.num)
+			break;
+	if (ssp_recv_insert(t, at, &ns) != 0) {
+		t->remote_ops->free(ns.state);
+		return PROTO_ERR_NOMEM;
+	}
+	if (at + 1 < t->nrecv)
+		return PROTO_OK;	/* out of order: not the newest */
+	t->ack_num = ns.num;
+	t->last_heard = now;
+	if (in.diff_len > 0)
+		t->pending_data_ack = true;
+	return PROTO_OK;
+}
+
+enum proto_err
+ssp_recv_one(struct ssp *t, int fd, uint64_t now)
+{
+	const uint8_t	*p;
+	size_t		 n;
+	enum proto_err	 e;
+
+	if ((e = conn_recv(t->conn, fd, now, &p, &n)) != PROTO_OK)
+		return e;
+	return ssp_receive(t, p, n, now);
+}
+
+int
+ssp_remote_diff(struct ssp *t, struct buf *out)
+{
+	const void	*oldest;
+	void		*copy;
+	size_t		 i;
+
+	if (t->remote_ops->diff(t->last_receiver_state, ssp_remote(t), out) != 0)
+		return -1;
+	if (t->remote_ops->subtract != NULL) {
+		oldest = t->recv[0].state;
+		for (i = t->nrecv; i-- > 0;)
+			t->remote_ops->subtract(t->recv[i].state, oldest);
+	}
+	if ((copy = t->remote_ops->clone(ssp_remote(t))) == NULL)
+		return -1;
+	t->remote_ops->free(t->last_receiver_state);
+	t->last_receiver_state = copy;
+	return 0;
+}

@@ -1,0 +1,130 @@
+/*
+ * SSP, mosh's state synchronization protocol (MOSH-PROTOCOL.md §6): each
+ * side sends its own state as diffs and receives the peer's. States are
+ * opaque here; a small vtable supplies clone, equality, diff and apply,
+ * so the transport never learns what a terminal or a keystroke is.
+ * Time is passed in (ms, monotonic).
+ */
+#ifndef TSMOSH_PROTO_SSP_H
+#define TSMOSH_PROTO_SSP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "proto/buf.h"
+#include "proto/conn.h"
+#include "proto/err.h"
+#include "proto/fragment.h"
+
+#define SSP_SEND_INTERVAL_MIN	20
+#define SSP_SEND_INTERVAL_MAX	250
+#define SSP_ACK_INTERVAL	3000
+#define SSP_ACK_DELAY		100
+#define SSP_SHUTDOWN_RETRIES	16
+#define SSP_ACTIVE_RETRY_TIMEOUT 10000
+#define SSP_SENT_MAX		32
+#define SSP_RECV_SOFT_MAX	1024	/* then one more per quench period */
+#define SSP_RECV_HARD_MAX	2048
+#define SSP_QUENCH_MS		15000
+#define SSP_MINDELAY_SERVER	8
+#define SSP_MINDELAY_CLIENT	1
+#define SSP_NEVER		UINT64_MAX
+
+struct ssp_state_ops {
+	void	*(*clone)(const void *);
+	void	 (*free)(void *);
+	bool	 (*equal)(const void *, const void *);
+	/* Append the bytes that turn `from` into `to`; 0, or -1. */
+	int	 (*diff)(const void *from, const void *to, struct buf *);
+	/* Apply a peer's diff; any error means the state is discarded. */
+	enum proto_err (*apply)(void *, const uint8_t *, size_t);
+	/* Forget what `prefix` holds (NULL for states with no history). */
+	void	 (*subtract)(void *, const void *prefix);
+};
+
+struct ssp_timed_state {
+	uint64_t	 num;
+	uint64_t	 ts;
+	void		*state;
+};
+
+struct ssp {
+	struct conn	*conn;
+
+	/* Sender: our own state. */
+	const struct ssp_state_ops *my_ops;
+	void		*current;
+	struct ssp_timed_state sent[SSP_SENT_MAX + 1];
+	size_t		 nsent;
+	size_t		 assumed;	/* index: what the peer likely has */
+	struct fragmenter frag;
+	uint64_t	 next_ack_time;
+	uint64_t	 next_send_time;
+	uint64_t	 mindelay_clock;
+	unsigned	 send_mindelay;
+	bool		 shutdown_in_progress;
+	unsigned	 shutdown_tries;
+	uint64_t	 shutdown_start;
+	uint64_t	 ack_num;	/* newest peer state we hold */
+	uint64_t	 last_ack_sent;
+	bool		 pending_data_ack;
+	uint64_t	 last_heard;	/* of a new peer state */
+
+	/* Receiver: the peer's state. */
+	const struct ssp_state_ops *remote_ops;
+	struct ssp_timed_state *recv;
+	size_t		 nrecv;
+	size_t		 recv_cap;
+	uint64_t	 receiver_quench_timer;
+	void		*last_receiver_state;
+	struct frag_assembly assembly;
+
+	struct buf	 diff;
+	struct buf	 resend_diff;
+};
+
+/*
+ * Takes ownership of both initial states (state 0 on each side). The conn
+ * stays the caller's. 0, or -1 when memory runs out.
+ */
+int		ssp_init(struct ssp *, struct conn *,
+		    const struct ssp_state_ops *mine, void *my_initial,
+		    const struct ssp_state_ops *remote, void *remote_initial,
+		    uint64_t now);
+void		ssp_free(struct ssp *);
+
+/* Our state, to change in place; the next tick sends the difference. */
+void		*ssp_current(struct ssp *);
+/* The newest state received from the peer, and its number. */
+const void	*ssp_remote(const struct ssp *);
+uint64_t	 ssp_remote_num(const struct ssp *);
+/* What the peer's state gained since the last call (mosh's
+ * get_remote_diff). 0, or -1. */
+int		 ssp_remote_diff(struct ssp *, struct buf *);
+
+/*
+ * Feed one payload from conn_recv. PROTO_OK whether or not it completed
+ * an instruction; errors are also reported to the conn's drop hook.
+ */
+enum proto_err	ssp_receive(struct ssp *, const uint8_t *, size_t, uint64_t now);
+/* conn_recv + ssp_receive for one datagram; PROTO_ERR_AGAIN when none. */
+enum proto_err	ssp_recv_one(struct ssp *, int fd, uint64_t now);
+
+/* Send whatever is due. */
+enum proto_err	ssp_tick(struct ssp *, uint64_t now);
+/* Milliseconds until ssp_tick has something to do (INT32_MAX: nothing). */
+int		ssp_wait_time(struct ssp *, uint64_t now);
+
+void		ssp_set_send_mindelay(struct ssp *, unsigned);
+void		ssp_start_shutdown(struct ssp *, uint64_t now);
+bool		ssp_shutdown_in_progress(const struct ssp *);
+bool		ssp_shutdown_acknowledged(const struct ssp *);
+bool		ssp_counterparty_shutdown_acknowledged(const struct ssp *);
+bool		ssp_shutdown_ack_timed_out(const struct ssp *, uint64_t now);
+uint64_t	ssp_sent_state_acked(const struct ssp *);
+uint64_t	ssp_sent_state_acked_timestamp(const struct ssp *);
+uint64_t	ssp_sent_state_last(const struct ssp *);
+unsigned	ssp_send_interval(const struct ssp *);
+
+#endif
