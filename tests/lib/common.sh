@@ -1,0 +1,48 @@
+# Shared helpers for tests/integration/*.sh (POSIX sh). Each test prints
+# "ok - X", "not ok - X" or "skip - X: why" lines for tests/run.
+BUILD=${BUILD:-build}
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+T_PIDS=
+T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tsmosh-it.XXXXXX")
+
+t_cleanup() {
+	for p in $T_PIDS; do
+		kill "$p" 2>/dev/null
+	done
+	sleep 0.2
+	for p in $T_PIDS; do
+		kill -9 "$p" 2>/dev/null
+	done
+	rm -rf "$T_TMP"
+}
+trap t_cleanup EXIT INT TERM
+
+t_track() { T_PIDS="$T_PIDS $*"; }
+t_ok() { echo "ok - $*"; }
+t_fail() { echo "not ok - $*"; }
+t_skip() { echo "skip - $*"; }
+
+# Wait until process $1 is gone, up to $2 tenths of a second.
+t_wait_gone() {
+	n=0
+	while kill -0 "$1" 2>/dev/null; do
+		n=$((n + 1))
+		[ "$n" -ge "$2" ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+# Start a mosh-server (stock by default) on 127.0.0.1. Sets SRV_PORT,
+# SRV_KEY, SRV_PID. Args after the first are passed after `new`.
+t_start_mosh_server() {
+	bin=$1; shift
+	"$bin" new "$@" >"$T_TMP/srv.out" 2>"$T_TMP/srv.err" </dev/null
+	SRV_PORT=$(sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p' "$T_TMP/srv.out")
+	SRV_KEY=$(sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]*\).*/\1/p' \
+	    "$T_TMP/srv.out")
+	SRV_PID=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/srv.err")
+	[ -n "$SRV_PID" ] && t_track "$SRV_PID"
+	[ -n "$SRV_PORT" ] && [ -n "$SRV_KEY" ] && [ -n "$SRV_PID" ]
+}
