@@ -183,6 +183,8 @@ us_subtract(void *s, const void *prefix)
 		return;
 	}
 	n = pre->n < u->n ? pre->n : u->n;
+	if (n == 0)
+		return;
 	memmove(u->ev, u->ev + n, (u->n - n) * sizeof(u->ev[0]));
 	u->n -= n;
 }

@@ -1,0 +1,372 @@
+/*
+ * SSP end to end over real loopback UDP sockets with a simulated clock:
+ * convergence under loss, replays, acks and pacing, shutdown, roaming.
+ */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "proto/conn.h"
+#include "proto/msg.h"
+#include "proto/ssp.h"
+#include "proto/userstream.h"
+#include "tests/unit/check.h"
+
+struct side {
+	struct conn	 c;
+	struct ssp	 s;
+};
+
+struct pair {
+	struct side	 client, server;
+	uint64_t	 now;
+	uint64_t	 rng;
+	unsigned	 loss_pct;	/* each direction */
+	bool		 blackhole_to_client;
+	uint8_t		 captured[DGRAM_RECV_MAX];	/* last client datagram */
+	size_t		 captured_len;
+	unsigned	 to_server, to_client;
+};
+
+static uint64_t
+rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+static int
+pair_open(struct pair *p, uint64_t seed)
+{
+	struct mosh_key	 k;
+	struct sockaddr_in sin;
+	int		 fd, port;
+
+	memset(p, 0, sizeof(*p));
+	p->now = 1000000;
+	p->rng = seed;
+	key_generate(&k);
+	if (conn_udp_bind("127.0.0.1", 0, 0, &fd, &port) != 0)
+		return -1;
+	if (conn_server_init(&p->server.c, &k, &fd, 1, p->now) != 0)
+		return -1;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (conn_client_init(&p->client.c, &k, (struct sockaddr *)&sin,
+	    sizeof(sin), p->now) != 0)
+		return -1;
+	if (ssp_init(&p->client.s, &p->client.c, &userstream_ops,
+	    userstream_new(), &userstream_ops, userstream_new(), p->now) != 0 ||
+	    ssp_init(&p->server.s, &p->server.c, &userstream_ops,
+	    userstream_new(), &userstream_ops, userstream_new(), p->now) != 0)
+		return -1;
+	ssp_set_send_mindelay(&p->client.s, SSP_MINDELAY_CLIENT);
+	return 0;
+}
+
+static void
+pair_close(struct pair *p)
+{
+	ssp_free(&p->client.s);
+	ssp_free(&p->server.s);
+	conn_close(&p->client.c);
+	conn_close(&p->server.c);
+}
+
+/* Deliver what is queued for `to`, dropping some, remembering the last
+ * datagram to the server for replay tests. */
+static void
+pair_deliver(struct pair *p, struct side *to, bool to_server)
+{
+	int	 fds[CONN_MAX_SOCKS];
+	size_t	 n, i;
+	uint8_t	 tmp[DGRAM_RECV_MAX];
+	ssize_t	 r;
+
+	n = conn_fds(&to->c, fds, CONN_MAX_SOCKS);
+	for (i = 0; i < n; i++) {
+		for (;;) {
+			r = recv(fds[i], tmp, sizeof(tmp), MSG_PEEK | MSG_DONTWAIT);
+			if (r < 0)
+				break;
+			if ((!to_server && p->blackhole_to_client) ||
+			    rnd(&p->rng) % 100 < p->loss_pct) {
+				(void)recv(fds[i], tmp, sizeof(tmp), MSG_DONTWAIT);
+				continue;
+			}
+			if (to_server) {
+				memcpy(p->captured, tmp, (size_t)r);
+				p->captured_len = (size_t)r;
+				p->to_server++;
+			} else
+				p->to_client++;
+			(void)ssp_recv_one(&to->s, fds[i], p->now);
+		}
+	}
+}
+
+/* Advance the clock by `ms`, one millisecond at a time. */
+static void
+pair_run(struct pair *p, unsigned ms)
+{
+	unsigned	 i;
+
+	for (i = 0; i < ms; i++) {
+		p->now++;
+		ssp_tick(&p->client.s, p->now);
+		ssp_tick(&p->server.s, p->now);
+		pair_deliver(p, &p->server, true);
+		pair_deliver(p, &p->client, false);
+	}
+}
+
+/* Everything the server has received from the client, as key bytes. */
+static size_t
+server_keys(struct pair *p, uint8_t *out, size_t cap)
+{
+	const struct userstream *u = ssp_remote(&p->server.s);
+	size_t	 i, n = 0;
+
+	for (i = 0; i < u->n && n < cap; i++)
+		if (u->ev[i].type == USER_EVENT_BYTE)
+			out[n++] = u->ev[i].byte;
+	return n;
+}
+
+static void
+test_basic_sync(struct check *t)
+{
+	struct pair	 p;
+	uint8_t		 got[64];
+	struct buf	 d = BUF_INIT;
+
+	CHECK(t, pair_open(&p, 7) == 0);
+	userstream_push_resize(ssp_current(&p.client.s), 80, 24);
+	userstream_push_keys(ssp_current(&p.client.s),
+	    (const uint8_t *)"hello", 5);
+	pair_run(&p, 50);
+	CHECK_EQ_INT(t, server_keys(&p, got, sizeof(got)), 5);
+	CHECK_MEM(t, got, "hello", 5);
+	/* The server's view of the increment: a UserMessage with both. */
+	CHECK(t, ssp_remote_diff(&p.server.s, &d) == 0);
+	CHECK(t, d.len > 0 && user_msg_validate(d.data, d.len) == PROTO_OK);
+	buf_reset(&d);
+	CHECK(t, ssp_remote_diff(&p.server.s, &d) == 0);
+	CHECK_EQ_INT(t, d.len, 0);	/* nothing new since */
+	/* The other direction too. */
+	/* No RTT sample yet on the server: frames are 250 ms apart. */
+	userstream_push_keys(ssp_current(&p.server.s), (const uint8_t *)"xy", 2);
+	pair_run(&p, SSP_SEND_INTERVAL_MAX + 10);
+	CHECK_EQ_INT(t, ((const struct userstream *)ssp_remote(&p.client.s))->n,
+	    2);
+	/* Acks flow within ACK_DELAY: both sides' sent lists trimmed. */
+	pair_run(&p, SSP_ACK_DELAY + 50);
+	CHECK(t, ssp_sent_state_acked(&p.client.s) > 0);
+	CHECK(t, ssp_sent_state_acked(&p.server.s) > 0);
+	buf_free(&d);
+	pair_close(&p);
+}
+
+static void
+test_converges_under_loss(struct check *t)
+{
+	struct pair	 p;
+	uint8_t		 want[300], got[300];
+	size_t		 i;
+
+	CHECK(t, pair_open(&p, 12345) == 0);
+	p.loss_pct = 30;
+	for (i = 0; i < sizeof(want); i++) {
+		want[i] = (uint8_t)('a' + i % 26);
+		userstream_push_keys(ssp_current(&p.client.s), &want[i], 1);
+		pair_run(&p, 7);
+	}
+	pair_run(&p, 20000);
+	CHECK_EQ_INT(t, server_keys(&p, got, sizeof(got)), sizeof(want));
+	CHECK_MEM(t, got, want, sizeof(want));
+	/* The client learns, through lossy acks, that all arrived. */
+	CHECK_EQ_INT(t, ssp_sent_state_acked(&p.client.s),
+	    ssp_sent_state_last(&p.client.s));
+	pair_close(&p);
+}
+
+static void
+test_replay_changes_nothing(struct check *t)
+{
+	struct pair	 p;
+	uint8_t		 got[16], replay[DGRAM_RECV_MAX];
+	size_t		 n, rlen;
+	uint64_t	 num, stale;
+	int		 fd;
+	struct sockaddr_storage ss;
+	socklen_t	 sl;
+
+	CHECK(t, pair_open(&p, 99) == 0);
+	userstream_push_keys(ssp_current(&p.client.s), (const uint8_t *)"a", 1);
+	pair_run(&p, 30);
+	memcpy(replay, p.captured, p.captured_len);
+	rlen = p.captured_len;
+	userstream_push_keys(ssp_current(&p.client.s), (const uint8_t *)"b", 1);
+	pair_run(&p, 30);
+	n = server_keys(&p, got, sizeof(got));
+	num = ssp_remote_num(&p.server.s);
+	stale = p.server.c.stats.stale;
+	/* Replay an old authentic datagram from a different socket. */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	sl = sizeof(ss);
+	getsockname(p.server.c.socks[0], (struct sockaddr *)&ss, &sl);
+	CHECK(t, sendto(fd, replay, rlen, 0, (struct sockaddr *)&ss, sl) ==
+	    (ssize_t)rlen);
+	pair_deliver(&p, &p.server, true);
+	CHECK_EQ_INT(t, server_keys(&p, got, sizeof(got)), n);
+	CHECK_EQ_INT(t, ssp_remote_num(&p.server.s), num);
+	CHECK_EQ_INT(t, p.server.c.stats.stale, stale + 1);
+	/* And the server did not start sending to the replayer. */
+	{
+		struct sockaddr_in me;
+		socklen_t	 ml = sizeof(me);
+		const struct sockaddr_in *r;
+
+		getsockname(fd, (struct sockaddr *)&me, &ml);
+		r = (const struct sockaddr_in *)conn_remote(&p.server.c, &sl);
+		CHECK(t, r->sin_port != me.sin_port);
+	}
+	close(fd);
+	pair_close(&p);
+}
+
+static void
+test_ack_timing(struct check *t)
+{
+	struct pair	 p;
+	uint64_t	 sent0, num;
+	int		 i;
+
+	CHECK(t, pair_open(&p, 5) == 0);
+	pair_run(&p, 10);
+	/* Idle: empty acks about every 3 s, not more often. */
+	sent0 = p.client.c.stats.sent;
+	pair_run(&p, 9000);
+	CHECK(t, p.client.c.stats.sent - sent0 >= 2);
+	CHECK(t, p.client.c.stats.sent - sent0 <= 4);
+	/* Data from the client: the server acks within ACK_DELAY of it. */
+	num = ssp_remote_num(&p.server.s);
+	userstream_push_keys(ssp_current(&p.client.s), (const uint8_t *)"z", 1);
+	for (i = 0; i < 1000 && ssp_remote_num(&p.server.s) == num; i++)
+		pair_run(&p, 1);
+	CHECK(t, ssp_remote_num(&p.server.s) != num);
+	sent0 = p.server.c.stats.sent;
+	pair_run(&p, SSP_ACK_DELAY + 1);
+	CHECK_EQ_INT(t, p.server.c.stats.sent, sent0 + 1);
+	/* RTT on loopback with a 1 ms step is tiny: frames 20 ms apart. */
+	CHECK_EQ_INT(t, ssp_send_interval(&p.client.s), SSP_SEND_INTERVAL_MIN);
+	CHECK(t, conn_timeout(&p.client.c) == CONN_MIN_RTO);
+	pair_close(&p);
+}
+
+static void
+test_shutdown_handshake(struct check *t)
+{
+	struct pair	 p;
+	int		 i;
+
+	CHECK(t, pair_open(&p, 3) == 0);
+	pair_run(&p, 20);
+	ssp_start_shutdown(&p.client.s, p.now);
+	for (i = 0; i < 2000 && !ssp_shutdown_acknowledged(&p.client.s); i++)
+		pair_run(&p, 1);
+	CHECK(t, ssp_shutdown_acknowledged(&p.client.s));
+	CHECK_EQ_INT(t, ssp_remote_num(&p.server.s), SSP_NUM_SHUTDOWN);
+	CHECK(t, ssp_counterparty_shutdown_acknowledged(&p.server.s));
+	CHECK(t, !ssp_shutdown_ack_timed_out(&p.client.s, p.now));
+	pair_close(&p);
+
+	/* Unanswered: gives up after 16 tries or 10 s. */
+	CHECK(t, pair_open(&p, 4) == 0);
+	pair_run(&p, 20);
+	p.loss_pct = 100;
+	ssp_start_shutdown(&p.client.s, p.now);
+	pair_run(&p, 11000);
+	CHECK(t, !ssp_shutdown_acknowledged(&p.client.s));
+	CHECK(t, ssp_shutdown_ack_timed_out(&p.client.s, p.now));
+	pair_close(&p);
+}
+
+static void
+test_roaming_client_followed(struct check *t)
+{
+	struct pair	 p;
+	struct sockaddr_in before, after;
+	socklen_t	 sl;
+	uint8_t		 got[16];
+
+	CHECK(t, pair_open(&p, 21) == 0);
+	userstream_push_keys(ssp_current(&p.client.s), (const uint8_t *)"1", 1);
+	pair_run(&p, 50);
+	memcpy(&before, conn_remote(&p.server.c, &sl), sizeof(before));
+	/* Nothing comes back for a while: the client hops to a new port. */
+	p.blackhole_to_client = true;
+	pair_run(&p, CONN_PORT_HOP_INTERVAL + 4000);
+	CHECK(t, p.client.c.nsocks >= 2);
+	p.blackhole_to_client = false;
+	userstream_push_keys(ssp_current(&p.client.s), (const uint8_t *)"2", 1);
+	pair_run(&p, 3000);
+	memcpy(&after, conn_remote(&p.server.c, &sl), sizeof(after));
+	CHECK(t, before.sin_port != after.sin_port);
+	CHECK_EQ_INT(t, server_keys(&p, got, sizeof(got)), 2);
+	/* The server's replies reach the new socket: acks came through. */
+	CHECK_EQ_INT(t, ssp_sent_state_acked(&p.client.s),
+	    ssp_sent_state_last(&p.client.s));
+	/* Old sockets are closed once the new one has worked for 60 s. */
+	pair_run(&p, CONN_MAX_OLD_SOCKET_AGE + 1000);
+	CHECK_EQ_INT(t, p.client.c.nsocks, 1);
+	pair_close(&p);
+}
+
+static void
+test_large_state_fragments(struct check *t)
+{
+	struct pair	 p;
+	uint8_t		*big, *got;
+	size_t		 n = 20000, i;
+
+	big = malloc(n);
+	got = malloc(n);
+	CHECK(t, big != NULL && got != NULL);
+	if (big == NULL || got == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		big[i] = (uint8_t)(i * 2654435761u >> 13);
+	CHECK(t, pair_open(&p, 77) == 0);
+	p.loss_pct = 10;
+	userstream_push_keys(ssp_current(&p.client.s), big, n);
+	pair_run(&p, 15000);
+	CHECK_EQ_INT(t, server_keys(&p, got, n), n);
+	CHECK_MEM(t, got, big, n);
+	pair_close(&p);
+	free(big);
+	free(got);
+}
+
+int
+main(void)
+{
+	struct check t = { 0 };
+
+	RUN(&t, test_basic_sync);
+	RUN(&t, test_converges_under_loss);
+	RUN(&t, test_replay_changes_nothing);
+	RUN(&t, test_ack_timing);
+	RUN(&t, test_shutdown_handshake);
+	RUN(&t, test_roaming_client_followed);
+	RUN(&t, test_large_state_fragments);
+	return check_done(&t);
+}
