@@ -9,11 +9,13 @@
  *	"udp_echo: rx=N rx_bytes=B tx=N peers=K" to stdout and --stats-file.
  *
  *   udp_echo client --to ADDR:PORT [--count N] [--interval MS] [--size B]
- *                   [--idle MS]
+ *                   [--idle MS] [--roam-at SEQ]
  *	Sends N numbered datagrams (sizes vary with the sequence number
  *	unless --size is given) every MS milliseconds, checks every echo
  *	byte for byte, and once all are sent and nothing has arrived for
  *	--idle MS, prints one line of key=value results (see report()).
+ *	--roam-at SEQ moves to a new socket (a new source port) before
+ *	sending SEQ and closes the old one, like a roaming mosh client.
  *
  * Addresses are numeric; IPv6 as [::1]:PORT. Exit 2 on bad usage. Signals
  * come through a signalfd: there is no global mutable state.
@@ -55,6 +57,7 @@ struct opts {
 	long		 interval_ms;
 	long		 size;		/* 0: vary by sequence number */
 	long		 idle_ms;
+	long		 roam_at;	/* -1: never */
 };
 
 struct client_result {
@@ -80,7 +83,7 @@ usage(FILE *out)
 "usage: udp_echo server --listen [ADDR:]PORT [--port-file F] [--peers-file F]\n"
 "                       [--stats-file F]\n"
 "       udp_echo client --to ADDR:PORT [--count N] [--interval MS]\n"
-"                       [--size B] [--idle MS]\n");
+"                       [--size B] [--idle MS] [--roam-at SEQ]\n");
 }
 
 static int
@@ -410,7 +413,7 @@ run_client(const struct opts *o)
 	long			 highest = -1, seq;
 	ssize_t			 n;
 	size_t			 len;
-	int			 fd = -1, rc = 1;
+	int			 fd = -1, new_fd, rc = 1;
 
 	if (parse_addr(o->to, NULL, &to, &to_len) != 0) {
 		fprintf(stderr, "udp_echo: bad --to %s\n", o->to);
@@ -430,6 +433,13 @@ run_client(const struct opts *o)
 	for (;;) {
 		now = now_ns();
 		if (r.sent < o->count && now >= next_send) {
+			if (r.sent == o->roam_at) {
+				if ((new_fd = socket(to.ss_family, SOCK_DGRAM |
+				    SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) == -1)
+					goto fail;
+				close(fd);
+				fd = new_fd;
+			}
 			len = build_packet(o, buf, (uint32_t)r.sent, now);
 			/* A send that fails (ICMP from a dead port) still
 			 * counts as sent: the packet is lost. */
@@ -507,6 +517,7 @@ main(int argc, char **argv)
 		{ "interval",	required_argument, NULL, 'i' },
 		{ "size",	required_argument, NULL, 'S' },
 		{ "idle",	required_argument, NULL, 'w' },
+		{ "roam-at",	required_argument, NULL, 'r' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -518,6 +529,7 @@ main(int argc, char **argv)
 	o.count = 100;
 	o.interval_ms = 2;
 	o.idle_ms = 500;
+	o.roam_at = -1;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -547,6 +559,9 @@ main(int argc, char **argv)
 			break;
 		case 'w':
 			bad |= parse_long(optarg, 1, 600000, &o.idle_ms);
+			break;
+		case 'r':
+			bad |= parse_long(optarg, 0, MAX_COUNT, &o.roam_at);
 			break;
 		case 'h':
 			usage(stdout);
