@@ -330,8 +330,8 @@ badflag() {	# expected stderr text, arguments...
 	expect "'$*' exits 2 (got $rc)" eq "$rc" 2
 	expect "'$*' says '$want'" grep -q "$want" "$dir/err"
 }
-badflag "bad option" --listen 0 --to 127.0.0.1:9 --bogus
-badflag "bad option" --listen 0 --to 127.0.0.1:9 --loss
+badflag "unknown option '--bogus'" --listen 0 --to 127.0.0.1:9 --bogus
+badflag "missing argument for '--loss'" --listen 0 --to 127.0.0.1:9 --loss
 badflag "percentage" --listen 0 --to 127.0.0.1:9 --loss 150
 badflag "percentage" --listen 0 --to 127.0.0.1:9 --dup-down -1
 badflag "milliseconds" --listen 0 --to 127.0.0.1:9 --delay abc

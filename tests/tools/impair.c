@@ -378,11 +378,12 @@ parse_args(struct impair *im, int argc, char **argv)
 		c = getopt_long(argc, argv, "", long_opts, &idx);
 		if (c == -1)
 			break;
-		if (c == '?' || c == ':') {
-			if (optopt != 0 && c == ':')
-				fprintf(stderr, "impair: missing argument\n");
-			fprintf(stderr, "impair: bad option '%s' (try --help)\n",
-			    argv[optind - 1]);
+		if (c == '?') {
+			/* getopt sets optopt only for a known option that
+			 * lacks its argument. */
+			fprintf(stderr, "impair: %s '%s' (try --help)\n",
+			    optopt != 0 ? "missing argument for" :
+			    "unknown option", argv[optind - 1]);
 			return -1;
 		}
 		name = idx >= 0 ? long_opts[idx].name : "?";
@@ -704,7 +705,7 @@ format_stats(const struct impair *im, char *out, size_t size)
 static void
 report_stats(const struct impair *im)
 {
-	char line[1024];
+	char line[2048];	/* worst case is about 850 bytes */
 
 	format_stats(im, line, sizeof line);
 	fputs(line, stderr);
