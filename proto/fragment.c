@@ -183,7 +183,8 @@ frag_assembly_add(struct frag_assembly *a, const uint8_t *p, size_t len)
 			return PROTO_ERR_FRAGMENT;
 		if (idx < a->used && a->slots[idx].present) {
 			s = &a->slots[idx];
-			if (s->data.len != n || memcmp(s->data.data, p, n) != 0)
+			if (s->data.len != n ||
+			    (n > 0 && memcmp(s->data.data, p, n) != 0))
 				return PROTO_ERR_FRAGMENT;
 			return a->total != 0 && a->arrived == a->total ?
 			    PROTO_OK : PROTO_ERR_INCOMPLETE;

@@ -10,11 +10,20 @@
  * -t text to type (\r and \n escapes honoured), after the first frame;
  * -e a string the host bytes must contain (-n times, default 1) before
  * shutdown. Exit 0 when all were seen and the shutdown was acknowledged.
+ *
+ * -i: interactive, for `make demo` until tsmosh's own client exists: the
+ * tty goes raw, keys are sent as typed, host bytes are written to the
+ * terminal as they arrive (no emulator: fine on a lossless loopback, not
+ * a real client). Ctrl-^ then . quits; the session ends when the shell
+ * does.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <sys/ioctl.h>
+
 #include <netdb.h>
+#include <termios.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,13 +179,17 @@ main(int argc, char **argv)
 	struct ssp	 ssp;
 	struct userstream *mine;
 	struct hostlog	*theirs;
-	struct pollfd	 pfd[CONN_MAX_SOCKS];
+	struct pollfd	 pfd[CONN_MAX_SOCKS + 1];
 	int		 fds[CONN_MAX_SOCKS];
 	uint64_t	 start, now, typed_at = 0;
 	bool		 seen = false, shutting = false;
 	uint8_t		 keys[256];
+	bool		 interactive = false, got_escape = false;
+	struct termios	 saved_tio, raw;
+	struct winsize	 ws;
+	size_t		 written = 0;
 
-	while ((ch = getopt(argc, argv, "c:r:t:e:n:w:d:")) != -1) {
+	while ((ch = getopt(argc, argv, "c:r:t:e:n:w:d:i")) != -1) {
 		switch (ch) {
 		case 'c': cols = atoi(optarg); break;
 		case 'r': rows = atoi(optarg); break;
@@ -193,6 +206,7 @@ main(int argc, char **argv)
 		case 'n': want = (size_t)atoi(optarg); break;
 		case 'w': waitsecs = atoi(optarg); break;
 		case 'd': dump = optarg; break;
+		case 'i': interactive = true; break;
 		default: usage();
 		}
 	}
@@ -214,6 +228,23 @@ main(int argc, char **argv)
 		fprintf(stderr, "proto_peer: bad address %s %s\n", argv[0],
 		    argv[1]);
 		return 2;
+	}
+	if (interactive) {
+		if (tcgetattr(0, &saved_tio) != 0) {
+			fprintf(stderr, "proto_peer: -i needs a terminal\n");
+			return 2;
+		}
+		if (ioctl(0, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+			cols = ws.ws_col;
+			rows = ws.ws_row;
+		}
+		raw = saved_tio;
+		cfmakeraw(&raw);
+		tcsetattr(0, TCSANOW, &raw);
+		/* Our screen must start as the server's state 0: blank. */
+		fputs("\033[H\033[2J", stdout);
+		fflush(stdout);
+		waitsecs = INT32_MAX / 1000;
 	}
 	start = now = clock_ms();
 	if (conn_client_init(&conn, &key, ai->ai_addr, ai->ai_addrlen, now)) {
@@ -248,6 +279,19 @@ main(int argc, char **argv)
 			fprintf(stderr, "proto_peer: first frame %dx%d, "
 			    "%zu bytes\n", h->width, h->height, h->bytes.len);
 		}
+		if (interactive) {
+			if (h->bytes.len > written) {
+				(void)!write(1, h->bytes.data + written,
+				    h->bytes.len - written);
+				written = h->bytes.len;
+			}
+			/* The shell ended: the server is shutting down. */
+			if (ssp_remote_num(&ssp) == SSP_NUM_SHUTDOWN &&
+			    ssp_counterparty_shutdown_acknowledged(&ssp)) {
+				rc = 0;
+				break;
+			}
+		}
 		/* Type one item per 300 ms once the screen is up. */
 		if (seen && typed < ntype && now - typed_at >= 300) {
 			size_t n = unescape(type[typed], keys, sizeof(keys));
@@ -255,7 +299,7 @@ main(int argc, char **argv)
 			typed++;
 			typed_at = now;
 		}
-		if (seen && typed == ntype && !shutting) {
+		if (seen && typed == ntype && !shutting && !interactive) {
 			for (i = 0; i < nexpect; i++)
 				if (count_in(&h->bytes, expect[i]) < want)
 					break;
@@ -280,6 +324,11 @@ main(int argc, char **argv)
 			pfd[i].fd = fds[i];
 			pfd[i].events = POLLIN;
 		}
+		if (interactive && !shutting) {
+			pfd[nfd].fd = 0;
+			pfd[nfd].events = POLLIN;
+			pfd[nfd++].revents = 0;
+		}
 		int wait = ssp_wait_time(&ssp, now);
 		if (wait > 50)
 			wait = 50;
@@ -287,12 +336,39 @@ main(int argc, char **argv)
 			continue;
 		now = clock_ms();
 		for (i = 0; i < nfd; i++) {
-			if (!(pfd[i].revents & POLLIN))
+			if (!(pfd[i].revents & (POLLIN | POLLHUP)))
 				continue;
+			if (pfd[i].fd == 0) {
+				ssize_t r = read(0, keys, sizeof(keys));
+
+				if (r <= 0) {
+					ssp_start_shutdown(&ssp, now);
+					shutting = true;
+					continue;
+				}
+				for (ssize_t k = 0; k < r; k++) {
+					/* Ctrl-^ . quits, as in mosh. */
+					if (got_escape && keys[k] == '.') {
+						ssp_start_shutdown(&ssp, now);
+						shutting = true;
+						break;
+					}
+					got_escape = keys[k] == 0x1e;
+					if (!got_escape)
+						userstream_push_keys(
+						    ssp_current(&ssp),
+						    &keys[k], 1);
+				}
+				continue;
+			}
 			while (ssp_recv_one(&ssp, pfd[i].fd, now) !=
 			    PROTO_ERR_AGAIN)
 				;
 		}
+	}
+	if (interactive) {
+		tcsetattr(0, TCSANOW, &saved_tio);
+		fputs("\r\n[proto_peer: session ended]\r\n", stdout);
 	}
 	if (dump != NULL) {
 		const struct hostlog *h = ssp_remote(&ssp);

@@ -1,0 +1,32 @@
+#!/bin/sh
+# `make demo`: a loopback mosh session in this terminal.
+#
+# Until tsmosh's own mosh-server and mosh-client exist (issues 5 and 6),
+# the demo runs the stock mosh-server on 127.0.0.1 and connects to it with
+# tests/tools/proto_peer -i: tsmosh's transport (proto/) on the client
+# side, writing the server's screen updates straight to this terminal.
+# Quit with Ctrl-^ then '.', or exit the shell.
+set -u
+BUILD=${BUILD:-build}
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+if [ ! -t 0 ] || [ ! -t 1 ]; then
+	echo "make demo: run it in a terminal (it opens a session there)" >&2
+	exit 1
+fi
+server=${DEMO_SERVER:-mosh-server}
+if [ -x "$BUILD/mosh-server" ]; then
+	server=$BUILD/mosh-server
+fi
+out=$("$server" new -i 127.0.0.1 -- "${SHELL:-/bin/sh}" 2>/dev/null </dev/null)
+port=$(printf '%s\n' "$out" | sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p')
+key=$(printf '%s\n' "$out" | sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]*\).*/\1/p')
+if [ -z "$port" ] || [ -z "$key" ]; then
+	echo "make demo: $server printed no MOSH CONNECT line" >&2
+	exit 1
+fi
+if [ -x "$BUILD/mosh-client" ]; then
+	MOSH_KEY=$key exec "$BUILD/mosh-client" 127.0.0.1 "$port"
+fi
+echo "tsmosh demo: $server on 127.0.0.1:$port, proto/ client. Quit: Ctrl-^ ." >&2
+sleep 1
+MOSH_KEY=$key exec "$BUILD/tests/tools/proto_peer" -i 127.0.0.1 "$port"
