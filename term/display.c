@@ -147,6 +147,14 @@ move(struct frame *f, int y, int x)
 			put_csi1(f->out, (unsigned)(x - ox), 'C');
 			return;
 		}
+		if (x == ox && y < oy) {
+			put_csi1(f->out, (unsigned)(oy - y), 'A');
+			return;
+		}
+		if (x == ox && y > oy) {
+			put_csi1(f->out, (unsigned)(y - oy), 'B');
+			return;
+		}
 	}
 	if (x == 0 && y == 0)
 		term_buf_adds(f->out, "\033[H");
@@ -185,6 +193,9 @@ draw_cell(struct frame *f, const struct term_cell *c)
 	set_pen(f, &r, 0);
 	put_cell(f, c);
 	f->cx += c->wide ? 2 : 1;
+	/* At the end of the row the receiver waits to wrap: position unknown. */
+	if (f->cx >= f->nf->cols)
+		f->cx = -1;
 }
 
 static void
@@ -222,8 +233,9 @@ put_row(struct frame *f, int y, const struct term_row *old, int wrap_in)
 	if (wrap_in) {
 		draw_cell(f, &row->cells[0]);
 		x = row->cells[0].wide ? 2 : 1;
+		wrote_last = x >= cols;
 	}
-	if (old == row)
+	if (old == row && !wrote_last)
 		return 0;
 	wrap_this = row->wrap && y < nf->rows - 1;
 	while (x < cols) {
@@ -355,6 +367,18 @@ put_modes(struct frame *f, const struct term_fb *old)
 	}
 }
 
+static int
+blank_row(const struct term_fb *nf, const struct term_row *r)
+{
+	int	 x;
+
+	for (x = 0; x < nf->cols; x++) {
+		if (!cell_equal(&r->cells[x], &blank_cell))
+			return 0;
+	}
+	return 1;
+}
+
 /*
  * Has the top of the screen scrolled up? Finds the first old row that
  * new row 0 equals and how far the match goes, as mosh does; then scrolls
@@ -378,12 +402,17 @@ put_scroll(struct frame *f, const struct term_row **rows)
 	    term_fb_row_equal(nf, nf->row[height], rows[shift + height]))
 		height++;
 	bottom = shift + height - 1;
+	/* Below the region all blank: scrolling the whole screen is the same. */
+	for (i = bottom + 1; i < nf->rows && blank_row(nf, rows[i]); i++)
+		;
+	if (i == nf->rows)
+		bottom = nf->rows - 1;
 
 	set_pen(f, &plain, 0);		/* new rows come in unpainted */
-	if (bottom == nf->rows - 1 && f->cy == nf->rows - 1) {
-		term_buf_addc(f->out, '\r');
+	if (bottom == nf->rows - 1) {
+		if (f->cy != nf->rows - 1 || f->cx != 0)
+			silent_move(f, nf->rows - 1, 0);
 		term_buf_addrep(f->out, '\n', (size_t)shift);
-		f->cx = 0;
 	} else {
 		put_csi2(f->out, 1, (unsigned)bottom + 1, 'r');
 		f->cx = f->cy = -1;

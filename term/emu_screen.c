@@ -234,7 +234,11 @@ emu_insert_cells(struct term_emu *e, int n)
 		n = fb->cols - x;
 	if (n <= 0 || (r = row_mut(e, fb->cy)) == NULL)
 		return;
-	split_wide(e, r, x, x);
+	if (r->cells[x].ch == 0 && x > 0) {
+		/* Inserting inside a wide character splits it: both go. */
+		r->cells[x - 1] = blank_cell();
+		r->cells[x] = blank_cell();
+	}
 	/* The cell pushed off the edge may be half of a wide character. */
 	if (r->cells[fb->cols - 1 - n].wide)
 		r->cells[fb->cols - 1 - n] = blank_cell();
