@@ -457,7 +457,7 @@ emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 	struct term_cell tmpl, *cell;
 	size_t		 i, room;
 
-	if (e->insert || e->charset[e->gl] != CS_ASCII) {
+	if (e->insert || !e->autowrap || e->charset[e->gl] != CS_ASCII) {
 		for (i = 0; i < n; i++)
 			emu_print(e, p[i]);
 		return;
@@ -472,11 +472,6 @@ emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 		if ((r = row_mut(e, fb->cy)) == NULL)
 			return;
 		room = (size_t)(fb->cols - fb->cx);
-		if (!e->autowrap && n > room) {
-			/* Without wrap, the overflow lands on the last column. */
-			p += n - room;
-			n = room;
-		}
 		if (room > n)
 			room = n;
 		split_wide(e, r, fb->cx, fb->cx + (int)room - 1);
@@ -489,7 +484,7 @@ emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 		n -= room;
 		if (fb->cx + (int)room >= fb->cols) {
 			fb->cx = fb->cols - 1;
-			e->pending_wrap = e->autowrap;
+			e->pending_wrap = 1;
 		} else {
 			fb->cx += (int)room;
 		}
