@@ -1,0 +1,477 @@
+/*
+ * The display diff, after mosh's terminaldisplay.cc: track where the
+ * receiving terminal's cursor and rendition are, skip cells it already
+ * shows, erase runs of blanks, detect a scrolled screen, and take care
+ * of xterm's deferred wrap at the last column.
+ */
+#include <string.h>
+
+#include "term/display.h"
+
+struct frame {
+	struct term_buf		*out;
+	const struct term_fb	*nf;
+	int			 cx;		/* receiver's cursor; -1 unknown */
+	int			 cy;
+	struct term_rend	 pen;		/* receiver's rendition */
+	int			 cursor_visible;
+};
+
+static const struct term_cell blank_cell = { .ch = ' ' };
+
+static int
+rend_equal(const struct term_rend *a, const struct term_rend *b)
+{
+	return a->fg == b->fg && a->bg == b->bg && a->attr == b->attr;
+}
+
+static struct term_rend
+cell_rend(const struct term_cell *c)
+{
+	struct term_rend r = { c->fg, c->bg, c->attr };
+
+	return r;
+}
+
+/* A cell an erase (ECH, EL, BCE) reproduces exactly. */
+static int
+erasable(const struct term_cell *c)
+{
+	return c->ch == ' ' && c->comb[0] == 0 && c->fg == 0 && c->attr == 0;
+}
+
+static int
+cell_equal(const struct term_cell *a, const struct term_cell *b)
+{
+	return memcmp(a, b, sizeof(*a)) == 0;
+}
+
+static void
+put_color(struct term_buf *b, uint32_t c, unsigned base)
+{
+	unsigned	 n = c & 0xff;
+
+	if (TERM_COLOR_KIND(c) == TERM_COLOR_RGB) {
+		term_buf_addc(b, ';');
+		term_buf_addu(b, base + 8);
+		term_buf_adds(b, ";2;");
+		term_buf_addu(b, (c >> 16) & 0xff);
+		term_buf_addc(b, ';');
+		term_buf_addu(b, (c >> 8) & 0xff);
+		term_buf_addc(b, ';');
+		term_buf_addu(b, n);
+	} else if (TERM_COLOR_KIND(c) == TERM_COLOR_INDEXED) {
+		term_buf_addc(b, ';');
+		if (n < 8) {
+			term_buf_addu(b, base + n);
+		} else if (n < 16) {
+			term_buf_addu(b, base + 60 + n - 8);
+		} else {
+			term_buf_addu(b, base + 8);
+			term_buf_adds(b, ";5;");
+			term_buf_addu(b, n);
+		}
+	}
+}
+
+static void
+put_sgr(struct term_buf *b, const struct term_rend *r)
+{
+	static const struct { uint16_t attr; char sgr; } attrs[] = {
+		{ TERM_ATTR_BOLD, '1' }, { TERM_ATTR_FAINT, '2' },
+		{ TERM_ATTR_ITALIC, '3' }, { TERM_ATTR_UNDERLINE, '4' },
+		{ TERM_ATTR_BLINK, '5' }, { TERM_ATTR_INVERSE, '7' },
+		{ TERM_ATTR_INVISIBLE, '8' }, { TERM_ATTR_STRIKE, '9' },
+	};
+	size_t	 i;
+
+	term_buf_adds(b, "\033[0");
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		if (r->attr & attrs[i].attr) {
+			term_buf_addc(b, ';');
+			term_buf_addc(b, (uint8_t)attrs[i].sgr);
+		}
+	}
+	put_color(b, r->fg, 30);
+	put_color(b, r->bg, 40);
+	term_buf_addc(b, 'm');
+}
+
+static void
+set_pen(struct frame *f, const struct term_rend *r, int force)
+{
+	if (!force && rend_equal(&f->pen, r))
+		return;
+	put_sgr(f->out, r);
+	f->pen = *r;
+}
+
+static void
+put_csi2(struct term_buf *b, unsigned p1, unsigned p2, char final)
+{
+	term_buf_adds(b, "\033[");
+	term_buf_addu(b, p1);
+	term_buf_addc(b, ';');
+	term_buf_addu(b, p2);
+	term_buf_addc(b, (uint8_t)final);
+}
+
+static void
+put_csi1(struct term_buf *b, unsigned p, char final)
+{
+	term_buf_adds(b, "\033[");
+	term_buf_addu(b, p);
+	term_buf_addc(b, (uint8_t)final);
+}
+
+/* The cheapest of CR/LF, BS, CUF and CUP to get from a known position. */
+static void
+move(struct frame *f, int y, int x)
+{
+	int	 ox = f->cx, oy = f->cy;
+
+	f->cx = x;
+	f->cy = y;
+	if (ox >= 0 && oy >= 0) {
+		if (x == 0 && y >= oy && y - oy < 5) {
+			if (ox != 0)
+				term_buf_addc(f->out, '\r');
+			term_buf_addrep(f->out, '\n', (size_t)(y - oy));
+			return;
+		}
+		if (y == oy && x < ox && ox - x < 5) {
+			term_buf_addrep(f->out, '\b', (size_t)(ox - x));
+			return;
+		}
+		if (y == oy && x > ox) {
+			put_csi1(f->out, (unsigned)(x - ox), 'C');
+			return;
+		}
+		if (x == ox && y < oy) {
+			put_csi1(f->out, (unsigned)(oy - y), 'A');
+			return;
+		}
+		if (x == ox && y > oy) {
+			put_csi1(f->out, (unsigned)(y - oy), 'B');
+			return;
+		}
+	}
+	if (x == 0 && y == 0)
+		term_buf_adds(f->out, "\033[H");
+	else
+		put_csi2(f->out, (unsigned)y + 1, (unsigned)x + 1, 'H');
+}
+
+/* A move while drawing: the cursor is hidden first so it does not flicker. */
+static void
+silent_move(struct frame *f, int y, int x)
+{
+	if (f->cx == x && f->cy == y)
+		return;
+	if (f->cursor_visible) {
+		term_buf_adds(f->out, "\033[?25l");
+		f->cursor_visible = 0;
+	}
+	move(f, y, x);
+}
+
+static void
+put_cell(struct frame *f, const struct term_cell *c)
+{
+	int	 i;
+
+	term_buf_addutf8(f->out, c->ch);
+	for (i = 0; i < TERM_COMB_MAX && c->comb[i] != 0; i++)
+		term_buf_addutf8(f->out, c->comb[i]);
+}
+
+static void
+draw_cell(struct frame *f, const struct term_cell *c)
+{
+	struct term_rend r = cell_rend(c);
+
+	set_pen(f, &r, 0);
+	put_cell(f, c);
+	f->cx += c->wide ? 2 : 1;
+	/* At the end of the row the receiver waits to wrap: position unknown. */
+	if (f->cx >= f->nf->cols)
+		f->cx = -1;
+}
+
+static void
+flush_blanks(struct frame *f, int y, int x, int n, uint32_t bg)
+{
+	struct term_rend r = { 0, bg, 0 };
+
+	silent_move(f, y, x);
+	set_pen(f, &r, 0);
+	if (n > 4) {
+		put_csi1(f->out, (unsigned)n, 'X');
+	} else {
+		term_buf_addrep(f->out, ' ', (size_t)n);
+		f->cx += n;
+	}
+}
+
+/*
+ * Draw row y over what the receiver shows (old; NULL is a blank row).
+ * wrap_in: the receiver sits in deferred wrap at the end of row y - 1,
+ * so the first cell must be printed now to wrap onto this row. Returns
+ * whether the next row must be entered the same way.
+ */
+static int
+put_row(struct frame *f, int y, const struct term_row *old, int wrap_in)
+{
+	const struct term_fb	*nf = f->nf;
+	const struct term_row	*row = nf->row[y];
+	const struct term_cell	*c, *oc;
+	int			 cols = nf->cols, x = 0, clear = 0;
+	int			 wrap_this, wrote_last = 0;
+	uint32_t		 clear_bg = 0;
+	struct term_rend	 r;
+
+	if (wrap_in) {
+		draw_cell(f, &row->cells[0]);
+		x = row->cells[0].wide ? 2 : 1;
+		wrote_last = x >= cols;
+	}
+	if (old == row && !wrote_last)
+		return 0;
+	wrap_this = row->wrap && y < nf->rows - 1;
+	while (x < cols) {
+		c = &row->cells[x];
+		oc = old ? &old->cells[x] : &blank_cell;
+		if (clear == 0 && cell_equal(c, oc)) {
+			x += c->wide ? 2 : 1;
+			continue;
+		}
+		if (erasable(c) && (clear == 0 || c->bg == clear_bg)) {
+			if (clear == 0)
+				clear_bg = c->bg;
+			clear++;
+			x++;
+			continue;
+		}
+		if (clear != 0) {
+			flush_blanks(f, y, x - clear, clear, clear_bg);
+			clear = 0;
+			if (erasable(c)) {
+				clear_bg = c->bg;
+				clear = 1;
+				x++;
+				continue;
+			}
+		}
+		silent_move(f, y, x);
+		draw_cell(f, c);
+		x += c->wide ? 2 : 1;
+		if (x >= cols)
+			wrote_last = 1;
+	}
+	if (clear != 0) {
+		silent_move(f, y, x - clear);
+		r.fg = 0;
+		r.bg = clear_bg;
+		r.attr = 0;
+		set_pen(f, &r, 0);
+		if (!wrap_this) {
+			term_buf_adds(f->out, "\033[K");
+		} else {
+			/* Spaces, so the receiver wraps into the next row. */
+			term_buf_addrep(f->out, ' ', (size_t)clear);
+			wrote_last = 1;
+		}
+	}
+	if (!wrote_last)
+		return 0;
+	/* The receiver is in deferred wrap at the last column of row y. */
+	if (y == nf->rows - 1) {
+		f->cx = f->cy = -1;
+		return 0;
+	}
+	f->cx = 0;
+	f->cy = y + 1;
+	if (wrap_this)
+		return 1;
+	term_buf_adds(f->out, "\r\n");
+	return 0;
+}
+
+static void
+put_str(struct term_buf *b, const char *prefix, const struct term_str *s)
+{
+	term_buf_adds(b, prefix);
+	if (s != NULL)
+		term_buf_add(b, s->data, s->len);
+	term_buf_addc(b, '\a');
+}
+
+static void
+put_titles(struct frame *f, const struct term_fb *old)
+{
+	const struct term_fb *nf = f->nf;
+
+	if (!nf->title_set)
+		return;
+	if (old != NULL && term_fb_str_equal(old->title, nf->title) &&
+	    term_fb_str_equal(old->icon, nf->icon))
+		return;
+	if (term_fb_str_equal(nf->icon, nf->title)) {
+		put_str(f->out, "\033]0;", nf->title);
+	} else {
+		put_str(f->out, "\033]1;", nf->icon);
+		put_str(f->out, "\033]2;", nf->title);
+	}
+}
+
+static void
+put_mode(struct term_buf *b, unsigned mode, int on)
+{
+	term_buf_adds(b, "\033[?");
+	term_buf_addu(b, mode);
+	term_buf_addc(b, on ? 'h' : 'l');
+}
+
+static void
+put_modes(struct frame *f, const struct term_fb *old)
+{
+	const struct term_fb	*nf = f->nf;
+	struct term_buf		*b = f->out;
+
+	if (old == NULL || old->bracketed_paste != nf->bracketed_paste)
+		put_mode(b, 2004, nf->bracketed_paste);
+	if (old == NULL || old->mouse_mode != nf->mouse_mode) {
+		if (nf->mouse_mode == TERM_MOUSE_NONE) {
+			put_mode(b, 1003, 0);
+			put_mode(b, 1002, 0);
+			put_mode(b, 1001, 0);
+			put_mode(b, 1000, 0);
+		} else {
+			if (old != NULL && old->mouse_mode != TERM_MOUSE_NONE)
+				put_mode(b, old->mouse_mode, 0);
+			put_mode(b, nf->mouse_mode, 1);
+		}
+	}
+	if (old == NULL || old->focus_events != nf->focus_events)
+		put_mode(b, 1004, nf->focus_events);
+	if (old == NULL || old->mouse_enc != nf->mouse_enc) {
+		if (nf->mouse_enc == TERM_MOUSE_ENC_DEFAULT) {
+			put_mode(b, 1015, 0);
+			put_mode(b, 1006, 0);
+			put_mode(b, 1005, 0);
+		} else {
+			if (old != NULL && old->mouse_enc != TERM_MOUSE_ENC_DEFAULT)
+				put_mode(b, old->mouse_enc, 0);
+			put_mode(b, nf->mouse_enc, 1);
+		}
+	}
+}
+
+static int
+blank_row(const struct term_fb *nf, const struct term_row *r)
+{
+	int	 x;
+
+	for (x = 0; x < nf->cols; x++) {
+		if (!cell_equal(&r->cells[x], &blank_cell))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Has the top of the screen scrolled up? Finds the first old row that
+ * new row 0 equals and how far the match goes, as mosh does; then scrolls
+ * the receiver the same way and updates our picture of it (rows).
+ */
+static int
+put_scroll(struct frame *f, const struct term_row **rows)
+{
+	const struct term_fb	*nf = f->nf;
+	struct term_rend	 plain = { 0, 0, 0 };
+	int			 shift, height = 0, bottom, i;
+
+	for (shift = 0; shift < nf->rows; shift++) {
+		if (term_fb_row_equal(nf, nf->row[0], rows[shift]))
+			break;
+	}
+	if (shift == 0 || shift == nf->rows)
+		return 0;
+	height = 1;
+	while (shift + height < nf->rows &&
+	    term_fb_row_equal(nf, nf->row[height], rows[shift + height]))
+		height++;
+	bottom = shift + height - 1;
+	/* Below the region all blank: scrolling the whole screen is the same. */
+	for (i = bottom + 1; i < nf->rows && blank_row(nf, rows[i]); i++)
+		;
+	if (i == nf->rows)
+		bottom = nf->rows - 1;
+
+	set_pen(f, &plain, 0);		/* new rows come in unpainted */
+	if (bottom == nf->rows - 1) {
+		if (f->cy != nf->rows - 1 || f->cx != 0)
+			silent_move(f, nf->rows - 1, 0);
+		term_buf_addrep(f->out, '\n', (size_t)shift);
+	} else {
+		put_csi2(f->out, 1, (unsigned)bottom + 1, 'r');
+		f->cx = f->cy = -1;
+		silent_move(f, bottom, 0);
+		term_buf_addrep(f->out, '\n', (size_t)shift);
+		term_buf_adds(f->out, "\033[r");
+		f->cx = f->cy = -1;
+	}
+	for (i = 0; i <= bottom; i++)
+		rows[i] = i + shift <= bottom ? rows[i + shift] : NULL;
+	return height;
+}
+
+int
+term_display_diff(const struct term_fb *old, const struct term_fb *nf,
+    struct term_buf *out)
+{
+	static const struct term_rend plain = { 0, 0, 0 };
+	const struct term_row	*rows[TERM_MAX_ROWS];
+	struct frame		 f;
+	int			 y, wrap = 0, first = 0, fresh;
+
+	memset(&f, 0, sizeof(f));
+	f.out = out;
+	f.nf = nf;
+
+	if (old != NULL && old->bell_count != nf->bell_count)
+		term_buf_addc(out, '\a');
+	put_titles(&f, old);
+	if (!term_fb_str_equal(nf->clipboard, old ? old->clipboard : NULL))
+		put_str(out, "\033]52;c;", nf->clipboard);
+	if (old == NULL || old->reverse_video != nf->reverse_video)
+		put_mode(out, 5, nf->reverse_video);
+
+	fresh = old == NULL || old->cols != nf->cols || old->rows != nf->rows;
+	if (fresh) {
+		term_buf_adds(out, "\033[r\033[0m\033[H\033[2J\033[?25l");
+		f.pen = plain;
+		f.cursor_visible = 0;
+		for (y = 0; y < nf->rows; y++)
+			rows[y] = NULL;
+	} else {
+		f.cx = old->cx;
+		f.cy = old->cy;
+		f.pen = old->pen;
+		f.cursor_visible = old->cursor_visible;
+		for (y = 0; y < nf->rows; y++)
+			rows[y] = old->row[y];
+		first = put_scroll(&f, rows);
+	}
+
+	for (y = first; y < nf->rows; y++)
+		wrap = put_row(&f, y, rows[y], wrap);
+
+	if (fresh || f.cx != nf->cx || f.cy != nf->cy)
+		move(&f, nf->cy, nf->cx);
+	if (fresh || f.cursor_visible != nf->cursor_visible)
+		put_mode(out, 25, nf->cursor_visible);
+	set_pen(&f, &nf->pen, 0);
+	put_modes(&f, fresh ? NULL : old);
+	return out->failed ? -1 : 0;
+}

@@ -1,0 +1,27 @@
+/*
+ * The display diff: escape sequences that turn a terminal showing one
+ * framebuffer into one showing another. The output uses only what the
+ * stock mosh-client's emulator understands (MOSH-PROTOCOL.md section 7),
+ * so it serves both as mosh "hostbytes" and to repaint the user's own
+ * terminal. The receiving terminal is assumed to erase with the current
+ * background colour (BCE), as xterm, tmux and mosh's emulator do.
+ *
+ * Faint and strike-through travel in the SGR sequences; stock mosh drops
+ * them, which costs nothing since every rendition change is a full one.
+ */
+#ifndef TSMOSH_TERM_DISPLAY_H
+#define TSMOSH_TERM_DISPLAY_H
+
+#include "term/buf.h"
+#include "term/fb.h"
+
+/*
+ * Append to out the bytes that turn a terminal showing old into one
+ * showing new. old == NULL means nothing is known: the screen is reset
+ * and drawn in full. A bell is one BEL whatever the count difference.
+ * Returns 0, or -1 if out could not grow.
+ */
+int	term_display_diff(const struct term_fb *old, const struct term_fb *new,
+	    struct term_buf *out);
+
+#endif

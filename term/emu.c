@@ -1,0 +1,451 @@
+/*
+ * Bytes in: UTF-8 decoding and the VT500-style parser state machine
+ * (after Paul Williams' DEC parser). Runs of printable ASCII in the ground
+ * state skip the decoder and the state machine altogether.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "term/emu_int.h"
+
+struct term_emu *
+term_emu_new(int cols, int rows)
+{
+	struct term_emu	*e;
+
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		return NULL;
+	if ((e->fb = term_fb_new(cols, rows)) == NULL) {
+		free(e);
+		return NULL;
+	}
+	term_buf_init(&e->replies);
+	e->state = ST_GROUND;
+	emu_soft_reset(e);
+	emu_tabs_reset(e, 0);
+	return e;
+}
+
+void
+term_emu_free(struct term_emu *e)
+{
+	if (e == NULL)
+		return;
+	term_fb_free(e->fb);
+	term_fb_free(e->main_fb);
+	free(e->osc);
+	term_buf_free(&e->replies);
+	free(e);
+}
+
+struct term_emu *
+term_emu_clone(const struct term_emu *src)
+{
+	struct term_emu	*e;
+
+	if ((e = malloc(sizeof(*e))) == NULL)
+		return NULL;
+	*e = *src;
+	e->fb = NULL;
+	e->main_fb = NULL;
+	e->osc = NULL;
+	e->osc_cap = 0;
+	term_buf_init(&e->replies);
+	if ((e->fb = term_fb_clone(src->fb)) == NULL)
+		goto fail;
+	if (src->main_fb != NULL &&
+	    (e->main_fb = term_fb_clone(src->main_fb)) == NULL)
+		goto fail;
+	if (src->osc_len > 0) {
+		if ((e->osc = malloc(src->osc_len)) == NULL)
+			goto fail;
+		memcpy(e->osc, src->osc, src->osc_len);
+		e->osc_cap = src->osc_len;
+	}
+	term_buf_add(&e->replies, src->replies.data, src->replies.len);
+	if (e->replies.failed)
+		goto fail;
+	return e;
+fail:
+	term_emu_free(e);
+	return NULL;
+}
+
+int
+term_emu_resize(struct term_emu *e, int cols, int rows)
+{
+	struct term_cell blank;
+	int		 old = e->fb->cols;
+
+	if (cols < 1 || rows < 1 || cols > TERM_MAX_COLS || rows > TERM_MAX_ROWS)
+		return -1;
+	memset(&blank, 0, sizeof(blank));
+	blank.ch = ' ';
+	if (term_fb_resize(e->fb, cols, rows, &blank) == -1)
+		return -1;
+	if (e->main_fb != NULL &&
+	    term_fb_resize(e->main_fb, cols, rows, &blank) == -1)
+		return -1;
+	e->top = 0;
+	e->bottom = rows - 1;
+	e->pending_wrap = 0;
+	if (cols > old)
+		emu_tabs_reset(e, old);
+	return 0;
+}
+
+struct term_buf *
+term_emu_replies(struct term_emu *e)
+{
+	return &e->replies;
+}
+
+const struct term_fb *
+term_emu_fb(const struct term_emu *e)
+{
+	return e->fb;
+}
+
+struct term_fb *
+term_emu_snapshot(const struct term_emu *e)
+{
+	return term_fb_clone(e->fb);
+}
+
+int
+term_emu_app_cursor_keys(const struct term_emu *e)
+{
+	return e->app_cursor;
+}
+
+int
+term_emu_app_keypad(const struct term_emu *e)
+{
+	return e->app_keypad;
+}
+
+static void
+clear_seq(struct term_emu *e)
+{
+	e->nparam = 0;
+	e->param_sub = 0;
+	e->param[0] = 0;
+	e->priv = 0;
+	e->ninter = 0;
+}
+
+static void
+collect(struct term_emu *e, uint32_t c)
+{
+	/* More than two intermediates: nothing we know; keep the last two. */
+	if (e->ninter == sizeof(e->inter)) {
+		e->inter[0] = e->inter[1];
+		e->ninter--;
+	}
+	e->inter[e->ninter++] = (uint8_t)c;
+}
+
+static void
+param(struct term_emu *e, uint32_t c)
+{
+	int	*p;
+
+	if (e->nparam == 0)
+		e->nparam = 1;
+	if (c == ';' || c == ':') {
+		if (e->nparam == TERM_MAX_PARAMS)
+			return;		/* extra parameters are dropped */
+		if (c == ':')
+			e->param_sub |= 1u << e->nparam;
+		e->param[e->nparam++] = 0;
+		return;
+	}
+	p = &e->param[e->nparam - 1];
+	if (*p < TERM_PARAM_MAX)
+		*p = *p * 10 + (int)(c - '0');
+	if (*p > TERM_PARAM_MAX)
+		*p = TERM_PARAM_MAX;
+}
+
+static void
+osc_put(struct term_emu *e, uint32_t c)
+{
+	size_t	 cap;
+	char	*p;
+	uint8_t	 u[4];
+	size_t	 n;
+
+	if (e->osc_chars >= TERM_CLIP_MAX)
+		return;
+	if (c < 0x80) {
+		u[0] = (uint8_t)c;
+		n = 1;
+	} else if (c < 0x800) {
+		u[0] = (uint8_t)(0xc0 | c >> 6);
+		u[1] = (uint8_t)(0x80 | (c & 0x3f));
+		n = 2;
+	} else if (c < 0x10000) {
+		u[0] = (uint8_t)(0xe0 | c >> 12);
+		u[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
+		u[2] = (uint8_t)(0x80 | (c & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (uint8_t)(0xf0 | c >> 18);
+		u[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3f));
+		u[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
+		u[3] = (uint8_t)(0x80 | (c & 0x3f));
+		n = 4;
+	}
+	if (e->osc_cap - e->osc_len < n) {
+		cap = e->osc_cap ? e->osc_cap * 2 : 64;
+		if (cap > TERM_OSC_BYTES)
+			cap = TERM_OSC_BYTES;
+		if ((p = realloc(e->osc, cap)) == NULL) {
+			e->error = 1;
+			return;
+		}
+		e->osc = p;
+		e->osc_cap = cap;
+	}
+	memcpy(e->osc + e->osc_len, u, n);
+	e->osc_len += n;
+	e->osc_chars++;
+}
+
+static void
+osc_start(struct term_emu *e)
+{
+	e->osc_len = 0;
+	e->osc_chars = 0;
+	e->state = ST_OSC;
+}
+
+static void
+osc_end(struct term_emu *e)
+{
+	emu_osc_dispatch(e);
+	e->osc_len = 0;
+	e->osc_chars = 0;
+}
+
+/* Transitions valid from any state; returns 1 if c was consumed. */
+static int
+anywhere(struct term_emu *e, uint32_t c)
+{
+	switch (c) {
+	case 0x18:	/* CAN */
+	case 0x1a:	/* SUB */
+		e->state = ST_GROUND;
+		return 1;
+	case 0x1b:
+		if (e->state == ST_OSC)
+			osc_end(e);
+		clear_seq(e);
+		e->state = ST_ESC;
+		return 1;
+	}
+	if (c < 0x80 || c > 0x9f)
+		return 0;
+	if (e->state == ST_OSC && c == 0x9c)
+		osc_end(e);
+	clear_seq(e);
+	switch (c) {
+	case 0x90:
+		e->state = ST_DCS_ENTRY;
+		break;
+	case 0x9b:
+		e->state = ST_CSI_ENTRY;
+		break;
+	case 0x9d:
+		osc_start(e);
+		break;
+	case 0x98:
+	case 0x9e:
+	case 0x9f:
+		e->state = ST_SOS;
+		break;
+	case 0x9c:
+		e->state = ST_GROUND;
+		break;
+	default:
+		e->state = ST_GROUND;
+		emu_execute(e, c);
+		break;
+	}
+	return 1;
+}
+
+static void
+parse(struct term_emu *e, uint32_t c)
+{
+	if (anywhere(e, c))
+		return;
+
+	switch (e->state) {
+	case ST_GROUND:
+		if (c < 0x20)
+			emu_execute(e, c);
+		else if (c != 0x7f)
+			emu_print(e, c);
+		return;
+	case ST_ESC:
+		if (c < 0x20) {
+			emu_execute(e, c);
+		} else if (c < 0x30) {
+			collect(e, c);
+			e->state = ST_ESC_INTER;
+		} else if (c == '[') {
+			e->state = ST_CSI_ENTRY;
+		} else if (c == ']') {
+			osc_start(e);
+		} else if (c == 'P') {
+			e->state = ST_DCS_ENTRY;
+		} else if (c == 'X' || c == '^' || c == '_') {
+			e->state = ST_SOS;
+		} else if (c < 0x7f) {
+			e->state = ST_GROUND;
+			emu_esc_dispatch(e, c);
+		} else if (c > 0x7f) {
+			e->state = ST_GROUND;
+		}
+		return;
+	case ST_ESC_INTER:
+		if (c < 0x20)
+			emu_execute(e, c);
+		else if (c < 0x30)
+			collect(e, c);
+		else if (c < 0x7f) {
+			e->state = ST_GROUND;
+			emu_esc_dispatch(e, c);
+		} else if (c > 0x7f)
+			e->state = ST_GROUND;
+		return;
+	case ST_CSI_ENTRY:
+	case ST_CSI_PARAM:
+		if (c < 0x20) {
+			emu_execute(e, c);
+		} else if (c < 0x30) {
+			collect(e, c);
+			e->state = ST_CSI_INTER;
+		} else if (c <= ';') {
+			param(e, c);
+			e->state = ST_CSI_PARAM;
+		} else if (c < 0x40) {
+			if (e->state == ST_CSI_ENTRY)
+				e->priv = (uint8_t)c;
+			else
+				e->state = ST_CSI_IGNORE;
+		} else if (c < 0x7f) {
+			e->state = ST_GROUND;
+			emu_csi_dispatch(e, c);
+		} else if (c > 0x7f) {
+			e->state = ST_CSI_IGNORE;
+		}
+		if (e->state == ST_CSI_ENTRY && e->priv != 0)
+			e->state = ST_CSI_PARAM;
+		return;
+	case ST_CSI_INTER:
+		if (c < 0x20)
+			emu_execute(e, c);
+		else if (c < 0x30)
+			collect(e, c);
+		else if (c < 0x40 || c > 0x7f)
+			e->state = ST_CSI_IGNORE;
+		else if (c < 0x7f) {
+			e->state = ST_GROUND;
+			emu_csi_dispatch(e, c);
+		}
+		return;
+	case ST_CSI_IGNORE:
+		if (c < 0x20)
+			emu_execute(e, c);
+		else if (c >= 0x40 && c < 0x7f)
+			e->state = ST_GROUND;
+		return;
+	case ST_DCS_ENTRY:
+	case ST_DCS_PARAM:
+	case ST_DCS_INTER:
+		/* DCS parameters are of no use to us; wait for the body. */
+		if (c >= 0x40 && c < 0x7f)
+			e->state = ST_DCS_PASS;
+		else if (c >= 0x20)
+			e->state = ST_DCS_PARAM;
+		return;
+	case ST_DCS_PASS:
+	case ST_SOS:
+		return;
+	case ST_OSC:
+		if (c == 0x07) {
+			osc_end(e);
+			e->state = ST_GROUND;
+		} else if (c >= 0x20 && c != 0x7f) {
+			osc_put(e, c);
+		}
+		return;
+	}
+}
+
+/*
+ * One byte into the UTF-8 decoder. Invalid sequences become U+FFFD, one
+ * per maximal invalid subpart, as Unicode recommends; the byte that broke
+ * a sequence is then decoded afresh.
+ */
+static void
+decode(struct term_emu *e, uint8_t b)
+{
+	if (e->utf8_need != 0) {
+		if (b >= e->utf8_lo && b <= e->utf8_hi) {
+			e->utf8_cp = e->utf8_cp << 6 | (b & 0x3f);
+			e->utf8_lo = 0x80;
+			e->utf8_hi = 0xbf;
+			if (--e->utf8_need == 0)
+				parse(e, e->utf8_cp);
+			return;
+		}
+		e->utf8_need = 0;
+		parse(e, 0xfffd);
+	}
+	e->utf8_lo = 0x80;
+	e->utf8_hi = 0xbf;
+	if (b < 0x80) {
+		parse(e, b);
+	} else if (b >= 0xc2 && b <= 0xdf) {
+		e->utf8_need = 1;
+		e->utf8_cp = b & 0x1f;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		e->utf8_need = 2;
+		e->utf8_cp = b & 0x0f;
+		if (b == 0xe0)
+			e->utf8_lo = 0xa0;
+		else if (b == 0xed)
+			e->utf8_hi = 0x9f;	/* no surrogates */
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		e->utf8_need = 3;
+		e->utf8_cp = b & 0x07;
+		if (b == 0xf0)
+			e->utf8_lo = 0x90;
+		else if (b == 0xf4)
+			e->utf8_hi = 0x8f;
+	} else {
+		parse(e, 0xfffd);
+	}
+}
+
+int
+term_emu_write(struct term_emu *e, const uint8_t *p, size_t n)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < n; ) {
+		if (e->state == ST_GROUND && e->utf8_need == 0 &&
+		    p[i] >= 0x20 && p[i] < 0x7f) {
+			for (j = i + 1; j < n && p[j] >= 0x20 && p[j] < 0x7f; j++)
+				;
+			emu_print_ascii(e, p + i, j - i);
+			i = j;
+			continue;
+		}
+		decode(e, p[i++]);
+	}
+	return e->error ? -1 : 0;
+}

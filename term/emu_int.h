@@ -1,0 +1,119 @@
+/*
+ * The emulator's insides, shared by emu.c (bytes, parser), emu_screen.c
+ * (what controls do to the screen) and emu_ctl.c (which control is which).
+ * Not for use outside term/.
+ */
+#ifndef TSMOSH_TERM_EMU_INT_H
+#define TSMOSH_TERM_EMU_INT_H
+
+#include "term/buf.h"
+#include "term/emu.h"
+#include "term/fb.h"
+
+#define TERM_MAX_PARAMS	16
+#define TERM_PARAM_MAX	65535
+#define TERM_OSC_BYTES	(TERM_CLIP_MAX * 4)
+
+enum term_state {
+	ST_GROUND,
+	ST_ESC,
+	ST_ESC_INTER,
+	ST_CSI_ENTRY,
+	ST_CSI_PARAM,
+	ST_CSI_INTER,
+	ST_CSI_IGNORE,
+	ST_DCS_ENTRY,
+	ST_DCS_PARAM,
+	ST_DCS_INTER,
+	ST_DCS_PASS,		/* DCS body: consumed, ignored */
+	ST_OSC,
+	ST_SOS,			/* SOS, PM, APC bodies: consumed, ignored */
+};
+
+enum term_charset {
+	CS_ASCII,
+	CS_DEC_GRAPHICS,
+};
+
+/* What DECSC saves (per xterm: position, rendition, charsets, modes). */
+struct term_cursor_save {
+	int		 x;
+	int		 y;
+	struct term_rend pen;
+	uint8_t		 origin;
+	uint8_t		 autowrap;
+	uint8_t		 pending_wrap;
+	uint8_t		 charset[2];
+	uint8_t		 gl;
+};
+
+struct term_emu {
+	struct term_fb	*fb;
+	struct term_fb	*main_fb;	/* main screen while the alternate is up */
+	int		 error;		/* an allocation failed */
+
+	uint8_t		 origin;
+	uint8_t		 autowrap;
+	uint8_t		 insert;
+	uint8_t		 newline;	/* LNM */
+	uint8_t		 app_cursor;
+	uint8_t		 app_keypad;
+	uint8_t		 pending_wrap;	/* next printable wraps first */
+	uint8_t		 charset[2];	/* G0, G1 */
+	uint8_t		 gl;		/* 0 = G0, 1 = G1 (SO/SI) */
+	int		 top;		/* scroll region, inclusive */
+	int		 bottom;
+	struct term_cursor_save save;	/* DECSC */
+	struct term_cursor_save save_alt; /* 1049 */
+	uint8_t		 tabs[TERM_MAX_COLS / 8];
+
+	/* parser */
+	uint8_t		 state;
+	uint8_t		 utf8_need;	/* continuation bytes still due */
+	uint8_t		 utf8_lo;	/* range of the next continuation byte */
+	uint8_t		 utf8_hi;
+	uint32_t	 utf8_cp;
+	int		 param[TERM_MAX_PARAMS];
+	uint32_t	 param_sub;	/* bit i: param i followed a ':' */
+	uint8_t		 nparam;	/* params started so far */
+	uint8_t		 priv;		/* '?', '>', '=', '<' or 0 */
+	uint8_t		 inter[2];
+	uint8_t		 ninter;
+	char		*osc;
+	size_t		 osc_len;
+	size_t		 osc_cap;
+	size_t		 osc_chars;
+
+	struct term_buf	 replies;
+};
+
+/* emu_screen.c */
+void	emu_print(struct term_emu *, uint32_t);
+void	emu_print_ascii(struct term_emu *, const uint8_t *, size_t);
+void	emu_execute(struct term_emu *, uint32_t);
+void	emu_index(struct term_emu *);
+void	emu_reverse_index(struct term_emu *);
+void	emu_scroll_up(struct term_emu *, int top, int bottom, int n);
+void	emu_scroll_down(struct term_emu *, int top, int bottom, int n);
+void	emu_erase_cells(struct term_emu *, int y, int x0, int x1);
+void	emu_erase_rows(struct term_emu *, int y0, int y1);
+void	emu_insert_cells(struct term_emu *, int n);
+void	emu_delete_cells(struct term_emu *, int n);
+void	emu_goto(struct term_emu *, int x, int y);
+void	emu_goto_origin(struct term_emu *, int x, int y);
+void	emu_tab(struct term_emu *, int n);
+void	emu_tabs_reset(struct term_emu *, int from);
+void	emu_save_cursor(struct term_emu *, struct term_cursor_save *);
+void	emu_restore_cursor(struct term_emu *, const struct term_cursor_save *);
+void	emu_alt_screen(struct term_emu *, int on, int mode);
+void	emu_soft_reset(struct term_emu *);
+void	emu_hard_reset(struct term_emu *);
+void	emu_decaln(struct term_emu *);
+struct term_cell emu_erase_cell(const struct term_emu *);
+
+/* emu_ctl.c */
+void	emu_esc_dispatch(struct term_emu *, uint32_t);
+void	emu_csi_dispatch(struct term_emu *, uint32_t);
+void	emu_osc_dispatch(struct term_emu *);
+
+#endif

@@ -1,0 +1,253 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "term/fb.h"
+
+struct term_row *
+term_fb_row_new(int cols, const struct term_cell *fill)
+{
+	struct term_row	*r;
+	int		 i;
+
+	r = malloc(sizeof(*r) + (size_t)cols * sizeof(r->cells[0]));
+	if (r == NULL)
+		return NULL;
+	r->refs = 1;
+	r->wrap = 0;
+	for (i = 0; i < cols; i++)
+		r->cells[i] = *fill;
+	return r;
+}
+
+void
+term_fb_row_unref(struct term_row *r)
+{
+	if (r != NULL && --r->refs == 0)
+		free(r);
+}
+
+/*
+ * The row at y, unshared so the caller may write it. Returns NULL only
+ * when copying fails; callers then leave the screen as it was.
+ */
+struct term_row *
+term_fb_row_mut(struct term_fb *fb, int y)
+{
+	struct term_row	*r = fb->row[y], *copy;
+	size_t		 sz;
+
+	if (r->refs == 1)
+		return r;
+	sz = sizeof(*r) + (size_t)fb->cols * sizeof(r->cells[0]);
+	if ((copy = malloc(sz)) == NULL)
+		return NULL;
+	memcpy(copy, r, sz);
+	copy->refs = 1;
+	r->refs--;
+	fb->row[y] = copy;
+	return copy;
+}
+
+struct term_str *
+term_str_new(const char *p, size_t n)
+{
+	struct term_str	*s;
+
+	if ((s = malloc(sizeof(*s) + n + 1)) == NULL)
+		return NULL;
+	s->refs = 1;
+	s->len = n;
+	memcpy(s->data, p, n);
+	s->data[n] = '\0';
+	return s;
+}
+
+void
+term_str_unref(struct term_str *s)
+{
+	if (s != NULL && --s->refs == 0)
+		free(s);
+}
+
+void
+term_str_set(struct term_str **dst, struct term_str *s)
+{
+	if (s != NULL)
+		s->refs++;
+	term_str_unref(*dst);
+	*dst = s;
+}
+
+int
+term_fb_str_equal(const struct term_str *a, const struct term_str *b)
+{
+	size_t	 la = a ? a->len : 0, lb = b ? b->len : 0;
+
+	if (a == b)
+		return 1;
+	if (la != lb)
+		return 0;
+	return la == 0 || memcmp(a->data, b->data, la) == 0;
+}
+
+struct term_fb *
+term_fb_new(int cols, int rows)
+{
+	struct term_fb		*fb;
+	struct term_cell	 blank;
+	int			 y;
+
+	if (cols < 1 || rows < 1 || cols > TERM_MAX_COLS || rows > TERM_MAX_ROWS)
+		return NULL;
+	if ((fb = calloc(1, sizeof(*fb))) == NULL)
+		return NULL;
+	fb->cols = cols;
+	fb->rows = rows;
+	fb->cursor_visible = 1;
+	if ((fb->row = calloc((size_t)rows, sizeof(fb->row[0]))) == NULL)
+		goto fail;
+	memset(&blank, 0, sizeof(blank));
+	blank.ch = ' ';
+	for (y = 0; y < rows; y++) {
+		if ((fb->row[y] = term_fb_row_new(cols, &blank)) == NULL)
+			goto fail;
+	}
+	return fb;
+fail:
+	term_fb_free(fb);
+	return NULL;
+}
+
+struct term_fb *
+term_fb_clone(const struct term_fb *src)
+{
+	struct term_fb	*fb;
+	int		 y;
+
+	if ((fb = malloc(sizeof(*fb))) == NULL)
+		return NULL;
+	*fb = *src;
+	if ((fb->row = malloc((size_t)src->rows * sizeof(fb->row[0]))) == NULL) {
+		free(fb);
+		return NULL;
+	}
+	for (y = 0; y < src->rows; y++) {
+		fb->row[y] = src->row[y];
+		fb->row[y]->refs++;
+	}
+	if (fb->title)
+		fb->title->refs++;
+	if (fb->icon)
+		fb->icon->refs++;
+	if (fb->clipboard)
+		fb->clipboard->refs++;
+	return fb;
+}
+
+void
+term_fb_free(struct term_fb *fb)
+{
+	int	 y;
+
+	if (fb == NULL)
+		return;
+	if (fb->row != NULL) {
+		for (y = 0; y < fb->rows; y++)
+			term_fb_row_unref(fb->row[y]);
+		free(fb->row);
+	}
+	term_str_unref(fb->title);
+	term_str_unref(fb->icon);
+	term_str_unref(fb->clipboard);
+	free(fb);
+}
+
+int
+term_fb_row_equal(const struct term_fb *fb, const struct term_row *a,
+    const struct term_row *b)
+{
+	if (a == b)
+		return 1;
+	return memcmp(a->cells, b->cells,
+	    (size_t)fb->cols * sizeof(a->cells[0])) == 0;
+}
+
+int
+term_fb_equal(const struct term_fb *a, const struct term_fb *b)
+{
+	int	 y;
+
+	if (a->cols != b->cols || a->rows != b->rows ||
+	    a->cx != b->cx || a->cy != b->cy ||
+	    a->cursor_visible != b->cursor_visible ||
+	    a->reverse_video != b->reverse_video ||
+	    a->bracketed_paste != b->bracketed_paste ||
+	    a->focus_events != b->focus_events ||
+	    a->mouse_mode != b->mouse_mode || a->mouse_enc != b->mouse_enc ||
+	    a->bell_count != b->bell_count ||
+	    a->pen.fg != b->pen.fg || a->pen.bg != b->pen.bg ||
+	    a->pen.attr != b->pen.attr)
+		return 0;
+	if (!term_fb_str_equal(a->title, b->title) ||
+	    !term_fb_str_equal(a->icon, b->icon) ||
+	    !term_fb_str_equal(a->clipboard, b->clipboard))
+		return 0;
+	for (y = 0; y < a->rows; y++) {
+		if (!term_fb_row_equal(a, a->row[y], b->row[y]))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Keep the top-left of the old screen, as mosh does, so both ends of a
+ * connection agree after a resize. A wide character cut by the new right
+ * edge becomes a blank.
+ */
+int
+term_fb_resize(struct term_fb *fb, int cols, int rows,
+    const struct term_cell *fill)
+{
+	struct term_row	**nrow;
+	struct term_row	*r;
+	int		 y, x, n;
+
+	if (cols < 1 || rows < 1 || cols > TERM_MAX_COLS || rows > TERM_MAX_ROWS)
+		return -1;
+	if (cols == fb->cols && rows == fb->rows)
+		return 0;
+	if ((nrow = calloc((size_t)rows, sizeof(nrow[0]))) == NULL)
+		return -1;
+	for (y = 0; y < rows; y++) {
+		if ((nrow[y] = term_fb_row_new(cols, fill)) == NULL)
+			goto fail;
+		if (y >= fb->rows)
+			continue;
+		r = nrow[y];
+		n = cols < fb->cols ? cols : fb->cols;
+		memcpy(r->cells, fb->row[y]->cells, (size_t)n * sizeof(r->cells[0]));
+		if (r->cells[n - 1].wide) {
+			r->cells[n - 1] = *fill;
+			if (n < cols)
+				r->cells[n] = *fill;
+		}
+		for (x = n; x < cols; x++)
+			r->cells[x] = *fill;
+	}
+	for (y = 0; y < fb->rows; y++)
+		term_fb_row_unref(fb->row[y]);
+	free(fb->row);
+	fb->row = nrow;
+	fb->cols = cols;
+	fb->rows = rows;
+	if (fb->cx >= cols)
+		fb->cx = cols - 1;
+	if (fb->cy >= rows)
+		fb->cy = rows - 1;
+	return 0;
+fail:
+	for (y = 0; y < rows; y++)
+		term_fb_row_unref(nrow[y]);
+	free(nrow);
+	return -1;
+}

@@ -1,0 +1,130 @@
+/*
+ * The framebuffer: what a terminal shows, and nothing about how it got
+ * there. Rows are reference counted and shared copy-on-write between
+ * clones, so a snapshot costs one pointer array and a few counters; the
+ * transport keeps up to 32 of them.
+ *
+ * A cell holds one grapheme: a base code point and up to TERM_COMB_MAX
+ * combining marks. A wide character occupies its cell (wide = 1) and the
+ * next one, whose ch is 0. A blank cell is a space. Rows also carry a
+ * wrap hint (text ran on to the next row), which the display diff uses so
+ * word selection works in the user's terminal; it is not compared.
+ */
+#ifndef TSMOSH_TERM_FB_H
+#define TSMOSH_TERM_FB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define TERM_MAX_COLS	2048
+#define TERM_MAX_ROWS	2048
+#define TERM_COMB_MAX	2
+#define TERM_TITLE_MAX	256		/* code points, as mosh */
+#define TERM_CLIP_MAX	(16 * 1024)	/* code points, as mosh */
+
+/* Colours: 0 is the default; the top byte says which kind. */
+#define TERM_COLOR_DEFAULT	0u
+#define TERM_COLOR_INDEXED	0x01000000u	/* | 0..255 */
+#define TERM_COLOR_RGB		0x02000000u	/* | r << 16 | g << 8 | b */
+#define TERM_COLOR_KIND(c)	((c) & 0xff000000u)
+
+#define TERM_ATTR_BOLD		0x01
+#define TERM_ATTR_FAINT		0x02
+#define TERM_ATTR_ITALIC	0x04
+#define TERM_ATTR_UNDERLINE	0x08
+#define TERM_ATTR_BLINK		0x10
+#define TERM_ATTR_INVERSE	0x20
+#define TERM_ATTR_INVISIBLE	0x40
+#define TERM_ATTR_STRIKE	0x80
+
+struct term_rend {
+	uint32_t fg;
+	uint32_t bg;
+	uint16_t attr;
+};
+
+/* 24 bytes, no padding: cells compare with memcmp. */
+struct term_cell {
+	uint32_t ch;			/* 0: right half of a wide char */
+	uint32_t comb[TERM_COMB_MAX];	/* 0-terminated unless full */
+	uint32_t fg;
+	uint32_t bg;
+	uint16_t attr;
+	uint8_t	 wide;
+	uint8_t	 pad;
+};
+
+struct term_row {
+	unsigned refs;
+	uint8_t	 wrap;			/* hint: text continued on next row */
+	struct term_cell cells[];	/* fb->cols of them */
+};
+
+/* An immutable shared string (title, icon name, clipboard), UTF-8. */
+struct term_str {
+	unsigned refs;
+	size_t	 len;
+	char	 data[];
+};
+
+enum term_mouse_mode {
+	TERM_MOUSE_NONE = 0,
+	TERM_MOUSE_X11 = 1000,
+	TERM_MOUSE_HIGHLIGHT = 1001,
+	TERM_MOUSE_BUTTON = 1002,
+	TERM_MOUSE_ANY = 1003,
+};
+
+enum term_mouse_enc {
+	TERM_MOUSE_ENC_DEFAULT = 0,
+	TERM_MOUSE_ENC_UTF8 = 1005,
+	TERM_MOUSE_ENC_SGR = 1006,
+	TERM_MOUSE_ENC_URXVT = 1015,
+};
+
+struct term_fb {
+	int		 cols;
+	int		 rows;
+	struct term_row	**row;		/* rows pointers */
+	int		 cx;		/* cursor, 0-based, inside the screen */
+	int		 cy;
+	struct term_rend pen;		/* rendition for the next character */
+	uint8_t		 cursor_visible;
+	uint8_t		 reverse_video;
+	uint8_t		 bracketed_paste;
+	uint8_t		 focus_events;
+	uint8_t		 title_set;	/* an OSC 0/1/2 was seen */
+	uint16_t	 mouse_mode;	/* enum term_mouse_mode */
+	uint16_t	 mouse_enc;	/* enum term_mouse_enc */
+	unsigned	 bell_count;
+	struct term_str	*title;		/* NULL = empty */
+	struct term_str	*icon;
+	struct term_str	*clipboard;
+};
+
+struct term_fb	*term_fb_new(int cols, int rows);
+struct term_fb	*term_fb_clone(const struct term_fb *);
+void		 term_fb_free(struct term_fb *);
+/* Everything the client can see, plus bell count and pen; not wrap hints. */
+int		 term_fb_equal(const struct term_fb *, const struct term_fb *);
+int		 term_fb_row_equal(const struct term_fb *, const struct term_row *,
+		    const struct term_row *);
+int		 term_fb_str_equal(const struct term_str *, const struct term_str *);
+
+static inline const struct term_cell *
+term_fb_cell(const struct term_fb *fb, int x, int y)
+{
+	return &fb->row[y]->cells[x];
+}
+
+/* Internal to term/: mutation helpers used by the emulator. */
+struct term_row	*term_fb_row_new(int cols, const struct term_cell *fill);
+struct term_row	*term_fb_row_mut(struct term_fb *, int y);
+void		 term_fb_row_unref(struct term_row *);
+struct term_str	*term_str_new(const char *, size_t);
+void		 term_str_unref(struct term_str *);
+void		 term_str_set(struct term_str **, struct term_str *);
+int		 term_fb_resize(struct term_fb *, int cols, int rows,
+		    const struct term_cell *fill);
+
+#endif

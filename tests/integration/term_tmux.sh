@@ -1,0 +1,64 @@
+#!/bin/sh
+# Differential test of the emulator and the display diff against tmux:
+# for each stream in tests/term/, the tmux screen after `cat stream` must
+# equal the tmux screen after `cat` of term_render's repaint of it (cell
+# text and colours via capture-pane -e, cursor position and visibility,
+# pane title).
+set -u
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+BUILD=${BUILD:-build}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+render=$top/$BUILD/tests/tools/term_render
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "skip - term_tmux: tmux not installed"
+	exit 0
+fi
+sock=tsmosh-test-$$
+work=$(mktemp -d "${TMPDIR:-/tmp}/tsmosh-tmux.XXXXXX")
+cleanup() {
+	tmux -L "$sock" kill-server 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# show FILE NAME: cat FILE into a fresh 80x24 pane, print its screen state.
+show() {
+	rm -f "$work/done"
+	tmux -L "$sock" -f /dev/null new-session -d -x 80 -y 24 -s "$2" \
+	    "stty -onlcr -echo; cat '$1'; : >'$work/done'; exec sleep 600" || return 1
+	tmux -L "$sock" set -g -t "$2" status off >/dev/null 2>&1
+	i=0
+	while [ ! -f "$work/done" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	prev= cur=x i=0
+	# tmux reads the pty on its own time: wait for a stable screen.
+	while [ "$prev" != "$cur" ] && [ $i -lt 50 ]; do
+		prev=$cur
+		sleep 0.1
+		cur=$(tmux -L "$sock" capture-pane -e -p -t "$2"; \
+		    tmux -L "$sock" display -p -t "$2" \
+		    '#{cursor_x},#{cursor_y} cursor=#{cursor_flag} title=#{pane_title}')
+		i=$((i + 1))
+	done
+	printf '%s\n' "$cur"
+	tmux -L "$sock" kill-session -t "$2" 2>/dev/null
+}
+
+rc=0
+for s in "$top"/tests/term/*.stream; do
+	name=$(basename "$s" .stream)
+	if ! "$render" <"$s" >"$work/$name.render"; then
+		echo "not ok - term_tmux $name: term_render failed"
+		rc=1
+		continue
+	fi
+	show "$s" orig >"$work/$name.orig"
+	show "$work/$name.render" ours >"$work/$name.ours"
+	if cmp -s "$work/$name.orig" "$work/$name.ours"; then
+		echo "ok - term_tmux $name"
+	else
+		diff "$work/$name.orig" "$work/$name.ours" | head -20 | sed 's/^/# /'
+		echo "not ok - term_tmux $name"
+		rc=1
+	fi
+done
+exit $rc

@@ -1,0 +1,387 @@
+/* The emulator, one sequence family per case. */
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "term/buf.h"
+#include "term/emu.h"
+#include "tests/unit/check.h"
+
+static void
+put(struct term_emu *e, const char *s)
+{
+	term_emu_write(e, (const uint8_t *)s, strlen(s));
+}
+
+/* Row y as UTF-8, trailing blanks trimmed; wide right halves skipped. */
+static const char *
+row_text(const struct term_emu *e, int y, char *out, size_t len)
+{
+	const struct term_fb *fb = term_emu_fb(e);
+	struct term_buf	 b;
+	int		 x, i;
+
+	term_buf_init(&b);
+	for (x = 0; x < fb->cols; x++) {
+		const struct term_cell *c = term_fb_cell(fb, x, y);
+		if (c->ch == 0)
+			continue;
+		term_buf_addutf8(&b, c->ch);
+		for (i = 0; i < TERM_COMB_MAX && c->comb[i]; i++)
+			term_buf_addutf8(&b, c->comb[i]);
+	}
+	while (b.len > 0 && b.data[b.len - 1] == ' ')
+		b.len--;
+	snprintf(out, len, "%.*s", (int)b.len, b.data ? (char *)b.data : "");
+	term_buf_free(&b);
+	return out;
+}
+
+#define ROW_IS(t, e, y, s) do {						\
+	char row_[1024];						\
+	row_text((e), (y), row_, sizeof(row_));				\
+	if (strcmp(row_, (s)) != 0) {					\
+		printf("#   %s:%d: row %d is \"%s\", want \"%s\"\n",	\
+		    __FILE__, __LINE__, (y), row_, (s));		\
+		(t)->case_failed++;					\
+	}								\
+} while (0)
+
+#define CURSOR_AT(t, e, x, y) do {					\
+	CHECK_EQ_INT(t, term_emu_fb(e)->cx, (x));			\
+	CHECK_EQ_INT(t, term_emu_fb(e)->cy, (y));			\
+} while (0)
+
+static void
+pending_wrap(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 3);
+
+	put(e, "0123456789");
+	CURSOR_AT(t, e, 9, 0);			/* waits at the last column */
+	put(e, "a");
+	ROW_IS(t, e, 0, "0123456789");
+	ROW_IS(t, e, 1, "a");
+	CHECK(t, term_emu_fb(e)->row[0]->wrap);
+	put(e, "\r\n0123456789\rX");		/* CR cancels the wrap */
+	ROW_IS(t, e, 2, "X123456789");
+	put(e, "\033[1;1H0123456789\b\bY");	/* BS from column 81 lands on 79 */
+	ROW_IS(t, e, 0, "0123456Y89");
+	put(e, "\033[3;10HZ\033[K");		/* EL at the last column */
+	ROW_IS(t, e, 2, "X12345678");
+	put(e, "\033[?7l\033[2;1H0123456789abc\033[?7h");	/* no wrap: overwrite */
+	ROW_IS(t, e, 1, "012345678c");
+	CURSOR_AT(t, e, 9, 1);
+	put(e, "\033[3;10H中");			/* wide at the edge wraps first */
+	ROW_IS(t, e, 1, "X12345678");		/* (and scrolls) */
+	ROW_IS(t, e, 2, "中");
+	term_emu_free(e);
+}
+
+static void
+scroll_regions(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 5);
+
+	put(e, "a\r\nb\r\nc\r\nd\r\ne");
+	put(e, "\033[2;4r\033[4;1H\nX");
+	ROW_IS(t, e, 0, "a");
+	ROW_IS(t, e, 1, "c");
+	ROW_IS(t, e, 2, "d");
+	ROW_IS(t, e, 3, "X");
+	ROW_IS(t, e, 4, "e");
+	put(e, "\033[2;1H\033MY");		/* RI at the top margin */
+	ROW_IS(t, e, 1, "Y");
+	ROW_IS(t, e, 2, "c");
+	ROW_IS(t, e, 3, "d");
+	put(e, "\033[S");			/* SU scrolls the region */
+	ROW_IS(t, e, 1, "c");
+	ROW_IS(t, e, 3, "");
+	put(e, "\033[T");
+	ROW_IS(t, e, 1, "");
+	ROW_IS(t, e, 2, "c");
+	put(e, "\033[5;1H\n");			/* below the region: no scroll */
+	ROW_IS(t, e, 0, "a");
+	CURSOR_AT(t, e, 0, 4);
+	term_emu_free(e);
+}
+
+static void
+origin_mode(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 6);
+	struct term_buf	*r = term_emu_replies(e);
+
+	put(e, "\033[3;5r\033[?6h");
+	CURSOR_AT(t, e, 0, 2);
+	put(e, "\033[2;3HA\033[9;1H");
+	ROW_IS(t, e, 3, "  A");
+	CURSOR_AT(t, e, 0, 4);			/* clamped to the margin */
+	put(e, "\033[6n");
+	CHECK_EQ_INT(t, r->len, 6);
+	CHECK_MEM(t, r->data, "\033[3;1R", 6);
+	put(e, "\033[?6l");
+	CURSOR_AT(t, e, 0, 0);
+	term_emu_free(e);
+}
+
+static void
+insert_delete(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 4);
+
+	put(e, "abcdefghij\033[1;3H\033[2@");
+	ROW_IS(t, e, 0, "ab  cdefgh");
+	put(e, "\033[3P");
+	ROW_IS(t, e, 0, "abdefgh");
+	put(e, "\033[2X");
+	ROW_IS(t, e, 0, "ab  fgh");
+	put(e, "\033[4h12\033[4l");
+	ROW_IS(t, e, 0, "ab12  fgh");
+	put(e, "\033[2;1Hrow2\r\nrow3\r\nrow4\033[2;1H\033[L");
+	ROW_IS(t, e, 1, "");
+	ROW_IS(t, e, 2, "row2");
+	ROW_IS(t, e, 3, "row3");
+	put(e, "\033[2M");
+	ROW_IS(t, e, 1, "row3");
+	ROW_IS(t, e, 2, "");
+	put(e, "\033[1;5H\033[1K");
+	ROW_IS(t, e, 0, "      fgh");
+	put(e, "\033[2J");
+	ROW_IS(t, e, 0, "");
+	ROW_IS(t, e, 1, "");
+	term_emu_free(e);
+}
+
+static void
+tab_stops(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(30, 2);
+
+	put(e, "\tA\tB");
+	ROW_IS(t, e, 0, "        A       B");
+	put(e, "\033[3g\r\033[4C\033H\r\tC\t");
+	ROW_IS(t, e, 0, "    C   A       B");
+	CURSOR_AT(t, e, 29, 0);			/* no stop left: last column */
+	put(e, "\033[2;20H\033[Z");
+	CURSOR_AT(t, e, 4, 1);
+	term_emu_free(e);
+}
+
+static void
+dec_graphics(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(20, 2);
+
+	put(e, "\033(0lqk\033(B x \033)0\016x\017x");
+	ROW_IS(t, e, 0, "┌─┐ x │x");
+	term_emu_free(e);
+}
+
+static void
+alt_screen(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 3);
+
+	put(e, "main\r\nscreen\033[2;3H");
+	put(e, "\033[?1049h");
+	ROW_IS(t, e, 0, "");
+	put(e, "alt\033[?1h");			/* the cursor stays put */
+	ROW_IS(t, e, 1, "  alt");
+	CHECK(t, term_emu_app_cursor_keys(e));
+	put(e, "\033[?1049l");
+	ROW_IS(t, e, 0, "main");
+	ROW_IS(t, e, 1, "screen");
+	CURSOR_AT(t, e, 2, 1);			/* cursor restored */
+	put(e, "\033[?1047hx\033[?1047l");
+	ROW_IS(t, e, 0, "main");
+	put(e, "\033[?1049h");
+	CHECK(t, term_emu_resize(e, 5, 2) == 0);	/* both screens resize */
+	put(e, "\033[?1049l");
+	ROW_IS(t, e, 0, "main");
+	term_emu_free(e);
+}
+
+static void
+erase_colour(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 3);
+	const struct term_fb *fb = term_emu_fb(e);
+
+	put(e, "\033[1;44mab\033[K\033[2;1H\033[41m\033[2X");
+	CHECK_EQ_INT(t, term_fb_cell(fb, 5, 0)->bg, TERM_COLOR_INDEXED | 4);
+	CHECK_EQ_INT(t, term_fb_cell(fb, 5, 0)->attr, 0);	/* only the colour */
+	CHECK_EQ_INT(t, term_fb_cell(fb, 0, 0)->attr, TERM_ATTR_BOLD);
+	CHECK_EQ_INT(t, term_fb_cell(fb, 1, 1)->bg, TERM_COLOR_INDEXED | 1);
+	CHECK_EQ_INT(t, term_fb_cell(fb, 2, 1)->bg, 0);
+	put(e, "\033[0;38;2;1;2;3;48;5;200;9;2m");
+	CHECK_EQ_INT(t, fb->pen.fg, TERM_COLOR_RGB | 0x010203);
+	CHECK_EQ_INT(t, fb->pen.bg, TERM_COLOR_INDEXED | 200);
+	CHECK_EQ_INT(t, fb->pen.attr, TERM_ATTR_STRIKE | TERM_ATTR_FAINT);
+	put(e, "\033[38:2::9:8:7m\033[95m");
+	CHECK_EQ_INT(t, fb->pen.fg, TERM_COLOR_INDEXED | 13);
+	put(e, "\033[38:2::9:8:7m");
+	CHECK_EQ_INT(t, fb->pen.fg, TERM_COLOR_RGB | 0x090807);
+	term_emu_free(e);
+}
+
+static void
+replies(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 3);
+	struct term_buf	*r = term_emu_replies(e);
+	const char	*want = "\033[?62c\033[>1;10;0c\033[0n\033[2;4R";
+
+	put(e, "\033[c\033[>c\033[5n\033[2;4H\033[6n");
+	CHECK_EQ_INT(t, r->len, strlen(want));
+	CHECK_MEM(t, r->data, want, strlen(want));
+	term_buf_clear(r);
+	CHECK_EQ_INT(t, r->len, 0);
+	term_emu_free(e);
+}
+
+static void
+invalid_utf8(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(20, 2);
+
+	/* bad lead, overlong, surrogate, truncated, then fine text */
+	put(e, "a\377b\300\200c\355\240\200d\342\202e\303");
+	put(e, "\251");		/* a sequence split across writes */
+	ROW_IS(t, e, 0, "a\357\277\275b\357\277\275\357\277\275c"
+	    "\357\277\275\357\277\275\357\277\275d\357\277\275e\303\251");
+	term_emu_free(e);
+}
+
+static void
+unknown_ignored(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(40, 2);
+	const struct term_fb *fb = term_emu_fb(e);
+
+	put(e, "[\033[?1234h\033[5;5z\033P1;2qsixel\033\\\033_apc\033\\"
+	    "\033]1337;x=y\a\033#3\033[>4;2m\033[=5u\033^pm\033\\\033Xsos\033\\"
+	    "\033[1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16;17;18;19m"
+	    "\033[99999999999999999999C\033[1 q\033%G\030\032]");
+	ROW_IS(t, e, 0, "[                                      ]");
+	put(e, "\r\033]0;t\033[31mX\033\\Y");	/* ESC ends an OSC */
+	CHECK(t, fb->title != NULL && strcmp(fb->title->data, "t") == 0);
+	term_emu_free(e);
+}
+
+static void
+titles_and_clipboard(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 2);
+	const struct term_fb *fb = term_emu_fb(e);
+	char		 big[400];
+
+	put(e, "\033]1;icon\a\033]2;tïtle\033\\\033]52;c;aGVsbG8=\a\a\a");
+	CHECK(t, fb->icon && strcmp(fb->icon->data, "icon") == 0);
+	CHECK(t, fb->title && strcmp(fb->title->data, "tïtle") == 0);
+	CHECK(t, fb->clipboard && strcmp(fb->clipboard->data, "aGVsbG8=") == 0);
+	CHECK_EQ_INT(t, fb->bell_count, 2);
+	memset(big, 'x', sizeof(big));
+	memcpy(big, "\033]0;", 4);
+	big[sizeof(big) - 2] = '\a';
+	big[sizeof(big) - 1] = '\0';
+	put(e, big);
+	CHECK_EQ_INT(t, fb->title->len, 254);	/* as mosh: 256 with "0;" */
+	term_emu_free(e);
+}
+
+static void
+modes(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 2);
+	const struct term_fb *fb = term_emu_fb(e);
+
+	put(e, "\033[?25l\033[?5h\033[?2004h\033[?1002h\033[?1006h\033[?1004h\033=");
+	CHECK(t, !fb->cursor_visible && fb->reverse_video && fb->bracketed_paste);
+	CHECK_EQ_INT(t, fb->mouse_mode, 1002);
+	CHECK_EQ_INT(t, fb->mouse_enc, 1006);
+	CHECK(t, fb->focus_events && term_emu_app_keypad(e));
+	put(e, "\033[?1002l\033[!p");		/* soft reset */
+	CHECK_EQ_INT(t, fb->mouse_mode, 0);
+	CHECK(t, fb->cursor_visible && !term_emu_app_keypad(e));
+	put(e, "hello\033c");			/* hard reset */
+	ROW_IS(t, e, 0, "");
+	CHECK(t, !fb->bracketed_paste && fb->mouse_enc == 0 && !fb->reverse_video);
+	CURSOR_AT(t, e, 0, 0);
+	term_emu_free(e);
+}
+
+static void
+wide_and_combining(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 2);
+	const struct term_fb *fb = term_emu_fb(e);
+
+	put(e, "a中e\314\201\314\202\314\203x");	/* third mark dropped */
+	ROW_IS(t, e, 0, "a中e\314\201\314\202x");
+	CHECK(t, term_fb_cell(fb, 1, 0)->wide && term_fb_cell(fb, 2, 0)->ch == 0);
+	put(e, "\033[1;3Hz");			/* right half overwritten */
+	ROW_IS(t, e, 0, "a ze\314\201\314\202x");
+	put(e, "\r\314\201");			/* nothing to combine with */
+	ROW_IS(t, e, 0, "a ze\314\201\314\202x");
+	term_emu_free(e);
+}
+
+static void
+sizes_bounded(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 2);
+
+	CHECK(t, term_emu_new(0, 5) == NULL);
+	CHECK(t, term_emu_new(5, 5000) == NULL);
+	CHECK_EQ_INT(t, term_emu_resize(e, 0, 1), -1);
+	CHECK_EQ_INT(t, term_emu_resize(e, 3000, 1), -1);
+	CHECK_EQ_INT(t, term_emu_resize(e, 2048, 2048), 0);
+	CHECK_EQ_INT(t, term_emu_resize(e, 1, 1), 0);
+	put(e, "ab中");
+	ROW_IS(t, e, 0, "");			/* no room for the wide char */
+	term_emu_free(e);
+}
+
+static void
+clone_is_independent(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 2), *c;
+
+	put(e, "one\033]0;a\a\033[?1049h");
+	c = term_emu_clone(e);
+	CHECK(t, c != NULL);
+	put(c, "two\033[?1049l");
+	ROW_IS(t, e, 0, "");
+	ROW_IS(t, c, 0, "one");
+	put(e, "\033[?1049l");
+	ROW_IS(t, e, 0, "one");
+	term_emu_free(e);
+	term_emu_free(c);
+}
+
+int
+main(void)
+{
+	struct check t = { 0 };
+
+	setlocale(LC_CTYPE, "C.UTF-8");
+	RUN(&t, pending_wrap);
+	RUN(&t, scroll_regions);
+	RUN(&t, origin_mode);
+	RUN(&t, insert_delete);
+	RUN(&t, tab_stops);
+	RUN(&t, dec_graphics);
+	RUN(&t, alt_screen);
+	RUN(&t, erase_colour);
+	RUN(&t, replies);
+	RUN(&t, invalid_utf8);
+	RUN(&t, unknown_ignored);
+	RUN(&t, titles_and_clipboard);
+	RUN(&t, modes);
+	RUN(&t, wide_and_combining);
+	RUN(&t, sizes_bounded);
+	RUN(&t, clone_is_independent);
+	return check_done(&t);
+}
