@@ -29,14 +29,19 @@ endif
 CFLAGS_ALL  = $(CSTD) $(WARN) $(OPT) -I. $(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(SANLD) $(LDFLAGS)
 
-# Modules: every .c in a module directory is part of its library.
+# Modules: every .c in a module directory is part of its library. Order
+# matters for static linking: a library before the ones it uses.
+MODULES   := statesync term proto
+LIBS      := $(MODULES:%=$(BUILD)/lib%.a)
+MOD_SRC   := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
+MOD_OBJ   := $(MOD_SRC:%.c=$(BUILD)/%.o)
 PROTO_SRC := $(wildcard proto/*.c)
 TERM_SRC  := $(wildcard term/*.c)
-PROTO_OBJ := $(PROTO_SRC:%.c=$(BUILD)/%.o)
-TERM_OBJ  := $(TERM_SRC:%.c=$(BUILD)/%.o)
-LIBPROTO  := $(BUILD)/libproto.a
-LIBTERM   := $(BUILD)/libterm.a
-LIBS      := $(LIBTERM) $(LIBPROTO)
+
+# Programs: every .c in server/ (client/) makes mosh-server (mosh-client).
+SERVER_SRC := $(wildcard server/*.c)
+CLIENT_SRC := $(wildcard client/*.c)
+SERVER_LIBS := -lutempter
 
 # Tests: tests/unit/NAME.c is one test program; tests/tools/NAME.c a helper
 # program the integration tests run (peers, proxies).
@@ -47,7 +52,7 @@ TOOL_BIN  := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
-PROGRAMS  :=
+PROGRAMS  := $(if $(SERVER_SRC),$(BUILD)/mosh-server) $(if $(CLIENT_SRC),$(BUILD)/mosh-client)
 
 .PHONY: all deps check check-only demo bench fuzz install clean
 .SUFFIXES:
@@ -61,13 +66,18 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-$(LIBPROTO): $(PROTO_OBJ)
-	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+define module_lib
+$(BUILD)/lib$(1).a: $$(patsubst %.c,$(BUILD)/%.o,$$(wildcard $(1)/*.c))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+$(foreach m,$(MODULES),$(eval $(call module_lib,$(m))))
 
-$(LIBTERM): $(TERM_OBJ)
-	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+$(BUILD)/mosh-server: $(SERVER_SRC:%.c=$(BUILD)/%.o) $(LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(LIBS) $(PKG_LIBS) $(SERVER_LIBS) -lm
+
+$(BUILD)/mosh-client: $(CLIENT_SRC:%.c=$(BUILD)/%.o) $(LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(LIBS) $(PKG_LIBS) -lm
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBS) $(PKG_LIBS) -lm
@@ -78,9 +88,9 @@ $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIBS)
 # Fuzz targets: clang + libFuzzer, always with ASan+UBSan, own build tree.
 FUZZ_FLAGS := $(CSTD) -g -O1 -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined
-build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(PROTO_SRC) $(TERM_SRC) $(wildcard proto/*.h term/*.h)
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(MOD_SRC) $(foreach m,$(MODULES),$(wildcard $(m)/*.h))
 	@mkdir -p $(@D)
-	$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(PROTO_SRC) $(TERM_SRC) $(PKG_LIBS) -lm
+	$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(MOD_SRC) $(PKG_LIBS) -lm
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do \
@@ -106,4 +116,5 @@ install: all
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(PROTO_OBJ:.o=.d) $(TERM_OBJ:.o=.d) $(UNIT_BIN:=.d) $(TOOL_BIN:=.d)
+-include $(MOD_OBJ:.o=.d) $(UNIT_BIN:=.d) $(TOOL_BIN:=.d) \
+    $(SERVER_SRC:%.c=$(BUILD)/%.d) $(CLIENT_SRC:%.c=$(BUILD)/%.d)

@@ -84,6 +84,12 @@ ssp_remote_num(const struct ssp *t)
 	return t->recv[t->nrecv - 1].num;
 }
 
+uint64_t
+ssp_remote_timestamp(const struct ssp *t)
+{
+	return t->recv[t->nrecv - 1].ts;
+}
+
 /* ---- sender ---- */
 
 unsigned

@@ -99,6 +99,8 @@ void		*ssp_current(struct ssp *);
 /* The newest state received from the peer, and its number. */
 const void	*ssp_remote(const struct ssp *);
 uint64_t	 ssp_remote_num(const struct ssp *);
+/* When the newest peer state arrived (state 0: when we started). */
+uint64_t	 ssp_remote_timestamp(const struct ssp *);
 /* What the peer's state gained since the last call (mosh's
  * get_remote_diff). 0, or -1. */
 int		 ssp_remote_diff(struct ssp *, struct buf *);

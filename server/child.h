@@ -1,0 +1,25 @@
+/* The user's shell on a pseudo-terminal, held until a client arrives. */
+#ifndef TSMOSH_SERVER_CHILD_H
+#define TSMOSH_SERVER_CHILD_H
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "server/options.h"
+
+struct child {
+	pid_t	 pid;
+	int	 master;	/* non-blocking, close-on-exec */
+};
+
+/*
+ * forkpty the command with mosh's environment (TERM from -c,
+ * NCURSES_NO_UTF8_ACS, no STY, IUTF8, cwd $HOME, motd for a login shell).
+ * The child waits for one line on its tty before exec: child_release
+ * writes it. 0, or -1 with a message on stderr.
+ */
+int	child_spawn(const struct server_opts *, int cols, int rows,
+	    const struct rlimit *core, struct child *);
+int	child_release(struct child *);
+
+#endif

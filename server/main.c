@@ -1,0 +1,223 @@
+/*
+ * mosh-server: a drop-in, wire-compatible mosh server.
+ *
+ *   mosh-server [new] [options] [-- command...]
+ *
+ * Binds a UDP port, prints MOSH CONNECT <port> <key>, detaches, starts
+ * the command on a pty when the first client datagram arrives, and keeps
+ * the client's screen in sync until the session ends.
+ */
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "proto/clock.h"
+#include "proto/conn.h"
+#include "proto/key.h"
+#include "server/child.h"
+#include "server/options.h"
+#include "server/proctitle.h"
+#include "server/serve.h"
+
+#define TSMOSH_VERSION	"0.1"
+
+static void
+print_version(FILE *f)
+{
+	fprintf(f, "mosh-server (tsmosh %s) [speaks mosh protocol 2, "
+	    "compatible with mosh 1.4]\n"
+	    "tsmosh: a hardened, Tailscale-aware mosh server.\n",
+	    TSMOSH_VERSION);
+}
+
+static bool
+locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
+	    strcmp(cs, "utf8") == 0);
+}
+
+/* mosh's rule: the native locale, else the client's -l variables. */
+static int
+setup_locale(const struct server_opts *o)
+{
+	size_t	 i;
+
+	setlocale(LC_ALL, "");
+	if (locale_is_utf8())
+		return 0;
+	for (i = 0; i < o->nlocale; i++) {
+		char	*eq = strchr(o->locale_vars[i], '=');
+
+		*eq = '\0';
+		setenv(o->locale_vars[i], eq + 1, 1);
+		*eq = '=';
+	}
+	setlocale(LC_ALL, "");
+	if (locale_is_utf8())
+		return 0;
+	fprintf(stderr, "mosh-server needs a UTF-8 native locale to run.\n\n"
+	    "Neither the local environment nor the one the client sent (-l)\n"
+	    "names a UTF-8 character set (now: \"%s\"). Set LANG or LC_ALL\n"
+	    "to a UTF-8 locale, e.g. LANG=C.UTF-8, and check `locale -a`.\n",
+	    nl_langinfo(CODESET));
+	return -1;
+}
+
+static void
+window_size(int *cols, int *rows)
+{
+	struct winsize	 ws;
+
+	*cols = 80;
+	*rows = 24;
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
+	    ws.ws_row > 0) {
+		*cols = ws.ws_col;
+		*rows = ws.ws_row;
+	}
+}
+
+static int
+bind_socket(const struct server_opts *o, int *fd, int *port)
+{
+	if (conn_udp_bind(o->bind_ip, o->port_low, o->port_high, fd,
+	    port) == 0)
+		return 0;
+	/* mosh's fallback when the address is not ours: any address. */
+	if (o->bind_ip != NULL && conn_udp_bind(NULL, o->port_low,
+	    o->port_high, fd, port) == 0)
+		return 0;
+	fprintf(stderr, "mosh-server: cannot bind a UDP port in %d:%d%s%s: "
+	    "%s\n", o->port_low, o->port_high, o->bind_ip ? " on " : "",
+	    o->bind_ip ? o->bind_ip : "", strerror(errno));
+	return -1;
+}
+
+static void
+detach_stdio(void)
+{
+	int	 fd;
+
+	if ((fd = open("/dev/null", O_RDWR)) == -1)
+		return;
+	dup2(fd, STDIN_FILENO);
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	if (fd > STDERR_FILENO)
+		close(fd);
+}
+
+static int
+cmd_new(int argc, char **argv, struct proctitle *pt)
+{
+	struct server_opts o;
+	struct mosh_key	 key;
+	char		 keystr[MOSH_KEY_B64_LEN + 1];
+	struct rlimit	 core, nocore = { 0, 0 };
+	struct conn	 conn;
+	struct child	 child;
+	enum serve_end	 end;
+	int		 fd, port, cols, rows;
+	pid_t		 pid;
+
+	if (options_parse(&o, argc, argv) != 0) {
+		options_usage(stderr);
+		return 2;
+	}
+	if (setup_locale(&o) != 0)
+		return 1;
+	/* The key must never land in a core file. */
+	getrlimit(RLIMIT_CORE, &core);
+	setrlimit(RLIMIT_CORE, &nocore);
+	window_size(&cols, &rows);
+	if (bind_socket(&o, &fd, &port) != 0)
+		return 1;
+	if (key_generate(&key) != 0) {
+		fprintf(stderr, "mosh-server: no randomness (libsodium)\n");
+		return 1;
+	}
+	key_format(&key, keystr);
+	/* Typeahead on a tty could hide the line from the wrapper. */
+	if (isatty(STDIN_FILENO))
+		fputs("\r\n", stdout);
+	printf("MOSH CONNECT %d %s\n", port, keystr);
+	memset(keystr, 0, sizeof(keystr));
+	fflush(stdout);
+
+	signal(SIGPIPE, SIG_IGN);
+	if ((pid = fork()) == -1) {
+		fprintf(stderr, "mosh-server: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pid > 0) {
+		fputc('\n', stderr);
+		print_version(stderr);
+		fprintf(stderr, "\n[mosh-server detached, pid = %d]\n",
+		    (int)pid);
+		fflush(NULL);
+		_exit(0);
+	}
+	/* Our own session: the ssh connection's hangup is not ours. */
+	setsid();
+	if (o.verbose == 0)
+		detach_stdio();
+
+	if (conn_server_init(&conn, &key, &fd, 1, clock_ms()) != 0) {
+		fprintf(stderr, "mosh-server: %s\n", strerror(errno));
+		return 1;
+	}
+	key_wipe(&key);
+	if (child_spawn(&o, cols, rows, &core, &child) != 0)
+		return 1;
+	end = serve(&o, &conn, &child, cols, rows, pt);
+	if (o.verbose)
+		fprintf(stderr, "mosh-server: session ended: %s\n",
+		    serve_end_name(end));
+	conn_close(&conn);
+	close(child.master);
+	options_free(&o);
+	return end == END_ERROR ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct proctitle pt;
+	int		 i;
+
+	if ((argv = proctitle_init(&pt, argc, argv)) == NULL) {
+		fprintf(stderr, "mosh-server: out of memory\n");
+		return 1;
+	}
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			options_usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			print_version(stdout);
+			return 0;
+		}
+	}
+	if (argc < 2)
+		return cmd_new(0, argv + 1, &pt);
+	if (strcmp(argv[1], "new") == 0)
+		return cmd_new(argc - 2, argv + 2, &pt);
+	fprintf(stderr, "mosh-server: unknown command '%s'\n", argv[1]);
+	options_usage(stderr);
+	return 2;
+}

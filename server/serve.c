@@ -1,0 +1,525 @@
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <utempter.h>
+
+#include "proto/clock.h"
+#include "proto/msg.h"
+#include "proto/ssp.h"
+#include "proto/userstream.h"
+#include "server/serve.h"
+#include "statesync/hoststate.h"
+#include "term/input.h"
+
+#define NO_CLIENT_TIMEOUT_MS	60000
+#define DEFAULT_NETWORK_TIMEOUT_S (7L * 24 * 3600)	/* one week */
+#define ECHO_TIMEOUT_MS		50
+#define UTMP_DETACH_MS		30000
+#define PTY_READ_CHUNK		16384
+#define PTY_READ_MAX		(256 * 1024)	/* per loop, then tick */
+#define TO_PTY_MAX		(16 * 1024 * 1024)
+#define ECHO_HIST_MAX		256
+#define TITLE_EVERY_MS		5000
+
+struct echo_frame {
+	uint64_t	 num;
+	uint64_t	 ts;
+};
+
+struct serve_ctx {
+	const struct server_opts *o;
+	struct conn	*conn;
+	struct ssp	 ssp;
+	struct child	*child;
+	int		 sigfd;
+	bool		 child_released;
+	uint64_t	 last_remote_num;
+	struct term_input keys;
+	struct buf	 to_pty;
+	struct buf	 userdiff;
+	struct echo_frame hist[ECHO_HIST_MAX];
+	size_t		 nhist;
+	uint64_t	 start;
+	uint64_t	 last_input;
+	bool		 had_input;	/* in the diff being applied */
+	bool		 resize_pending;
+	int32_t		 pending_w, pending_h;
+	bool		 utmp_connected;
+	struct sockaddr_storage seen_addr;
+	socklen_t	 seen_len;
+	char		 peer[NI_MAXHOST + 8];
+	struct proctitle *pt;
+	uint64_t	 title_at;
+	enum serve_end	 end;
+	bool		 end_set;
+};
+
+const char *
+serve_end_name(enum serve_end e)
+{
+	switch (e) {
+	case END_CLIENT_QUIT:		return "client-quit";
+	case END_SHELL_EXIT:		return "shell-exit";
+	case END_SIGNAL:		return "signal";
+	case END_NO_CLIENT:		return "no-client";
+	case END_NETWORK_TIMEOUT:	return "network-timeout";
+	case END_SIGNAL_TIMEOUT:	return "signal-timeout";
+	case END_IDLE_TIMEOUT:		return "idle-timeout";
+	case END_ERROR:			return "error";
+	}
+	return "unknown";
+}
+
+static void
+serve_set_end(struct serve_ctx *s, enum serve_end e)
+{
+	if (!s->end_set) {
+		s->end = e;
+		s->end_set = true;
+	}
+}
+
+static struct host_state *
+serve_host(struct serve_ctx *s)
+{
+	return ssp_current(&s->ssp);
+}
+
+static void
+serve_queue_pty(struct serve_ctx *s, const uint8_t *p, size_t n)
+{
+	/* An application that never reads its input cannot make us grow
+	 * without bound; beyond this, keystrokes are lost. */
+	if (s->to_pty.len + n > TO_PTY_MAX)
+		return;
+	(void)buf_append(&s->to_pty, p, n);
+}
+
+static void
+serve_apply_resize(struct serve_ctx *s)
+{
+	struct winsize	 ws;
+	int32_t		 w = s->pending_w, h = s->pending_h;
+
+	s->resize_pending = false;
+	if (w < 1 || h < 1 || w > TERM_MAX_COLS || h > TERM_MAX_ROWS)
+		return;		/* refused, as any bad input */
+	memset(&ws, 0, sizeof(ws));
+	ws.ws_col = (unsigned short)w;
+	ws.ws_row = (unsigned short)h;
+	/* The kernel sends SIGWINCH to the pty's foreground group. */
+	(void)ioctl(s->child->master, TIOCSWINSZ, &ws);
+	(void)term_emu_resize(serve_host(s)->emu, w, h);
+}
+
+static int
+serve_user_keys(void *arg, const uint8_t *p, size_t n)
+{
+	struct serve_ctx *s = arg;
+	int		 app = term_emu_app_cursor_keys(serve_host(s)->emu);
+	uint8_t		 out[2];
+	size_t		 i, k;
+
+	if (s->resize_pending)
+		serve_apply_resize(s);
+	for (i = 0; i < n; i++) {
+		k = term_input_byte(&s->keys, p[i], app, out);
+		if (k > 0)
+			serve_queue_pty(s, out, k);
+	}
+	s->had_input = s->had_input || n > 0;
+	return 0;
+}
+
+static int
+serve_user_resize(void *arg, int32_t w, int32_t h)
+{
+	struct serve_ctx *s = arg;
+
+	/* Of consecutive resizes only the last one matters. */
+	s->resize_pending = true;
+	s->pending_w = w;
+	s->pending_h = h;
+	s->had_input = true;
+	return 0;
+}
+
+static void
+serve_echo_register(struct serve_ctx *s, uint64_t num, uint64_t now)
+{
+	if (s->nhist == ECHO_HIST_MAX) {
+		memmove(&s->hist[0], &s->hist[1],
+		    (ECHO_HIST_MAX - 1) * sizeof(s->hist[0]));
+		s->nhist--;
+	}
+	s->hist[s->nhist].num = num;
+	s->hist[s->nhist].ts = now;
+	s->nhist++;
+}
+
+/* mosh's rule: input applied 50 ms ago has been echoed if it will be. */
+static void
+serve_echo_update(struct serve_ctx *s, uint64_t now)
+{
+	uint64_t	 newest = 0;
+	size_t		 i, keep = 0;
+
+	for (i = 0; i < s->nhist; i++)
+		if (s->hist[i].ts + ECHO_TIMEOUT_MS <= now)
+			newest = s->hist[i].num;
+	for (i = 0; i < s->nhist; i++)
+		if (s->hist[i].num >= newest)
+			s->hist[keep++] = s->hist[i];
+	s->nhist = keep;
+	if (newest > serve_host(s)->echo_ack &&
+	    !ssp_shutdown_in_progress(&s->ssp))
+		serve_host(s)->echo_ack = newest;
+}
+
+static int
+serve_echo_wait(const struct serve_ctx *s, uint64_t now)
+{
+	uint64_t	 due;
+
+	if (s->nhist < 2)
+		return INT_MAX;
+	due = s->hist[1].ts + ECHO_TIMEOUT_MS;
+	return due <= now ? 0 : (int)(due - now);
+}
+
+static void
+serve_utmp(struct serve_ctx *s, bool connected)
+{
+	char	 entry[NI_MAXHOST + 64];
+
+	utempter_remove_record(s->child->master);
+	if (connected)
+		snprintf(entry, sizeof(entry), "%s via mosh [%ld]", s->peer,
+		    (long)getpid());
+	else
+		snprintf(entry, sizeof(entry), "mosh [%ld]", (long)getpid());
+	utempter_add_record(s->child->master, entry);
+	s->utmp_connected = connected;
+}
+
+static void
+serve_title(struct serve_ctx *s, uint64_t now)
+{
+	uint64_t	 idle = (now - s->last_input) / 1000;
+	time_t		 since = time(NULL) - (time_t)idle;
+	struct tm	 tm;
+	char		 hhmm[16];
+
+	localtime_r(&since, &tm);
+	strftime(hhmm, sizeof(hhmm), "%H:%M:%S", &tm);
+	s->title_at = now;
+	if (ssp_remote_num(&s->ssp) == 0)
+		proctitle_set(s->pt, "mosh-server: waiting for a client "
+		    "on port %d", s->o->port_low);
+	else
+		proctitle_set(s->pt, "mosh-server: %s %s, idle %llus "
+		    "(input %s)", s->utmp_connected ? "attached" : "detached",
+		    s->peer, (unsigned long long)idle, hhmm);
+}
+
+static void
+serve_note_peer(struct serve_ctx *s, uint64_t now)
+{
+	socklen_t	 len;
+	const struct sockaddr *a = conn_remote(s->conn, &len);
+	char		 host[NI_MAXHOST], serv[NI_MAXSERV];
+
+	if (!s->utmp_connected || len != s->seen_len ||
+	    memcmp(a, &s->seen_addr, len) != 0) {
+		memcpy(&s->seen_addr, a, len);
+		s->seen_len = len;
+		if (getnameinfo(a, len, host, sizeof(host), serv, sizeof(serv),
+		    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+			strcpy(host, "?");
+		snprintf(s->peer, sizeof(s->peer), "%s", host);
+		serve_utmp(s, true);
+		if (s->o->verbose)
+			fprintf(stderr, "Server now attached to client at "
+			    "%s:%s\n", host, serv);
+		serve_title(s, now);
+	}
+}
+
+static void
+serve_network(struct serve_ctx *s, int fd, uint64_t now)
+{
+	struct user_msg_handler h = { serve_user_keys, serve_user_resize, s };
+
+	while (ssp_recv_one(&s->ssp, fd, now) != PROTO_ERR_AGAIN)
+		;
+	if (ssp_remote_num(&s->ssp) == s->last_remote_num)
+		return;
+	s->last_remote_num = ssp_remote_num(&s->ssp);
+	buf_reset(&s->userdiff);
+	if (ssp_remote_diff(&s->ssp, &s->userdiff) != 0)
+		return;
+	s->had_input = false;
+	/* Parse failures cannot happen here: SSP applied it already. */
+	(void)user_msg_parse(s->userdiff.data, s->userdiff.len, &h);
+	if (s->resize_pending)
+		serve_apply_resize(s);
+	if (s->had_input) {
+		serve_echo_register(s, s->last_remote_num, now);
+		s->last_input = now;
+	}
+	serve_note_peer(s, now);
+	if (!s->child_released) {
+		if (child_release(s->child) != 0)
+			ssp_start_shutdown(&s->ssp, now);
+		s->child_released = true;
+	}
+}
+
+/* Returns false when the pty is gone (the shell and its jobs exited). */
+static bool
+serve_pty_read(struct serve_ctx *s)
+{
+	uint8_t		 b[PTY_READ_CHUNK];
+	struct term_buf	*replies;
+	size_t		 total = 0;
+	ssize_t		 n;
+
+	while (total < PTY_READ_MAX) {
+		n = read(s->child->master, b, sizeof(b));
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			break;
+		/* EIO once the slave side is closed: treat as EOF. */
+		if (n <= 0)
+			return false;
+		(void)term_emu_write(serve_host(s)->emu, b, (size_t)n);
+		total += (size_t)n;
+	}
+	replies = term_emu_replies(serve_host(s)->emu);
+	if (replies->len > 0) {
+		serve_queue_pty(s, replies->data, replies->len);
+		term_buf_clear(replies);
+	}
+	return true;
+}
+
+static bool
+serve_pty_write(struct serve_ctx *s)
+{
+	ssize_t	 n;
+
+	while (s->to_pty.len > 0) {
+		n = write(s->child->master, s->to_pty.data, s->to_pty.len);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return true;
+			return false;
+		}
+		memmove(s->to_pty.data, s->to_pty.data + n,
+		    s->to_pty.len - (size_t)n);
+		s->to_pty.len -= (size_t)n;
+	}
+	return true;
+}
+
+static int
+serve_signals_open(void)
+{
+	sigset_t	 set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static int
+min_wait(int a, uint64_t b)
+{
+	return b < (uint64_t)a ? (int)b : a;
+}
+
+static uint64_t
+remaining(uint64_t since, uint64_t now, uint64_t span)
+{
+	return since + span > now ? since + span - now : 0;
+}
+
+enum serve_end
+serve(const struct server_opts *o, struct conn *conn, struct child *child,
+    int cols, int rows, struct proctitle *pt)
+{
+	struct serve_ctx s;
+	struct pollfd	 pfd[CONN_MAX_SOCKS + 2];
+	int		 fds[CONN_MAX_SOCKS];
+	size_t		 nfd, nnet, i;
+	uint64_t	 now, since_remote;
+	uint64_t	 net_ms, sig_ms, idle_ms;
+	int		 wait;
+	bool		 quit_signal, usr1;
+	struct signalfd_siginfo si;
+	struct host_state *host;
+	struct userstream *user;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.conn = conn;
+	s.child = child;
+	s.pt = pt;
+	now = s.start = s.last_input = clock_ms();
+	net_ms = (uint64_t)(o->network_timeout ? o->network_timeout :
+	    DEFAULT_NETWORK_TIMEOUT_S) * 1000;
+	sig_ms = (uint64_t)o->signal_timeout * 1000;
+	idle_ms = (uint64_t)o->idle_timeout * 1000;
+
+	host = host_state_new(cols, rows);
+	user = userstream_new();
+	if (host == NULL || user == NULL ||
+	    ssp_init(&s.ssp, conn, &host_state_ops, host, &userstream_ops,
+	    user, now) != 0) {
+		fprintf(stderr, "mosh-server: out of memory\n");
+		return END_ERROR;
+	}
+	if ((s.sigfd = serve_signals_open()) == -1) {
+		ssp_free(&s.ssp);
+		return END_ERROR;
+	}
+	serve_utmp(&s, false);
+	serve_title(&s, now);
+
+	for (;;) {
+		now = clock_ms();
+		wait = ssp_wait_time(&s.ssp, now);
+		wait = min_wait(wait, (uint64_t)serve_echo_wait(&s, now));
+		if (ssp_remote_num(&s.ssp) == 0 ||
+		    ssp_shutdown_in_progress(&s.ssp))
+			wait = min_wait(wait, 5000);
+		wait = min_wait(wait, remaining(ssp_remote_timestamp(&s.ssp),
+		    now, net_ms));
+		if (idle_ms)
+			wait = min_wait(wait, remaining(s.last_input, now,
+			    idle_ms));
+		if (s.utmp_connected)
+			wait = min_wait(wait, remaining(
+			    ssp_remote_timestamp(&s.ssp), now, UTMP_DETACH_MS));
+
+		nnet = conn_fds(conn, fds, CONN_MAX_SOCKS);
+		for (i = 0; i < nnet; i++) {
+			pfd[i].fd = fds[i];
+			pfd[i].events = POLLIN;
+		}
+		nfd = nnet;
+		pfd[nfd].fd = s.sigfd;
+		pfd[nfd++].events = POLLIN;
+		if (!ssp_shutdown_in_progress(&s.ssp)) {
+			pfd[nfd].fd = child->master;
+			pfd[nfd++].events = POLLIN |
+			    (s.to_pty.len > 0 ? POLLOUT : 0);
+		}
+		if (poll(pfd, nfd, wait) < 0 && errno != EINTR) {
+			serve_set_end(&s, END_ERROR);
+			break;
+		}
+		now = clock_ms();
+
+		for (i = 0; i < nnet; i++)
+			if (pfd[i].revents & POLLIN)
+				serve_network(&s, pfd[i].fd, now);
+
+		quit_signal = usr1 = false;
+		if (pfd[nnet].revents & POLLIN) {
+			while (read(s.sigfd, &si, sizeof(si)) == sizeof(si)) {
+				if (si.ssi_signo == SIGUSR1)
+					usr1 = true;
+				else if (si.ssi_signo == SIGCHLD)
+					while (waitpid(-1, NULL, WNOHANG) > 0)
+						;
+				else
+					quit_signal = true;
+			}
+		}
+
+		if (nfd > nnet + 1 && !ssp_shutdown_in_progress(&s.ssp)) {
+			short	 re = pfd[nnet + 1].revents;
+
+			if ((re & (POLLIN | POLLHUP | POLLERR)) &&
+			    !serve_pty_read(&s)) {
+				serve_set_end(&s, END_SHELL_EXIT);
+				ssp_start_shutdown(&s.ssp, now);
+			}
+		}
+		if (s.to_pty.len > 0 && !ssp_shutdown_in_progress(&s.ssp) &&
+		    !serve_pty_write(&s)) {
+			serve_set_end(&s, END_SHELL_EXIT);
+			ssp_start_shutdown(&s.ssp, now);
+		}
+
+		since_remote = now - ssp_remote_timestamp(&s.ssp);
+		if (since_remote >= net_ms) {
+			serve_set_end(&s, END_NETWORK_TIMEOUT);
+			quit_signal = true;
+		}
+		if (usr1 && (sig_ms == 0 || since_remote >= sig_ms)) {
+			serve_set_end(&s, END_SIGNAL_TIMEOUT);
+			quit_signal = true;
+		}
+		if (idle_ms && now - s.last_input >= idle_ms) {
+			serve_set_end(&s, END_IDLE_TIMEOUT);
+			quit_signal = true;
+		}
+		if (quit_signal) {
+			serve_set_end(&s, END_SIGNAL);
+			/* Tell the client if there is one; otherwise go. */
+			if (conn_has_remote(conn) &&
+			    !ssp_shutdown_in_progress(&s.ssp))
+				ssp_start_shutdown(&s.ssp, now);
+			else
+				break;
+		}
+		if (ssp_shutdown_in_progress(&s.ssp) &&
+		    (ssp_shutdown_acknowledged(&s.ssp) ||
+		    ssp_shutdown_ack_timed_out(&s.ssp, now)))
+			break;
+		if (ssp_counterparty_shutdown_acknowledged(&s.ssp)) {
+			serve_set_end(&s, END_CLIENT_QUIT);
+			break;
+		}
+		if (ssp_remote_num(&s.ssp) == 0 &&
+		    now - s.start >= NO_CLIENT_TIMEOUT_MS) {
+			serve_set_end(&s, END_NO_CLIENT);
+			break;
+		}
+		if (s.utmp_connected && since_remote > UTMP_DETACH_MS) {
+			serve_utmp(&s, false);
+			serve_title(&s, now);
+		}
+		serve_echo_update(&s, now);
+		if (now - s.title_at >= TITLE_EVERY_MS)
+			serve_title(&s, now);
+		(void)ssp_tick(&s.ssp, now);
+	}
+	utempter_remove_record(child->master);
+	close(s.sigfd);
+	ssp_free(&s.ssp);
+	buf_free(&s.to_pty);
+	buf_free(&s.userdiff);
+	return s.end;
+}

@@ -1,0 +1,132 @@
+#include <stdlib.h>
+
+#include "proto/msg.h"
+#include "statesync/hoststate.h"
+#include "term/display.h"
+
+struct host_state *
+host_state_new(int cols, int rows)
+{
+	struct host_state *h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	if ((h->emu = term_emu_new(cols, rows)) == NULL) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
+void
+host_state_free(struct host_state *h)
+{
+	if (h == NULL)
+		return;
+	term_emu_free(h->emu);
+	free(h);
+}
+
+static void *
+hs_clone(const void *s)
+{
+	const struct host_state *h = s;
+	struct host_state *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	if ((c->emu = term_emu_clone(h->emu)) == NULL) {
+		free(c);
+		return NULL;
+	}
+	c->echo_ack = h->echo_ack;
+	return c;
+}
+
+static void
+hs_free(void *s)
+{
+	host_state_free(s);
+}
+
+static bool
+hs_equal(const void *x, const void *y)
+{
+	const struct host_state *a = x, *b = y;
+
+	return a->echo_ack == b->echo_ack &&
+	    term_fb_equal(term_emu_fb(a->emu), term_emu_fb(b->emu));
+}
+
+static int
+hs_diff(const void *f, const void *t, struct buf *out)
+{
+	const struct host_state *from = f, *to = t;
+	const struct term_fb *ofb = term_emu_fb(from->emu);
+	const struct term_fb *nfb = term_emu_fb(to->emu);
+	struct term_buf	 tb;
+	int		 rc = 0;
+
+	if (from->echo_ack != to->echo_ack &&
+	    host_msg_add_echoack(out, to->echo_ack) != 0)
+		return -1;
+	if (term_fb_equal(ofb, nfb))
+		return 0;
+	if ((ofb->cols != nfb->cols || ofb->rows != nfb->rows) &&
+	    host_msg_add_resize(out, nfb->cols, nfb->rows) != 0)
+		return -1;
+	term_buf_init(&tb);
+	/* After a resize the receiver's emulator holds `from` cut or padded
+	 * to the new size, not `from`: repaint from an unknown state. */
+	if (term_display_diff(ofb->cols == nfb->cols && ofb->rows == nfb->rows ?
+	    ofb : NULL, nfb, &tb) != 0 || tb.failed)
+		rc = -1;
+	else if (tb.len > 0 && host_msg_add_bytes(out, tb.data, tb.len) != 0)
+		rc = -1;
+	term_buf_free(&tb);
+	return rc;
+}
+
+static int
+hs_bytes(void *arg, const uint8_t *p, size_t n)
+{
+	struct host_state *h = arg;
+
+	if (term_emu_write(h->emu, p, n) != 0)
+		return PROTO_ERR_NOMEM;
+	/* The client's emulator answers no one: drop any query replies. */
+	term_buf_clear(term_emu_replies(h->emu));
+	return 0;
+}
+
+static int
+hs_resize(void *arg, int32_t w, int32_t h)
+{
+	struct host_state *hs = arg;
+
+	return term_emu_resize(hs->emu, w, h) == 0 ? 0 : PROTO_ERR_PROTOBUF;
+}
+
+static int
+hs_echoack(void *arg, uint64_t n)
+{
+	struct host_state *h = arg;
+
+	/* It only grows; a smaller one is a confused or hostile server. */
+	if (n < h->echo_ack)
+		return PROTO_ERR_PROTOBUF;
+	h->echo_ack = n;
+	return 0;
+}
+
+static enum proto_err
+hs_apply(void *s, const uint8_t *p, size_t n)
+{
+	struct host_msg_handler h = { hs_bytes, hs_resize, hs_echoack, s };
+
+	return (enum proto_err)host_msg_parse(p, n, &h);
+}
+
+const struct ssp_state_ops host_state_ops = {
+	hs_clone, hs_free, hs_equal, hs_diff, hs_apply, NULL,
+};

@@ -1,0 +1,28 @@
+/*
+ * The server's state in SSP, as both ends hold it: a terminal (emulator
+ * and screen) and the echo-ack number (MOSH-PROTOCOL.md §7). Its diff is
+ * a HostMessage: echo ack, resize, then host bytes from term/'s display
+ * diff; applying one runs those bytes through our own emulator.
+ * This is the glue between proto/ (transport) and term/ (terminal), kept
+ * out of both so neither knows the other.
+ */
+#ifndef TSMOSH_STATESYNC_HOSTSTATE_H
+#define TSMOSH_STATESYNC_HOSTSTATE_H
+
+#include <stdint.h>
+
+#include "proto/ssp.h"
+#include "term/emu.h"
+
+struct host_state {
+	struct term_emu	*emu;
+	uint64_t	 echo_ack;
+};
+
+extern const struct ssp_state_ops host_state_ops;
+
+/* A blank screen of that size; NULL when out of memory or size absurd. */
+struct host_state *host_state_new(int cols, int rows);
+void	host_state_free(struct host_state *);
+
+#endif
