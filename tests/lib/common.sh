@@ -46,3 +46,34 @@ t_start_mosh_server() {
 	[ -n "$SRV_PID" ] && t_track "$SRV_PID"
 	[ -n "$SRV_PORT" ] && [ -n "$SRV_KEY" ] && [ -n "$SRV_PID" ]
 }
+
+# tmux: one private server per test script, killed on exit.
+T_TMUX=tsmosh-test-$$
+tm() { tmux -L "$T_TMUX" "$@"; }
+t_tmux_cleanup() { tmux -L "$T_TMUX" kill-server 2>/dev/null; t_cleanup; }
+trap t_tmux_cleanup EXIT INT TERM
+# tm_new NAME COLS ROWS COMMAND: a detached window running COMMAND.
+tm_new() {
+	tm new-session -d -s "$1" -x "$2" -y "$3" "$4"
+	tm set-option -t "$1" -g remain-on-exit off >/dev/null 2>&1
+}
+tm_screen() { tm capture-pane -p -t "$1"; }
+# tm_wait NAME TEXT TENTHS: until TEXT (a grep -E pattern) is on screen.
+tm_wait() {
+	n=0
+	while ! tm_screen "$1" | grep -Eq -- "$2"; do
+		n=$((n + 1)); [ "$n" -ge "$3" ] && return 1; sleep 0.1
+	done
+}
+# tm_wait_gone NAME TEXT TENTHS: until TEXT is no longer on screen.
+tm_wait_gone() {
+	n=0
+	while tm_screen "$1" | grep -Eq -- "$2"; do
+		n=$((n + 1)); [ "$n" -ge "$3" ] && return 1; sleep 0.1
+	done
+}
+# t_check NAME COMMAND...: ok/not ok from the command's status.
+t_check() {
+	name=$1; shift
+	if "$@"; then t_ok "$name"; else t_fail "$name"; fi
+}

@@ -1,0 +1,86 @@
+#!/bin/sh
+# Our mosh-server with the stock mosh-client (Debian `mosh`) in a real
+# terminal (tmux): typing, UTF-8 and colours, a full-screen program,
+# resize, quit, utmp and the process title.
+. "$(dirname "$0")/../lib/common.sh"
+SERVER=$BUILD/mosh-server
+if ! command -v mosh-client >/dev/null 2>&1; then
+	t_skip "server vs stock client: mosh-client not installed"
+	exit 0
+fi
+# utmp for `who`: boot normally creates it; a bare container may not.
+[ -e /run/utmp ] || { : >/run/utmp && chgrp utmp /run/utmp && chmod 664 /run/utmp; } 2>/dev/null
+
+if ! t_start_mosh_server "$SERVER" -i 127.0.0.1 -c 256 -- /bin/sh; then
+	cat "$T_TMP/srv.out" "$T_TMP/srv.err" | sed 's/^/# /'
+	t_fail "our mosh-server prints MOSH CONNECT and detaches"
+	exit 1
+fi
+t_ok "our mosh-server prints MOSH CONNECT and detaches"
+grep -q "detached, pid = $SRV_PID" "$T_TMP/srv.err" &&
+    t_ok "it says where it detached" || t_fail "it says where it detached"
+
+tm_new m 80 24 "MOSH_KEY=$SRV_KEY mosh-client 127.0.0.1 $SRV_PORT; echo CLIENT-EXIT-\$?; sleep 60"
+tm_new plain 80 24 "/bin/sh"
+tm send-keys -t m 'echo typed-$((20+3))-ok' Enter
+t_check "typed echo output appears on the stock client's screen" \
+    tm_wait m '^typed-23-ok' 100
+
+# Renditions and UTF-8: the same printf in a plain pane looks the same.
+line='\033[1;31mbold-red\033[0m \033[38;5;82m256-green\033[0m \033[48;2;10;20;250mtruecolor-bg\033[0m \033[4;3munder-italic\033[0m wide:日本語 comb:e\314\201 é'
+tm send-keys -t m "clear; printf '$line\\n'" Enter
+tm send-keys -t plain "clear; printf '$line\\n'" Enter
+tm_wait m 'bold-red' 50; tm_wait plain 'bold-red' 50
+sleep 0.5
+a=$(tm capture-pane -p -e -t m | grep 'bold-red' | tail -n 1)
+b=$(tm capture-pane -p -e -t plain | grep 'bold-red' | tail -n 1)
+if [ -n "$a" ] && [ "$a" = "$b" ]; then
+	t_ok "UTF-8, wide, combining, 256 and truecolour render as in a plain pane"
+else
+	echo "# mosh:  $a" | cat -v; echo "# plain: $b" | cat -v
+	t_fail "UTF-8, wide, combining, 256 and truecolour render as in a plain pane"
+fi
+
+# A full-screen program: alternate screen in, and back out.
+tm send-keys -t m 'clear; echo before-less' Enter
+tm_wait m '^before-less' 50
+tm send-keys -t m 'seq 1 500 | less' Enter
+if tm_wait m '^1$' 50 && ! tm_screen m | grep -q '^before-less'; then
+	t_ok "less opens on the alternate screen"
+else
+	tm_screen m | sed 's/^/# /'; t_fail "less opens on the alternate screen"
+fi
+tm send-keys -t m q
+if tm_wait m '^before-less' 50 && tm_wait_gone m '^1$' 50; then
+	t_ok "quitting less restores the screen"
+else
+	tm_screen m | sed 's/^/# /'; t_fail "quitting less restores the screen"
+fi
+
+# Resize the terminal: the program inside sees the new size.
+tm resize-window -t m -x 100 -y 30
+sleep 0.5
+tm send-keys -t m 'clear; stty size' Enter
+t_check "resizing the window changes stty size inside the session" \
+    tm_wait m '^30 100$' 50
+
+# utmp and the process title while attached.
+if command -v who >/dev/null && [ -e /run/utmp ]; then
+	t_check "who shows the session with its client address" \
+	    sh -c "who | grep -q '127.0.0.1 via mosh \[$SRV_PID\]'"
+fi
+t_check "the process title shows the client and idle time" \
+    sh -c "pgrep -a mosh-server | grep '^$SRV_PID ' | grep -q 'attached 127.0.0.1, idle'"
+
+# Ctrl-^ . quits; the server is gone within 2 s.
+tm send-keys -t m C-^ .
+if tm_wait m 'CLIENT-EXIT-0' 50 && t_wait_gone "$SRV_PID" 20; then
+	t_ok "Ctrl-^ . quits and the server exits within 2 s"
+else
+	tm_screen m | sed 's/^/# /'
+	t_fail "Ctrl-^ . quits and the server exits within 2 s"
+fi
+if command -v who >/dev/null && [ -e /run/utmp ]; then
+	t_check "the utmp entry is gone with the session" \
+	    sh -c "! who | grep -q 'mosh \[$SRV_PID\]'"
+fi
