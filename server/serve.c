@@ -489,8 +489,14 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 			serve_set_end(&s, END_SIGNAL);
 			/* Tell the client if there is one; otherwise go. */
 			if (conn_has_remote(conn) &&
-			    !ssp_shutdown_in_progress(&s.ssp))
+			    !ssp_shutdown_in_progress(&s.ssp)) {
 				ssp_start_shutdown(&s.ssp, now);
+				if (o->verbose)
+					fprintf(stderr, "Shutting down (%s); "
+					    "srtt %.0f ms\n",
+					    serve_end_name(s.end),
+					    conn_srtt(conn));
+			}
 			else
 				break;
 		}

@@ -23,10 +23,16 @@ t_ok() { echo "ok - $*"; }
 t_fail() { echo "not ok - $*"; }
 t_skip() { echo "skip - $*"; }
 
-# Wait until process $1 is gone, up to $2 tenths of a second.
+# Is process $1 running? A zombie has exited: init here reaps slowly.
+t_alive() {
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | cut -d' ' -f1)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# Wait until process $1 has exited, up to $2 tenths of a second.
 t_wait_gone() {
 	n=0
-	while kill -0 "$1" 2>/dev/null; do
+	while t_alive "$1"; do
 		n=$((n + 1))
 		[ "$n" -ge "$2" ] && return 1
 		sleep 0.1

@@ -1,0 +1,57 @@
+#!/bin/sh
+# mosh-server's command line: help, version, bad flags, ports, idle -i.
+. "$(dirname "$0")/../lib/common.sh"
+S=$BUILD/mosh-server
+
+"$S" --help >"$T_TMP/o" 2>&1
+t_check "--help exits 0 with usage" sh -c "[ $? -eq 0 ] && grep -q 'usage: mosh-server new' '$T_TMP/o'"
+"$S" --version >"$T_TMP/o" 2>&1
+t_check "--version exits 0" sh -c "[ $? -eq 0 ] && grep -q 'tsmosh' '$T_TMP/o'"
+
+bad() {	# expected-message, args...
+	msg=$1; shift
+	"$S" "$@" >"$T_TMP/o" 2>"$T_TMP/e" </dev/null
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q -- "$msg" "$T_TMP/e" &&
+	    ! grep -q 'MOSH CONNECT' "$T_TMP/o"; then
+		t_ok "mosh-server $*: exit 2, '$msg'"
+	else
+		sed 's/^/# /' "$T_TMP/e"; t_fail "mosh-server $*: exit 2, '$msg' (got $rc)"
+	fi
+}
+bad "unknown option '--bogus'" new --bogus
+bad "unknown command 'old'" old
+bad "bad UDP port range '70000'" new -p 70000
+bad "bad UDP port range '61000:60000'" new -p 61000:60000
+bad "bad UDP port range 'x'" new -p x
+bad "bad number of colors 'lots'" new -c lots
+bad "-p needs a value" new -p
+bad "bad -l 'LANG'" new -l LANG
+bad "bad idle timeout '-5'" new --idle-timeout -5
+MOSH_UDP_PORT=61000:61010 "$S" new -p 60001 >"$T_TMP/o" 2>"$T_TMP/e"
+t_check "-p outside MOSH_UDP_PORT is refused (exit 2)" \
+    sh -c "[ $? -eq 2 ] && grep -q 'outside MOSH_UDP_PORT' '$T_TMP/e'"
+
+# Ports: -p picks exactly that port; MOSH_UDP_PORT restricts the default.
+if t_start_mosh_server "$S" -i 127.0.0.1 -p 60777 -- /bin/sh; then
+	t_check "-p 60777 binds exactly 60777" [ "$SRV_PORT" = 60777 ]
+	kill "$SRV_PID"
+else
+	t_fail "-p 60777 binds exactly 60777"
+fi
+MOSH_UDP_PORT=61500:61510 t_start_mosh_server "$S" -i 127.0.0.1 -- /bin/sh
+t_check "MOSH_UDP_PORT=61500:61510 picks a port in that range" \
+    sh -c "[ '$SRV_PORT' -ge 61500 ] && [ '$SRV_PORT' -le 61510 ]"
+[ -n "$SRV_PID" ] && kill "$SRV_PID"
+# -i with a plain number is an idle timeout, not the address 0.0.14.16.
+t_start_mosh_server "$S" -i 3600 -p 60778 -- /bin/sh
+t_check "-i 3600 is an idle timeout: it binds, on any address" \
+    sh -c "[ '$SRV_PORT' = 60778 ] && ss -uln | grep -Eq '(\\*|0\\.0\\.0\\.0|\\[::\\]):60778 '"
+[ -n "$SRV_PID" ] && kill "$SRV_PID"
+# A non-UTF-8 locale with no usable -l is refused.
+LANG=C LC_ALL=C "$S" new -l LANG=C -- /bin/sh >"$T_TMP/o" 2>"$T_TMP/e"
+t_check "a non-UTF-8 locale is refused with advice (exit 1)" \
+    sh -c "[ $? -eq 1 ] && grep -q 'needs a UTF-8 native locale' '$T_TMP/e' && ! grep -q 'MOSH CONNECT' '$T_TMP/o'"
+LANG=C LC_ALL= LC_CTYPE= t_start_mosh_server "$S" -i 127.0.0.1 -l LANG=C.UTF-8 -- /bin/sh
+t_check "a -l LANG=C.UTF-8 from the client rescues a C locale" [ -n "$SRV_PORT" ]
+[ -n "$SRV_PID" ] && kill "$SRV_PID"
