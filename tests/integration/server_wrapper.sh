@@ -1,0 +1,26 @@
+#!/bin/sh
+# The stock mosh wrapper (perl, Debian `mosh`) drives our server for real:
+# through openssh on 127.0.0.1, `mosh --server=<our build>` gives a working
+# session in a terminal.
+. "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/sshd.sh"
+command -v mosh >/dev/null || { t_skip "wrapper: stock mosh not installed"; exit 0; }
+if ! t_start_sshd; then
+	t_skip "wrapper: openssh-server could not start"
+	exit 0
+fi
+$SSH_CMD 127.0.0.1 true </dev/null
+t_check "test sshd accepts the test key" [ $? -eq 0 ]
+
+tm_new w 80 24 "mosh --ssh='$SSH_CMD' --server='$TOP/$BUILD/mosh-server' 127.0.0.1 -- sh; echo WRAPPER-EXIT-\$?; sleep 60"
+if tm_wait w '^(\\$|#) ?$|[$#] $' 150; then
+	t_ok "mosh --server=our mosh-server: the session's prompt appears"
+else
+	tm_screen w | sed 's/^/# /'
+	t_fail "mosh --server=our mosh-server: the session's prompt appears"
+fi
+tm send-keys -t w 'echo via-wrapper-$((3*3)); ps -o args= -p $PPID' Enter
+t_check "typed command runs in our server's session" tm_wait w '^via-wrapper-9' 100
+t_check "the shell's parent is our mosh-server" tm_wait w '^mosh-server: attached' 50
+tm send-keys -t w C-^ .
+t_check "Ctrl-^ . ends the wrapper's session" tm_wait w 'WRAPPER-EXIT-0' 100
