@@ -1,10 +1,9 @@
 #!/bin/sh
 # `make demo`: a loopback mosh session in this terminal.
 #
-# Until tsmosh's own mosh-server and mosh-client exist (issues 5 and 6),
-# the demo runs the stock mosh-server on 127.0.0.1 and connects to it with
-# tests/tools/proto_peer -i: tsmosh's transport (proto/) on the client
-# side, writing the server's screen updates straight to this terminal.
+# Server: tsmosh's mosh-server on 127.0.0.1. Client: tsmosh's mosh-client
+# once it is built, else the stock mosh-client (Debian `mosh`, installed
+# by make deps), else tests/tools/proto_peer -i (raw, no emulator).
 # Quit with Ctrl-^ then '.', or exit the shell.
 set -u
 BUILD=${BUILD:-build}
@@ -24,9 +23,12 @@ if [ -z "$port" ] || [ -z "$key" ]; then
 	echo "make demo: $server printed no MOSH CONNECT line" >&2
 	exit 1
 fi
+echo "tsmosh demo: $server on 127.0.0.1:$port. Quit: Ctrl-^ then ." >&2
+sleep 1
 if [ -x "$BUILD/mosh-client" ]; then
 	MOSH_KEY=$key exec "$BUILD/mosh-client" 127.0.0.1 "$port"
 fi
-echo "tsmosh demo: $server on 127.0.0.1:$port, proto/ client. Quit: Ctrl-^ ." >&2
-sleep 1
+if command -v mosh-client >/dev/null 2>&1; then
+	MOSH_KEY=$key exec mosh-client 127.0.0.1 "$port"
+fi
 MOSH_KEY=$key exec "$BUILD/tests/tools/proto_peer" -i 127.0.0.1 "$port"
