@@ -240,7 +240,7 @@ emu_insert_cells(struct term_emu *e, int n)
 		r->cells[x] = blank_cell();
 	}
 	/* The cell pushed off the edge may be half of a wide character. */
-	if (r->cells[fb->cols - 1 - n].wide)
+	if (n < fb->cols - x && r->cells[fb->cols - 1 - n].wide)
 		r->cells[fb->cols - 1 - n] = blank_cell();
 	memmove(&r->cells[x + n], &r->cells[x],
 	    (size_t)(fb->cols - x - n) * sizeof(c));
