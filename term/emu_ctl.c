@@ -379,6 +379,23 @@ cursor_up_down(struct term_emu *e, int n)
 	emu_goto(e, fb->cx, y);
 }
 
+/*
+ * REP: ncurses uses it with TERM=xterm-256color (stock mosh ignores it
+ * and shows a short line). More than a screenful changes nothing more.
+ */
+static void
+repeat_last(struct term_emu *e, int n)
+{
+	int	 max = e->fb->cols * e->fb->rows;
+
+	if (e->last_ch == 0)
+		return;
+	if (n > max)
+		n = max;
+	while (n-- > 0)
+		emu_print(e, e->last_ch);
+}
+
 void
 emu_csi_dispatch(struct term_emu *e, uint32_t c)
 {
@@ -464,6 +481,9 @@ emu_csi_dispatch(struct term_emu *e, uint32_t c)
 		break;
 	case 'Z':
 		emu_tab(e, -arg(e, 0, 1));
+		break;
+	case 'b':
+		repeat_last(e, arg(e, 0, 1));
 		break;
 	case 'c':
 		if (arg0(e, 0) == 0)

@@ -397,6 +397,7 @@ emu_print(struct term_emu *e, uint32_t c)
 	struct term_cell *cell;
 	int		 w;
 
+	e->last_ch = c;
 	if (e->charset[e->gl] == CS_DEC_GRAPHICS && c >= 0x5f && c <= 0x7e)
 		c = dec_graphics[c - 0x5f];
 	if (c < 0x7f)
@@ -462,6 +463,7 @@ emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 			emu_print(e, p[i]);
 		return;
 	}
+	e->last_ch = p[n - 1];
 	memset(&tmpl, 0, sizeof(tmpl));
 	tmpl.fg = fb->pen.fg;
 	tmpl.bg = fb->pen.bg;

@@ -329,6 +329,16 @@ wide_and_combining(struct check *t)
 }
 
 static void
+repeat_char(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 2);
+
+	put(e, "\033[b-\033[3bx\033(0q\033[2b\033(B");	/* REP; nothing before: no-op */
+	ROW_IS(t, e, 0, "----x───");
+	term_emu_free(e);
+}
+
+static void
 sizes_bounded(struct check *t)
 {
 	struct term_emu	*e = term_emu_new(10, 2);
@@ -381,6 +391,7 @@ main(void)
 	RUN(&t, titles_and_clipboard);
 	RUN(&t, modes);
 	RUN(&t, wide_and_combining);
+	RUN(&t, repeat_char);
 	RUN(&t, sizes_bounded);
 	RUN(&t, clone_is_independent);
 	return check_done(&t);
