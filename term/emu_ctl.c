@@ -22,9 +22,17 @@ arg0(const struct term_emu *e, int i)
 	return i < e->nparam ? e->param[i] : 0;
 }
 
+/*
+ * Answers wait in e->replies until the caller takes them; a program that
+ * asks and asks while nobody reads gets no more than this.
+ */
+#define TERM_REPLIES_MAX	4096
+
 static void
 reply(struct term_emu *e, const char *s)
 {
+	if (e->replies.len > TERM_REPLIES_MAX)
+		return;
 	term_buf_adds(&e->replies, s);
 	if (e->replies.failed)
 		e->error = 1;
@@ -286,6 +294,8 @@ device_status(struct term_emu *e)
 		reply(e, "\033[0n");
 		break;
 	case 6:
+		if (e->replies.len > TERM_REPLIES_MAX)
+			break;
 		if (e->origin)
 			y -= e->top;
 		term_buf_adds(&e->replies, "\033[");
