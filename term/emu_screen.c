@@ -587,6 +587,10 @@ emu_hard_reset(struct term_emu *e)
 	fb->focus_events = 0;
 	fb->mouse_mode = TERM_MOUSE_NONE;
 	fb->mouse_enc = TERM_MOUSE_ENC_DEFAULT;
+	/* As mosh: titles and clipboard go too (the bell count stays). */
+	term_str_set(&fb->title, NULL);
+	term_str_set(&fb->icon, NULL);
+	term_str_set(&fb->clipboard, NULL);
 	emu_tabs_reset(e, 0);
 	emu_erase_rows(e, 0, fb->rows - 1);
 	emu_goto(e, 0, 0);

@@ -305,7 +305,8 @@ modes(struct check *t)
 	put(e, "\033[?1002l\033[!p");		/* soft reset */
 	CHECK_EQ_INT(t, fb->mouse_mode, 0);
 	CHECK(t, fb->cursor_visible && !term_emu_app_keypad(e));
-	put(e, "hello\033c");			/* hard reset */
+	put(e, "\033]0;t\a\033]52;c;eA==\ahello\033c");	/* hard reset */
+	CHECK(t, fb->title == NULL && fb->clipboard == NULL);
 	ROW_IS(t, e, 0, "");
 	CHECK(t, !fb->bracketed_paste && fb->mouse_enc == 0 && !fb->reverse_video);
 	CURSOR_AT(t, e, 0, 0);
