@@ -198,11 +198,37 @@ draw_cell(struct frame *f, const struct term_cell *c)
 		f->cx = -1;
 }
 
+/*
+ * Before moving right over a few unchanged cells, see if printing them
+ * again is shorter than CUF: plain cells in the current rendition.
+ */
+static void
+reprint_gap(struct frame *f, const struct term_row *row, int y, int x)
+{
+	const struct term_cell *c;
+	struct term_rend r;
+	int		 i;
+
+	if (f->cy != y || f->cx < 0 || f->cx >= x || x - f->cx > 3)
+		return;
+	for (i = f->cx; i < x; i++) {
+		c = &row->cells[i];
+		r = cell_rend(c);
+		if (c->wide || c->ch == 0 || c->ch >= 0x80 || c->comb[0] != 0 ||
+		    !rend_equal(&r, &f->pen))
+			return;
+	}
+	for (i = f->cx; i < x; i++)
+		term_buf_addc(f->out, (uint8_t)row->cells[i].ch);
+	f->cx = x;
+}
+
 static void
 flush_blanks(struct frame *f, int y, int x, int n, uint32_t bg)
 {
 	struct term_rend r = { 0, bg, 0 };
 
+	reprint_gap(f, f->nf->row[y], y, x);
 	silent_move(f, y, x);
 	set_pen(f, &r, 0);
 	if (n > 4) {
@@ -262,6 +288,7 @@ put_row(struct frame *f, int y, const struct term_row *old, int wrap_in)
 				continue;
 			}
 		}
+		reprint_gap(f, row, y, x);
 		silent_move(f, y, x);
 		draw_cell(f, c);
 		x += c->wide ? 2 : 1;
@@ -474,4 +501,18 @@ term_display_diff(const struct term_fb *old, const struct term_fb *nf,
 	set_pen(&f, &nf->pen, 0);
 	put_modes(&f, fresh ? NULL : old);
 	return out->failed ? -1 : 0;
+}
+
+void
+term_display_open(struct term_buf *out)
+{
+	term_buf_adds(out, "\033[?1049h\033[?1h");
+}
+
+void
+term_display_close(struct term_buf *out)
+{
+	term_buf_adds(out, "\033[?1l\033[0m\033[?25h\033[?5l\033[?2004l"
+	    "\033[?1003l\033[?1002l\033[?1001l\033[?1000l\033[?1004l"
+	    "\033[?1015l\033[?1006l\033[?1005l\033[r\033[?1049l");
 }

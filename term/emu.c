@@ -436,6 +436,7 @@ term_emu_write(struct term_emu *e, const uint8_t *p, size_t n)
 {
 	size_t	 i, j;
 
+	e->error = 0;
 	for (i = 0; i < n; ) {
 		if (e->state == ST_GROUND && e->utf8_need == 0 &&
 		    p[i] >= 0x20 && p[i] < 0x7f) {

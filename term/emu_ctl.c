@@ -22,9 +22,17 @@ arg0(const struct term_emu *e, int i)
 	return i < e->nparam ? e->param[i] : 0;
 }
 
+/*
+ * Answers wait in e->replies until the caller takes them; a program that
+ * asks and asks while nobody reads gets no more than this.
+ */
+#define TERM_REPLIES_MAX	4096
+
 static void
 reply(struct term_emu *e, const char *s)
 {
+	if (e->replies.len > TERM_REPLIES_MAX)
+		return;
 	term_buf_adds(&e->replies, s);
 	if (e->replies.failed)
 		e->error = 1;
@@ -286,6 +294,8 @@ device_status(struct term_emu *e)
 		reply(e, "\033[0n");
 		break;
 	case 6:
+		if (e->replies.len > TERM_REPLIES_MAX)
+			break;
 		if (e->origin)
 			y -= e->top;
 		term_buf_adds(&e->replies, "\033[");
@@ -379,6 +389,23 @@ cursor_up_down(struct term_emu *e, int n)
 	emu_goto(e, fb->cx, y);
 }
 
+/*
+ * REP: ncurses uses it with TERM=xterm-256color (stock mosh ignores it
+ * and shows a short line). More than a screenful changes nothing more.
+ */
+static void
+repeat_last(struct term_emu *e, int n)
+{
+	int	 max = e->fb->cols * e->fb->rows;
+
+	if (e->last_ch == 0)
+		return;
+	if (n > max)
+		n = max;
+	while (n-- > 0)
+		emu_print(e, e->last_ch);
+}
+
 void
 emu_csi_dispatch(struct term_emu *e, uint32_t c)
 {
@@ -464,6 +491,9 @@ emu_csi_dispatch(struct term_emu *e, uint32_t c)
 		break;
 	case 'Z':
 		emu_tab(e, -arg(e, 0, 1));
+		break;
+	case 'b':
+		repeat_last(e, arg(e, 0, 1));
 		break;
 	case 'c':
 		if (arg0(e, 0) == 0)

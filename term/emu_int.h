@@ -66,6 +66,7 @@ struct term_emu {
 	struct term_cursor_save save;	/* DECSC */
 	struct term_cursor_save save_alt; /* 1049 */
 	uint8_t		 tabs[TERM_MAX_COLS / 8];
+	uint32_t	 last_ch;	/* last graphic character, for REP */
 
 	/* parser */
 	uint8_t		 state;

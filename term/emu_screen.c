@@ -240,7 +240,7 @@ emu_insert_cells(struct term_emu *e, int n)
 		r->cells[x] = blank_cell();
 	}
 	/* The cell pushed off the edge may be half of a wide character. */
-	if (r->cells[fb->cols - 1 - n].wide)
+	if (n < fb->cols - x && r->cells[fb->cols - 1 - n].wide)
 		r->cells[fb->cols - 1 - n] = blank_cell();
 	memmove(&r->cells[x + n], &r->cells[x],
 	    (size_t)(fb->cols - x - n) * sizeof(c));
@@ -397,6 +397,7 @@ emu_print(struct term_emu *e, uint32_t c)
 	struct term_cell *cell;
 	int		 w;
 
+	e->last_ch = c;
 	if (e->charset[e->gl] == CS_DEC_GRAPHICS && c >= 0x5f && c <= 0x7e)
 		c = dec_graphics[c - 0x5f];
 	if (c < 0x7f)
@@ -462,6 +463,7 @@ emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 			emu_print(e, p[i]);
 		return;
 	}
+	e->last_ch = p[n - 1];
 	memset(&tmpl, 0, sizeof(tmpl));
 	tmpl.fg = fb->pen.fg;
 	tmpl.bg = fb->pen.bg;
@@ -585,6 +587,10 @@ emu_hard_reset(struct term_emu *e)
 	fb->focus_events = 0;
 	fb->mouse_mode = TERM_MOUSE_NONE;
 	fb->mouse_enc = TERM_MOUSE_ENC_DEFAULT;
+	/* As mosh: titles and clipboard go too (the bell count stays). */
+	term_str_set(&fb->title, NULL);
+	term_str_set(&fb->icon, NULL);
+	term_str_set(&fb->clipboard, NULL);
 	emu_tabs_reset(e, 0);
 	emu_erase_rows(e, 0, fb->rows - 1);
 	emu_goto(e, 0, 0);

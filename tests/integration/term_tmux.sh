@@ -3,7 +3,9 @@
 # for each stream in tests/term/, the tmux screen after `cat stream` must
 # equal the tmux screen after `cat` of term_render's repaint of it (cell
 # text and colours via capture-pane -e, cursor position and visibility,
-# pane title).
+# pane title). A second line per stream feeds tmux a repaint followed by
+# diffs between snapshots taken along the stream (term_render -k), so the
+# incremental diffs are checked by a terminal that is not ours.
 set -u
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 BUILD=${BUILD:-build}
@@ -58,6 +60,19 @@ for s in "$top"/tests/term/*.stream; do
 	else
 		diff "$work/$name.orig" "$work/$name.ours" | head -20 | sed 's/^/# /'
 		echo "not ok - term_tmux $name"
+		rc=1
+	fi
+	if ! "$render" -k 40 <"$s" >"$work/$name.steps"; then
+		echo "not ok - term_tmux $name diffs: term_render failed"
+		rc=1
+		continue
+	fi
+	show "$work/$name.steps" steps >"$work/$name.steps.out"
+	if cmp -s "$work/$name.orig" "$work/$name.steps.out"; then
+		echo "ok - term_tmux $name diffs"
+	else
+		diff "$work/$name.orig" "$work/$name.steps.out" | head -20 | sed 's/^/# /'
+		echo "not ok - term_tmux $name diffs"
 		rc=1
 	fi
 done

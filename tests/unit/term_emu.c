@@ -305,7 +305,8 @@ modes(struct check *t)
 	put(e, "\033[?1002l\033[!p");		/* soft reset */
 	CHECK_EQ_INT(t, fb->mouse_mode, 0);
 	CHECK(t, fb->cursor_visible && !term_emu_app_keypad(e));
-	put(e, "hello\033c");			/* hard reset */
+	put(e, "\033]0;t\a\033]52;c;eA==\ahello\033c");	/* hard reset */
+	CHECK(t, fb->title == NULL && fb->clipboard == NULL);
 	ROW_IS(t, e, 0, "");
 	CHECK(t, !fb->bracketed_paste && fb->mouse_enc == 0 && !fb->reverse_video);
 	CURSOR_AT(t, e, 0, 0);
@@ -325,6 +326,16 @@ wide_and_combining(struct check *t)
 	ROW_IS(t, e, 0, "a ze\314\201\314\202x");
 	put(e, "\r\314\201");			/* nothing to combine with */
 	ROW_IS(t, e, 0, "a ze\314\201\314\202x");
+	term_emu_free(e);
+}
+
+static void
+repeat_char(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 2);
+
+	put(e, "\033[b-\033[3bx\033(0q\033[2b\033(B");	/* REP; nothing before: no-op */
+	ROW_IS(t, e, 0, "----x───");
 	term_emu_free(e);
 }
 
@@ -381,6 +392,7 @@ main(void)
 	RUN(&t, titles_and_clipboard);
 	RUN(&t, modes);
 	RUN(&t, wide_and_combining);
+	RUN(&t, repeat_char);
 	RUN(&t, sizes_bounded);
 	RUN(&t, clone_is_independent);
 	return check_done(&t);

@@ -1,0 +1,206 @@
+/* The display diff's choices of bytes (its correctness is term_roundtrip's). */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "term/display.h"
+#include "term/emu.h"
+#include "tests/unit/check.h"
+
+struct pair {
+	struct term_emu	*emu;
+	struct term_fb	*old;
+	struct term_buf	 out;
+};
+
+static void
+put(struct term_emu *e, const char *s)
+{
+	term_emu_write(e, (const uint8_t *)s, strlen(s));
+}
+
+/* Emulate before, snapshot, emulate after, diff the two into p->out. */
+static int
+diff_of(struct pair *p, int cols, int rows, const char *before, const char *after)
+{
+	struct term_fb	*new;
+	int		 rc;
+
+	p->emu = term_emu_new(cols, rows);
+	term_buf_init(&p->out);
+	put(p->emu, before);
+	p->old = before[0] ? term_emu_snapshot(p->emu) : NULL;
+	put(p->emu, after);
+	new = term_emu_snapshot(p->emu);
+	rc = term_display_diff(p->old, new, &p->out);
+	term_buf_addc(&p->out, '\0');
+	term_fb_free(new);
+	return rc;
+}
+
+static void
+pair_free(struct pair *p)
+{
+	term_fb_free(p->old);
+	term_emu_free(p->emu);
+	term_buf_free(&p->out);
+}
+
+#define HAS(t, p, s) do {						\
+	if (strstr((const char *)(p)->out.data, (s)) == NULL) {		\
+		printf("#   %s:%d: diff lacks %s\n", __FILE__, __LINE__, #s);	\
+		(t)->case_failed++;					\
+	}								\
+} while (0)
+
+#define LACKS(t, p, s) do {						\
+	if (strstr((const char *)(p)->out.data, (s)) != NULL) {		\
+		printf("#   %s:%d: diff has %s\n", __FILE__, __LINE__, #s);	\
+		(t)->case_failed++;					\
+	}								\
+} while (0)
+
+static void
+repaint_from_unknown(struct check *t)
+{
+	struct pair p;
+
+	CHECK_EQ_INT(t, diff_of(&p, 10, 3, "", "hi"), 0);
+	CHECK(t, memcmp(p.out.data, "\033[?5l\033[r\033[0m\033[H\033[2J\033[?25l", 25) == 0);
+	HAS(t, &p, "hi");
+	HAS(t, &p, "\033[?25h");
+	HAS(t, &p, "\033[?2004l");
+	pair_free(&p);
+}
+
+/* A wrapped row: the text runs on, so the user's terminal wraps too. */
+static void
+deferred_wrap(struct check *t)
+{
+	struct pair p;
+	struct term_emu *rx = term_emu_new(10, 3);
+
+	diff_of(&p, 10, 3, "", "0123456789ab");
+	HAS(t, &p, "0123456789ab");
+	put(rx, (const char *)p.out.data);
+	CHECK(t, term_emu_fb(rx)->row[0]->wrap);
+	pair_free(&p);
+	diff_of(&p, 10, 3, "", "0123456789\r\nab");
+	HAS(t, &p, "0123456789\r\nab");
+	pair_free(&p);
+	/* the last cell of the last row: the cursor must be placed, not moved */
+	diff_of(&p, 10, 3, ".", "\033[3;1H0123456789\033[3;5H");
+	HAS(t, &p, "0123456789\033[3;5H");
+	pair_free(&p);
+	term_emu_free(rx);
+}
+
+static void
+erasing(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 20, 2, "aXXXXXXXb", "\033[1;2H\033[6X");
+	HAS(t, &p, "\033[6X");
+	pair_free(&p);
+	diff_of(&p, 20, 2, "aXXXb", "\033[1;2H\033[3X");
+	HAS(t, &p, "   ");
+	pair_free(&p);
+	diff_of(&p, 20, 2, "abcdef", "\033[1;2H\033[K");
+	HAS(t, &p, "\033[K");
+	pair_free(&p);
+	diff_of(&p, 20, 2, "abcdef", "\033[1;2H\033[44m\033[K\033[0m");
+	HAS(t, &p, "\033[0;44m\033[K");
+	pair_free(&p);
+}
+
+static void
+renditions(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 40, 2, "", "\033[2;9ma\033[0;91;102mb\033[38;5;200;48;2;1;2;3mc"
+	    "\033[1;3;4;5;7;8md");
+	HAS(t, &p, "\033[0;2;9ma");
+	HAS(t, &p, "\033[0;91;102mb");
+	HAS(t, &p, "\033[0;38;5;200;48;2;1;2;3mc");
+	HAS(t, &p, "\033[0;1;3;4;5;7;8;38;5;200;48;2;1;2;3md");
+	pair_free(&p);
+}
+
+static void
+titles_bell_clipboard(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 10, 2, "\033]0;x\a", "\033]0;same\a\a\a\a\033]52;c;Zm9v\a");
+	CHECK_EQ_INT(t, p.out.data[0], '\a');
+	LACKS(t, &p, "\a\a");		/* one BEL per diff */
+	HAS(t, &p, "\033]0;same\a");
+	HAS(t, &p, "\033]52;c;Zm9v\a");
+	pair_free(&p);
+	diff_of(&p, 10, 2, "\033]0;x\a", "\033]1;icon\a");
+	HAS(t, &p, "\033]1;icon\a\033]2;x\a");
+	pair_free(&p);
+}
+
+static void
+modes_travel(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 10, 2, "\033[?1000h\033[?1005h", "\033[?1003h\033[?1006h\033[?1004h"
+	    "\033[?2004h\033[?5h\033[?25l");
+	HAS(t, &p, "\033[?1000l\033[?1003h");
+	HAS(t, &p, "\033[?1005l\033[?1006h");
+	HAS(t, &p, "\033[?1004h");
+	HAS(t, &p, "\033[?2004h");
+	HAS(t, &p, "\033[?5h");
+	HAS(t, &p, "\033[?25l");
+	pair_free(&p);
+	diff_of(&p, 10, 2, "\033[?1002h", "\033[?1002l");
+	HAS(t, &p, "\033[?1003l\033[?1002l\033[?1001l\033[?1000l");
+	pair_free(&p);
+}
+
+static void
+nothing_changed(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 10, 2, "abc\033[31m", "");
+	CHECK_EQ_INT(t, p.out.len, 1);		/* just our NUL */
+	pair_free(&p);
+}
+
+static void
+open_close(struct check *t)
+{
+	struct term_buf b;
+
+	term_buf_init(&b);
+	term_display_open(&b);
+	term_display_close(&b);
+	term_buf_addc(&b, '\0');
+	CHECK(t, strstr((char *)b.data, "\033[?1049h") != NULL);
+	CHECK(t, strstr((char *)b.data, "\033[?25h") != NULL);
+	CHECK(t, strstr((char *)b.data, "\033[?1049l") != NULL);
+	term_buf_free(&b);
+}
+
+int
+main(void)
+{
+	struct check t = { 0 };
+
+	setlocale(LC_CTYPE, "C.UTF-8");
+	RUN(&t, repaint_from_unknown);
+	RUN(&t, deferred_wrap);
+	RUN(&t, erasing);
+	RUN(&t, renditions);
+	RUN(&t, titles_bell_clipboard);
+	RUN(&t, modes_travel);
+	RUN(&t, nothing_changed);
+	RUN(&t, open_close);
+	return check_done(&t);
+}
