@@ -42,6 +42,7 @@ TERM_SRC  := $(wildcard term/*.c)
 SERVER_SRC := $(wildcard server/*.c)
 CLIENT_SRC := $(wildcard client/*.c)
 SERVER_LIBS := -lutempter
+CLIENT_LIBS := $(shell pkg-config --libs tinfo 2>/dev/null || echo -ltinfo)
 
 # Tests: tests/unit/NAME.c is one test program; tests/tools/NAME.c a helper
 # program the integration tests run (peers, proxies).
@@ -77,7 +78,7 @@ $(BUILD)/mosh-server: $(SERVER_SRC:%.c=$(BUILD)/%.o) $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(LIBS) $(PKG_LIBS) $(SERVER_LIBS) -lm
 
 $(BUILD)/mosh-client: $(CLIENT_SRC:%.c=$(BUILD)/%.o) $(LIBS)
-	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(LIBS) $(PKG_LIBS) -lm
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(LIBS) $(PKG_LIBS) $(CLIENT_LIBS) -lm
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBS) $(PKG_LIBS) -lm

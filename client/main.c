@@ -1,0 +1,183 @@
+/*
+ * mosh-client: a drop-in, wire-compatible mosh client.
+ *
+ *   MOSH_KEY=KEY mosh-client [-# 'ARGS'] [-v] HOST PORT
+ *   mosh-client -c        (colours of this terminal, for the wrapper)
+ *
+ * HOST is a numeric IPv4 or IPv6 address; the wrapper resolves names.
+ */
+#include <sys/socket.h>
+
+#include <netdb.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/session.h"
+#include "client/tty.h"
+
+#define TSMOSH_VERSION	"0.1"
+
+static void
+usage(FILE *f)
+{
+	fputs("usage: MOSH_KEY=KEY mosh-client [-# 'ARGS'] [-v] HOST PORT\n"
+	    "       mosh-client -c\n"
+	    "       mosh-client --help | --version\n"
+	    "\n"
+	    "Environment: MOSH_KEY (required), MOSH_PREDICTION_DISPLAY="
+	    "adaptive|always|never|experimental,\n"
+	    "MOSH_PREDICTION_OVERWRITE=yes, MOSH_ESCAPE_KEY, "
+	    "MOSH_TITLE_NOPREFIX, MOSH_NO_TERM_INIT.\n", f);
+}
+
+static bool
+locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs != NULL && strcmp(cs, "UTF-8") == 0;
+}
+
+static int
+predict_pref(const char *s, enum predict_pref *p)
+{
+	if (s == NULL || strcmp(s, "adaptive") == 0)
+		*p = PREDICT_ADAPTIVE;
+	else if (strcmp(s, "always") == 0)
+		*p = PREDICT_ALWAYS;
+	else if (strcmp(s, "never") == 0)
+		*p = PREDICT_NEVER;
+	else if (strcmp(s, "experimental") == 0)
+		*p = PREDICT_EXPERIMENTAL;
+	else
+		return -1;
+	return 0;
+}
+
+/* mosh's escape key rules, including the keys it refuses. */
+static void
+escape_key(struct client_opts *o)
+{
+	const char	*env = getenv("MOSH_ESCAPE_KEY");
+	int		 k = 0x1e;
+
+	if (env != NULL && strlen(env) == 0) {
+		o->escape_key = -1;
+		return;
+	}
+	if (env != NULL && strlen(env) == 1 && env[0] > 0 && env[0] < 127)
+		k = env[0];
+	/* Too easy to shoot oneself in the foot: C-c, C-d, LF, C-l, CR. */
+	if (k == 0x03 || k == 0x04 || k == 0x0a || k == 0x0c || k == 0x0d)
+		k = 0x1e;
+	o->escape_key = k;
+	o->escape_pass_key = k < 32 ? k + '@' : k;
+	if (k == 0x1e)
+		o->escape_pass_key = '^';
+	o->escape_pass_key2 = o->escape_pass_key;
+	if (o->escape_pass_key >= 'A' && o->escape_pass_key <= 'Z')
+		o->escape_pass_key2 = o->escape_pass_key + 'a' - 'A';
+	o->escape_requires_lf = k >= 32;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct client_opts o;
+	struct addrinfo	 hints, *ai;
+	const char	*keystr, *why;
+	int		 i, rc;
+
+	memset(&o, 0, sizeof(o));
+	setlocale(LC_ALL, "");
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		}
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("mosh-client (tsmosh %s) [speaks mosh protocol "
+			    "2, compatible with mosh 1.4]\n", TSMOSH_VERSION);
+			return 0;
+		}
+		if (strcmp(argv[i], "-c") == 0) {
+			printf("%d\n", tty_colors());
+			return 0;
+		}
+		if (strcmp(argv[i], "-#") == 0 && i + 1 < argc) {
+			i++;		/* informational: the wrapper's args */
+			continue;
+		}
+		if (strcmp(argv[i], "-v") == 0) {
+			o.verbose++;
+			continue;
+		}
+		if (argv[i][0] == '-' && argv[i][1] != '\0') {
+			fprintf(stderr, "mosh-client: unknown option '%s'\n",
+			    argv[i]);
+			usage(stderr);
+			return 1;
+		}
+		if (o.host == NULL)
+			o.host = argv[i];
+		else if (o.port == NULL)
+			o.port = argv[i];
+		else {
+			usage(stderr);
+			return 1;
+		}
+	}
+	if (o.host == NULL || o.port == NULL) {
+		usage(stderr);
+		return 1;
+	}
+	if ((keystr = getenv("MOSH_KEY")) == NULL) {
+		fputs("MOSH_KEY environment variable not found.\n", stderr);
+		return 1;
+	}
+	if (key_parse(keystr, &o.key, &why) != 0) {
+		fprintf(stderr, "mosh-client: bad MOSH_KEY: %s\n", why);
+		return 1;
+	}
+	/* Children (none) and /proc readers need not see it. */
+	unsetenv("MOSH_KEY");
+	if (!locale_is_utf8()) {
+		fprintf(stderr, "mosh-client needs a UTF-8 native locale to "
+		    "run.\n\nUnfortunately, the client's environment "
+		    "specifies the character set \"%s\".\nSet LANG or LC_ALL "
+		    "to a UTF-8 locale (e.g. C.UTF-8).\n",
+		    nl_langinfo(CODESET));
+		return 1;
+	}
+	if (predict_pref(getenv("MOSH_PREDICTION_DISPLAY"), &o.predict) != 0) {
+		fprintf(stderr, "mosh-client: unknown MOSH_PREDICTION_DISPLAY "
+		    "'%s' (adaptive, always, never, experimental)\n",
+		    getenv("MOSH_PREDICTION_DISPLAY"));
+		return 1;
+	}
+	o.predict_overwrite = getenv("MOSH_PREDICTION_OVERWRITE") != NULL &&
+	    strcmp(getenv("MOSH_PREDICTION_OVERWRITE"), "yes") == 0;
+	o.title_prefix = getenv("MOSH_TITLE_NOPREFIX") == NULL;
+	o.term_init = getenv("MOSH_NO_TERM_INIT") == NULL;
+	escape_key(&o);
+
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
+	if (getaddrinfo(o.host, o.port, &hints, &ai) != 0) {
+		fprintf(stderr, "mosh-client: bad address '%s' port '%s' "
+		    "(numeric IP and port)\n", o.host, o.port);
+		return 1;
+	}
+	memcpy(&o.addr, ai->ai_addr, ai->ai_addrlen);
+	o.addrlen = ai->ai_addrlen;
+	freeaddrinfo(ai);
+
+	rc = session_run(&o);
+	key_wipe(&o.key);
+	return rc;
+}

@@ -1,0 +1,457 @@
+#include <sys/ioctl.h>
+#include <sys/signalfd.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "client/notify.h"
+#include "client/predict.h"
+#include "client/session.h"
+#include "client/tty.h"
+#include "proto/clock.h"
+#include "proto/conn.h"
+#include "proto/ssp.h"
+#include "proto/userstream.h"
+#include "statesync/hoststate.h"
+#include "term/display.h"
+
+#define USER_READ_MAX		16384
+#define PASTE_THRESHOLD		100	/* bytes: no prediction for bulk */
+#define CONNECT_NOTICE_MS	250
+#define CONNECT_GIVE_UP_MS	15000
+
+struct session {
+	struct client_opts *o;
+	struct tty	 tty;
+	struct conn	 conn;
+	struct ssp	 ssp;
+	struct predict	 pred;
+	struct notify	 note;
+	int		 sigfd;
+	struct term_fb	*shown;		/* what the user's terminal shows */
+	bool		 repaint;
+	bool		 quit_sequence;
+	bool		 lf_entered;
+	bool		 clean_shutdown;
+	bool		 title_prefix;
+	char		 escape_help[128];
+	char		 connecting[128];
+	struct term_buf	 out;
+};
+
+static const struct host_state *
+remote(const struct session *s)
+{
+	return ssp_remote(&s->ssp);
+}
+
+static bool
+still_connecting(const struct session *s)
+{
+	return ssp_remote_num(&s->ssp) == 0;
+}
+
+/* "[mosh] " before the window title, as mosh-client shows it. */
+static void
+apply_title_prefix(struct term_fb *fb)
+{
+	static const char prefix[] = "[mosh] ";
+	struct term_str	*t;
+	char		 b[sizeof(prefix) + TERM_TITLE_MAX * 4];
+	size_t		 n = 0;
+	bool		 same_icon;
+
+	same_icon = term_fb_str_equal(fb->icon, fb->title);
+	if (fb->title != NULL)
+		n = fb->title->len < sizeof(b) - sizeof(prefix) ?
+		    fb->title->len : sizeof(b) - sizeof(prefix);
+	memcpy(b, prefix, sizeof(prefix) - 1);
+	if (n > 0)
+		memcpy(b + sizeof(prefix) - 1, fb->title->data, n);
+	if ((t = term_str_new(b, sizeof(prefix) - 1 + n)) == NULL)
+		return;
+	term_str_set(&fb->title, t);
+	if (same_icon)
+		term_str_set(&fb->icon, t);
+	term_str_unref(t);
+	fb->title_set = 1;
+}
+
+static void
+output_frame(struct session *s, uint64_t now)
+{
+	struct term_fb	*next;
+
+	if ((next = term_fb_clone(term_emu_fb(remote(s)->emu))) == NULL)
+		return;
+	predict_cull(&s->pred, next, now);
+	predict_apply(&s->pred, next);
+	notify_adjust(&s->note, now);
+	notify_apply(&s->note, next, now);
+	if (s->title_prefix)
+		apply_title_prefix(next);
+	term_buf_clear(&s->out);
+	if (term_display_diff(s->repaint ? NULL : s->shown, next,
+	    &s->out) != 0 || s->out.failed) {
+		term_fb_free(next);
+		return;
+	}
+	if (s->out.len > 0)
+		tty_write(STDOUT_FILENO, s->out.data, s->out.len);
+	s->repaint = false;
+	term_fb_free(s->shown);
+	s->shown = next;
+}
+
+static void
+process_network(struct session *s, int fd, uint64_t now)
+{
+	while (ssp_recv_one(&s->ssp, fd, now) != PROTO_ERR_AGAIN)
+		;
+	notify_server_heard(&s->note, ssp_remote_timestamp(&s->ssp));
+	notify_server_acked(&s->note, ssp_sent_state_acked_timestamp(&s->ssp));
+	s->pred.local_frame_acked = ssp_sent_state_acked(&s->ssp);
+	s->pred.send_interval = ssp_send_interval(&s->ssp);
+	s->pred.local_frame_late_acked = remote(s)->echo_ack;
+}
+
+static void
+push_byte(struct session *s, uint8_t b)
+{
+	(void)userstream_push_keys(ssp_current(&s->ssp), &b, 1);
+}
+
+static void
+suspend(struct session *s)
+{
+	static const char msg[] = "\n\033[37;44m[mosh is suspended.]\033[m\n";
+
+	tty_restore(&s->tty);
+	tty_write(STDOUT_FILENO, msg, sizeof(msg) - 1);
+	kill(0, SIGSTOP);
+	/* Continued: take the terminal back; its state is unknown. */
+	(void)tty_raw(&s->tty);
+	s->repaint = true;
+}
+
+/* Returns false when the user asked to quit (or input ended). */
+static bool
+process_user_input(struct session *s, uint64_t now)
+{
+	uint8_t		 buf[USER_READ_MAX];
+	ssize_t		 n, i;
+	bool		 paste;
+	const struct client_opts *o = s->o;
+
+	n = read(STDIN_FILENO, buf, sizeof(buf));
+	if (n == 0)
+		return false;
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN;
+	if (ssp_shutdown_in_progress(&s->ssp))
+		return true;
+	s->pred.local_frame_sent = ssp_sent_state_last(&s->ssp);
+	paste = n > PASTE_THRESHOLD;
+	if (paste)
+		predict_reset(&s->pred);
+	for (i = 0; i < n; i++) {
+		uint8_t	 b = buf[i];
+
+		if (!paste)
+			predict_user_byte(&s->pred, b, s->shown, now);
+		if (s->quit_sequence) {
+			s->quit_sequence = false;
+			if (strcmp(notify_message(&s->note), s->escape_help) == 0)
+				notify_set(&s->note, "", false, true, now);
+			if (b == '.') {
+				if (!conn_has_remote(&s->conn) ||
+				    ssp_shutdown_in_progress(&s->ssp))
+					return false;
+				notify_set(&s->note, "Exiting on user request...",
+				    true, true, now);
+				ssp_start_shutdown(&s->ssp, now);
+				return true;
+			}
+			if (b == 0x1a) {
+				suspend(s);
+			} else if (b == o->escape_pass_key ||
+			    b == o->escape_pass_key2) {
+				push_byte(s, (uint8_t)o->escape_key);
+			} else {
+				push_byte(s, (uint8_t)o->escape_key);
+				push_byte(s, b);
+			}
+			continue;
+		}
+		s->quit_sequence = o->escape_key > 0 && b == o->escape_key &&
+		    (s->lf_entered || !o->escape_requires_lf);
+		if (s->quit_sequence) {
+			s->lf_entered = false;
+			notify_set(&s->note, s->escape_help, true, false, now);
+			continue;
+		}
+		s->lf_entered = b == '\n' || b == '\r';
+		if (b == 0x0c)		/* Ctrl-L: repaint from scratch */
+			s->repaint = true;
+		push_byte(s, b);
+	}
+	return true;
+}
+
+static void
+process_resize(struct session *s)
+{
+	struct winsize	 ws;
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0 ||
+	    ws.ws_row == 0)
+		return;
+	if (!ssp_shutdown_in_progress(&s->ssp))
+		(void)userstream_push_resize(ssp_current(&s->ssp), ws.ws_col,
+		    ws.ws_row);
+	predict_reset(&s->pred);
+}
+
+static int
+signals_open(void)
+{
+	sigset_t	 set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGWINCH);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGPIPE);
+	sigaddset(&set, SIGCONT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+static void
+escape_strings(struct session *s)
+{
+	const struct client_opts *o = s->o;
+	char	 pass[16], key[16];
+
+	snprintf(s->connecting, sizeof(s->connecting),
+	    "Nothing received from server on UDP port %s.", o->port);
+	if (o->escape_key <= 0)
+		return;
+	snprintf(pass, sizeof(pass), "\"%c\"", o->escape_pass_key);
+	if (o->escape_key < 32)
+		snprintf(key, sizeof(key), "Ctrl-%c", o->escape_pass_key);
+	else
+		snprintf(key, sizeof(key), "\"%c\"", o->escape_key);
+	snprintf(s->escape_help, sizeof(s->escape_help),
+	    "Commands: Ctrl-Z suspends, \".\" quits, %s gives literal %s",
+	    pass, key);
+	notify_set_escape_key(&s->note, key);
+}
+
+static int
+session_start(struct session *s, uint64_t now)
+{
+	struct winsize	 ws;
+	struct host_state *hs;
+	struct userstream *us;
+	int		 cols = 80, rows = 24;
+
+	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
+	    ws.ws_row > 0) {
+		cols = ws.ws_col;
+		rows = ws.ws_row;
+	}
+	if ((s->sigfd = signals_open()) == -1)
+		return -1;
+	if ((s->shown = term_fb_new(cols, rows)) == NULL)
+		return -1;
+	/* Start from a known screen: blank, our size. */
+	term_buf_clear(&s->out);
+	if (term_display_diff(NULL, s->shown, &s->out) == 0)
+		tty_write(STDOUT_FILENO, s->out.data, s->out.len);
+	if (conn_client_init(&s->conn, &s->o->key,
+	    (struct sockaddr *)&s->o->addr, s->o->addrlen, now) != 0) {
+		fprintf(stderr, "mosh-client: socket: %s\r\n", strerror(errno));
+		return -1;
+	}
+	hs = host_state_new(cols, rows);
+	us = userstream_new();
+	if (hs == NULL || us == NULL || ssp_init(&s->ssp, &s->conn,
+	    &userstream_ops, us, &host_state_ops, hs, now) != 0)
+		return -1;
+	ssp_set_send_mindelay(&s->ssp, SSP_MINDELAY_CLIENT);
+	/* The server learns our size first thing. */
+	(void)userstream_push_resize(ssp_current(&s->ssp), cols, rows);
+	return 0;
+}
+
+static void
+session_loop(struct session *s)
+{
+	struct pollfd	 pfd[CONN_MAX_SOCKS + 2];
+	int		 fds[CONN_MAX_SOCKS];
+	size_t		 nnet, i;
+	uint64_t	 now;
+	int		 wait, w2;
+	struct signalfd_siginfo si;
+	bool		 quit;
+
+	for (;;) {
+		now = clock_ms();
+		output_frame(s, now);
+		wait = ssp_wait_time(&s->ssp, now);
+		if ((w2 = notify_wait_time(&s->note, now)) < wait)
+			wait = w2;
+		if ((w2 = predict_wait_time(&s->pred)) < wait)
+			wait = w2;
+		if (still_connecting(s) && wait > CONNECT_NOTICE_MS)
+			wait = CONNECT_NOTICE_MS;
+
+		nnet = conn_fds(&s->conn, fds, CONN_MAX_SOCKS);
+		for (i = 0; i < nnet; i++) {
+			pfd[i].fd = fds[i];
+			pfd[i].events = POLLIN;
+		}
+		pfd[nnet].fd = STDIN_FILENO;
+		pfd[nnet].events = POLLIN;
+		pfd[nnet + 1].fd = s->sigfd;
+		pfd[nnet + 1].events = POLLIN;
+		if (poll(pfd, nnet + 2, wait) < 0 && errno != EINTR)
+			break;
+		now = clock_ms();
+		for (i = 0; i < nnet; i++)
+			if (pfd[i].revents & POLLIN)
+				process_network(s, pfd[i].fd, now);
+
+		if ((pfd[nnet].revents & (POLLIN | POLLHUP)) &&
+		    !process_user_input(s, now)) {
+			if (!conn_has_remote(&s->conn))
+				break;
+			if (!ssp_shutdown_in_progress(&s->ssp)) {
+				notify_set(&s->note, "Exiting...", true, true,
+				    now);
+				ssp_start_shutdown(&s->ssp, now);
+			}
+		}
+		quit = false;
+		while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo == SIGWINCH)
+				process_resize(s);
+			else if (si.ssi_signo == SIGCONT) {
+				(void)tty_raw(&s->tty);
+				s->repaint = true;
+			} else
+				quit = true;
+		}
+		if (quit) {
+			if (!conn_has_remote(&s->conn))
+				break;
+			if (!ssp_shutdown_in_progress(&s->ssp)) {
+				notify_set(&s->note, "Signal received, shutting "
+				    "down...", true, true, now);
+				ssp_start_shutdown(&s->ssp, now);
+			}
+		}
+		if (ssp_shutdown_in_progress(&s->ssp) &&
+		    ssp_shutdown_acknowledged(&s->ssp)) {
+			s->clean_shutdown = true;
+			break;
+		}
+		if (ssp_shutdown_in_progress(&s->ssp) &&
+		    ssp_shutdown_ack_timed_out(&s->ssp, now))
+			break;
+		if (ssp_counterparty_shutdown_acknowledged(&s->ssp)) {
+			s->clean_shutdown = true;
+			break;
+		}
+		if (still_connecting(s) && !ssp_shutdown_in_progress(&s->ssp) &&
+		    now - ssp_remote_timestamp(&s->ssp) > CONNECT_NOTICE_MS) {
+			if (now - ssp_remote_timestamp(&s->ssp) >
+			    CONNECT_GIVE_UP_MS) {
+				notify_set(&s->note, "Timed out waiting for "
+				    "server...", true, true, now);
+				ssp_start_shutdown(&s->ssp, now);
+			} else
+				notify_set(&s->note, s->connecting, false, true,
+				    now);
+		} else if (!still_connecting(s) &&
+		    strcmp(notify_message(&s->note), s->connecting) == 0)
+			notify_set(&s->note, "", false, true, now);
+		(void)ssp_tick(&s->ssp, now);
+		if (s->conn.send_errno != 0) {
+			notify_set_network_error(&s->note,
+			    strerror(s->conn.send_errno), now);
+			s->conn.send_errno = 0;
+		} else
+			notify_clear_network_error(&s->note, now);
+	}
+}
+
+int
+session_run(struct client_opts *o)
+{
+	struct session	 s;
+	uint64_t	 now = clock_ms();
+	int		 rc = 1;
+
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.sigfd = -1;
+	s.title_prefix = o->title_prefix;
+	term_buf_init(&s.out);
+	notify_init(&s.note, now);
+	predict_init(&s.pred, o->predict, o->predict_overwrite);
+	escape_strings(&s);
+	if (tty_init(&s.tty, STDIN_FILENO, o->term_init) != 0) {
+		fprintf(stderr, "mosh-client: stdin is not a terminal: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	if (tty_raw(&s.tty) != 0) {
+		fprintf(stderr, "mosh-client: tcsetattr: %s\n", strerror(errno));
+		return 1;
+	}
+	if (session_start(&s, now) == 0)
+		session_loop(&s);
+
+	/* Leave the screen as the server last drew it, without our marks. */
+	now = clock_ms();
+	notify_set(&s.note, "", true, true, now);
+	notify_server_heard(&s.note, now);
+	notify_server_acked(&s.note, now);
+	s.title_prefix = false;
+	if (s.ssp.conn != NULL)
+		output_frame(&s, now);
+	tty_restore(&s.tty);
+	if (s.ssp.conn != NULL && still_connecting(&s))
+		fprintf(stderr, "\nmosh did not make a successful connection "
+		    "to %s:%s.\nPlease verify that UDP port %s is not "
+		    "firewalled and can reach the server.\n\n(By default, "
+		    "mosh uses a UDP port between 60000 and 61000. The -p "
+		    "option\nselects a specific UDP port number.)\n",
+		    o->host, o->port, o->port);
+	else if (s.ssp.conn != NULL && !s.clean_shutdown)
+		fputs("\n\nmosh did not shut down cleanly. Please note that "
+		    "the\nmosh-server process may still be running on the "
+		    "server.\n", stderr);
+	else
+		rc = 0;
+	if (s.ssp.conn != NULL)
+		ssp_free(&s.ssp);
+	conn_close(&s.conn);
+	predict_free(&s.pred);
+	term_fb_free(s.shown);
+	term_buf_free(&s.out);
+	tty_free(&s.tty);
+	if (s.sigfd != -1)
+		close(s.sigfd);
+	return rc;
+}
