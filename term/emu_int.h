@@ -88,9 +88,14 @@ struct term_emu {
 	struct term_buf	 replies;
 };
 
-/* emu_screen.c */
+/* emu_print.c */
 void	emu_print(struct term_emu *, uint32_t);
 void	emu_print_ascii(struct term_emu *, const uint8_t *, size_t);
+
+/* emu_screen.c */
+struct term_cell emu_blank_cell(void);
+struct term_row	*emu_row_mut(struct term_emu *, int y);
+void	emu_split_wide(struct term_emu *, struct term_row *, int x0, int x1);
 void	emu_execute(struct term_emu *, uint32_t);
 void	emu_index(struct term_emu *);
 void	emu_reverse_index(struct term_emu *);

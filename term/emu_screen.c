@@ -1,21 +1,12 @@
 /*
- * What printing and controls do to the screen: xterm's rules for the
- * cursor, deferred auto-wrap, margins, erasing with the background colour
- * (BCE) and the halves of wide characters.
+ * What controls do to the screen: xterm's rules for the cursor, margins,
+ * scrolling, erasing with the background colour (BCE), the halves of
+ * wide characters, the alternate screen and resets.
  */
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "term/emu_int.h"
-
-/* DEC special graphics, 0x5f..0x7e, as Unicode. */
-static const uint16_t dec_graphics[32] = {
-	0x00a0, 0x25c6, 0x2592, 0x2409, 0x240c, 0x240d, 0x240a, 0x00b0,
-	0x00b1, 0x2424, 0x240b, 0x2518, 0x2510, 0x250c, 0x2514, 0x253c,
-	0x23ba, 0x23bb, 0x2500, 0x23bc, 0x23bd, 0x251c, 0x2524, 0x2534,
-	0x252c, 0x2502, 0x2264, 0x2265, 0x03c0, 0x2260, 0x00a3, 0x00b7,
-};
 
 struct term_cell
 emu_erase_cell(const struct term_emu *e)
@@ -28,8 +19,8 @@ emu_erase_cell(const struct term_emu *e)
 	return c;
 }
 
-static struct term_cell
-blank_cell(void)
+struct term_cell
+emu_blank_cell(void)
 {
 	struct term_cell c;
 
@@ -38,8 +29,8 @@ blank_cell(void)
 	return c;
 }
 
-static struct term_row *
-row_mut(struct term_emu *e, int y)
+struct term_row *
+emu_row_mut(struct term_emu *e, int y)
 {
 	struct term_row	*r;
 
@@ -52,15 +43,15 @@ row_mut(struct term_emu *e, int y)
  * Cells x0..x1 are about to be overwritten: a wide character with only
  * one half inside loses its other half too.
  */
-static void
-split_wide(struct term_emu *e, struct term_row *r, int x0, int x1)
+void
+emu_split_wide(struct term_emu *e, struct term_row *r, int x0, int x1)
 {
 	int	 cols = e->fb->cols;
 
 	if (x0 > 0 && r->cells[x0].ch == 0)
-		r->cells[x0 - 1] = blank_cell();
+		r->cells[x0 - 1] = emu_blank_cell();
 	if (x1 + 1 < cols && r->cells[x1].wide)
-		r->cells[x1 + 1] = blank_cell();
+		r->cells[x1 + 1] = emu_blank_cell();
 }
 
 void
@@ -198,9 +189,9 @@ emu_erase_cells(struct term_emu *e, int y, int x0, int x1)
 		x0 = 0;
 	if (x1 >= e->fb->cols)
 		x1 = e->fb->cols - 1;
-	if (x0 > x1 || (r = row_mut(e, y)) == NULL)
+	if (x0 > x1 || (r = emu_row_mut(e, y)) == NULL)
 		return;
-	split_wide(e, r, x0, x1);
+	emu_split_wide(e, r, x0, x1);
 	for (x = x0; x <= x1; x++)
 		r->cells[x] = c;
 	if (x1 == e->fb->cols - 1)
@@ -215,7 +206,7 @@ emu_erase_rows(struct term_emu *e, int y0, int y1)
 	int		 y;
 
 	for (y = y0; y <= y1; y++) {
-		if ((r = row_mut(e, y)) == NULL)
+		if ((r = emu_row_mut(e, y)) == NULL)
 			return;
 		fill_row(r, e->fb->cols, &c);
 	}
@@ -232,16 +223,16 @@ emu_insert_cells(struct term_emu *e, int n)
 	e->pending_wrap = 0;
 	if (n > fb->cols - x)
 		n = fb->cols - x;
-	if (n <= 0 || (r = row_mut(e, fb->cy)) == NULL)
+	if (n <= 0 || (r = emu_row_mut(e, fb->cy)) == NULL)
 		return;
 	if (r->cells[x].ch == 0 && x > 0) {
 		/* Inserting inside a wide character splits it: both go. */
-		r->cells[x - 1] = blank_cell();
-		r->cells[x] = blank_cell();
+		r->cells[x - 1] = emu_blank_cell();
+		r->cells[x] = emu_blank_cell();
 	}
 	/* The cell pushed off the edge may be half of a wide character. */
 	if (n < fb->cols - x && r->cells[fb->cols - 1 - n].wide)
-		r->cells[fb->cols - 1 - n] = blank_cell();
+		r->cells[fb->cols - 1 - n] = emu_blank_cell();
 	memmove(&r->cells[x + n], &r->cells[x],
 	    (size_t)(fb->cols - x - n) * sizeof(c));
 	for (x2 = x; x2 < x + n; x2++)
@@ -259,9 +250,9 @@ emu_delete_cells(struct term_emu *e, int n)
 	e->pending_wrap = 0;
 	if (n > fb->cols - x)
 		n = fb->cols - x;
-	if (n <= 0 || (r = row_mut(e, fb->cy)) == NULL)
+	if (n <= 0 || (r = emu_row_mut(e, fb->cy)) == NULL)
 		return;
-	split_wide(e, r, x, x + n - 1);
+	emu_split_wide(e, r, x, x + n - 1);
 	memmove(&r->cells[x], &r->cells[x + n],
 	    (size_t)(fb->cols - x - n) * sizeof(c));
 	for (x2 = fb->cols - n; x2 < fb->cols; x2++)
@@ -349,147 +340,6 @@ emu_execute(struct term_emu *e, uint32_t c)
 		emu_reverse_index(e);
 		e->pending_wrap = 0;
 		break;
-	}
-}
-
-static void
-wrap_line(struct term_emu *e, int hint)
-{
-	struct term_row	*r;
-
-	if (hint && (r = row_mut(e, e->fb->cy)) != NULL)
-		r->wrap = 1;
-	e->fb->cx = 0;
-	e->pending_wrap = 0;
-	emu_index(e);
-}
-
-static void
-combine(struct term_emu *e, uint32_t c)
-{
-	struct term_fb	*fb = e->fb;
-	struct term_row	*r;
-	struct term_cell *cell;
-	int		 x, i;
-
-	x = e->pending_wrap ? fb->cx : fb->cx - 1;
-	if (x < 0)
-		return;		/* nothing to combine with */
-	if (fb->row[fb->cy]->cells[x].ch == 0 && x > 0)
-		x--;
-	if ((r = row_mut(e, fb->cy)) == NULL)
-		return;
-	cell = &r->cells[x];
-	for (i = 0; i < TERM_COMB_MAX; i++) {
-		if (cell->comb[i] == 0) {
-			cell->comb[i] = c;
-			return;
-		}
-	}
-	/* Full: further marks are dropped, as mosh caps them too. */
-}
-
-void
-emu_print(struct term_emu *e, uint32_t c)
-{
-	struct term_fb	*fb = e->fb;
-	struct term_row	*r;
-	struct term_cell *cell;
-	int		 w;
-
-	e->last_ch = c;
-	if (e->charset[e->gl] == CS_DEC_GRAPHICS && c >= 0x5f && c <= 0x7e)
-		c = dec_graphics[c - 0x5f];
-	if (c < 0x7f)
-		w = 1;
-	else if ((w = wcwidth((wchar_t)c)) < 0)
-		return;		/* unprintable: dropped, as mosh does */
-	if (w == 0) {
-		combine(e, c);
-		return;
-	}
-	if (w > 2)
-		w = 2;
-	if (e->pending_wrap && e->autowrap)
-		wrap_line(e, 1);
-	if (w == 2 && fb->cx == fb->cols - 1) {
-		if (!e->autowrap)
-			return;
-		/* No room for both halves: blank the last cell, go on. */
-		if ((r = row_mut(e, fb->cy)) == NULL)
-			return;
-		split_wide(e, r, fb->cx, fb->cx);
-		r->cells[fb->cx] = emu_erase_cell(e);
-		wrap_line(e, 0);
-	}
-	if (w == 2 && fb->cols < 2)
-		return;
-	if (e->insert)
-		emu_insert_cells(e, w);
-	if ((r = row_mut(e, fb->cy)) == NULL)
-		return;
-	split_wide(e, r, fb->cx, fb->cx + w - 1);
-	cell = &r->cells[fb->cx];
-	memset(cell, 0, sizeof(*cell));
-	cell->ch = c;
-	cell->fg = fb->pen.fg;
-	cell->bg = fb->pen.bg;
-	cell->attr = fb->pen.attr;
-	if (w == 2) {
-		cell->wide = 1;
-		cell[1] = *cell;
-		cell[1].ch = 0;
-		cell[1].wide = 0;
-	}
-	if (fb->cx + w >= fb->cols) {
-		fb->cx = fb->cols - 1;
-		e->pending_wrap = e->autowrap;
-	} else {
-		fb->cx += w;
-	}
-}
-
-/* The fast path: a run of printable ASCII in the ground state. */
-void
-emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
-{
-	struct term_fb	*fb = e->fb;
-	struct term_row	*r;
-	struct term_cell tmpl, *cell;
-	size_t		 i, room;
-
-	if (e->insert || !e->autowrap || e->charset[e->gl] != CS_ASCII) {
-		for (i = 0; i < n; i++)
-			emu_print(e, p[i]);
-		return;
-	}
-	e->last_ch = p[n - 1];
-	memset(&tmpl, 0, sizeof(tmpl));
-	tmpl.fg = fb->pen.fg;
-	tmpl.bg = fb->pen.bg;
-	tmpl.attr = fb->pen.attr;
-	while (n > 0) {
-		if (e->pending_wrap)
-			wrap_line(e, 1);
-		if ((r = row_mut(e, fb->cy)) == NULL)
-			return;
-		room = (size_t)(fb->cols - fb->cx);
-		if (room > n)
-			room = n;
-		split_wide(e, r, fb->cx, fb->cx + (int)room - 1);
-		cell = &r->cells[fb->cx];
-		for (i = 0; i < room; i++) {
-			tmpl.ch = p[i];
-			cell[i] = tmpl;
-		}
-		p += room;
-		n -= room;
-		if (fb->cx + (int)room >= fb->cols) {
-			fb->cx = fb->cols - 1;
-			e->pending_wrap = 1;
-		} else {
-			fb->cx += (int)room;
-		}
 	}
 }
 
@@ -599,7 +449,7 @@ emu_hard_reset(struct term_emu *e)
 void
 emu_decaln(struct term_emu *e)
 {
-	struct term_cell c = blank_cell();
+	struct term_cell c = emu_blank_cell();
 	struct term_row	*r;
 	int		 y;
 
@@ -607,7 +457,7 @@ emu_decaln(struct term_emu *e)
 	e->top = 0;
 	e->bottom = e->fb->rows - 1;
 	for (y = 0; y < e->fb->rows; y++) {
-		if ((r = row_mut(e, y)) != NULL)
+		if ((r = emu_row_mut(e, y)) != NULL)
 			fill_row(r, e->fb->cols, &c);
 	}
 	e->origin = 0;

@@ -29,6 +29,7 @@ file=$work/mixed.bin
 mb=$(awk -v b="$(wc -c <"$file")" 'BEGIN { printf "%.1f", b / 1048576 }')
 
 ours=$("$top/$BUILD/tests/tools/term_bench" "$file" 7) || exit 1
+frames=$("$top/$BUILD/tests/tools/term_bench" -d "$file" 5) || exit 1
 
 vterm=n/a
 if pkg-config --exists vterm 2>/dev/null &&
@@ -69,3 +70,4 @@ if command -v mosh-server >/dev/null && command -v mosh-client >/dev/null &&
 fi
 
 echo "| emulator absorb, ${mb} MB mixed file | tsmosh ${ours} MB/s | libvterm ${vterm} MB/s | mosh-server ${stock} MB/s (CPU) | ${ratio} |"
+echo "| absorb + snapshot + diff per 4 KiB write | tsmosh ${frames} MB/s | | | |"

@@ -1,13 +1,17 @@
 /*
- * term_bench FILE [RUNS]
+ * term_bench [-d] FILE [RUNS]
  * Feeds FILE to the emulator (80x24) in 4 KiB writes, as a pty delivers
  * it, RUNS times (default 5), and prints the best throughput in MB/s.
+ * With -d, every write is also followed by what the server does per
+ * frame: a snapshot and the display diff from the previous one.
  */
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
+#include "term/display.h"
 #include "term/emu.h"
 
 static double
@@ -28,9 +32,18 @@ main(int argc, char **argv)
 	size_t		 off, n;
 	struct term_emu	*e;
 	double		 t0, best = 0, mbs;
-	int		 runs = argc > 2 ? atoi(argv[2]) : 5, i;
+	struct term_fb	*prev, *cur;
+	struct term_buf	 out;
+	int		 runs, i, frames = 0;
 
 	setlocale(LC_CTYPE, "C.UTF-8");
+	if (argc > 1 && strcmp(argv[1], "-d") == 0) {
+		frames = 1;
+		argc--;
+		argv++;
+	}
+	runs = argc > 2 ? atoi(argv[2]) : 5;
+	term_buf_init(&out);
 	if (argc < 2 || (f = fopen(argv[1], "rb")) == NULL) {
 		fprintf(stderr, "usage: term_bench FILE [RUNS]\n");
 		return 2;
@@ -47,17 +60,27 @@ main(int argc, char **argv)
 	for (i = 0; i < runs; i++) {
 		if ((e = term_emu_new(80, 24)) == NULL)
 			return 1;
+		prev = frames ? term_emu_snapshot(e) : NULL;
 		t0 = now();
 		for (off = 0; off < (size_t)len; off += n) {
 			n = (size_t)len - off < 4096 ? (size_t)len - off : 4096;
 			term_emu_write(e, data + off, n);
+			if (!frames)
+				continue;
+			cur = term_emu_snapshot(e);
+			term_buf_clear(&out);
+			term_display_diff(prev, cur, &out);
+			term_fb_free(prev);
+			prev = cur;
 		}
+		term_fb_free(prev);
 		mbs = (double)len / (1024.0 * 1024.0) / (now() - t0);
 		if (mbs > best)
 			best = mbs;
 		term_emu_free(e);
 	}
 	printf("%.1f\n", best);
+	term_buf_free(&out);
 	free(data);
 	return 0;
 }
