@@ -506,7 +506,7 @@ term_display_diff(const struct term_fb *old, const struct term_fb *nf,
 void
 term_display_open(struct term_buf *out)
 {
-	term_buf_adds(out, "\033[?1049h\033[?1h");
+	term_buf_adds(out, "\033[?1h");
 }
 
 void
@@ -514,5 +514,5 @@ term_display_close(struct term_buf *out)
 {
 	term_buf_adds(out, "\033[?1l\033[0m\033[?25h\033[?5l\033[?2004l"
 	    "\033[?1003l\033[?1002l\033[?1001l\033[?1000l\033[?1004l"
-	    "\033[?1015l\033[?1006l\033[?1005l\033[r\033[?1049l");
+	    "\033[?1015l\033[?1006l\033[?1005l\033[r");
 }

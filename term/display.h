@@ -25,9 +25,10 @@ int	term_display_diff(const struct term_fb *old, const struct term_fb *new,
 	    struct term_buf *out);
 
 /*
- * For the client's own terminal: take it over (alternate screen,
- * application cursor keys, so arrows arrive as ESC O A whatever the
- * remote mode) and give it back with every mode a diff can set undone.
+ * For the client's own terminal: take it over (application cursor keys,
+ * so arrows arrive as ESC O A whatever the remote mode) and give it back
+ * with every mode a diff can set undone. The alternate screen is the
+ * caller's: terminfo smcup/rmcup, skipped under MOSH_NO_TERM_INIT.
  */
 void	term_display_open(struct term_buf *out);
 void	term_display_close(struct term_buf *out);
