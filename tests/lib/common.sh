@@ -56,7 +56,16 @@ t_start_mosh_server() {
 # tmux: one private server per test script, killed on exit.
 T_TMUX=tsmosh-test-$$
 tm() { tmux -L "$T_TMUX" "$@"; }
-t_tmux_cleanup() { tmux -L "$T_TMUX" kill-server 2>/dev/null; t_cleanup; }
+# Panes' programs first (a client told to quit while its server still
+# answers exits at once), then the tmux server, then everything tracked.
+t_tmux_cleanup() {
+	panes=$(tmux -L "$T_TMUX" list-panes -a -F '#{pane_pid}' 2>/dev/null)
+	for p in $panes; do pkill -TERM -P "$p" 2>/dev/null; done
+	[ -n "$panes" ] && sleep 0.5
+	for p in $panes; do pkill -KILL -P "$p" 2>/dev/null; done
+	tmux -L "$T_TMUX" kill-server 2>/dev/null
+	t_cleanup
+}
 trap t_tmux_cleanup EXIT INT TERM
 # tm_new NAME COLS ROWS COMMAND: a detached window running COMMAND.
 tm_new() {
