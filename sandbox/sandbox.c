@@ -1,0 +1,471 @@
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+
+#include <linux/landlock.h>
+
+#include <cap-ng.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sandbox/sandbox.h"
+
+/*
+ * Landlock ABI values (include/uapi/linux/landlock.h); older headers lack
+ * the later ones, the kernel tells us its version at run time.
+ */
+#define SB_LL_FS_V1		((1ULL << 13) - 1)	/* EXECUTE..MAKE_SYM */
+#define SB_LL_FS_REFER		(1ULL << 13)		/* ABI 2 */
+#define SB_LL_FS_TRUNCATE	(1ULL << 14)		/* ABI 3 */
+#define SB_LL_FS_IOCTL_DEV	(1ULL << 15)		/* ABI 5 */
+#define SB_LL_NET_BIND_TCP	(1ULL << 0)		/* ABI 4 */
+#define SB_LL_NET_CONNECT_TCP	(1ULL << 1)
+#define SB_LL_SCOPE_ABSTRACT_UNIX (1ULL << 0)		/* ABI 6 */
+#define SB_LL_SCOPE_SIGNAL	(1ULL << 1)
+#ifndef LANDLOCK_CREATE_RULESET_VERSION
+#define LANDLOCK_CREATE_RULESET_VERSION	(1U << 0)
+#endif
+
+/* struct landlock_ruleset_attr as of ABI 6; earlier ABIs take a prefix. */
+struct sb_ll_attr {
+	uint64_t	 handled_access_fs;
+	uint64_t	 handled_access_net;
+	uint64_t	 scoped;
+};
+
+/* A harmless syscall that no policy may allow (checked when the filter
+ * is built): the SIGSYS handler calls it to die of SIGSYS. */
+#define SB_NR_NEVER		SCMP_SYS(getppid)
+#define SB_NR_MAX		1024	/* syscall names kept for the handler */
+#define SB_NAME_LEN		32
+#define SB_SYSLOG_PRI		(LOG_AUTHPRIV | LOG_CRIT)
+
+/*
+ * What the SIGSYS handler needs, resolved before the filter goes on: it
+ * may not allocate, open or look anything up. A signal handler takes no
+ * argument, so this is the module's one static pointer, set once.
+ */
+struct sandbox_trap {
+	const char	*prog;
+	long		 pid;
+	int		 logfd;
+	int		 syslogfd;
+	int		 ttyfd;
+	struct termios	 tty;
+	uint32_t	 arch;
+	char		 names[SB_NR_MAX][SB_NAME_LEN];
+};
+
+static const struct sandbox_trap *sandbox_trap_ctx;
+
+int
+sandbox_mode_parse(const char *s, enum sandbox_mode *m)
+{
+	if (strcmp(s, "strict") == 0)
+		*m = SANDBOX_STRICT;
+	else if (strcmp(s, "log") == 0)
+		*m = SANDBOX_LOG;
+	else if (strcmp(s, "off") == 0)
+		*m = SANDBOX_OFF;
+	else
+		return -1;
+	return 0;
+}
+
+const char *
+sandbox_mode_name(enum sandbox_mode m)
+{
+	switch (m) {
+	case SANDBOX_STRICT:	return "strict";
+	case SANDBOX_LOG:	return "log";
+	case SANDBOX_OFF:	return "off";
+	}
+	return "?";
+}
+
+/* Async-signal-safe helpers for the SIGSYS handler. */
+static size_t
+sb_cat(char *b, size_t at, size_t cap, const char *s)
+{
+	while (*s != '\0' && at + 1 < cap)
+		b[at++] = *s++;
+	b[at] = '\0';
+	return at;
+}
+
+static size_t
+sb_catnum(char *b, size_t at, size_t cap, long v)
+{
+	char	 d[24];
+	size_t	 n = 0;
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
+
+	do {
+		d[n++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u > 0 && n < sizeof(d) - 1);
+	if (v < 0)
+		d[n++] = '-';
+	while (n > 0 && at + 1 < cap)
+		b[at++] = d[--n];
+	b[at] = '\0';
+	return at;
+}
+
+static void
+sandbox_sigsys(int sig, siginfo_t *si, void *uc)
+{
+	const struct sandbox_trap *t = sandbox_trap_ctx;
+	char	 line[256];
+	size_t	 n, head;
+	int	 nr = si->si_syscall;
+	const char *name = "?";
+
+	(void)sig;
+	(void)uc;
+	if (t == NULL)
+		_exit(128 + SIGSYS);
+	if (t->ttyfd != -1)
+		(void)tcsetattr(t->ttyfd, TCSANOW, &t->tty);
+	if (si->si_arch == t->arch && nr >= 0 && nr < SB_NR_MAX &&
+	    t->names[nr][0] != '\0')
+		name = t->names[nr];
+	n = sb_cat(line, 0, sizeof(line), "<");
+	n = sb_catnum(line, n, sizeof(line), SB_SYSLOG_PRI);
+	n = sb_cat(line, n, sizeof(line), ">");
+	head = n;
+	n = sb_cat(line, n, sizeof(line), t->prog);
+	n = sb_cat(line, n, sizeof(line), "[");
+	n = sb_catnum(line, n, sizeof(line), t->pid);
+	n = sb_cat(line, n, sizeof(line), "]: sandbox violation: syscall ");
+	n = sb_cat(line, n, sizeof(line), name);
+	n = sb_cat(line, n, sizeof(line), " (nr ");
+	n = sb_catnum(line, n, sizeof(line), nr);
+	n = sb_cat(line, n, sizeof(line), ")");
+	if (t->syslogfd != -1)
+		(void)send(t->syslogfd, line, n, MSG_DONTWAIT);
+	n = sb_cat(line, n, sizeof(line), t->ttyfd != -1 ? "\r\n" : "\n");
+	if (t->logfd != -1)
+		(void)write(t->logfd, line + head, n - head);
+	/*
+	 * Die of SIGSYS, as SCMP_ACT_KILL_PROCESS would: SIGSYS is blocked
+	 * in here, so the kernel's next forced SIGSYS (a call no table may
+	 * allow) resets it to the default action.
+	 */
+	(void)syscall(SB_NR_NEVER);
+	_exit(128 + SIGSYS);
+}
+
+/* /dev/log, connected now: the handler cannot open anything later. */
+static int
+sandbox_syslog_open(void)
+{
+	struct sockaddr_un sun;
+	int		 fd;
+
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	strcpy(sun.sun_path, "/dev/log");
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+sandbox_trap_install(const struct sandbox_policy *p,
+    const struct sandbox_conf *c)
+{
+	struct sandbox_trap *t;
+	struct sigaction sa;
+	sigset_t	 set;
+	char		*name;
+	int		 nr;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return -1;
+	t->prog = p->name;
+	t->pid = (long)getpid();
+	t->logfd = c->logfd;
+	t->syslogfd = c->syslog ? sandbox_syslog_open() : -1;
+	t->ttyfd = c->tty != NULL ? c->ttyfd : -1;
+	if (c->tty != NULL)
+		t->tty = *c->tty;
+	t->arch = seccomp_arch_native();
+	/* libseccomp's resolver allocates: ask it now, for every number. */
+	for (nr = 0; nr < SB_NR_MAX; nr++) {
+		if ((name = seccomp_syscall_resolve_num_arch(t->arch,
+		    nr)) == NULL)
+			continue;
+		snprintf(t->names[nr], SB_NAME_LEN, "%s", name);
+		free(name);
+	}
+	sandbox_trap_ctx = t;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = sandbox_sigsys;
+	sa.sa_flags = SA_SIGINFO;
+	sigfillset(&sa.sa_mask);
+	if (sigaction(SIGSYS, &sa, NULL) != 0)
+		return -1;
+	sigemptyset(&set);
+	sigaddset(&set, SIGSYS);
+	return sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+static int
+sandbox_caps_drop(void)
+{
+	capng_select_t	 what = CAPNG_SELECT_CAPS;
+
+	capng_get_caps_process();
+	/* The bounding set needs CAP_SETPCAP to shrink. */
+	if (capng_have_capability(CAPNG_EFFECTIVE, CAP_SETPCAP))
+		what = CAPNG_SELECT_BOTH;
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_apply(what) != 0)
+		return -1;
+	/* Ambient capabilities would survive an exec we cannot do anyway;
+	 * clear them too (EINVAL on kernels without them is fine). */
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	return 0;
+}
+
+int
+sandbox_landlock(bool scope_signals)
+{
+	struct sb_ll_attr attr;
+	size_t		 size;
+	long		 abi;
+	int		 fd;
+
+	abi = syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION);
+	if (abi < 0) {
+		if (errno == ENOSYS || errno == EOPNOTSUPP)
+			return 0;
+		return -1;
+	}
+	memset(&attr, 0, sizeof(attr));
+	/* Every filesystem right this ABI knows, and no rule: none left. */
+	attr.handled_access_fs = SB_LL_FS_V1;
+	if (abi >= 2)
+		attr.handled_access_fs |= SB_LL_FS_REFER;
+	if (abi >= 3)
+		attr.handled_access_fs |= SB_LL_FS_TRUNCATE;
+	if (abi >= 5)
+		attr.handled_access_fs |= SB_LL_FS_IOCTL_DEV;
+	size = sizeof(attr.handled_access_fs);
+	if (abi >= 4) {
+		/* No TCP bind or connect (UDP is not covered). */
+		attr.handled_access_net = SB_LL_NET_BIND_TCP |
+		    SB_LL_NET_CONNECT_TCP;
+		size = offsetof(struct sb_ll_attr, scoped);
+	}
+	if (abi >= 6) {
+		attr.scoped = SB_LL_SCOPE_ABSTRACT_UNIX;
+		if (scope_signals)
+			attr.scoped |= SB_LL_SCOPE_SIGNAL;
+		size = sizeof(attr);
+	}
+	if ((fd = (int)syscall(SYS_landlock_create_ruleset, &attr, size,
+	    0)) == -1)
+		return -1;
+	if (syscall(SYS_landlock_restrict_self, fd, 0) != 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return (int)abi;
+}
+
+/* The highest open descriptor, from /proc (before Landlock). */
+static int
+sandbox_highest_fd(void)
+{
+	DIR		*d;
+	struct dirent	*e;
+	int		 hi = 2, fd;
+
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return -1;
+	while ((e = readdir(d)) != NULL) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		fd = atoi(e->d_name);
+		if (fd != dirfd(d) && fd > hi)
+			hi = fd;
+	}
+	closedir(d);
+	return hi;
+}
+
+static int
+sandbox_rlimits(const struct sandbox_policy *p, int highest)
+{
+	struct rlimit	 nofile, core = { 0, 0 };
+	rlim_t		 want = (rlim_t)highest + 1 + p->fd_headroom;
+
+	if (getrlimit(RLIMIT_NOFILE, &nofile) != 0)
+		return -1;
+	if (nofile.rlim_max == RLIM_INFINITY || nofile.rlim_max > want)
+		nofile.rlim_max = want;
+	if (nofile.rlim_cur == RLIM_INFINITY || nofile.rlim_cur > want)
+		nofile.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &nofile) != 0 ||
+	    setrlimit(RLIMIT_CORE, &core) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+sandbox_add_rules(scmp_filter_ctx ctx, const struct sandbox_rule *r,
+    size_t n, bool log)
+{
+	struct scmp_arg_cmp arg[3];
+	uint32_t	 action;
+	size_t		 i;
+	unsigned int	 a;
+	int		 rc;
+
+	for (i = 0; i < n; i++) {
+		/* The handler's way to die must stay denied. */
+		if (r[i].nr == SB_NR_NEVER)
+			return errno = EINVAL, -1;
+		if (r[i].deny_errno == 0)
+			action = SCMP_ACT_ALLOW;
+		else if (log)
+			continue;	/* log mode enforces nothing: default */
+		else
+			action = SCMP_ACT_ERRNO((uint32_t)r[i].deny_errno);
+		for (a = 0; a < r[i].narg; a++) {
+			arg[a] = r[i].arg[a];
+			if (arg[a].datum_a == SANDBOX_SELF_PID)
+				arg[a].datum_a = (scmp_datum_t)getpid();
+			if (arg[a].datum_b == SANDBOX_SELF_PID)
+				arg[a].datum_b = (scmp_datum_t)getpid();
+		}
+		rc = seccomp_rule_add_array(ctx, action, r[i].nr, r[i].narg,
+		    arg);
+		/* -EDOM: a pseudo-syscall this architecture lacks. */
+		if (rc != 0 && rc != -EDOM) {
+			errno = -rc;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+#ifdef __SANITIZE_ADDRESS__
+extern const struct sandbox_rule sandbox_policy_extra_for_asan[];
+extern const size_t sandbox_policy_extra_for_asan_len;
+#endif
+
+static int
+sandbox_seccomp(const struct sandbox_policy *p, enum sandbox_mode mode)
+{
+	scmp_filter_ctx	 ctx;
+	bool		 log = mode == SANDBOX_LOG;
+	int		 rc;
+
+	if ((ctx = seccomp_init(log ? SCMP_ACT_LOG : SCMP_ACT_TRAP)) == NULL)
+		return errno = ENOMEM, -1;
+	/* Another architecture's numbers (x32, i386 on x86_64): kill. */
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_KILL_PROCESS)) != 0)
+		goto fail;
+	if (sandbox_add_rules(ctx, p->rules, p->nrules, log) != 0) {
+		rc = -errno;
+		goto fail;
+	}
+#ifdef __SANITIZE_ADDRESS__
+	if (sandbox_add_rules(ctx, sandbox_policy_extra_for_asan,
+	    sandbox_policy_extra_for_asan_len, log) != 0) {
+		rc = -errno;
+		goto fail;
+	}
+#endif
+	if ((rc = seccomp_load(ctx)) != 0)
+		goto fail;
+	seccomp_release(ctx);
+	return 0;
+fail:
+	seccomp_release(ctx);
+	errno = -rc;
+	return -1;
+}
+
+static void
+sandbox_note(const struct sandbox_policy *p, const struct sandbox_conf *c,
+    int pri, const char *msg)
+{
+	fprintf(stderr, "%s: %s%s", p->name, msg, c->ttyfd != -1 &&
+	    c->tty != NULL ? "\r\n" : "\n");
+	if (c->syslog) {
+		openlog(p->name, LOG_PID, LOG_DAEMON);
+		syslog(pri, "%s", msg);
+		closelog();
+	}
+}
+
+int
+sandbox_enter(const struct sandbox_policy *p, const struct sandbox_conf *c)
+{
+	const char	*step;
+	int		 highest, abi;
+
+	if (c->mode == SANDBOX_OFF) {
+		sandbox_note(p, c, LOG_WARNING, "sandbox off (asked for): "
+		    "running without seccomp, Landlock or dropped "
+		    "capabilities");
+		return 0;
+	}
+	/* Whatever libc would load lazily, load it now. */
+	tzset();
+	(void)strerror(EAGAIN);
+
+	step = "sigsys handler";
+	if (c->mode == SANDBOX_STRICT && sandbox_trap_install(p, c) != 0)
+		goto fail;
+	step = "open fds";
+	if ((highest = sandbox_highest_fd()) < 0)
+		goto fail;
+	step = "capabilities";
+	if (sandbox_caps_drop() != 0)
+		goto fail;
+	step = "no_new_privs";
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		goto fail;
+	step = "landlock";
+	if ((abi = sandbox_landlock(p->scope_signals)) < 0)
+		goto fail;
+	if (abi == 0)
+		sandbox_note(p, c, LOG_NOTICE, "Landlock unavailable in this "
+		    "kernel: no filesystem sandbox (seccomp still applies)");
+	step = "rlimits";
+	if (sandbox_rlimits(p, highest) != 0)
+		goto fail;
+	step = "seccomp";
+	if (sandbox_seccomp(p, c->mode) != 0)
+		goto fail;
+	return 0;
+fail:
+	fprintf(stderr, "%s: sandbox: %s: %s\n", p->name, step,
+	    strerror(errno));
+	return -1;
+}
