@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "server/child.h"
+#include "server/utmp.h"
 
 static int
 print_motd(const char *path)
@@ -103,6 +104,10 @@ child_spawn(const struct server_opts *o, int cols, int rows,
 		fprintf(stderr, "mosh-server: pty: %s\n", strerror(errno));
 		return -1;
 	}
+	/* Before the sandbox: libutempter execs a setgid helper. */
+	if ((c->utmp = utmp_helper_start(c->master, &c->utmp_pid)) == -1)
+		fprintf(stderr, "mosh-server: utmp helper: %s\n",
+		    strerror(errno));
 	return 0;
 }
 

@@ -10,13 +10,17 @@
 struct child {
 	pid_t	 pid;
 	int	 master;	/* non-blocking, close-on-exec */
+	int	 utmp;		/* the utmp helper's socket (server/utmp.h) */
+	pid_t	 utmp_pid;
 };
 
 /*
  * forkpty the command with mosh's environment (TERM from -c,
  * NCURSES_NO_UTF8_ACS, no STY, IUTF8, cwd $HOME, motd for a login shell).
  * The child waits for one line on its tty before exec: child_release
- * writes it. 0, or -1 with a message on stderr.
+ * writes it. Then forks the utmp helper for the pty (utmp = -1 if that
+ * failed: no utmp entry, said on stderr). 0, or -1 with a message on
+ * stderr.
  */
 int	child_spawn(const struct server_opts *, int cols, int rows,
 	    const struct rlimit *core, struct child *);

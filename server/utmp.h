@@ -1,0 +1,22 @@
+/*
+ * The utmp helper: libutempter forks and execs a setgid program on every
+ * change, which the sandbox forbids. So a small process, forked before
+ * the sandbox and never sandboxed, holds a dup of the pty master and
+ * does only that, driven over a socketpair.
+ */
+#ifndef TSMOSH_SERVER_UTMP_H
+#define TSMOSH_SERVER_UTMP_H
+
+#include <sys/types.h>
+
+/* Fork the helper for this pty master: our end of the socketpair
+ * (close-on-exec), or -1 with errno. The helper exits when it closes. */
+int	utmp_helper_start(int master, pid_t *pid);
+
+/* "add TEXT": replace our entry by one with this host text. 0 or -1. */
+int	utmp_helper_add(int fd, const char *text);
+
+/* "remove": our entry is gone once this returns 0. */
+int	utmp_helper_remove(int fd);
+
+#endif
