@@ -34,6 +34,9 @@ options_usage(FILE *f)
 	    "  --idle-timeout S  end the session after S seconds without "
 	    "user input\n"
 	    "  -v                verbose: stay attached to the terminal\n"
+	    "  --sandbox MODE    strict (default), log (the kernel logs "
+	    "would-be\n"
+	    "                    violations), off\n"
 	    "\n"
 	    "Environment: MOSH_SERVER_NETWORK_TMOUT, "
 	    "MOSH_SERVER_SIGNAL_TMOUT (seconds),\n"
@@ -223,6 +226,21 @@ options_parse(struct server_opts *o, int argc, char **argv)
 		}
 		if (strcmp(a, "-v") == 0) {
 			o->verbose++;
+			continue;
+		}
+		/* The sandbox (sandbox/): strict unless asked otherwise. */
+		if (strcmp(a, "--sandbox") == 0) {
+			if (val == NULL ||
+			    sandbox_mode_parse(val, &o->sandbox) != 0) {
+				fprintf(stderr, "mosh-server: --sandbox wants "
+				    "strict, log or off\n");
+				return -1;
+			}
+			if (o->sandbox == SANDBOX_OFF)
+				fprintf(stderr, "mosh-server: warning: "
+				    "--sandbox off: no seccomp, Landlock or "
+				    "capability dropping\n");
+			i++;
 			continue;
 		}
 		if (strcmp(a, "-i") == 0 || strcmp(a, "-p") == 0 ||

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "sandbox/sandbox.h"
+
 #define OPT_LOCALE_MAX	32
 #define PORT_LOW_DEFAULT	60001	/* mosh's own range */
 #define PORT_HIGH_DEFAULT	60999
@@ -26,6 +28,7 @@ struct server_opts {
 	char		**command;	/* NULL-terminated; NULL: login shell */
 	char		*command_path;
 	bool		 login_shell;
+	enum sandbox_mode sandbox;	/* --sandbox strict|log|off */
 };
 
 /*

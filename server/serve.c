@@ -15,13 +15,14 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <utempter.h>
 
 #include "proto/clock.h"
 #include "proto/msg.h"
 #include "proto/ssp.h"
 #include "proto/userstream.h"
+#include "sandbox/sandbox.h"
 #include "server/serve.h"
+#include "server/utmp.h"
 #include "statesync/hoststate.h"
 #include "term/input.h"
 
@@ -206,13 +207,13 @@ serve_utmp(struct serve_ctx *s, bool connected)
 {
 	char	 entry[NI_MAXHOST + 64];
 
-	utempter_remove_record(s->child->master);
 	if (connected)
 		snprintf(entry, sizeof(entry), "%s via mosh [%ld]", s->peer,
 		    (long)getpid());
 	else
 		snprintf(entry, sizeof(entry), "mosh [%ld]", (long)getpid());
-	utempter_add_record(s->child->master, entry);
+	/* The helper, outside the sandbox, calls libutempter. */
+	(void)utmp_helper_add(s->child->utmp, entry);
 	s->utmp_connected = connected;
 }
 
@@ -351,6 +352,24 @@ serve_signals_open(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
+/*
+ * Everything the loop needs is open (sockets, pty, signalfd, the utmp
+ * helper): from here on the server cannot open, exec or connect.
+ */
+static int
+serve_sandbox(const struct server_opts *o)
+{
+	struct sandbox_conf c = {
+		.mode = o->sandbox,
+		.logfd = STDERR_FILENO,
+		.syslog = true,
+		.ttyfd = -1,
+		.tty = NULL,
+	};
+
+	return sandbox_enter(&sandbox_policy_server, &c);
+}
+
 static int
 min_wait(int a, uint64_t b)
 {
@@ -404,6 +423,10 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 	}
 	serve_utmp(&s, false);
 	serve_title(&s, now);
+	if (serve_sandbox(o) != 0) {
+		serve_set_end(&s, END_ERROR);
+		goto done;
+	}
 
 	for (;;) {
 		now = clock_ms();
@@ -522,7 +545,8 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 			serve_title(&s, now);
 		(void)ssp_tick(&s.ssp, now);
 	}
-	utempter_remove_record(child->master);
+done:
+	(void)utmp_helper_remove(child->utmp);
 	close(s.sigfd);
 	ssp_free(&s.ssp);
 	buf_free(&s.to_pty);
