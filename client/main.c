@@ -31,7 +31,8 @@ usage(FILE *f)
 	    "Environment: MOSH_KEY (required), MOSH_PREDICTION_DISPLAY="
 	    "adaptive|always|never|experimental,\n"
 	    "MOSH_PREDICTION_OVERWRITE=yes, MOSH_ESCAPE_KEY, "
-	    "MOSH_TITLE_NOPREFIX, MOSH_NO_TERM_INIT.\n", f);
+	    "MOSH_TITLE_NOPREFIX, MOSH_NO_TERM_INIT,\n"
+	    "MOSH_CLIENT_SANDBOX=strict|log|off (default strict).\n", f);
 }
 
 static bool
@@ -89,7 +90,7 @@ main(int argc, char **argv)
 {
 	struct client_opts o;
 	struct addrinfo	 hints, *ai;
-	const char	*keystr, *why;
+	const char	*keystr, *why, *env;
 	int		 i, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -164,6 +165,13 @@ main(int argc, char **argv)
 	o.title_prefix = getenv("MOSH_TITLE_NOPREFIX") == NULL;
 	o.term_init = getenv("MOSH_NO_TERM_INIT") == NULL;
 	escape_key(&o);
+	/* An escape hatch for debugging the policy on a new libc. */
+	if ((env = getenv("MOSH_CLIENT_SANDBOX")) != NULL && *env != '\0' &&
+	    sandbox_mode_parse(env, &o.sandbox) != 0) {
+		fprintf(stderr, "mosh-client: MOSH_CLIENT_SANDBOX=%s: want "
+		    "strict, log or off\n", env);
+		return 1;
+	}
 
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_socktype = SOCK_DGRAM;

@@ -256,6 +256,25 @@ escape_strings(struct session *s)
 	notify_set_escape_key(&s->note, key);
 }
 
+/*
+ * Terminal (terminfo read, raw mode), signalfd and the first socket are
+ * set up: from here on only the loop's calls, and new UDP sockets for
+ * port hops. A violation restores the terminal before the line.
+ */
+static int
+session_sandbox(struct session *s)
+{
+	struct sandbox_conf c = {
+		.mode = s->o->sandbox,
+		.logfd = STDERR_FILENO,
+		.syslog = false,
+		.ttyfd = s->tty.fd,
+		.tty = &s->tty.saved,
+	};
+
+	return sandbox_enter(&sandbox_policy_client, &c);
+}
+
 static int
 session_start(struct session *s, uint64_t now)
 {
@@ -290,7 +309,7 @@ session_start(struct session *s, uint64_t now)
 	ssp_set_send_mindelay(&s->ssp, SSP_MINDELAY_CLIENT);
 	/* The server learns our size first thing. */
 	(void)userstream_push_resize(ssp_current(&s->ssp), cols, rows);
-	return 0;
+	return session_sandbox(s);
 }
 
 static void

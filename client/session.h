@@ -8,6 +8,7 @@
 
 #include "client/predict.h"
 #include "proto/key.h"
+#include "sandbox/sandbox.h"
 
 struct client_opts {
 	const char	*host;		/* numeric, as given */
@@ -24,6 +25,7 @@ struct client_opts {
 	int		 escape_pass_key2;
 	bool		 escape_requires_lf;
 	int		 verbose;
+	enum sandbox_mode sandbox;	/* MOSH_CLIENT_SANDBOX, default strict */
 };
 
 /* Runs the session; returns the process exit status. */
