@@ -17,6 +17,9 @@ tm_new o 80 24 "MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $(cat "$T_TMP/port"); echo CLIE
 tm_wait o '#' 100
 cpid=$(pgrep -n -f "^$C 127.0.0.1 $(cat "$T_TMP/port")")
 ports_before=$(ls -l /proc/$cpid/fd | grep -c socket:)
+# The hop below opens a socket inside the client's sandbox.
+t_check "the client runs sandboxed (Seccomp: 2)" \
+    grep -q '^Seccomp:[[:space:]]*2$' /proc/$cpid/status
 kill -USR2 "$IPID"			# blackout on
 t_check "after 6.5 s of silence the bar says 'mosh: Last contact'" \
     tm_wait o '^mosh: Last contact [0-9]+ seconds ago\. \[To quit: Ctrl-\^ \.\]' 100
