@@ -226,9 +226,8 @@ const struct sandbox_policy sandbox_policy_client = {
  * builds never contain these rows.
  */
 const struct sandbox_rule sandbox_policy_extra_for_asan[] = {
-	SB_ALLOW(mmap),		/* shadow memory, quarantine: PROT_NONE
-				 * reservations and more, any prot */
-	SB_ALLOW(mprotect),	/* the same */
+	SB_ALLOW(sigaltstack),	/* the runtime's alternate signal stack,
+				 * torn down at exit */
 	SB_ALLOW_IF(prctl, SB_EQ32(0, PR_GET_SECCOMP)),
 				/* __lsan_is_turned_off, below */
 };
