@@ -427,6 +427,7 @@ int
 sandbox_enter(const struct sandbox_policy *p, const struct sandbox_conf *c)
 {
 	const char	*step;
+	char		 why[128];
 	int		 highest, abi;
 
 	if (c->mode == SANDBOX_OFF) {
@@ -465,7 +466,7 @@ sandbox_enter(const struct sandbox_policy *p, const struct sandbox_conf *c)
 		goto fail;
 	return 0;
 fail:
-	fprintf(stderr, "%s: sandbox: %s: %s\n", p->name, step,
-	    strerror(errno));
+	snprintf(why, sizeof(why), "sandbox: %s: %s", step, strerror(errno));
+	sandbox_note(p, c, LOG_ERR, why);
 	return -1;
 }
