@@ -92,3 +92,23 @@ t_check() {
 	name=$1; shift
 	if "$@"; then t_ok "$name"; else t_fail "$name"; fi
 }
+
+# t_same_render NAME WINDOW: print renditions and UTF-8 (bold, 256-colour,
+# truecolour, underline+italic, wide, combining) in WINDOW and in a plain
+# tmux pane; ok when tmux holds the same cells and colours for both.
+T_RENDER_LINE='\033[1;31mbold-red\033[0m \033[38;5;82m256-green\033[0m \033[48;2;10;20;250mtruecolor-bg\033[0m \033[4;3munder-italic\033[0m wide:日本語 comb:e\314\201 é'
+t_same_render() {
+	tm has-session -t plain 2>/dev/null || tm_new plain 80 24 /bin/sh
+	tm send-keys -t "$2" "clear; printf '$T_RENDER_LINE\\n'" Enter
+	tm send-keys -t plain "clear; printf '$T_RENDER_LINE\\n'" Enter
+	tm_wait "$2" 'bold-red' 50; tm_wait plain 'bold-red' 50
+	sleep 0.5
+	r_a=$(tm capture-pane -p -e -t "$2" | grep 'bold-red' | tail -n 1)
+	r_b=$(tm capture-pane -p -e -t plain | grep 'bold-red' | tail -n 1)
+	if [ -n "$r_a" ] && [ "$r_a" = "$r_b" ]; then
+		t_ok "$1"
+	else
+		echo "# mosh:  $r_a" | cat -v; echo "# plain: $r_b" | cat -v
+		t_fail "$1"
+	fi
+}
