@@ -142,7 +142,7 @@ check_port() {
 # Looks like an IP address literal (not a name)?
 is_ip_literal() {
 	case $1 in
-	*:*) case $1 in *[!0-9A-Fa-f:.%]*) return 1 ;; esac ;;
+	*:*) case ${1%%\%*} in *[!0-9A-Fa-f:.]*) return 1 ;; esac ;;
 	*.*.*.*) case $1 in *[!0-9.]*) return 1 ;; esac ;;
 	*) return 1 ;;
 	esac
@@ -285,7 +285,10 @@ if [ "$localmode" -eq 1 ]; then
 	if [ $# -gt 0 ] && { [ "$1" = localhost ] || is_ip_literal "$1"; }; then
 		host=$1; shift
 	fi
-	case $host in '' | localhost) host=127.0.0.1 ;; esac
+	case $host/$family in
+	/inet6 | localhost/inet6) host=::1 ;;
+	/* | localhost/*) host=127.0.0.1 ;;
+	esac
 else
 	[ $# -gt 0 ] || usage_error "no host given"
 	host=$1; shift
@@ -402,11 +405,18 @@ scan() {
 
 if [ "$localmode" -eq 1 ]; then
 	ip=$host
+	# The server runs from $HOME (so it holds no other directory): a
+	# relative --server path is taken from here.
+	case $server in
+	/*) server_run=$server ;;
+	*/*) sq "$PWD/"; server_run=$REPLY$server ;;
+	*) server_run=$server ;;
+	esac
 	result=$(
 		{
 			unset SSH_CONNECTION
 			cd || cd /
-			sh -c "$server$sargs" </dev/null 2>&1
+			sh -c "$server_run$sargs" </dev/null 2>&1
 			echo "MOSH-WRAPPER-STATUS $?"
 		} | scan
 	)
