@@ -47,6 +47,21 @@ if ! t_start_sshd; then
 	exit 0
 fi
 
+# expect NAME STATUS PATTERN...: the last run's status and output lines.
+expect() {
+	name=$1 want=$2; shift 2
+	good=1
+	case $want in
+	nonzero) [ "$rc" -ne 0 ] || good=0 ;;
+	*) [ "$rc" -eq "$want" ] || good=0 ;;
+	esac
+	for pat in "$@"; do grep -q -- "$pat" "$T_TMP/out" || good=0; done
+	if [ "$good" -eq 1 ]; then
+		t_ok "$name"
+	else
+		sed 's/^/# /' "$T_TMP/out"; t_fail "$name (status $rc)"
+	fi
+}
 # Fakes. The server records its arguments one per line and prints what a
 # mosh-server prints; the client records argv and environment.
 cat >"$T_TMP/fakesrv" <<EOF
@@ -104,6 +119,15 @@ okif "--remote-ip=local -4: host resolved here, no -s with --bind-server=any" $?
 "$W" "$FSSH" "$FCLI" "--server=$T_TMP/fakesrv" --bind-server=127.0.0.1 127.0.0.1 >"$T_TMP/out" 2>&1
 t_check "--bind-server=IP: the server gets -i IP" \
     [ "$(grep -x -A1 -- -i "$T_TMP/srv-args" | tr '\n' ' ')" = "-i 127.0.0.1 " ]
+rm -f "$T_TMP/cli-args"
+"$W" "$FSSH" "$FCLI" "--server=$T_TMP/fakesrv" --no-ssh-pty -6 --remote-ip=remote 127.0.0.1 \
+    >"$T_TMP/out" 2>&1
+rc=$?
+expect "--no-ssh-pty -6: ssh without a pty (and -6 to ssh: 127.0.0.1 is unreachable)" 255 \
+    '^mosh: ssh to 127.0.0.1 failed'
+"$W" "$FSSH" "$FCLI" "--server=$T_TMP/fakesrv" --no-ssh-pty 127.0.0.1 >"$T_TMP/out" 2>&1
+[ "$(sed -n 2,3p "$T_TMP/cli-args" | tr '\n' ' ')" = "127.0.0.1 60999 " ]
+okif "--no-ssh-pty: the bootstrap works without a remote pty" $?
 "$W" --local "--client=$T_TMP/fakeclient" "--server=$T_TMP/fakesrv" -- echo x >"$T_TMP/out" 2>&1
 t_check "--local: server run here with -i 127.0.0.1 and the command" \
     [ "$(tr '\n' ' ' <"$T_TMP/srv-args")" = "new -c 256 -i 127.0.0.1 -l LANG=C.UTF-8 -l LC_ALL=C.UTF-8 -- echo x " ]
@@ -119,21 +143,6 @@ else
 fi
 
 # 7b: the server prints no MOSH CONNECT; its own output is shown.
-# expect NAME STATUS PATTERN...: the last run's status and output lines.
-expect() {
-	name=$1 want=$2; shift 2
-	good=1
-	case $want in
-	nonzero) [ "$rc" -ne 0 ] || good=0 ;;
-	*) [ "$rc" -eq "$want" ] || good=0 ;;
-	esac
-	for pat in "$@"; do grep -q -- "$pat" "$T_TMP/out" || good=0; done
-	if [ "$good" -eq 1 ]; then
-		t_ok "$name"
-	else
-		sed 's/^/# /' "$T_TMP/out"; t_fail "$name (status $rc)"
-	fi
-}
 "$W" "$FSSH" "$FCLI" --server=/bin/false 127.0.0.1 >"$T_TMP/out" 2>&1
 rc=$?
 expect "--server=/bin/false: 'the server did not start', non-zero" nonzero \
