@@ -352,7 +352,8 @@ CR=$(printf '\r')
 
 # Reads the bootstrap's output (stdout+stderr, then a final status line we
 # add), shows every other line on stderr as it comes, and prints
-# "port key", "ip ADDR", "status N" and "bad LINE" records on stdout.
+# "connect PORT KEY", "ip ADDR", "badip LINE", "bad LINE" and "status N"
+# records on stdout.
 scan() {
 	found=0
 	while IFS= read -r line || [ -n "$line" ]; do
@@ -450,7 +451,12 @@ else
 fi
 
 port='' key='' rip='' bad='' status=''
-while IFS= read -r rec; do
+# Split the records on newlines in the shell: a here-document could go
+# through a temporary file, and the key must not touch the disk.
+set -f
+IFS='
+'
+for rec in $result; do
 	case $rec in
 	"connect "*) rec=${rec#connect }; port=${rec%% *}; key=${rec#* } ;;
 	"ip "*) [ -n "$rip" ] || rip=${rec#ip } ;;
@@ -458,9 +464,10 @@ while IFS= read -r rec; do
 	"bad "*) bad="bad MOSH CONNECT string: ${rec#bad }" ;;
 	"status "*) status=${rec#status } ;;
 	esac
-done <<EOF
-$result
-EOF
+done
+IFS=' 	
+'
+set +f
 result=
 
 if [ -z "$port" ]; then
