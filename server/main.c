@@ -158,6 +158,14 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	fflush(stdout);
 
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Until the child has its own session it is in the ssh session's
+	 * process group: when our parent exits, the remote shell exits and
+	 * sshd hangs up the pty, and that SIGHUP would kill it (a race that
+	 * the detached server often lost). Ignore it until setsid(), as mosh
+	 * does; afterwards SIGHUP ends the session again (serve()).
+	 */
+	signal(SIGHUP, SIG_IGN);
 	if ((pid = fork()) == -1) {
 		fprintf(stderr, "mosh-server: fork: %s\n", strerror(errno));
 		return 1;
@@ -172,6 +180,7 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	}
 	/* Our own session: the ssh connection's hangup is not ours. */
 	setsid();
+	signal(SIGHUP, SIG_DFL);
 	if (o.verbose == 0)
 		detach_stdio();
 
