@@ -25,6 +25,7 @@
 #include "proto/conn.h"
 #include "proto/key.h"
 #include "server/child.h"
+#include "server/listen.h"
 #include "server/options.h"
 #include "server/proctitle.h"
 #include "server/serve.h"
@@ -90,22 +91,6 @@ window_size(int *cols, int *rows)
 	}
 }
 
-static int
-bind_socket(const struct server_opts *o, int *fd, int *port)
-{
-	if (conn_udp_bind(o->bind_ip, o->port_low, o->port_high, fd,
-	    port) == 0)
-		return 0;
-	/* mosh's fallback when the address is not ours: any address. */
-	if (o->bind_ip != NULL && conn_udp_bind(NULL, o->port_low,
-	    o->port_high, fd, port) == 0)
-		return 0;
-	fprintf(stderr, "mosh-server: cannot bind a UDP port in %d:%d%s%s: "
-	    "%s\n", o->port_low, o->port_high, o->bind_ip ? " on " : "",
-	    o->bind_ip ? o->bind_ip : "", strerror(errno));
-	return -1;
-}
-
 static void
 detach_stdio(void)
 {
@@ -129,8 +114,10 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	struct rlimit	 core, nocore = { 0, 0 };
 	struct conn	 conn;
 	struct child	 child;
+	struct listener	 net;
 	enum serve_end	 end;
-	int		 fd, port, cols, rows;
+	int		 fds[CONN_MAX_SOCKS], cols, rows;
+	size_t		 nfds;
 	pid_t		 pid;
 
 	if (options_parse(&o, argc, argv) != 0) {
@@ -143,7 +130,7 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	getrlimit(RLIMIT_CORE, &core);
 	setrlimit(RLIMIT_CORE, &nocore);
 	window_size(&cols, &rows);
-	if (bind_socket(&o, &fd, &port) != 0)
+	if (listener_open(&net, &o, fds, &nfds) != 0)
 		return 1;
 	if (key_generate(&key) != 0) {
 		fprintf(stderr, "mosh-server: no randomness (libsodium)\n");
@@ -153,7 +140,7 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	/* Typeahead on a tty could hide the line from the wrapper. */
 	if (isatty(STDIN_FILENO))
 		fputs("\r\n", stdout);
-	printf("MOSH CONNECT %d %s\n", port, keystr);
+	printf("MOSH CONNECT %d %s\n", net.port, keystr);
 	memset(keystr, 0, sizeof(keystr));
 	fflush(stdout);
 
@@ -175,18 +162,20 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	if (o.verbose == 0)
 		detach_stdio();
 
-	if (conn_server_init(&conn, &key, &fd, 1, clock_ms()) != 0) {
+	if (conn_server_init(&conn, &key, fds, nfds, clock_ms()) != 0) {
 		fprintf(stderr, "mosh-server: %s\n", strerror(errno));
 		return 1;
 	}
 	key_wipe(&key);
+	listener_attach(&net, &conn);
 	if (child_spawn(&o, cols, rows, &core, &child) != 0)
 		return 1;
-	end = serve(&o, &conn, &child, cols, rows, pt);
+	end = serve(&o, &conn, &child, cols, rows, pt, &net);
 	if (o.verbose)
 		fprintf(stderr, "mosh-server: session ended: %s\n",
 		    serve_end_name(end));
 	conn_close(&conn);
+	listener_close(&net);
 	close(child.master);
 	options_free(&o);
 	return end == END_ERROR ? 1 : 0;
@@ -217,6 +206,9 @@ main(int argc, char **argv)
 		return cmd_new(0, argv + 1, &pt);
 	if (strcmp(argv[1], "new") == 0)
 		return cmd_new(argc - 2, argv + 2, &pt);
+	/* Options before "new": mosh's --server=CMD with our flags in it. */
+	if (argv[1][0] == '-')
+		return cmd_new(argc - 1, argv + 1, &pt);
 	fprintf(stderr, "mosh-server: unknown command '%s'\n", argv[1]);
 	options_usage(stderr);
 	return 2;
