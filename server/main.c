@@ -122,19 +122,21 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 
 	if (options_parse(&o, argc, argv) != 0) {
 		options_usage(stderr);
+		options_free(&o);
 		return 2;
 	}
 	if (setup_locale(&o) != 0)
-		return 1;
+		goto fail;
 	/* The key must never land in a core file. */
 	getrlimit(RLIMIT_CORE, &core);
 	setrlimit(RLIMIT_CORE, &nocore);
 	window_size(&cols, &rows);
 	if (listener_open(&net, &o, fds, &nfds) != 0)
-		return 1;
+		goto fail;
 	if (key_generate(&key) != 0) {
 		fprintf(stderr, "mosh-server: no randomness (libsodium)\n");
-		return 1;
+		listener_close(&net);
+		goto fail;
 	}
 	key_format(&key, keystr);
 	/* Typeahead on a tty could hide the line from the wrapper. */
@@ -179,18 +181,28 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	close(child.master);
 	options_free(&o);
 	return end == END_ERROR ? 1 : 0;
+fail:
+	/* Refusals are common (no interface): exit without leaks, so the
+	 * sanitizer build keeps the exit status. */
+	options_free(&o);
+	return 1;
 }
 
-int
-main(int argc, char **argv)
+static void
+argv_free(char **argv)
 {
-	struct proctitle pt;
-	int		 i;
+	size_t	 i;
 
-	if ((argv = proctitle_init(&pt, argc, argv)) == NULL) {
-		fprintf(stderr, "mosh-server: out of memory\n");
-		return 1;
-	}
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+static int
+run(int argc, char **argv, struct proctitle *pt)
+{
+	int	 i;
+
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
@@ -203,13 +215,28 @@ main(int argc, char **argv)
 		}
 	}
 	if (argc < 2)
-		return cmd_new(0, argv + 1, &pt);
+		return cmd_new(0, argv + 1, pt);
 	if (strcmp(argv[1], "new") == 0)
-		return cmd_new(argc - 2, argv + 2, &pt);
+		return cmd_new(argc - 2, argv + 2, pt);
 	/* Options before "new": mosh's --server=CMD with our flags in it. */
 	if (argv[1][0] == '-')
-		return cmd_new(argc - 1, argv + 1, &pt);
+		return cmd_new(argc - 1, argv + 1, pt);
 	fprintf(stderr, "mosh-server: unknown command '%s'\n", argv[1]);
 	options_usage(stderr);
 	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct proctitle pt;
+	int		 rc;
+
+	if ((argv = proctitle_init(&pt, argc, argv)) == NULL) {
+		fprintf(stderr, "mosh-server: out of memory\n");
+		return 1;
+	}
+	rc = run(argc, argv, &pt);
+	argv_free(argv);
+	return rc;
 }
