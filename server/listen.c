@@ -152,6 +152,7 @@ listener_open(struct listener *l, const struct server_opts *o, int *fds,
 		l->socks[i].fd = fds[i];
 	}
 	l->nsocks = *nfds = n;
+	l->ifindex = ifc.index;
 	return 0;
 fail:
 	netbind_watch_close(l->watch);
@@ -224,14 +225,21 @@ listener_resync(struct listener *l, struct conn *c)
 	const struct netbind_addr *want;
 	size_t		 i, nwant;
 	int		 fd;
+	bool		 recreated;
 
 	if (l->watch == NULL || netbind_watch_read(l->watch) == 0)
 		return;
 	/* Down or gone: none of its addresses count. */
 	if (netbind_watch_resolve(l->watch, &ifc) != NETBIND_OK)
 		ifc.naddrs = 0;
+	/* Deleted and created again (tailscaled restarted) between two
+	 * reads: same addresses, but SO_BINDTODEVICE holds the old index,
+	 * so every socket is stale. */
+	recreated = ifc.naddrs > 0 && ifc.index != l->ifindex;
+	if (ifc.naddrs > 0)
+		l->ifindex = ifc.index;
 	for (i = 0; i < l->nsocks; ) {
-		if (netbind_iface_has(&ifc, &l->socks[i].addr)) {
+		if (!recreated && netbind_iface_has(&ifc, &l->socks[i].addr)) {
 			i++;
 			continue;
 		}

@@ -26,6 +26,7 @@ struct listener {
 	struct netbind_watch	*watch;	/* NULL with --iface any */
 	bool			 only;	/* -i/-s: just `want` */
 	struct netbind_addr	 want;
+	unsigned int		 ifindex;	/* the sockets' device */
 	struct listener_sock	 socks[NETBIND_MAX_ADDRS];
 	size_t			 nsocks;
 	int			 port;

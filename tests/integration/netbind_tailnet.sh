@@ -96,6 +96,31 @@ tm send-keys -t v4 'echo back-$((50+5))-again' Enter
 t_check "the session continues afterwards: typing works" \
     tm_wait v4 '^back-55-again' 150
 
+# tailscaled restarting for real: the device itself is deleted and made
+# again (a new index, the same addresses). The server is stopped
+# meanwhile, so it reads all the events at once and sees only the end
+# state: its sockets' addresses are all there, but on a dead device.
+before=$(grep -c 'bound again' "$T_TMP/srv.err")
+kill -STOP "$SRV_PID"
+ip -n "$NS_S" link del tailscale0 && ns_add_tailscale
+kill -CONT "$SRV_PID"
+n=0
+while [ "$(grep -c "100.100.0.1 port $SRV_PORT bound again" "$T_TMP/srv.err")" -lt 2 ] &&
+    [ $n -lt 30 ]; do
+	sleep 0.1; n=$((n + 1))
+done
+got=$(ns_udp_listeners "$NS_S" "$SRV_PORT" | sort | tr '\n' ' ')
+if [ "$(grep -c 'bound again' "$T_TMP/srv.err")" -ge $((before + 2)) ] &&
+    [ "$got" = "$want" ]; then
+	t_ok "tailscale0 deleted and created again: both addresses re-bound"
+else
+	echo "# got: $got"; sed 's/^/# /' "$T_TMP/srv.err"
+	t_fail "tailscale0 deleted and created again: both addresses re-bound"
+fi
+tm send-keys -t v4 'echo new-dev-$((9*9))' Enter
+t_check "the session continues on the new device: typing works" \
+    tm_wait v4 '^new-dev-81' 150
+
 tm send-keys -t v4 C-^ .
 if tm_wait v4 'CLIENT-EXIT-0' 50 && t_wait_gone "$SRV_PID" 30; then
 	t_ok "Ctrl-^ . quits; the server exits"
