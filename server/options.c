@@ -281,6 +281,8 @@ add_allow(struct server_opts *o, const char *val)
 static void
 default_allow(struct server_opts *o)
 {
+	/* Config file hook (a later issue): its allow-source entries go
+	 * in before this, and replace the defaults as --allow-source does. */
 	if (o->nallow > 0 || o->allow_any)
 		return;
 	/* Constants: they parse. */
