@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 30
 CC      ?= cc
 FUZZCC  ?= clang
 
-PKGS    := libsodium libcrypto zlib
+PKGS    := libsodium libcrypto zlib libmnl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -31,7 +31,7 @@ LDFLAGS_ALL = $(SANLD) $(LDFLAGS)
 
 # Modules: every .c in a module directory is part of its library. Order
 # matters for static linking: a library before the ones it uses.
-MODULES   := statesync term proto
+MODULES   := statesync term netbind proto
 LIBS      := $(MODULES:%=$(BUILD)/lib%.a)
 MOD_SRC   := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 MOD_OBJ   := $(MOD_SRC:%.c=$(BUILD)/%.o)

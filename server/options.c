@@ -8,7 +8,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "netbind/netbind.h"
 #include "server/options.h"
+
+#define ENV_IFACE	"MOSH_SERVER_NETWORK_TMPL"
 
 void
 options_usage(FILE *f)
@@ -17,7 +20,11 @@ options_usage(FILE *f)
 	    "usage: mosh-server new [-s] [-v] [-i LOCALADDR] "
 	    "[-p PORT[:PORT2]] [-c COLORS]\n"
 	    "                       [-l NAME=VALUE]... "
-	    "[--idle-timeout SECONDS] [-- COMMAND...]\n"
+	    "[--idle-timeout SECONDS]\n"
+	    "                       [--iface NAME|any] "
+	    "[--allow-source CIDR|any]...\n"
+	    "                       [--wait-iface SECONDS] "
+	    "[-- COMMAND...]\n"
 	    "       mosh-server --help | --version\n"
 	    "\n"
 	    "  -s                bind to the local address of the SSH "
@@ -33,12 +40,37 @@ options_usage(FILE *f)
 	    "  -l NAME=VALUE     locale variable from the client\n"
 	    "  --idle-timeout S  end the session after S seconds without "
 	    "user input\n"
+	    "  --iface NAME      bind only the addresses of interface NAME; "
+	    "-i and -s\n"
+	    "                    must name one of them (default: $"
+	    ENV_IFACE ",\n"
+	    "                    else %s). 'any': any address, as mosh "
+	    "does\n"
+	    "  --allow-source CIDR  answer only sources inside CIDR "
+	    "(repeatable; the\n"
+	    "                    first replaces the default %s and\n"
+	    "                    %s). 'any': every source\n"
+	    "  --wait-iface S    wait up to S seconds for the interface "
+	    "and an address\n"
 	    "  -v                verbose: stay attached to the terminal\n"
 	    "\n"
 	    "Environment: MOSH_SERVER_NETWORK_TMOUT, "
 	    "MOSH_SERVER_SIGNAL_TMOUT (seconds),\n"
-	    "MOSH_UDP_PORT=LOW:HIGH.\n",
-	    PORT_LOW_DEFAULT, PORT_HIGH_DEFAULT);
+	    "MOSH_UDP_PORT=LOW:HIGH, " ENV_IFACE "=INTERFACE.\n",
+	    PORT_LOW_DEFAULT, PORT_HIGH_DEFAULT, NETBIND_DEFAULT_IFACE,
+	    NETBIND_TAILNET_V4, NETBIND_TAILNET_V6);
+}
+
+const char *
+options_iface_from(enum iface_from f)
+{
+	switch (f) {
+	case IFACE_FROM_FLAG:		return "--iface";
+	case IFACE_FROM_ENV:		return ENV_IFACE;
+	case IFACE_FROM_CONFIG:		return "the config file";
+	case IFACE_FROM_DEFAULT:	return "the default";
+	}
+	return "?";
 }
 
 static int
@@ -193,11 +225,77 @@ restrict_ports(struct server_opts *o)
 	return 0;
 }
 
+/*
+ * The interface, by precedence: --iface, then the environment users put
+ * in their profile, then the config file, then tailscale0.
+ */
+static int
+choose_iface(struct server_opts *o)
+{
+	const char	*env = getenv(ENV_IFACE);
+
+	if (o->iface == NULL && env != NULL && *env != '\0') {
+		if ((o->iface = strdup(env)) == NULL)
+			return -1;
+		o->iface_from = IFACE_FROM_ENV;
+	}
+	/* Config file hook (a later issue): its iface= goes here, as
+	 * IFACE_FROM_CONFIG, below the environment. */
+	if (o->iface == NULL) {
+		if ((o->iface = strdup(NETBIND_DEFAULT_IFACE)) == NULL)
+			return -1;
+		o->iface_from = IFACE_FROM_DEFAULT;
+	}
+	if (strcmp(o->iface, NETBIND_ANY) != 0 &&
+	    !netbind_valid_name(o->iface)) {
+		fprintf(stderr, "mosh-server: %s: '%s' is not an interface "
+		    "name\n", options_iface_from(o->iface_from), o->iface);
+		return -1;
+	}
+	return 0;
+}
+
+/* The first --allow-source replaces the defaults; "any" turns it off. */
+static int
+add_allow(struct server_opts *o, const char *val)
+{
+	if (strcmp(val, NETBIND_ANY) == 0) {
+		o->allow_any = true;
+		return 0;
+	}
+	if (o->nallow == OPT_ALLOW_MAX) {
+		fprintf(stderr, "mosh-server: more than %d --allow-source\n",
+		    OPT_ALLOW_MAX);
+		return -1;
+	}
+	if (cidr_parse(val, &o->allow[o->nallow]) != 0) {
+		fprintf(stderr, "mosh-server: bad --allow-source '%s' (want "
+		    "ADDR/LEN with the host bits zero, e.g. %s, or any)\n",
+		    val, NETBIND_TAILNET_V4);
+		return -1;
+	}
+	o->nallow++;
+	return 0;
+}
+
+static void
+default_allow(struct server_opts *o)
+{
+	/* Config file hook (a later issue): its allow-source entries go
+	 * in before this, and replace the defaults as --allow-source does. */
+	if (o->nallow > 0 || o->allow_any)
+		return;
+	/* Constants: they parse. */
+	(void)cidr_parse(NETBIND_TAILNET_V4, &o->allow[o->nallow++]);
+	(void)cidr_parse(NETBIND_TAILNET_V6, &o->allow[o->nallow++]);
+}
+
 int
 options_parse(struct server_opts *o, int argc, char **argv)
 {
 	int	 i, j;
 	long	 n;
+	bool	 seen_new = false;
 
 	memset(o, 0, sizeof(*o));
 	o->port_low = PORT_LOW_DEFAULT;
@@ -217,6 +315,12 @@ options_parse(struct server_opts *o, int argc, char **argv)
 			}
 			break;
 		}
+		/* mosh --server='mosh-server --iface X' puts ours before
+		 * "new": it is the command word, once, not an argument. */
+		if (strcmp(a, "new") == 0 && !seen_new) {
+			seen_new = true;
+			continue;
+		}
 		if (strcmp(a, "-s") == 0) {
 			o->ip_from_ssh = true;
 			continue;
@@ -227,7 +331,10 @@ options_parse(struct server_opts *o, int argc, char **argv)
 		}
 		if (strcmp(a, "-i") == 0 || strcmp(a, "-p") == 0 ||
 		    strcmp(a, "-c") == 0 || strcmp(a, "-l") == 0 ||
-		    strcmp(a, "-@") == 0 || strcmp(a, "--idle-timeout") == 0) {
+		    strcmp(a, "-@") == 0 || strcmp(a, "--idle-timeout") == 0 ||
+		    strcmp(a, "--iface") == 0 ||
+		    strcmp(a, "--allow-source") == 0 ||
+		    strcmp(a, "--wait-iface") == 0) {
 			if (val == NULL) {
 				fprintf(stderr, "mosh-server: %s needs a "
 				    "value\n", a);
@@ -240,7 +347,23 @@ options_parse(struct server_opts *o, int argc, char **argv)
 		}
 		if (strcmp(a, "-@") == 0)
 			continue;	/* mosh's: eats its argument */
-		if (strcmp(a, "--idle-timeout") == 0 ||
+		if (strcmp(a, "--iface") == 0) {
+			free(o->iface);
+			if ((o->iface = strdup(val)) == NULL)
+				return -1;
+			o->iface_from = IFACE_FROM_FLAG;
+		} else if (strcmp(a, "--allow-source") == 0) {
+			if (add_allow(o, val) != 0)
+				return -1;
+		} else if (strcmp(a, "--wait-iface") == 0) {
+			if (parse_long(val, 0, OPT_WAIT_IFACE_MAX, &n) != 0) {
+				fprintf(stderr, "mosh-server: bad --wait-iface "
+				    "'%s' (seconds, up to %d)\n", val,
+				    OPT_WAIT_IFACE_MAX);
+				return -1;
+			}
+			o->wait_iface = n;
+		} else if (strcmp(a, "--idle-timeout") == 0 ||
 		    (a[1] == 'i' && all_digits(val))) {
 			if (parse_long(val, 0, LONG_MAX / 1000, &n) != 0) {
 				fprintf(stderr, "mosh-server: bad idle timeout "
@@ -286,8 +409,9 @@ options_parse(struct server_opts *o, int argc, char **argv)
 			o->bind_ip = ip;
 		}
 	}
-	if (restrict_ports(o) != 0)
+	if (restrict_ports(o) != 0 || choose_iface(o) != 0)
 		return -1;
+	default_allow(o);
 	o->network_timeout = env_seconds("MOSH_SERVER_NETWORK_TMOUT");
 	o->signal_timeout = env_seconds("MOSH_SERVER_SIGNAL_TMOUT");
 	if (o->command == NULL && set_shell(o) != 0)
@@ -301,6 +425,7 @@ options_free(struct server_opts *o)
 	size_t	 i;
 
 	free(o->bind_ip);
+	free(o->iface);
 	for (i = 0; i < o->nlocale; i++)
 		free(o->locale_vars[i]);
 	for (i = 0; o->command != NULL && o->command[i] != NULL; i++)

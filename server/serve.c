@@ -365,12 +365,12 @@ remaining(uint64_t since, uint64_t now, uint64_t span)
 
 enum serve_end
 serve(const struct server_opts *o, struct conn *conn, struct child *child,
-    int cols, int rows, struct proctitle *pt)
+    int cols, int rows, struct proctitle *pt, struct listener *net)
 {
 	struct serve_ctx s;
-	struct pollfd	 pfd[CONN_MAX_SOCKS + 2];
+	struct pollfd	 pfd[CONN_MAX_SOCKS + 3];
 	int		 fds[CONN_MAX_SOCKS];
-	size_t		 nfd, nnet, i;
+	size_t		 nfd, nnet, i, pty_i, watch_i;
 	uint64_t	 now, since_remote;
 	uint64_t	 net_ms, sig_ms, idle_ms;
 	int		 wait;
@@ -429,10 +429,15 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 		nfd = nnet;
 		pfd[nfd].fd = s.sigfd;
 		pfd[nfd++].events = POLLIN;
+		pty_i = watch_i = 0;
 		if (!ssp_shutdown_in_progress(&s.ssp)) {
-			pfd[nfd].fd = child->master;
+			pfd[pty_i = nfd].fd = child->master;
 			pfd[nfd++].events = POLLIN |
 			    (s.to_pty.len > 0 ? POLLOUT : 0);
+		}
+		if (listener_watch_fd(net) != -1) {
+			pfd[watch_i = nfd].fd = listener_watch_fd(net);
+			pfd[nfd++].events = POLLIN;
 		}
 		if (poll(pfd, nfd, wait) < 0 && errno != EINTR) {
 			serve_set_end(&s, END_ERROR);
@@ -457,8 +462,12 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 			}
 		}
 
-		if (nfd > nnet + 1 && !ssp_shutdown_in_progress(&s.ssp)) {
-			short	 re = pfd[nnet + 1].revents;
+		/* After the reads above: a re-bind may close their fds. */
+		if (watch_i != 0 && (pfd[watch_i].revents & POLLIN))
+			listener_resync(net, conn);
+
+		if (pty_i != 0 && !ssp_shutdown_in_progress(&s.ssp)) {
+			short	 re = pfd[pty_i].revents;
 
 			if ((re & (POLLIN | POLLHUP | POLLERR)) &&
 			    !serve_pty_read(&s)) {

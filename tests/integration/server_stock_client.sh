@@ -11,7 +11,7 @@ fi
 # utmp for `who`: boot normally creates it; a bare container may not.
 [ -e /run/utmp ] || { : >/run/utmp && chgrp utmp /run/utmp && chmod 664 /run/utmp; } 2>/dev/null
 
-if ! t_start_mosh_server "$SERVER" -i 127.0.0.1 -c 256 -- /bin/sh; then
+if ! t_start_mosh_server "$SERVER" $OURS_LO -i 127.0.0.1 -c 256 -- /bin/sh; then
 	cat "$T_TMP/srv.out" "$T_TMP/srv.err" | sed 's/^/# /'
 	t_fail "our mosh-server prints MOSH CONNECT and detaches"
 	exit 1

@@ -4,6 +4,9 @@ BUILD=${BUILD:-build}
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 T_PIDS=
+# Our server listens on tailscale0 by default; tests on loopback say lo
+# and admit loopback sources. Unquoted where used: several words.
+OURS_LO="--iface lo --allow-source 127.0.0.0/8"
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tsmosh-it.XXXXXX")
 
 t_cleanup() {
