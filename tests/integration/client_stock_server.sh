@@ -50,7 +50,7 @@ t_check "SIGTERM: the client exits" tm_wait c 'CLIENT-EXIT' 80
 t_check "terminal settings restored after SIGTERM" stty_same c
 
 # With our server the alternate screen is restored after less.
-t_start_mosh_server "$TOP/$BUILD/mosh-server" -i 127.0.0.1 -- /bin/sh
+t_start_mosh_server "$TOP/$BUILD/mosh-server" $OURS_LO -i 127.0.0.1 -- /bin/sh
 start_client d "MOSH_TITLE_NOPREFIX=1"
 tm_wait d '#' 50
 tm send-keys -t d 'clear; echo before-less' Enter; tm_wait d '^before-less' 50

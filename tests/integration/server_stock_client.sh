@@ -21,6 +21,8 @@ grep -q "detached, pid = $SRV_PID" "$T_TMP/srv.err" &&
     t_ok "it says where it detached" || t_fail "it says where it detached"
 
 tm_new m 80 24 "MOSH_KEY=$SRV_KEY mosh-client 127.0.0.1 $SRV_PORT; echo CLIENT-EXIT-\$?; sleep 60"
+# Type after the prompt, as a person would (typeahead lands before it).
+tm_wait m '#' 100
 tm send-keys -t m 'echo typed-$((20+3))-ok' Enter
 t_check "typed echo output appears on the stock client's screen" \
     tm_wait m '^typed-23-ok' 100
