@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 30
 CC      ?= cc
 FUZZCC  ?= clang
 
-PKGS    := libsodium libcrypto zlib libmnl
+PKGS    := libsodium libcrypto zlib libmnl inih
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

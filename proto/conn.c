@@ -453,6 +453,10 @@ conn_recv(struct conn *c, int fd, uint64_t now, const uint8_t **payload,
 	 * clock or the peer address: a replay must not redirect us. */
 	if (d.seq < c->expected_seq) {
 		c->stats.stale++;
+		/* Reported (a replay shows up in the event counts) but
+		 * still delivered: mosh's transport handles old states. */
+		if (c->hooks.dropped != NULL)
+			c->hooks.dropped(c->hooks.arg, PROTO_ERR_STALE, &peer);
 		return PROTO_OK;
 	}
 	c->expected_seq = d.seq + 1;

@@ -39,7 +39,8 @@ struct conn_peer {
 struct conn_hooks {
 	/* Server: may a datagram from this source be decrypted at all? */
 	bool	(*source_allowed)(void *, const struct conn_peer *);
-	/* A datagram the transport will never see, and why. */
+	/* A datagram the transport will never see, and why; also
+	 * PROTO_ERR_STALE for an old sequence number, which it still sees. */
 	void	(*dropped)(void *, enum proto_err, const struct conn_peer *);
 	void	*arg;
 };

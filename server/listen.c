@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proto/clock.h"
 #include "server/listen.h"
 
 #define ADDR_TEXT	46	/* INET6_ADDRSTRLEN */
@@ -121,6 +122,7 @@ listener_open(struct listener *l, const struct server_opts *o, int *fds,
 	size_t		 i, n;
 
 	memset(l, 0, sizeof(*l));
+	l->ev.syslog_fd = -1;
 	l->o = o;
 	if (strcmp(o->iface, NETBIND_ANY) == 0) {
 		l->any = true;
@@ -174,7 +176,8 @@ listener_dropped(void *arg, enum proto_err e, const struct conn_peer *p)
 {
 	struct listener	*l = arg;
 
-	events_failed_packet(&l->ev, e, p->addr, p->addrlen, p->fd);
+	events_failed_packet(&l->ev, e, p->addr, p->addrlen, p->fd,
+	    clock_ms());
 }
 
 void
@@ -183,11 +186,18 @@ listener_attach(struct listener *l, struct conn *c)
 	struct conn_hooks h;
 
 	/* Here, after the fork: the event lines carry the server's pid. */
-	events_init(&l->ev, l->o->iface, stderr);
+	events_init(&l->ev, l->o,
+	    l->o->log_stderr || l->o->verbose ? stderr : NULL);
 	h.source_allowed = listener_source_allowed;
 	h.dropped = listener_dropped;
 	h.arg = l;
 	conn_set_hooks(c, &h);
+}
+
+struct events *
+listener_events(struct listener *l)
+{
+	return &l->ev;
 }
 
 int
@@ -273,6 +283,7 @@ listener_resync(struct listener *l, struct conn *c)
 void
 listener_close(struct listener *l)
 {
+	events_close(&l->ev);
 	netbind_watch_close(l->watch);
 	l->watch = NULL;
 }

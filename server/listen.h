@@ -45,6 +45,8 @@ int	listener_open(struct listener *, const struct server_opts *,
 void	listener_attach(struct listener *, struct conn *);
 
 /* The netlink event fd to poll, or -1 (--iface any). */
+/* The event log, opened by listener_attach. */
+struct events	*listener_events(struct listener *);
 int	listener_watch_fd(const struct listener *);
 
 /* The event fd is readable: follow the interface's addresses. */

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "proto/key.h"
 #include "server/child.h"
 #include "server/listen.h"
+#include "server/events.h"
 #include "server/options.h"
 #include "server/proctitle.h"
 #include "server/serve.h"
@@ -92,7 +94,7 @@ window_size(int *cols, int *rows)
 }
 
 static void
-detach_stdio(void)
+detach_stdio(bool keep_stderr)
 {
 	int	 fd;
 
@@ -100,14 +102,25 @@ detach_stdio(void)
 		return;
 	dup2(fd, STDIN_FILENO);
 	dup2(fd, STDOUT_FILENO);
-	dup2(fd, STDERR_FILENO);
+	/* --log-stderr: the events keep going where stderr went. */
+	if (!keep_stderr)
+		dup2(fd, STDERR_FILENO);
 	if (fd > STDERR_FILENO)
 		close(fd);
+}
+
+static const char *
+user_name(void)
+{
+	struct passwd	*pw = getpwuid(getuid());
+
+	return pw != NULL ? pw->pw_name : "?";
 }
 
 static int
 cmd_new(int argc, char **argv, struct proctitle *pt)
 {
+	char		 user[64];
 	struct server_opts o;
 	struct mosh_key	 key;
 	char		 keystr[MOSH_KEY_B64_LEN + 1];
@@ -125,6 +138,8 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 		options_free(&o);
 		return 2;
 	}
+	/* Looked up now: the sandbox reads no files later. */
+	snprintf(user, sizeof(user), "%s", user_name());
 	if (setup_locale(&o) != 0)
 		goto fail;
 	/* The key must never land in a core file. */
@@ -171,7 +186,7 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	setsid();
 	signal(SIGHUP, SIG_DFL);
 	if (o.verbose == 0)
-		detach_stdio();
+		detach_stdio(o.log_stderr);
 
 	if (conn_server_init(&conn, &key, fds, nfds, clock_ms()) != 0) {
 		fprintf(stderr, "mosh-server: %s\n", strerror(errno));
@@ -181,10 +196,12 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	listener_attach(&net, &conn);
 	if (child_spawn(&o, cols, rows, &core, &child) != 0)
 		return 1;
+	events_session(listener_events(&net), "session-start",
+	    "port=%d iface=%s user=%s", net.port, o.iface, user);
 	end = serve(&o, &conn, &child, cols, rows, pt, &net);
-	if (o.verbose)
-		fprintf(stderr, "mosh-server: session ended: %s\n",
-		    serve_end_name(end));
+	(void)events_flush(listener_events(&net), clock_ms(), true);
+	events_session(listener_events(&net), "session-end", "reason=%s",
+	    serve_end_name(end));
 	conn_close(&conn);
 	listener_close(&net);
 	close(child.master);
@@ -207,6 +224,22 @@ argv_free(char **argv)
 	free(argv);
 }
 
+/*
+ * mosh-server config [options]: the effective settings and where each
+ * came from, as sshd -T prints them. The same layers and flags as new.
+ */
+static int
+cmd_config(int argc, char **argv)
+{
+	struct server_opts o;
+
+	if (options_parse(&o, argc, argv) != 0)
+		return 2;
+	config_print(&o.cfg, stdout);
+	options_free(&o);
+	return 0;
+}
+
 static int
 run(int argc, char **argv, struct proctitle *pt)
 {
@@ -227,6 +260,8 @@ run(int argc, char **argv, struct proctitle *pt)
 		return cmd_new(0, argv + 1, pt);
 	if (strcmp(argv[1], "new") == 0)
 		return cmd_new(argc - 2, argv + 2, pt);
+	if (strcmp(argv[1], "config") == 0)
+		return cmd_config(argc - 2, argv + 2);
 	/* Options before "new": mosh's --server=CMD with our flags in it. */
 	if (argv[1][0] == '-')
 		return cmd_new(argc - 1, argv + 1, pt);

@@ -132,26 +132,6 @@ all_digits(const char *s)
 	return true;
 }
 
-/* mosh's rule: invalid or negative values are ignored with a message. */
-static long
-env_seconds(const char *name)
-{
-	const char	*v = getenv(name);
-	long		 n;
-
-	if (v == NULL || *v == '\0')
-		return 0;
-	if (parse_long(v, LONG_MIN, LONG_MAX, &n) != 0) {
-		fprintf(stderr, "%s not a valid integer, ignoring\n", name);
-		return 0;
-	}
-	if (n < 0) {
-		fprintf(stderr, "%s is negative, ignoring\n", name);
-		return 0;
-	}
-	return n;
-}
-
 /* The local address sshd accepted us on: SSH_CONNECTION's third field. */
 static char *
 ssh_local_ip(void)
@@ -199,24 +179,84 @@ set_shell(struct server_opts *o)
 	return 0;
 }
 
+/* Where a setting came from, for messages about the interface. */
+static enum iface_from
+iface_from_origin(const char *origin)
+{
+	if (strncmp(origin, "flag", 4) == 0)
+		return IFACE_FROM_FLAG;
+	if (strncmp(origin, "env", 3) == 0)
+		return IFACE_FROM_ENV;
+	if (strcmp(origin, "default") == 0)
+		return IFACE_FROM_DEFAULT;
+	return IFACE_FROM_CONFIG;
+}
+
+/* Set a config value from the command line or the environment, printing
+ * the reason on failure. */
 static int
-restrict_ports(struct server_opts *o)
+opt_set(struct server_opts *o, enum config_key k, const char *val,
+    const char *origin)
+{
+	char	 err[512];
+
+	if (config_set(&o->cfg, k, val, origin, err, sizeof(err)) == 0)
+		return 0;
+	fprintf(stderr, "mosh-server: %s\n", err);
+	return -1;
+}
+
+/* mosh's rule for its timeout variables: invalid or negative values are
+ * ignored with a message; "0" means never. */
+static int
+env_timeout(struct server_opts *o, const char *name, enum config_key k)
+{
+	const char	*v = getenv(name);
+	char		 origin[64];
+	long		 n;
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (parse_long(v, LONG_MIN, LONG_MAX / 1000, &n) != 0) {
+		fprintf(stderr, "%s not a valid integer, ignoring\n", name);
+		return 0;
+	}
+	if (n < 0) {
+		fprintf(stderr, "%s is negative, ignoring\n", name);
+		return 0;
+	}
+	snprintf(origin, sizeof(origin), "env %s", name);
+	return opt_set(o, k, v, origin);
+}
+
+static int
+env_layer(struct server_opts *o)
+{
+	const char	*v;
+
+	if ((v = getenv(ENV_IFACE)) != NULL && *v != '\0' &&
+	    opt_set(o, CFG_INTERFACE, v, "env " ENV_IFACE) != 0)
+		return -1;
+	if ((v = getenv("MOSH_UDP_PORT")) != NULL && *v != '\0' &&
+	    opt_set(o, CFG_PORT_RANGE, v, "env MOSH_UDP_PORT") != 0)
+		return -1;
+	if (env_timeout(o, "MOSH_SERVER_NETWORK_TMOUT", CFG_NETWORK_TIMEOUT) != 0 ||
+	    env_timeout(o, "MOSH_SERVER_SIGNAL_TMOUT", CFG_SIGNAL_TIMEOUT) != 0)
+		return -1;
+	return 0;
+}
+
+/* -p must stay inside a MOSH_UDP_PORT an admin set. */
+static int
+restrict_ports(struct server_opts *o, const char *flag_ports)
 {
 	const char	*env = getenv("MOSH_UDP_PORT");
 	int		 lo, hi;
 
-	if (env == NULL || *env == '\0')
+	if (flag_ports == NULL || env == NULL || *env == '\0')
 		return 0;
-	if (options_parse_ports(env, &lo, &hi) != 0) {
-		fprintf(stderr, "mosh-server: MOSH_UDP_PORT=%s: want "
-		    "LOW:HIGH\n", env);
+	if (options_parse_ports(env, &lo, &hi) != 0)
 		return -1;
-	}
-	if (!o->port_given) {
-		o->port_low = lo;
-		o->port_high = hi;
-		return 0;
-	}
 	if (o->port_low < lo || o->port_high > hi) {
 		fprintf(stderr, "mosh-server: -p %d:%d is outside "
 		    "MOSH_UDP_PORT=%s\n", o->port_low, o->port_high, env);
@@ -225,81 +265,87 @@ restrict_ports(struct server_opts *o)
 	return 0;
 }
 
-/*
- * The interface, by precedence: --iface, then the environment users put
- * in their profile, then the config file, then tailscale0.
- */
+/* The typed fields, from the layered settings. */
 static int
-choose_iface(struct server_opts *o)
+derive(struct server_opts *o)
 {
-	const char	*env = getenv(ENV_IFACE);
+	const char	*sources = config_get(&o->cfg, CFG_ALLOW_SOURCES);
+	char		 tmp[1024], *p, *tok, *save;
 
-	if (o->iface == NULL && env != NULL && *env != '\0') {
-		if ((o->iface = strdup(env)) == NULL)
-			return -1;
-		o->iface_from = IFACE_FROM_ENV;
+	if ((o->iface = strdup(config_get(&o->cfg, CFG_INTERFACE))) == NULL)
+		return -1;
+	o->iface_from = iface_from_origin(config_origin(&o->cfg,
+	    CFG_INTERFACE));
+	o->nallow = 0;
+	o->allow_any = strcmp(sources, NETBIND_ANY) == 0;
+	if (!o->allow_any) {
+		snprintf(tmp, sizeof(tmp), "%s", sources);
+		for (p = tmp; (tok = strtok_r(p, ", \t", &save)) != NULL &&
+		    o->nallow < OPT_ALLOW_MAX; p = NULL)
+			if (cidr_parse(tok, &o->allow[o->nallow]) == 0)
+				o->nallow++;
 	}
-	/* Config file hook (a later issue): its iface= goes here, as
-	 * IFACE_FROM_CONFIG, below the environment. */
-	if (o->iface == NULL) {
-		if ((o->iface = strdup(NETBIND_DEFAULT_IFACE)) == NULL)
-			return -1;
-		o->iface_from = IFACE_FROM_DEFAULT;
-	}
-	if (strcmp(o->iface, NETBIND_ANY) != 0 &&
-	    !netbind_valid_name(o->iface)) {
-		fprintf(stderr, "mosh-server: %s: '%s' is not an interface "
-		    "name\n", options_iface_from(o->iface_from), o->iface);
+	(void)options_parse_ports(config_get(&o->cfg, CFG_PORT_RANGE),
+	    &o->port_low, &o->port_high);
+	o->idle_timeout = config_seconds(&o->cfg, CFG_IDLE_TIMEOUT);
+	o->network_timeout = config_seconds(&o->cfg, CFG_NETWORK_TIMEOUT);
+	o->signal_timeout = config_seconds(&o->cfg, CFG_SIGNAL_TIMEOUT);
+	o->wait_iface = config_seconds(&o->cfg, CFG_WAIT_IFACE);
+	if (o->wait_iface > OPT_WAIT_IFACE_MAX) {
+		fprintf(stderr, "mosh-server: %s: wait_iface: at most %d "
+		    "seconds\n", config_origin(&o->cfg, CFG_WAIT_IFACE),
+		    OPT_WAIT_IFACE_MAX);
 		return -1;
 	}
 	return 0;
 }
 
-/* The first --allow-source replaces the defaults; "any" turns it off. */
-static int
-add_allow(struct server_opts *o, const char *val)
+/* --config FILE names the system file; it must be known before the
+ * layers are read, so it is found first. */
+static const char *
+find_config_flag(int argc, char **argv)
 {
-	if (strcmp(val, NETBIND_ANY) == 0) {
-		o->allow_any = true;
-		return 0;
-	}
-	if (o->nallow == OPT_ALLOW_MAX) {
-		fprintf(stderr, "mosh-server: more than %d --allow-source\n",
-		    OPT_ALLOW_MAX);
-		return -1;
-	}
-	if (cidr_parse(val, &o->allow[o->nallow]) != 0) {
-		fprintf(stderr, "mosh-server: bad --allow-source '%s' (want "
-		    "ADDR/LEN with the host bits zero, e.g. %s, or any)\n",
-		    val, NETBIND_TAILNET_V4);
-		return -1;
-	}
-	o->nallow++;
-	return 0;
+	int	 i;
+
+	for (i = 0; i + 1 < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--config") == 0)
+			return argv[i + 1];
+	return NULL;
 }
 
-static void
-default_allow(struct server_opts *o)
+static int
+load_layers(struct server_opts *o, int argc, char **argv)
 {
-	/* Config file hook (a later issue): its allow-source entries go
-	 * in before this, and replace the defaults as --allow-source does. */
-	if (o->nallow > 0 || o->allow_any)
-		return;
-	/* Constants: they parse. */
-	(void)cidr_parse(NETBIND_TAILNET_V4, &o->allow[o->nallow++]);
-	(void)cidr_parse(NETBIND_TAILNET_V6, &o->allow[o->nallow++]);
+	const char	*sys = find_config_flag(argc, argv);
+	char		*user = config_user_path();
+	char		 err[1024];
+	int		 rc;
+
+	if (sys != NULL && (o->config_path = strdup(sys)) == NULL) {
+		free(user);
+		return -1;
+	}
+	rc = config_load(&o->cfg, sys != NULL ? sys : CONFIG_SYSTEM_PATH,
+	    user, err, sizeof(err));
+	free(user);
+	if (rc != 0) {
+		fprintf(stderr, "mosh-server: %s\n", err);
+		return -1;
+	}
+	return env_layer(o);
 }
 
 int
 options_parse(struct server_opts *o, int argc, char **argv)
 {
-	int	 i, j;
-	long	 n;
-	bool	 seen_new = false;
+	int		 i, j;
+	bool		 seen_new = false, allow_flag = false;
+	const char	*flag_ports = NULL;
+	char		 joined[1024];
 
 	memset(o, 0, sizeof(*o));
-	o->port_low = PORT_LOW_DEFAULT;
-	o->port_high = PORT_HIGH_DEFAULT;
+	if (load_layers(o, argc, argv) != 0)
+		return -1;
 	for (i = 0; i < argc; i++) {
 		const char *a = argv[i];
 		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -329,12 +375,18 @@ options_parse(struct server_opts *o, int argc, char **argv)
 			o->verbose++;
 			continue;
 		}
+		if (strcmp(a, "--log-stderr") == 0) {
+			o->log_stderr = true;
+			continue;
+		}
 		if (strcmp(a, "-i") == 0 || strcmp(a, "-p") == 0 ||
 		    strcmp(a, "-c") == 0 || strcmp(a, "-l") == 0 ||
 		    strcmp(a, "-@") == 0 || strcmp(a, "--idle-timeout") == 0 ||
 		    strcmp(a, "--iface") == 0 ||
 		    strcmp(a, "--allow-source") == 0 ||
-		    strcmp(a, "--wait-iface") == 0) {
+		    strcmp(a, "--wait-iface") == 0 ||
+		    strcmp(a, "--sandbox") == 0 ||
+		    strcmp(a, "--config") == 0) {
 			if (val == NULL) {
 				fprintf(stderr, "mosh-server: %s needs a "
 				    "value\n", a);
@@ -345,45 +397,71 @@ options_parse(struct server_opts *o, int argc, char **argv)
 			fprintf(stderr, "mosh-server: unknown option '%s'\n", a);
 			return -1;
 		}
-		if (strcmp(a, "-@") == 0)
-			continue;	/* mosh's: eats its argument */
+		if (strcmp(a, "-@") == 0 || strcmp(a, "--config") == 0)
+			continue;	/* -@: mosh's, eats its argument */
 		if (strcmp(a, "--iface") == 0) {
-			free(o->iface);
-			if ((o->iface = strdup(val)) == NULL)
+			if (opt_set(o, CFG_INTERFACE, val, "flag --iface") != 0)
 				return -1;
-			o->iface_from = IFACE_FROM_FLAG;
+		} else if (strcmp(a, "--sandbox") == 0) {
+			if (opt_set(o, CFG_SANDBOX, val, "flag --sandbox") != 0)
+				return -1;
 		} else if (strcmp(a, "--allow-source") == 0) {
-			if (add_allow(o, val) != 0)
+			/* The first replaces the configured list. */
+			if (allow_flag && strcmp(val, NETBIND_ANY) != 0 &&
+			    strcmp(config_get(&o->cfg, CFG_ALLOW_SOURCES),
+			    NETBIND_ANY) != 0) {
+				snprintf(joined, sizeof(joined), "%s, %s",
+				    config_get(&o->cfg, CFG_ALLOW_SOURCES), val);
+				val = joined;
+			}
+			if (strcmp(config_get(&o->cfg, CFG_ALLOW_SOURCES),
+			    NETBIND_ANY) == 0 && allow_flag)
+				continue;	/* any stays any */
+			if (opt_set(o, CFG_ALLOW_SOURCES, val,
+			    "flag --allow-source") != 0)
 				return -1;
+			allow_flag = true;
 		} else if (strcmp(a, "--wait-iface") == 0) {
-			if (parse_long(val, 0, OPT_WAIT_IFACE_MAX, &n) != 0) {
+			if (!all_digits(val)) {
 				fprintf(stderr, "mosh-server: bad --wait-iface "
 				    "'%s' (seconds, up to %d)\n", val,
 				    OPT_WAIT_IFACE_MAX);
 				return -1;
 			}
-			o->wait_iface = n;
+			if (opt_set(o, CFG_WAIT_IFACE, val,
+			    "flag --wait-iface") != 0)
+				return -1;
 		} else if (strcmp(a, "--idle-timeout") == 0 ||
 		    (a[1] == 'i' && all_digits(val))) {
-			if (parse_long(val, 0, LONG_MAX / 1000, &n) != 0) {
+			long	 n;
+
+			if (config_parse_seconds(val, &n) != 0) {
 				fprintf(stderr, "mosh-server: bad idle timeout "
 				    "'%s' (seconds)\n", val);
 				return -1;
 			}
-			o->idle_timeout = n;
+			if (opt_set(o, CFG_IDLE_TIMEOUT, val, strcmp(a, "-i") == 0 ?
+			    "flag -i" : "flag --idle-timeout") != 0)
+				return -1;
 		} else if (a[1] == 'i') {
 			free(o->bind_ip);
 			o->bind_ip = strdup(val);
 			o->ip_from_ssh = false;	/* the later one wins */
 		} else if (a[1] == 'p') {
-			if (options_parse_ports(val, &o->port_low,
-			    &o->port_high) != 0) {
+			int	 lo, hi;
+
+			if (options_parse_ports(val, &lo, &hi) != 0) {
 				fprintf(stderr, "mosh-server: bad UDP port "
 				    "range '%s'\n", val);
 				return -1;
 			}
+			if (opt_set(o, CFG_PORT_RANGE, val, "flag -p") != 0)
+				return -1;
+			flag_ports = val;
 			o->port_given = true;
 		} else if (a[1] == 'c') {
+			long	 n;
+
 			if (parse_long(val, 0, 1 << 24, &n) != 0) {
 				fprintf(stderr, "mosh-server: bad number of "
 				    "colors '%s'\n", val);
@@ -409,11 +487,8 @@ options_parse(struct server_opts *o, int argc, char **argv)
 			o->bind_ip = ip;
 		}
 	}
-	if (restrict_ports(o) != 0 || choose_iface(o) != 0)
+	if (derive(o) != 0 || restrict_ports(o, flag_ports) != 0)
 		return -1;
-	default_allow(o);
-	o->network_timeout = env_seconds("MOSH_SERVER_NETWORK_TMOUT");
-	o->signal_timeout = env_seconds("MOSH_SERVER_SIGNAL_TMOUT");
 	if (o->command == NULL && set_shell(o) != 0)
 		return -1;
 	return 0;
@@ -432,5 +507,7 @@ options_free(struct server_opts *o)
 		free(o->command[i]);
 	free(o->command);
 	free(o->command_path);
+	free(o->config_path);
+	config_free(&o->cfg);
 	memset(o, 0, sizeof(*o));
 }

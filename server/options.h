@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "netbind/cidr.h"
+#include "server/config.h"
 
 #define OPT_LOCALE_MAX	32
 #define OPT_ALLOW_MAX	32	/* --allow-source blocks */
@@ -44,6 +45,9 @@ struct server_opts {
 	char		**command;	/* NULL-terminated; NULL: login shell */
 	char		*command_path;
 	bool		 login_shell;
+	char		*config_path;	/* --config: the system file */
+	bool		 log_stderr;	/* --log-stderr: events on stderr */
+	struct config	 cfg;		/* every setting and its origin */
 };
 
 /*

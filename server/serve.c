@@ -26,7 +26,7 @@
 #include "term/input.h"
 
 #define NO_CLIENT_TIMEOUT_MS	60000
-#define DEFAULT_NETWORK_TIMEOUT_S (7L * 24 * 3600)	/* one week */
+#define NEVER_MS		(UINT64_MAX / 4)	/* far, and no overflow */
 #define ECHO_TIMEOUT_MS		50
 #define UTMP_DETACH_MS		30000
 #define PTY_READ_CHUNK		16384
@@ -63,6 +63,8 @@ struct serve_ctx {
 	socklen_t	 seen_len;
 	char		 peer[NI_MAXHOST + 8];
 	struct proctitle *pt;
+	struct events	*ev;
+	char		 peer_port[NI_MAXSERV];
 	uint64_t	 title_at;
 	enum serve_end	 end;
 	bool		 end_set;
@@ -248,9 +250,19 @@ serve_note_peer(struct serve_ctx *s, uint64_t now)
 		memcpy(&s->seen_addr, a, len);
 		s->seen_len = len;
 		if (getnameinfo(a, len, host, sizeof(host), serv, sizeof(serv),
-		    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
 			strcpy(host, "?");
+			strcpy(serv, "?");
+		}
+		/* A new address while attached is a roam; else an attach. */
+		if (s->utmp_connected)
+			events_session(s->ev, "client-roam", "from=%s:%s to=%s:%s",
+			    s->peer, s->peer_port, host, serv);
+		else
+			events_session(s->ev, "client-attach", "src=%s sport=%s",
+			    host, serv);
 		snprintf(s->peer, sizeof(s->peer), "%s", host);
+		snprintf(s->peer_port, sizeof(s->peer_port), "%s", serv);
 		serve_utmp(s, true);
 		if (s->o->verbose)
 			fprintf(stderr, "Server now attached to client at "
@@ -384,9 +396,11 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 	s.conn = conn;
 	s.child = child;
 	s.pt = pt;
+	s.ev = listener_events(net);
 	now = s.start = s.last_input = clock_ms();
-	net_ms = (uint64_t)(o->network_timeout ? o->network_timeout :
-	    DEFAULT_NETWORK_TIMEOUT_S) * 1000;
+	/* network_timeout defaults to a week (config); 0 means never. */
+	net_ms = o->network_timeout ? (uint64_t)o->network_timeout * 1000 :
+	    NEVER_MS;
 	sig_ms = (uint64_t)o->signal_timeout * 1000;
 	idle_ms = (uint64_t)o->idle_timeout * 1000;
 
@@ -412,6 +426,7 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 		if (ssp_remote_num(&s.ssp) == 0 ||
 		    ssp_shutdown_in_progress(&s.ssp))
 			wait = min_wait(wait, 5000);
+		wait = min_wait(wait, (uint64_t)events_flush(s.ev, now, false));
 		wait = min_wait(wait, remaining(ssp_remote_timestamp(&s.ssp),
 		    now, net_ms));
 		if (idle_ms)
@@ -523,6 +538,8 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 			break;
 		}
 		if (s.utmp_connected && since_remote > UTMP_DETACH_MS) {
+			events_session(s.ev, "client-gone", "src=%s idle=%llu",
+			    s.peer, (unsigned long long)(since_remote / 1000));
 			serve_utmp(&s, false);
 			serve_title(&s, now);
 		}

@@ -115,7 +115,7 @@ parse_args(int argc, char **argv, struct probe_opts *o)
 		else if (strcmp(a, "--from") == 0)
 			o->from = v;
 		else if (strcmp(a, "--count") == 0) {
-			if (parse_num(v, 1, 1000, &o->count) != 0)
+			if (parse_num(v, 1, 1000000, &o->count) != 0)
 				return -1;
 		} else if (strcmp(a, "--size") == 0) {
 			if (parse_num(v, 1, MAX_SIZE, &o->size) != 0)
