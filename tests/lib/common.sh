@@ -67,6 +67,7 @@ t_tmux_cleanup() {
 	[ -n "$panes" ] && sleep 0.5
 	for p in $panes; do pkill -KILL -P "$p" 2>/dev/null; done
 	tmux -L "$T_TMUX" kill-server 2>/dev/null
+	[ -n "${T_KEEP:-}" ] && { echo "# kept $T_TMP"; T_TMP=/nonexistent; }
 	t_cleanup
 }
 trap t_tmux_cleanup EXIT INT TERM
