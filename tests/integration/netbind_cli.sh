@@ -16,19 +16,19 @@ bad() {	# expected-message, args...
 		sed 's/^/# /' "$T_TMP/e"; t_fail "mosh-server $*: exit 2, '$msg' (got $rc)"
 	fi
 }
-bad "bad --allow-source '100.64.0.0/33'" new --allow-source 100.64.0.0/33
-bad "bad --allow-source 'fd7a::/129'" new --allow-source fd7a::/129
-bad "bad --allow-source '100.64.1.1/10'" new --allow-source 100.64.1.1/10
-bad "bad --allow-source 'junk'" new --allow-source junk
-bad "bad --allow-source ''" new --allow-source ''
-bad "--iface: 'a/b' is not an interface name" new --iface a/b
-bad "--iface: '0123456789abcdef' is not an interface name" new --iface 0123456789abcdef
+bad "flag --allow-source: allow_sources: '100.64.0.0/33' is not ADDR/LEN" new --allow-source 100.64.0.0/33
+bad "flag --allow-source: allow_sources: 'fd7a::/129' is not ADDR/LEN" new --allow-source fd7a::/129
+bad "flag --allow-source: allow_sources: '100.64.1.1/10' is not ADDR/LEN" new --allow-source 100.64.1.1/10
+bad "flag --allow-source: allow_sources: 'junk' is not ADDR/LEN" new --allow-source junk
+bad "flag --allow-source: allow_sources: empty" new --allow-source ''
+bad "flag --iface: interface: 'a/b' is not an interface name" new --iface a/b
+bad "flag --iface: interface: '0123456789abcdef' is not an interface name" new --iface 0123456789abcdef
 bad "bad --wait-iface 'soon'" new --wait-iface soon
 bad "bad --wait-iface '-1'" new --wait-iface -1
 bad "--allow-source needs a value" new --allow-source
 MOSH_SERVER_NETWORK_TMPL='bad name' "$S" new >"$T_TMP/o" 2>"$T_TMP/e" </dev/null
 t_check "a bad MOSH_SERVER_NETWORK_TMPL is refused (exit 2)" \
-    sh -c "[ $? -eq 2 ] && grep -q \"MOSH_SERVER_NETWORK_TMPL: 'bad name' is not an interface name\" '$T_TMP/e'"
+    sh -c "[ $? -eq 2 ] && grep -q \"env MOSH_SERVER_NETWORK_TMPL: interface: 'bad name' is not an interface name\" '$T_TMP/e'"
 
 "$S" --help >"$T_TMP/o" 2>&1
 t_check "--help names --iface, --allow-source, --wait-iface" \

@@ -148,7 +148,7 @@ client gone 100.100.0.1 "$SRV_PORT"
 tm_wait gone '^[$#] ?$' 100
 ip -n "$NS_S" link del tailscale0
 if t_wait_gone "$SRV_PID" 60 &&
-    grep -q 'session ended: network-timeout' "$T_TMP/srv.err" &&
+    grep -q 'session-end reason=network-timeout' "$T_TMP/srv.err" &&
     grep -q 'tailscale0: 100.100.0.1 port .* went away' "$T_TMP/srv.err"; then
 	t_ok "tailscale0 deleted: sockets closed, the session ends at the network timeout"
 else
