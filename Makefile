@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 30
 CC      ?= cc
 FUZZCC  ?= clang
 
-PKGS    := libsodium libcrypto zlib libseccomp libcap-ng
+PKGS    := libsodium libcrypto zlib libmnl inih libseccomp libcap-ng
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -31,7 +31,7 @@ LDFLAGS_ALL = $(SANLD) $(LDFLAGS)
 
 # Modules: every .c in a module directory is part of its library. Order
 # matters for static linking: a library before the ones it uses.
-MODULES   := statesync term sandbox proto
+MODULES   := statesync term netbind sandbox proto
 LIBS      := $(MODULES:%=$(BUILD)/lib%.a)
 MOD_SRC   := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 MOD_OBJ   := $(MOD_SRC:%.c=$(BUILD)/%.o)
@@ -54,11 +54,14 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
 PROGRAMS  := $(if $(SERVER_SRC),$(BUILD)/mosh-server) $(if $(CLIENT_SRC),$(BUILD)/mosh-client)
+# The mosh wrapper is a sh script; the build copies it next to mosh-client,
+# which it runs when it finds one beside itself.
+SCRIPTS   := $(BUILD)/mosh
 
 .PHONY: all deps check check-only demo bench fuzz install clean
 .SUFFIXES:
 
-all: $(LIBS) $(PROGRAMS) $(UNIT_BIN) $(TOOL_BIN)
+all: $(LIBS) $(PROGRAMS) $(SCRIPTS) $(UNIT_BIN) $(TOOL_BIN)
 
 deps:
 	@sh packaging/deps.sh
@@ -79,6 +82,11 @@ $(BUILD)/mosh-server: $(SERVER_SRC:%.c=$(BUILD)/%.o) $(LIBS)
 
 $(BUILD)/mosh-client: $(CLIENT_SRC:%.c=$(BUILD)/%.o) $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(LIBS) $(PKG_LIBS) $(CLIENT_LIBS) -lm
+
+$(BUILD)/mosh: client/mosh.sh
+	@mkdir -p $(@D)
+	sh -n $<
+	cp $< $@.tmp && chmod 0755 $@.tmp && mv $@.tmp $@
 
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBS) $(PKG_LIBS) -lm
@@ -113,6 +121,7 @@ bench: deps
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	@for p in $(PROGRAMS); do install -m 0755 $$p $(DESTDIR)$(PREFIX)/bin/; done
+	install -m 0755 client/mosh.sh $(DESTDIR)$(PREFIX)/bin/mosh
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -109,8 +109,11 @@ main(int argc, char **argv)
 			printf("%d\n", tty_colors());
 			return 0;
 		}
-		if (strcmp(argv[i], "-#") == 0 && i + 1 < argc) {
-			i++;		/* informational: the wrapper's args */
+		/* -# ARGS or -#ARGS (getopt style): the wrapper's command
+		 * line, for ps; informational only. */
+		if (strncmp(argv[i], "-#", 2) == 0) {
+			if (argv[i][2] == '\0' && i + 1 < argc)
+				i++;
 			continue;
 		}
 		if (strcmp(argv[i], "-v") == 0) {

@@ -267,7 +267,8 @@ session_sandbox(struct session *s)
 	struct sandbox_conf c = {
 		.mode = s->o->sandbox,
 		.logfd = STDERR_FILENO,
-		.syslog = false,
+		.syslog_fd = -1,
+		.syslog_facility = 0,
 		.ttyfd = s->tty.fd,
 		.tty = &s->tty.saved,
 	};

@@ -146,6 +146,47 @@ conn_close(struct conn *c)
 	dgram_session_clear(&c->crypto);
 }
 
+int
+conn_add_socket(struct conn *c, int fd)
+{
+	if (c->nsocks == CONN_MAX_SOCKS)
+		return errno = EMFILE, -1;
+	c->socks[c->nsocks++] = fd;
+	return 0;
+}
+
+void
+conn_remove_socket(struct conn *c, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t	 sl;
+	size_t		 i, at;
+
+	for (at = 0; at < c->nsocks && c->socks[at] != fd; at++)
+		;
+	if (at == c->nsocks)
+		return;
+	close(fd);
+	memmove(c->socks + at, c->socks + at + 1,
+	    (c->nsocks - at - 1) * sizeof(c->socks[0]));
+	c->nsocks--;
+	if (c->send_sock > at)
+		c->send_sock--;
+	else if (c->send_sock == at) {
+		/* Until the peer's next datagram names one: any socket of
+		 * the peer's family. */
+		c->send_sock = 0;
+		for (i = 0; i < c->nsocks; i++) {
+			sl = sizeof(ss);
+			if (getsockname(c->socks[i], (struct sockaddr *)&ss,
+			    &sl) == 0 && ss.ss_family == c->remote.ss_family) {
+				c->send_sock = i;
+				break;
+			}
+		}
+	}
+}
+
 void
 conn_set_hooks(struct conn *c, const struct conn_hooks *h)
 {
@@ -287,8 +328,15 @@ conn_send(struct conn *c, const uint8_t *p, size_t len, uint64_t now)
 	if ((e = dgram_seal(&c->crypto, dgram_timestamp16(now), reply, p, len,
 	    c->txbuf, sizeof(c->txbuf), &n)) != PROTO_OK)
 		return e;
-	sent = sendto(c->socks[c->send_sock], c->txbuf, n, MSG_DONTWAIT,
-	    (struct sockaddr *)&c->remote, c->remote_len);
+	/* No socket: every address went away (netbind re-binds them when
+	 * they are back); the datagram is lost like any other. */
+	if (c->nsocks == 0) {
+		sent = -1;
+		errno = ENETDOWN;
+	} else
+		sent = sendto(c->socks[c->send_sock], c->txbuf, n,
+		    MSG_DONTWAIT, (struct sockaddr *)&c->remote,
+		    c->remote_len);
 	if (sent != (ssize_t)n) {
 		c->send_errno = errno;
 		c->stats.send_errors++;
@@ -405,6 +453,10 @@ conn_recv(struct conn *c, int fd, uint64_t now, const uint8_t **payload,
 	 * clock or the peer address: a replay must not redirect us. */
 	if (d.seq < c->expected_seq) {
 		c->stats.stale++;
+		/* Reported (a replay shows up in the event counts) but
+		 * still delivered: mosh's transport handles old states. */
+		if (c->hooks.dropped != NULL)
+			c->hooks.dropped(c->hooks.arg, PROTO_ERR_STALE, &peer);
 		return PROTO_OK;
 	}
 	c->expected_seq = d.seq + 1;

@@ -39,7 +39,8 @@ struct conn_peer {
 struct conn_hooks {
 	/* Server: may a datagram from this source be decrypted at all? */
 	bool	(*source_allowed)(void *, const struct conn_peer *);
-	/* A datagram the transport will never see, and why. */
+	/* A datagram the transport will never see, and why; also
+	 * PROTO_ERR_STALE for an old sequence number, which it still sees. */
 	void	(*dropped)(void *, enum proto_err, const struct conn_peer *);
 	void	*arg;
 };
@@ -97,6 +98,18 @@ int	conn_server_init(struct conn *, const struct mosh_key *,
 	    const int *fds, size_t nfds, uint64_t now);
 
 void	conn_close(struct conn *);
+
+/*
+ * Server: adopt one more bound socket (netbind re-bound an address that
+ * came back). 0, or -1 with EMFILE when CONN_MAX_SOCKS are open.
+ */
+int	conn_add_socket(struct conn *, int fd);
+
+/*
+ * Server: close and forget a socket whose address went away. With none
+ * left, sends fail (counted) until one is added.
+ */
+void	conn_remove_socket(struct conn *, int fd);
 void	conn_set_hooks(struct conn *, const struct conn_hooks *);
 
 /*

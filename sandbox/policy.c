@@ -50,47 +50,53 @@
 
 /*
  * mosh-server after setup: the event loop over the UDP socket(s), the pty
- * master, a signalfd and the utmp helper's socket. The shell runs
- * outside the sandbox (forked before). The events module (address
- * watching, issue 9) re-binds UDP sockets when an address comes back and
- * reads a NETLINK_ROUTE socket: only those sockets may be created.
+ * master, a signalfd, the netlink watch, the syslog socket and the utmp
+ * helper's socket. The shell runs outside the sandbox (forked before).
+ * The address watch (server/listen, netbind/) reads NETLINK_ROUTE and
+ * re-binds UDP sockets (SO_BINDTODEVICE) when an address comes back:
+ * only those sockets may be created, nothing may be connected.
  */
 static const struct sandbox_rule server_rules[] = {
 	/* The event loop. */
 	SB_ALLOW(poll),		/* wait on sockets, pty, signalfd (x86) */
 	SB_ALLOW(ppoll),	/* the same where libc has no poll (arm64) */
 	SB_ALLOW(read),		/* pty output, signalfd, utmp helper acks */
-	SB_ALLOW(write),	/* keystrokes to the pty, stderr log (-v),
-				 * commands to the utmp helper */
+	SB_ALLOW(write),	/* keystrokes to the pty, stderr log (-v,
+				 * --log-stderr), the utmp helper */
 	SB_ALLOW(recvmsg),	/* client datagrams with their TOS cmsg;
-				 * netlink route messages (events) */
+				 * netlink route messages (netbind) */
 	SB_ALLOW(sendto),	/* datagrams to the client; netlink dump
-				 * requests (events) */
+				 * requests (netbind); event lines to the
+				 * syslog socket connected before (send) */
 	SB_ALLOW(close),	/* a re-bound socket's predecessor; the end */
 	SB_ALLOW(wait4),	/* reap the shell on SIGCHLD */
 	/* The client's window size onto the pty (the kernel sends the
 	 * shell SIGWINCH); no other ioctl. */
 	SB_ALLOW_IF(ioctl, SB_EQ32(1, TIOCSWINSZ)),
 
-	/* Sockets: only what the events module re-creates. */
+	/* Sockets: only what the address watch re-creates. */
 	SB_ALLOW_IF2(socket, SB_EQ32(0, AF_INET), SB_SOCKTYPE(SOCK_DGRAM)),
 				/* UDP re-bind when an address comes back */
 	SB_ALLOW_IF2(socket, SB_EQ32(0, AF_INET6), SB_SOCKTYPE(SOCK_DGRAM)),
 				/* the same for IPv6 */
 	SB_ALLOW_IF3(socket, SB_EQ32(0, AF_NETLINK), SB_SOCKTYPE(SOCK_RAW),
-	    SB_EQ32(2, NETLINK_ROUTE)),	/* address watching (events) */
+	    SB_EQ32(2, NETLINK_ROUTE)),	/* a route query socket (netbind) */
 	SB_ALLOW_IF3(socket, SB_EQ32(0, AF_NETLINK), SB_SOCKTYPE(SOCK_DGRAM),
 	    SB_EQ32(2, NETLINK_ROUTE)),	/* the same, the other type */
-	SB_ALLOW(bind),		/* re-bound UDP port; netlink groups. Only
+	SB_ALLOW(bind),		/* re-bound UDP port; netlink port id. Only
 				 * the sockets above exist to bind: files
 				 * (AF_UNIX paths) are refused by Landlock */
-	SB_ALLOW(getsockname),	/* the port a re-bound socket got */
+	SB_ALLOW(getsockname),	/* a re-bound socket's port, a failed
+				 * packet's dst (events), netlink port id */
 	SB_ALLOW_IF(setsockopt, SB_EQ32(1, IPPROTO_IP)),
 				/* TOS/ECN, PMTU discovery (conn) */
 	SB_ALLOW_IF(setsockopt, SB_EQ32(1, IPPROTO_IPV6)),
 				/* TCLASS, PMTU, V6ONLY (conn) */
 	SB_ALLOW_IF(setsockopt, SB_EQ32(1, SOL_NETLINK)),
-				/* netlink group membership (events) */
+				/* NETLINK_GET_STRICT_CHK (netbind/nl) */
+	SB_ALLOW_IF2(setsockopt, SB_EQ32(1, SOL_SOCKET),
+	    SB_EQ32(2, SO_BINDTODEVICE)),
+				/* a re-bound socket: the tailnet only */
 	SB_ALLOW_IF(fcntl, SB_EQ32(1, F_GETFL)),	/* O_NONBLOCK on a */
 	SB_ALLOW_IF(fcntl, SB_EQ32(1, F_SETFL)),	/* new socket,   */
 	SB_ALLOW_IF(fcntl, SB_EQ32(1, F_GETFD)),	/* FD_CLOEXEC    */
@@ -202,7 +208,8 @@ const struct sandbox_policy sandbox_policy_server = {
 	.name = "mosh-server",
 	.rules = server_rules,
 	.nrules = SB_LEN(server_rules),
-	/* The events module's re-bound sockets (up to one per address). */
+	/* Re-bound sockets (one per address) and a netlink query socket,
+	 * opened before the old ones close. */
 	.fd_headroom = CONN_MAX_SOCKS,
 	/* The server signals nobody. */
 	.scope_signals = true,

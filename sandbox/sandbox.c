@@ -2,7 +2,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/un.h>
 
 #include <linux/landlock.h>
 
@@ -50,7 +49,6 @@ struct sb_ll_attr {
 #define SB_NR_NEVER		SCMP_SYS(getppid)
 #define SB_NR_MAX		1024	/* syscall names kept for the handler */
 #define SB_NAME_LEN		32
-#define SB_SYSLOG_PRI		(LOG_AUTHPRIV | LOG_CRIT)
 
 /*
  * What the SIGSYS handler needs, resolved before the filter goes on: it
@@ -62,6 +60,7 @@ struct sandbox_trap {
 	long		 pid;
 	int		 logfd;
 	int		 syslogfd;
+	int		 syslog_pri;
 	int		 ttyfd;
 	struct termios	 tty;
 	uint32_t	 arch;
@@ -143,7 +142,7 @@ sandbox_sigsys(int sig, siginfo_t *si, void *uc)
 	    t->names[nr][0] != '\0')
 		name = t->names[nr];
 	n = sb_cat(line, 0, sizeof(line), "<");
-	n = sb_catnum(line, n, sizeof(line), SB_SYSLOG_PRI);
+	n = sb_catnum(line, n, sizeof(line), t->syslog_pri);
 	n = sb_cat(line, n, sizeof(line), ">");
 	head = n;
 	n = sb_cat(line, n, sizeof(line), t->prog);
@@ -168,25 +167,6 @@ sandbox_sigsys(int sig, siginfo_t *si, void *uc)
 	_exit(128 + SIGSYS);
 }
 
-/* /dev/log, connected now: the handler cannot open anything later. */
-static int
-sandbox_syslog_open(void)
-{
-	struct sockaddr_un sun;
-	int		 fd;
-
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	strcpy(sun.sun_path, "/dev/log");
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 static int
 sandbox_trap_install(const struct sandbox_policy *p,
     const struct sandbox_conf *c)
@@ -202,7 +182,8 @@ sandbox_trap_install(const struct sandbox_policy *p,
 	t->prog = p->name;
 	t->pid = (long)getpid();
 	t->logfd = c->logfd;
-	t->syslogfd = c->syslog ? sandbox_syslog_open() : -1;
+	t->syslogfd = c->syslog_fd;
+	t->syslog_pri = c->syslog_facility | LOG_CRIT;
 	t->ttyfd = c->tty != NULL ? c->ttyfd : -1;
 	if (c->tty != NULL)
 		t->tty = *c->tty;
@@ -410,17 +391,23 @@ fail:
 	return -1;
 }
 
+/* A notice on stderr and the syslog socket (RFC 3164 without a stamp). */
 static void
 sandbox_note(const struct sandbox_policy *p, const struct sandbox_conf *c,
     int pri, const char *msg)
 {
+	char	 line[512];
+	int	 n;
+
 	fprintf(stderr, "%s: %s%s", p->name, msg, c->ttyfd != -1 &&
 	    c->tty != NULL ? "\r\n" : "\n");
-	if (c->syslog) {
-		openlog(p->name, LOG_PID, LOG_DAEMON);
-		syslog(pri, "%s", msg);
-		closelog();
-	}
+	if (c->syslog_fd == -1)
+		return;
+	n = snprintf(line, sizeof(line), "<%d>%s[%ld]: %s",
+	    c->syslog_facility | pri, p->name, (long)getpid(), msg);
+	if (n > 0)
+		(void)send(c->syslog_fd, line, (size_t)n < sizeof(line) ?
+		    (size_t)n : sizeof(line) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
 }
 
 int

@@ -50,7 +50,9 @@ struct sandbox_policy {
 struct sandbox_conf {
 	enum sandbox_mode mode;
 	int		 logfd;		/* violations are written here ... */
-	bool		 syslog;	/* ... and to syslog (/dev/log) */
+	int		 syslog_fd;	/* ... and sent here: a connected syslog
+					 * socket, or -1 */
+	int		 syslog_facility;	/* LOG_DAEMON etc. */
 	int		 ttyfd;		/* -1, or: restored to *tty on a kill */
 	const struct termios *tty;
 };
@@ -68,7 +70,7 @@ const char	*sandbox_mode_name(enum sandbox_mode);
  * where the kernel lacks it), RLIMIT_NOFILE and RLIMIT_CORE, then the
  * seccomp filter. In strict mode a denied syscall raises SIGSYS; the
  * handler writes "NAME[PID]: sandbox violation: syscall X (nr N)" to
- * logfd and syslog and the process dies of SIGSYS. 0, or -1 with the
+ * logfd and the syslog socket and the process dies of SIGSYS. 0, or -1 with the
  * reason on stderr (the process may be half-restricted: exit).
  */
 int		 sandbox_enter(const struct sandbox_policy *,

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,8 @@
 #include "proto/conn.h"
 #include "proto/key.h"
 #include "server/child.h"
+#include "server/listen.h"
+#include "server/events.h"
 #include "server/options.h"
 #include "server/proctitle.h"
 #include "server/serve.h"
@@ -90,24 +93,8 @@ window_size(int *cols, int *rows)
 	}
 }
 
-static int
-bind_socket(const struct server_opts *o, int *fd, int *port)
-{
-	if (conn_udp_bind(o->bind_ip, o->port_low, o->port_high, fd,
-	    port) == 0)
-		return 0;
-	/* mosh's fallback when the address is not ours: any address. */
-	if (o->bind_ip != NULL && conn_udp_bind(NULL, o->port_low,
-	    o->port_high, fd, port) == 0)
-		return 0;
-	fprintf(stderr, "mosh-server: cannot bind a UDP port in %d:%d%s%s: "
-	    "%s\n", o->port_low, o->port_high, o->bind_ip ? " on " : "",
-	    o->bind_ip ? o->bind_ip : "", strerror(errno));
-	return -1;
-}
-
 static void
-detach_stdio(void)
+detach_stdio(bool keep_stderr)
 {
 	int	 fd;
 
@@ -115,49 +102,74 @@ detach_stdio(void)
 		return;
 	dup2(fd, STDIN_FILENO);
 	dup2(fd, STDOUT_FILENO);
-	dup2(fd, STDERR_FILENO);
+	/* --log-stderr: the events keep going where stderr went. */
+	if (!keep_stderr)
+		dup2(fd, STDERR_FILENO);
 	if (fd > STDERR_FILENO)
 		close(fd);
+}
+
+static const char *
+user_name(void)
+{
+	struct passwd	*pw = getpwuid(getuid());
+
+	return pw != NULL ? pw->pw_name : "?";
 }
 
 static int
 cmd_new(int argc, char **argv, struct proctitle *pt)
 {
+	char		 user[64];
 	struct server_opts o;
 	struct mosh_key	 key;
 	char		 keystr[MOSH_KEY_B64_LEN + 1];
 	struct rlimit	 core, nocore = { 0, 0 };
 	struct conn	 conn;
 	struct child	 child;
+	struct listener	 net;
 	enum serve_end	 end;
-	int		 fd, port, cols, rows;
+	int		 fds[CONN_MAX_SOCKS], cols, rows;
+	size_t		 nfds;
 	pid_t		 pid;
 
 	if (options_parse(&o, argc, argv) != 0) {
 		options_usage(stderr);
+		options_free(&o);
 		return 2;
 	}
+	/* Looked up now: the sandbox reads no files later. */
+	snprintf(user, sizeof(user), "%s", user_name());
 	if (setup_locale(&o) != 0)
-		return 1;
+		goto fail;
 	/* The key must never land in a core file. */
 	getrlimit(RLIMIT_CORE, &core);
 	setrlimit(RLIMIT_CORE, &nocore);
 	window_size(&cols, &rows);
-	if (bind_socket(&o, &fd, &port) != 0)
-		return 1;
+	if (listener_open(&net, &o, fds, &nfds) != 0)
+		goto fail;
 	if (key_generate(&key) != 0) {
 		fprintf(stderr, "mosh-server: no randomness (libsodium)\n");
-		return 1;
+		listener_close(&net);
+		goto fail;
 	}
 	key_format(&key, keystr);
 	/* Typeahead on a tty could hide the line from the wrapper. */
 	if (isatty(STDIN_FILENO))
 		fputs("\r\n", stdout);
-	printf("MOSH CONNECT %d %s\n", port, keystr);
+	printf("MOSH CONNECT %d %s\n", net.port, keystr);
 	memset(keystr, 0, sizeof(keystr));
 	fflush(stdout);
 
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Until the child has its own session it is in the ssh session's
+	 * process group: when our parent exits, the remote shell exits and
+	 * sshd hangs up the pty, and that SIGHUP would kill it (a race that
+	 * the detached server often lost). Ignore it until setsid(), as mosh
+	 * does; afterwards SIGHUP ends the session again (serve()).
+	 */
+	signal(SIGHUP, SIG_IGN);
 	if ((pid = fork()) == -1) {
 		fprintf(stderr, "mosh-server: fork: %s\n", strerror(errno));
 		return 1;
@@ -172,36 +184,67 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	}
 	/* Our own session: the ssh connection's hangup is not ours. */
 	setsid();
+	signal(SIGHUP, SIG_DFL);
 	if (o.verbose == 0)
-		detach_stdio();
+		detach_stdio(o.log_stderr);
 
-	if (conn_server_init(&conn, &key, &fd, 1, clock_ms()) != 0) {
+	if (conn_server_init(&conn, &key, fds, nfds, clock_ms()) != 0) {
 		fprintf(stderr, "mosh-server: %s\n", strerror(errno));
 		return 1;
 	}
 	key_wipe(&key);
+	listener_attach(&net, &conn);
 	if (child_spawn(&o, cols, rows, &core, &child) != 0)
 		return 1;
-	end = serve(&o, &conn, &child, cols, rows, pt);
-	if (o.verbose)
-		fprintf(stderr, "mosh-server: session ended: %s\n",
-		    serve_end_name(end));
+	events_session(listener_events(&net), "session-start",
+	    "port=%d iface=%s user=%s", net.port, o.iface, user);
+	end = serve(&o, &conn, &child, cols, rows, pt, &net);
+	(void)events_flush(listener_events(&net), clock_ms(), true);
+	events_session(listener_events(&net), "session-end", "reason=%s",
+	    serve_end_name(end));
 	conn_close(&conn);
+	listener_close(&net);
 	close(child.master);
 	options_free(&o);
 	return end == END_ERROR ? 1 : 0;
+fail:
+	/* Refusals are common (no interface): exit without leaks, so the
+	 * sanitizer build keeps the exit status. */
+	options_free(&o);
+	return 1;
 }
 
-int
-main(int argc, char **argv)
+static void
+argv_free(char **argv)
 {
-	struct proctitle pt;
-	int		 i;
+	size_t	 i;
 
-	if ((argv = proctitle_init(&pt, argc, argv)) == NULL) {
-		fprintf(stderr, "mosh-server: out of memory\n");
-		return 1;
-	}
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/*
+ * mosh-server config [options]: the effective settings and where each
+ * came from, as sshd -T prints them. The same layers and flags as new.
+ */
+static int
+cmd_config(int argc, char **argv)
+{
+	struct server_opts o;
+
+	if (options_parse(&o, argc, argv) != 0)
+		return 2;
+	config_print(&o.cfg, stdout);
+	options_free(&o);
+	return 0;
+}
+
+static int
+run(int argc, char **argv, struct proctitle *pt)
+{
+	int	 i;
+
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
@@ -214,10 +257,30 @@ main(int argc, char **argv)
 		}
 	}
 	if (argc < 2)
-		return cmd_new(0, argv + 1, &pt);
+		return cmd_new(0, argv + 1, pt);
 	if (strcmp(argv[1], "new") == 0)
-		return cmd_new(argc - 2, argv + 2, &pt);
+		return cmd_new(argc - 2, argv + 2, pt);
+	if (strcmp(argv[1], "config") == 0)
+		return cmd_config(argc - 2, argv + 2);
+	/* Options before "new": mosh's --server=CMD with our flags in it. */
+	if (argv[1][0] == '-')
+		return cmd_new(argc - 1, argv + 1, pt);
 	fprintf(stderr, "mosh-server: unknown command '%s'\n", argv[1]);
 	options_usage(stderr);
 	return 2;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct proctitle pt;
+	int		 rc;
+
+	if ((argv = proctitle_init(&pt, argc, argv)) == NULL) {
+		fprintf(stderr, "mosh-server: out of memory\n");
+		return 1;
+	}
+	rc = run(argc, argv, &pt);
+	argv_free(argv);
+	return rc;
 }

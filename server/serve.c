@@ -27,7 +27,7 @@
 #include "term/input.h"
 
 #define NO_CLIENT_TIMEOUT_MS	60000
-#define DEFAULT_NETWORK_TIMEOUT_S (7L * 24 * 3600)	/* one week */
+#define NEVER_MS		(UINT64_MAX / 4)	/* far, and no overflow */
 #define ECHO_TIMEOUT_MS		50
 #define UTMP_DETACH_MS		30000
 #define PTY_READ_CHUNK		16384
@@ -64,6 +64,8 @@ struct serve_ctx {
 	socklen_t	 seen_len;
 	char		 peer[NI_MAXHOST + 8];
 	struct proctitle *pt;
+	struct events	*ev;
+	char		 peer_port[NI_MAXSERV];
 	uint64_t	 title_at;
 	enum serve_end	 end;
 	bool		 end_set;
@@ -249,9 +251,19 @@ serve_note_peer(struct serve_ctx *s, uint64_t now)
 		memcpy(&s->seen_addr, a, len);
 		s->seen_len = len;
 		if (getnameinfo(a, len, host, sizeof(host), serv, sizeof(serv),
-		    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
+		    NI_NUMERICHOST | NI_NUMERICSERV) != 0) {
 			strcpy(host, "?");
+			strcpy(serv, "?");
+		}
+		/* A new address while attached is a roam; else an attach. */
+		if (s->utmp_connected)
+			events_session(s->ev, "client-roam", "from=%s:%s to=%s:%s",
+			    s->peer, s->peer_port, host, serv);
+		else
+			events_session(s->ev, "client-attach", "src=%s sport=%s",
+			    host, serv);
 		snprintf(s->peer, sizeof(s->peer), "%s", host);
+		snprintf(s->peer_port, sizeof(s->peer_port), "%s", serv);
 		serve_utmp(s, true);
 		if (s->o->verbose)
 			fprintf(stderr, "Server now attached to client at "
@@ -357,16 +369,19 @@ serve_signals_open(void)
  * helper): from here on the server cannot open, exec or connect.
  */
 static int
-serve_sandbox(const struct server_opts *o)
+serve_sandbox(const struct server_opts *o, const struct events *ev)
 {
 	struct sandbox_conf c = {
-		.mode = o->sandbox,
+		.mode = SANDBOX_STRICT,
 		.logfd = STDERR_FILENO,
-		.syslog = true,
+		.syslog_fd = ev->syslog_fd,
+		.syslog_facility = ev->facility,
 		.ttyfd = -1,
 		.tty = NULL,
 	};
 
+	/* The config checked the value: strict, log or off. */
+	(void)sandbox_mode_parse(config_get(&o->cfg, CFG_SANDBOX), &c.mode);
 	return sandbox_enter(&sandbox_policy_server, &c);
 }
 
@@ -384,12 +399,12 @@ remaining(uint64_t since, uint64_t now, uint64_t span)
 
 enum serve_end
 serve(const struct server_opts *o, struct conn *conn, struct child *child,
-    int cols, int rows, struct proctitle *pt)
+    int cols, int rows, struct proctitle *pt, struct listener *net)
 {
 	struct serve_ctx s;
-	struct pollfd	 pfd[CONN_MAX_SOCKS + 2];
+	struct pollfd	 pfd[CONN_MAX_SOCKS + 3];
 	int		 fds[CONN_MAX_SOCKS];
-	size_t		 nfd, nnet, i;
+	size_t		 nfd, nnet, i, pty_i, watch_i;
 	uint64_t	 now, since_remote;
 	uint64_t	 net_ms, sig_ms, idle_ms;
 	int		 wait;
@@ -403,9 +418,11 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 	s.conn = conn;
 	s.child = child;
 	s.pt = pt;
+	s.ev = listener_events(net);
 	now = s.start = s.last_input = clock_ms();
-	net_ms = (uint64_t)(o->network_timeout ? o->network_timeout :
-	    DEFAULT_NETWORK_TIMEOUT_S) * 1000;
+	/* network_timeout defaults to a week (config); 0 means never. */
+	net_ms = o->network_timeout ? (uint64_t)o->network_timeout * 1000 :
+	    NEVER_MS;
 	sig_ms = (uint64_t)o->signal_timeout * 1000;
 	idle_ms = (uint64_t)o->idle_timeout * 1000;
 
@@ -423,7 +440,7 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 	}
 	serve_utmp(&s, false);
 	serve_title(&s, now);
-	if (serve_sandbox(o) != 0) {
+	if (serve_sandbox(o, s.ev) != 0) {
 		serve_set_end(&s, END_ERROR);
 		goto done;
 	}
@@ -435,6 +452,7 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 		if (ssp_remote_num(&s.ssp) == 0 ||
 		    ssp_shutdown_in_progress(&s.ssp))
 			wait = min_wait(wait, 5000);
+		wait = min_wait(wait, (uint64_t)events_flush(s.ev, now, false));
 		wait = min_wait(wait, remaining(ssp_remote_timestamp(&s.ssp),
 		    now, net_ms));
 		if (idle_ms)
@@ -452,10 +470,15 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 		nfd = nnet;
 		pfd[nfd].fd = s.sigfd;
 		pfd[nfd++].events = POLLIN;
+		pty_i = watch_i = 0;
 		if (!ssp_shutdown_in_progress(&s.ssp)) {
-			pfd[nfd].fd = child->master;
+			pfd[pty_i = nfd].fd = child->master;
 			pfd[nfd++].events = POLLIN |
 			    (s.to_pty.len > 0 ? POLLOUT : 0);
+		}
+		if (listener_watch_fd(net) != -1) {
+			pfd[watch_i = nfd].fd = listener_watch_fd(net);
+			pfd[nfd++].events = POLLIN;
 		}
 		if (poll(pfd, nfd, wait) < 0 && errno != EINTR) {
 			serve_set_end(&s, END_ERROR);
@@ -480,8 +503,12 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 			}
 		}
 
-		if (nfd > nnet + 1 && !ssp_shutdown_in_progress(&s.ssp)) {
-			short	 re = pfd[nnet + 1].revents;
+		/* After the reads above: a re-bind may close their fds. */
+		if (watch_i != 0 && (pfd[watch_i].revents & POLLIN))
+			listener_resync(net, conn);
+
+		if (pty_i != 0 && !ssp_shutdown_in_progress(&s.ssp)) {
+			short	 re = pfd[pty_i].revents;
 
 			if ((re & (POLLIN | POLLHUP | POLLERR)) &&
 			    !serve_pty_read(&s)) {
@@ -537,6 +564,8 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 			break;
 		}
 		if (s.utmp_connected && since_remote > UTMP_DETACH_MS) {
+			events_session(s.ev, "client-gone", "src=%s idle=%llu",
+			    s.peer, (unsigned long long)(since_remote / 1000));
 			serve_utmp(&s, false);
 			serve_title(&s, now);
 		}

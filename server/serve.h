@@ -4,6 +4,7 @@
 
 #include "proto/conn.h"
 #include "server/child.h"
+#include "server/listen.h"
 #include "server/options.h"
 #include "server/proctitle.h"
 
@@ -21,8 +22,13 @@ enum serve_end {
 
 const char	*serve_end_name(enum serve_end);
 
-/* Runs until the session ends; the conn and child stay the caller's. */
+/*
+ * Runs until the session ends; the conn, child and listener stay the
+ * caller's. The listener's netlink fd is polled too: addresses that come
+ * back are re-bound on the session's port.
+ */
 enum serve_end	serve(const struct server_opts *, struct conn *,
-		    struct child *, int cols, int rows, struct proctitle *);
+		    struct child *, int cols, int rows, struct proctitle *,
+		    struct listener *);
 
 #endif

@@ -13,10 +13,15 @@ if [ ! -t 0 ] || [ ! -t 1 ]; then
 	exit 1
 fi
 server=${DEMO_SERVER:-mosh-server}
+flags=
 if [ -x "$BUILD/mosh-server" ]; then
 	server=$BUILD/mosh-server
+	# Ours listens on tailscale0 by default: loopback here (as
+	# OURS_LO in tests/lib/common.sh).
+	flags="--iface lo --allow-source 127.0.0.0/8"
 fi
-out=$("$server" new -i 127.0.0.1 -- "${SHELL:-/bin/sh}" 2>/dev/null </dev/null)
+# shellcheck disable=SC2086 # $flags is several words
+out=$("$server" new $flags -i 127.0.0.1 -- "${SHELL:-/bin/sh}" 2>/dev/null </dev/null)
 port=$(printf '%s\n' "$out" | sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p')
 key=$(printf '%s\n' "$out" | sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]*\).*/\1/p')
 if [ -z "$port" ] || [ -z "$key" ]; then

@@ -7,7 +7,7 @@ C=$TOP/$BUILD/mosh-client
 S=$TOP/$BUILD/mosh-server
 IMPAIR=$BUILD/tests/tools/impair
 
-t_start_mosh_server "$S" -i 127.0.0.1 -- /bin/sh || { t_fail "server"; exit 1; }
+t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh || { t_fail "server"; exit 1; }
 "$IMPAIR" --listen 127.0.0.1:0 --to "127.0.0.1:$SRV_PORT" --seed 3 \
     --port-file "$T_TMP/port" --pid-file "$T_TMP/pid" 2>/dev/null &
 t_track $!

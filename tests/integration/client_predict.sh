@@ -18,7 +18,7 @@ time_to_show() {	# window pattern
 	echo $(( $(ms) - t0 ))
 }
 
-t_start_mosh_server "$S" -i 127.0.0.1 -- /bin/sh || { t_fail "server"; exit 1; }
+t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh || { t_fail "server"; exit 1; }
 "$IMPAIR" --listen 127.0.0.1:0 --to "127.0.0.1:$SRV_PORT" --delay 150 \
     --seed 1 --port-file "$T_TMP/port" 2>/dev/null &
 t_track $!
@@ -74,7 +74,7 @@ t_check "the secret still reached the program (got-sekrit)" tm_wait p '^got-sekr
 
 # experimental mode shows guesses at once: the wrong ones are rolled back.
 tm_new x 80 24 "MOSH_PREDICTION_DISPLAY=experimental MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $P; sleep 60" 2>/dev/null
-t_start_mosh_server "$S" -i 127.0.0.1 -- /bin/sh
+t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh
 "$IMPAIR" --listen 127.0.0.1:0 --to "127.0.0.1:$SRV_PORT" --delay 150 \
     --seed 2 --port-file "$T_TMP/port2" 2>/dev/null &
 t_track $!

@@ -14,22 +14,11 @@ stty_same() { cmp -s "$T_TMP/$1.before" "$T_TMP/$1.after"; }
 
 t_start_mosh_server mosh-server -i 127.0.0.1 -c 256 -- /bin/sh || { t_fail "stock server"; exit 1; }
 start_client a ""
-tm_new plain 80 24 /bin/sh
+tm_wait a '#' 100
 tm send-keys -t a 'echo typed-$((40+2))' Enter
 t_check "our client, stock server: typed command's output shows" tm_wait a '^typed-42' 100
 
-line='\033[1;31mbold-red\033[0m \033[38;5;82m256-green\033[0m \033[48;2;10;20;250mtruecolor-bg\033[0m \033[4;3munder-italic\033[0m wide:日本語 comb:e\314\201 é'
-tm send-keys -t a "clear; printf '$line\\n'" Enter
-tm send-keys -t plain "clear; printf '$line\\n'" Enter
-tm_wait a 'bold-red' 50; tm_wait plain 'bold-red' 50; sleep 0.5
-x=$(tm capture-pane -p -e -t a | grep 'bold-red' | tail -n 1)
-y=$(tm capture-pane -p -e -t plain | grep 'bold-red' | tail -n 1)
-if [ -n "$x" ] && [ "$x" = "$y" ]; then
-	t_ok "our client: UTF-8, wide, combining, 256 and truecolour as in a plain pane"
-else
-	echo "# client: $x" | cat -v; echo "# plain:  $y" | cat -v
-	t_fail "our client: UTF-8, wide, combining, 256 and truecolour as in a plain pane"
-fi
+t_same_render "our client: UTF-8, wide, combining, 256 and truecolour as in a plain pane" a
 title=$(tm display -p -t a '#{pane_title}')
 t_check "the window title carries the [mosh] prefix" sh -c "case '$title' in '[mosh] '*) true;; *) false;; esac"
 
@@ -61,7 +50,7 @@ t_check "SIGTERM: the client exits" tm_wait c 'CLIENT-EXIT' 80
 t_check "terminal settings restored after SIGTERM" stty_same c
 
 # With our server the alternate screen is restored after less.
-t_start_mosh_server "$TOP/$BUILD/mosh-server" -i 127.0.0.1 -- /bin/sh
+t_start_mosh_server "$TOP/$BUILD/mosh-server" $OURS_LO -i 127.0.0.1 -- /bin/sh
 start_client d "MOSH_TITLE_NOPREFIX=1"
 tm_wait d '#' 50
 tm send-keys -t d 'clear; echo before-less' Enter; tm_wait d '^before-less' 50

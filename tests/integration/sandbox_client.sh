@@ -7,7 +7,7 @@
 C=$TOP/$BUILD/mosh-client
 S=$TOP/$BUILD/mosh-server
 
-t_start_mosh_server "$S" -i 127.0.0.1 -- /bin/sh || { t_fail "server"; exit 1; }
+t_start_mosh_server "$S" ${OURS_LO:-} -i 127.0.0.1 -- /bin/sh || { t_fail "server"; exit 1; }
 # An interactive shell, for job control (suspend, fg).
 tm_new c 80 24 "sh -i"
 # (The client alone on the line: a stopped job ends a dash list.)
@@ -52,7 +52,7 @@ out=$(MOSH_CLIENT_SANDBOX=bogus MOSH_KEY=$SRV_KEY "$C" 127.0.0.1 1 2>&1 </dev/nu
 t_check "MOSH_CLIENT_SANDBOX=bogus is refused" \
     sh -c "echo '$out' | grep -q 'MOSH_CLIENT_SANDBOX=bogus: want strict, log or off'"
 
-t_start_mosh_server "$S" -i 127.0.0.1 -- /bin/sh || { t_fail "server"; exit 1; }
+t_start_mosh_server "$S" ${OURS_LO:-} -i 127.0.0.1 -- /bin/sh || { t_fail "server"; exit 1; }
 tm_new o 80 24 "MOSH_CLIENT_SANDBOX=off MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $SRV_PORT; echo CLIENT-EXIT-\$?; sleep 60"
 tm send-keys -t o 'clear; echo off-$((5+5))' Enter
 tm_wait o '^off-10' 100

@@ -9,7 +9,7 @@
 #  - strict: any syscall outside the table traps; the handler writes
 #    "mosh-server[PID]: sandbox violation: ..." to the log (-v: stderr,
 #    our srv.err) and the server dies of SIGSYS. So: the log must end with
-#    the normal "session ended: <reason>" and hold no violation line.
+#    the normal "session-end reason=R" event and hold no violation line.
 #  - log: nothing is killed; the kernel logs every would-be violation as
 #    an audit record "type=1326 ... pid=PID ... syscall=N" (SCMP_ACT_LOG;
 #    seccomp also logs traps there). We read the kernel log (dmesg) from
@@ -25,7 +25,7 @@ IMPAIR=$BUILD/tests/tools/impair
 PROBE=$BUILD/tests/tools/sandbox_probe
 command -v mosh-client >/dev/null || { t_skip "sandbox server: no mosh-client"; exit 0; }
 [ -e /run/utmp ] || { : >/run/utmp && chgrp utmp /run/utmp && chmod 664 /run/utmp; } 2>/dev/null
-# The network options of a later issue, when this server has them.
+# Loopback: our server listens on tailscale0 unless told otherwise.
 EXTRA=
 "$S" --help 2>&1 | grep -q -- --iface && EXTRA="--iface lo --allow-source 127.0.0.0/8"
 
@@ -68,12 +68,12 @@ check_end() {
 	else
 		t_fail "$1: the server exits"
 	fi
-	if grep -q "session ended: $2" "$T_TMP/srv.err" &&
+	if grep -q "session-end reason=$2" "$T_TMP/srv.err" &&
 	    ! grep -q "sandbox violation" "$T_TMP/srv.err"; then
-		t_ok "$1: its log ends with 'session ended: $2', no violation"
+		t_ok "$1: its log ends with 'session-end reason=$2', no violation"
 	else
 		sed 's/^/# /' "$T_TMP/srv.err"
-		t_fail "$1: its log ends with 'session ended: $2', no violation"
+		t_fail "$1: its log ends with 'session-end reason=$2', no violation"
 	fi
 	if [ "$KLOG" = yes ]; then
 		v=$(kernel_violations "$SRV_PID" "$K0")

@@ -33,18 +33,19 @@ t_check "-p outside MOSH_UDP_PORT is refused (exit 2)" \
     sh -c "[ $? -eq 2 ] && grep -q 'outside MOSH_UDP_PORT' '$T_TMP/e'"
 
 # Ports: -p picks exactly that port; MOSH_UDP_PORT restricts the default.
-if t_start_mosh_server "$S" -i 127.0.0.1 -p 60777 -- /bin/sh; then
+if t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -p 60777 -- /bin/sh; then
 	t_check "-p 60777 binds exactly 60777" [ "$SRV_PORT" = 60777 ]
 	kill "$SRV_PID"
 else
 	t_fail "-p 60777 binds exactly 60777"
 fi
-MOSH_UDP_PORT=61500:61510 t_start_mosh_server "$S" -i 127.0.0.1 -- /bin/sh
+MOSH_UDP_PORT=61500:61510 t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh
 t_check "MOSH_UDP_PORT=61500:61510 picks a port in that range" \
     sh -c "[ '$SRV_PORT' -ge 61500 ] && [ '$SRV_PORT' -le 61510 ]"
 [ -n "$SRV_PID" ] && kill "$SRV_PID"
 # -i with a plain number is an idle timeout, not the address 0.0.14.16.
-t_start_mosh_server "$S" -i 3600 -p 60778 -- /bin/sh
+# (--iface any: mosh's binding, so "any address" is what it means.)
+t_start_mosh_server "$S" --iface any --allow-source 127.0.0.0/8 -i 3600 -p 60778 -- /bin/sh
 t_check "-i 3600 is an idle timeout: it binds, on any address" \
     sh -c "[ '$SRV_PORT' = 60778 ] && ss -uln | grep -Eq '(\\*|0\\.0\\.0\\.0|\\[::\\]):60778 '"
 [ -n "$SRV_PID" ] && kill "$SRV_PID"
@@ -52,6 +53,6 @@ t_check "-i 3600 is an idle timeout: it binds, on any address" \
 LANG=C LC_ALL=C "$S" new -l LANG=C -- /bin/sh >"$T_TMP/o" 2>"$T_TMP/e"
 t_check "a non-UTF-8 locale is refused with advice (exit 1)" \
     sh -c "[ $? -eq 1 ] && grep -q 'needs a UTF-8 native locale' '$T_TMP/e' && ! grep -q 'MOSH CONNECT' '$T_TMP/o'"
-LANG=C LC_ALL= LC_CTYPE= t_start_mosh_server "$S" -i 127.0.0.1 -l LANG=C.UTF-8 -- /bin/sh
+LANG=C LC_ALL= LC_CTYPE= t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -l LANG=C.UTF-8 -- /bin/sh
 t_check "a -l LANG=C.UTF-8 from the client rescues a C locale" [ -n "$SRV_PORT" ]
 [ -n "$SRV_PID" ] && kill "$SRV_PID"

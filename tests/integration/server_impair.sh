@@ -7,7 +7,7 @@ S=$BUILD/mosh-server
 IMPAIR=$BUILD/tests/tools/impair
 command -v mosh-client >/dev/null || { t_skip "impair: no mosh-client"; exit 0; }
 
-t_start_mosh_server "$S" -i 127.0.0.1 -- /bin/sh || { t_fail "server start"; exit 1; }
+t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh || { t_fail "server start"; exit 1; }
 "$IMPAIR" --listen 127.0.0.1:0 --to "127.0.0.1:$SRV_PORT" --loss 30 \
     --delay 100 --seed 7 --port-file "$T_TMP/port" --pid-file "$T_TMP/pid" \
     --stats-file "$T_TMP/stats" 2>"$T_TMP/impair.err" &

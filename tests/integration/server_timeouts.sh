@@ -15,7 +15,7 @@ client_pid() {	# the mosh-client in window $1
 }
 
 # --idle-timeout: no input for 2 s ends the session, client told.
-t_start_mosh_server "$S" -i 127.0.0.1 --idle-timeout 2 -- /bin/sh
+t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 --idle-timeout 2 -- /bin/sh
 attach idle
 tm send-keys -t idle 'echo still-here' Enter
 sleep 1
@@ -28,7 +28,7 @@ fi
 
 # MOSH_SERVER_NETWORK_TMOUT: an idle client still sends an ack every 3 s
 # and keeps the session; one that goes silent (stopped) loses it.
-MOSH_SERVER_NETWORK_TMOUT=4 t_start_mosh_server "$S" -i 127.0.0.1 -- /bin/sh
+MOSH_SERVER_NETWORK_TMOUT=4 t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh
 attach net
 sleep 5
 t_check "MOSH_SERVER_NETWORK_TMOUT=4: an idle but live client keeps the session" \
@@ -44,7 +44,7 @@ kill -CONT "$cp" 2>/dev/null; kill "$cp" 2>/dev/null
 
 # SIGUSR1 with MOSH_SERVER_SIGNAL_TMOUT=4: ignored while the client is
 # active, ends the session once it has been silent that long.
-MOSH_SERVER_SIGNAL_TMOUT=4 t_start_mosh_server "$S" -i 127.0.0.1 -- /bin/sh
+MOSH_SERVER_SIGNAL_TMOUT=4 t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh
 attach sig
 tm send-keys -t sig 'echo active' Enter
 sleep 0.3
@@ -61,7 +61,7 @@ t_check "SIGUSR1 after 5 s of client silence: session ends" \
 kill -CONT "$cp" 2>/dev/null; kill "$cp" 2>/dev/null
 
 # SIGUSR1 without a signal timeout ends any session.
-t_start_mosh_server "$S" -i 127.0.0.1 -- /bin/sh
+t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh
 attach usr1
 kill -USR1 "$SRV_PID"
 if t_wait_gone "$SRV_PID" 30 && tm_wait usr1 'CLIENT-EXIT' 30; then
@@ -72,7 +72,7 @@ fi
 
 # SIGTERM and SIGHUP end the session cleanly, the client told.
 for sig in TERM HUP; do
-	t_start_mosh_server "$S" -i 127.0.0.1 -- /bin/sh
+	t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh
 	attach "s$sig"
 	kill -"$sig" "$SRV_PID"
 	if t_wait_gone "$SRV_PID" 30 && tm_wait "s$sig" 'CLIENT-EXIT' 30; then

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The stock mosh wrapper (perl, Debian `mosh`) drives our server for real:
 # through openssh on 127.0.0.1, `mosh --server=<our build>` gives a working
-# session in a terminal.
+# session in a terminal. --server takes a command with spaces: our flags
+# for loopback ride along, and the wrapper's -s must name an address of lo.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/sshd.sh"
 command -v mosh >/dev/null || { t_skip "wrapper: stock mosh not installed"; exit 0; }
@@ -12,7 +13,7 @@ fi
 $SSH_CMD 127.0.0.1 true </dev/null
 t_check "test sshd accepts the test key" [ $? -eq 0 ]
 
-tm_new w 80 24 "mosh --ssh='$SSH_CMD' --server='$TOP/$BUILD/mosh-server' 127.0.0.1 -- sh; echo WRAPPER-EXIT-\$?; sleep 60"
+tm_new w 80 24 "mosh --ssh='$SSH_CMD' --server='$TOP/$BUILD/mosh-server $OURS_LO' 127.0.0.1 -- sh; echo WRAPPER-EXIT-\$?; sleep 60"
 if tm_wait w '^(\\$|#) ?$|[$#] $' 150; then
 	t_ok "mosh --server=our mosh-server: the session's prompt appears"
 else

@@ -4,6 +4,9 @@ BUILD=${BUILD:-build}
 export LANG=C.UTF-8 LC_ALL=C.UTF-8
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 T_PIDS=
+# Our server listens on tailscale0 by default; tests on loopback say lo
+# and admit loopback sources. Unquoted where used: several words.
+OURS_LO="--iface lo --allow-source 127.0.0.0/8"
 T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/tsmosh-it.XXXXXX")
 
 t_cleanup() {
@@ -64,6 +67,7 @@ t_tmux_cleanup() {
 	[ -n "$panes" ] && sleep 0.5
 	for p in $panes; do pkill -KILL -P "$p" 2>/dev/null; done
 	tmux -L "$T_TMUX" kill-server 2>/dev/null
+	[ -n "${T_KEEP:-}" ] && { echo "# kept $T_TMP"; T_TMP=/nonexistent; }
 	t_cleanup
 }
 trap t_tmux_cleanup EXIT INT TERM
@@ -91,4 +95,24 @@ tm_wait_gone() {
 t_check() {
 	name=$1; shift
 	if "$@"; then t_ok "$name"; else t_fail "$name"; fi
+}
+
+# t_same_render NAME WINDOW: print renditions and UTF-8 (bold, 256-colour,
+# truecolour, underline+italic, wide, combining) in WINDOW and in a plain
+# tmux pane; ok when tmux holds the same cells and colours for both.
+T_RENDER_LINE='\033[1;31mbold-red\033[0m \033[38;5;82m256-green\033[0m \033[48;2;10;20;250mtruecolor-bg\033[0m \033[4;3munder-italic\033[0m wide:日本語 comb:e\314\201 é'
+t_same_render() {
+	tm has-session -t plain 2>/dev/null || tm_new plain 80 24 /bin/sh
+	tm send-keys -t "$2" "clear; printf '$T_RENDER_LINE\\n'" Enter
+	tm send-keys -t plain "clear; printf '$T_RENDER_LINE\\n'" Enter
+	tm_wait "$2" 'bold-red' 50; tm_wait plain 'bold-red' 50
+	sleep 0.5
+	r_a=$(tm capture-pane -p -e -t "$2" | grep 'bold-red' | tail -n 1)
+	r_b=$(tm capture-pane -p -e -t plain | grep 'bold-red' | tail -n 1)
+	if [ -n "$r_a" ] && [ "$r_a" = "$r_b" ]; then
+		t_ok "$1"
+	else
+		echo "# mosh:  $r_a" | cat -v; echo "# plain: $r_b" | cat -v
+		t_fail "$1"
+	fi
 }

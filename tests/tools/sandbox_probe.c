@@ -356,7 +356,7 @@ static void
 child(const struct probe *p, int logfd)
 {
 	struct sandbox_conf c = {
-		.mode = p->mode, .logfd = logfd, .syslog = false,
+		.mode = p->mode, .logfd = logfd, .syslog_fd = -1, .syslog_facility = 0,
 		.ttyfd = -1, .tty = NULL,
 	};
 	struct env	 e;
@@ -443,7 +443,7 @@ static int
 log_getppid(void)
 {
 	struct sandbox_conf c = {
-		.mode = SANDBOX_LOG, .logfd = STDERR_FILENO, .syslog = false,
+		.mode = SANDBOX_LOG, .logfd = STDERR_FILENO, .syslog_fd = -1, .syslog_facility = 0,
 		.ttyfd = -1, .tty = NULL,
 	};
 	pid_t	 pp;

@@ -1,0 +1,127 @@
+/* UDP sockets on an interface's addresses, one port for all of them. */
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "netbind/netbind.h"
+#include "proto/conn.h"
+
+static socklen_t
+sockaddr_for(const struct netbind_addr *a, int port,
+    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == AF_INET) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)port);
+		memcpy(&s4->sin_addr, a->addr, 4);
+		return sizeof(*s4);
+	}
+	s6->sin6_family = AF_INET6;
+	s6->sin6_port = htons((uint16_t)port);
+	memcpy(&s6->sin6_addr, a->addr, 16);
+	return sizeof(*s6);
+}
+
+int
+netbind_bind_one(const struct netbind_addr *a, int port, const char *ifname,
+    int *fdp)
+{
+	struct sockaddr_storage ss;
+	socklen_t	 len;
+	int		 fd, on = 1, saved;
+
+	if (port < 0 || port > 65535 ||
+	    (a->family != AF_INET && a->family != AF_INET6))
+		return errno = EINVAL, -1;
+	len = sockaddr_for(a, port, &ss);
+	if ((fd = socket(a->family, SOCK_DGRAM, 0)) == -1)
+		return -1;
+	/* One socket per family: a v4 peer never arrives on a v6 one. */
+	if (a->family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY,
+	    &on, sizeof(on)) != 0)
+		goto fail;
+	/* Only traffic that came in on the interface. EPERM (older kernels,
+	 * unprivileged) is fine: the bound address already limits us. */
+	if (ifname != NULL && setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE,
+	    ifname, (socklen_t)strlen(ifname)) != 0 && errno != EPERM)
+		goto fail;
+	if (bind(fd, (struct sockaddr *)&ss, len) != 0 ||
+	    conn_socket_setup(fd, a->family) != 0)
+		goto fail;
+	*fdp = fd;
+	return 0;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
+/* The port a socket got (for -p 0: the kernel's pick). */
+static int
+bound_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t	 sl = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
+		return -1;
+	return ntohs(ss.ss_family == AF_INET6 ?
+	    ((struct sockaddr_in6 *)&ss)->sin6_port :
+	    ((struct sockaddr_in *)&ss)->sin_port);
+}
+
+static void
+close_all(int *fds, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		close(fds[i]);
+		fds[i] = -1;
+	}
+}
+
+int
+netbind_bind_all(const struct netbind_addr *addrs, size_t n,
+    const char *ifname, int lo, int hi, int *fds, int *port)
+{
+	size_t	 i;
+	int	 p, use, saved;
+
+	if (n == 0 || lo < 0 || hi > 65535 || lo > hi)
+		return errno = EINVAL, -1;
+	for (p = lo; p <= hi; p++) {
+		use = p;
+		for (i = 0; i < n; i++) {
+			if (netbind_bind_one(&addrs[i], use, ifname,
+			    &fds[i]) != 0)
+				break;
+			/* Port 0: the kernel picks on the first address,
+			 * the others follow it. */
+			if (use == 0 && (use = bound_port(fds[0])) <= 0) {
+				i++;
+				break;
+			}
+		}
+		if (i == n) {
+			*port = use;
+			return 0;
+		}
+		saved = errno;
+		close_all(fds, i);
+		/* Taken on one address: try the next port on all. */
+		if (saved != EADDRINUSE && saved != EACCES)
+			return errno = saved, -1;
+	}
+	errno = EADDRINUSE;
+	return -1;
+}

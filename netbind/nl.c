@@ -1,0 +1,42 @@
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "netbind/nl.h"
+
+int
+nl_open(struct nl *n, unsigned int groups)
+{
+	int	 on = 1, saved;
+
+	memset(n, 0, sizeof(*n));
+	n->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC |
+	    (groups != 0 ? SOCK_NONBLOCK : 0));
+	if (n->sock == NULL)
+		return -1;
+	if (mnl_socket_bind(n->sock, groups, MNL_SOCKET_AUTOPID) != 0)
+		goto fail;
+	/* Let the kernel filter dumps by interface (Linux >= 4.20); the
+	 * callbacks filter again for older kernels. */
+	(void)mnl_socket_setsockopt(n->sock, NETLINK_GET_STRICT_CHK, &on,
+	    sizeof(on));
+	n->portid = mnl_socket_get_portid(n->sock);
+	n->seq = (unsigned int)time(NULL);
+	return 0;
+fail:
+	saved = errno;
+	mnl_socket_close(n->sock);
+	n->sock = NULL;
+	errno = saved;
+	return -1;
+}
+
+void
+nl_close(struct nl *n)
+{
+	if (n->sock != NULL)
+		mnl_socket_close(n->sock);
+	n->sock = NULL;
+}

@@ -1,0 +1,347 @@
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netbind/cidr.h"
+#include "server/events.h"
+#include "server/options.h"
+
+static const struct {
+	const char	*name;
+	int		 facility;
+} events_facilities[] = {
+	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
+	{ "daemon", LOG_DAEMON }, { "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+};
+
+static int
+events_syslog_open(const char *path)
+{
+	struct sockaddr_un sun;
+	int		 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -1;
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+void
+events_init(struct events *ev, const struct server_opts *o, FILE *out)
+{
+	const char	*fac = config_get(&o->cfg, CFG_LOG_FACILITY);
+	const char	*lf = config_get(&o->cfg, CFG_LOG_FAILED_PACKETS);
+	size_t		 i;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->pid = getpid();
+	ev->iface = o->iface;
+	ev->out = out;
+	ev->json = strcmp(config_get(&o->cfg, CFG_LOG_FORMAT), "json") == 0;
+	ev->log_failed = strcmp(lf, "no") == 0 ? 0 : strcmp(lf, "all") == 0 ?
+	    2 : 1;
+	ev->facility = LOG_AUTHPRIV;
+	for (i = 0; i < sizeof(events_facilities) / sizeof(events_facilities[0]);
+	    i++)
+		if (strcmp(fac, events_facilities[i].name) == 0)
+			ev->facility = events_facilities[i].facility;
+	ev->global_tokens = EVENTS_GLOBAL_BURST;
+	/* Time zone data is read now: the sandbox allows no open(). */
+	tzset();
+	ev->syslog_fd = events_syslog_open(config_get(&o->cfg, CFG_LOG_SOCKET));
+}
+
+void
+events_close(struct events *ev)
+{
+	if (ev->syslog_fd != -1)
+		close(ev->syslog_fd);
+	ev->syslog_fd = -1;
+}
+
+const char *
+events_reason(enum proto_err e)
+{
+	switch (e) {
+	case PROTO_ERR_SOURCE:
+		return "source-rejected";
+	case PROTO_ERR_AUTH:
+		return "auth-failed";
+	case PROTO_ERR_STALE:
+		return "stale";
+	default:
+		return "malformed";
+	}
+}
+
+/* "k=v k=v" to a JSON object's members: numbers bare, the rest quoted. */
+static void
+events_kv_to_json(const char *kv, char *out, size_t len)
+{
+	size_t	 o = 0;
+	int	 first = 1;
+
+	while (*kv != '\0' && o + 8 < len) {
+		const char	*k = kv, *eq, *v, *end;
+		bool		 num = true;
+
+		while (*k == ' ')
+			k++;
+		if ((eq = strchr(k, '=')) == NULL)
+			break;
+		v = eq + 1;
+		end = strchr(v, ' ');
+		if (end == NULL)
+			end = v + strlen(v);
+		for (const char *c = v; c < end; c++)
+			if (!isdigit((unsigned char)*c))
+				num = false;
+		if (v == end)
+			num = false;
+		o += (size_t)snprintf(out + o, len - o, "%s\"%.*s\":%s%.*s%s",
+		    first ? "" : ",", (int)(eq - k), k, num ? "" : "\"",
+		    (int)(end - v), v, num ? "" : "\"");
+		if (o >= len)
+			o = len - 1;
+		first = 0;
+		kv = end;
+	}
+	out[o] = '\0';
+}
+
+/* Write one event everywhere it goes. */
+static void
+events_emit(struct events *ev, int severity, const char *name, const char *kv)
+{
+	char		 body[1024], line[1200], stamp[32];
+	struct tm	 tm;
+	time_t		 now = time(NULL);
+	int		 n;
+
+	if (ev->json) {
+		char	 members[900];
+
+		events_kv_to_json(kv, members, sizeof(members));
+		snprintf(body, sizeof(body), "{\"event\":\"%s\",\"pid\":%ld%s%s}",
+		    name, (long)ev->pid, members[0] ? "," : "", members);
+	} else
+		snprintf(body, sizeof(body), "%s %s", name, kv);
+	ev->lines++;
+	if (ev->out != NULL) {
+		fprintf(ev->out, "mosh-server[%ld]: %s\n", (long)ev->pid, body);
+		fflush(ev->out);
+	}
+	if (ev->syslog_fd == -1)
+		return;
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%b %e %H:%M:%S", &tm);
+	n = snprintf(line, sizeof(line), "<%d>%s mosh-server[%ld]: %s",
+	    ev->facility | severity, stamp, (long)ev->pid, body);
+	if (n > 0)
+		(void)send(ev->syslog_fd, line, (size_t)n < sizeof(line) ?
+		    (size_t)n : sizeof(line) - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+void
+events_session(struct events *ev, const char *name, const char *fmt, ...)
+{
+	char	 kv[800];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(kv, sizeof(kv), fmt, ap);
+	va_end(ap);
+	events_emit(ev, LOG_INFO, name, kv);
+}
+
+/* Numeric address and port; a v4-mapped v6 address prints as v4, as the
+ * allowlist judged it (one spelling per peer for fail2ban). */
+static void
+addr_text(const struct sockaddr *sa, socklen_t len, char *host, size_t hlen,
+    unsigned int *port)
+{
+	struct sockaddr_in	 s4;
+	uint8_t			 a[16];
+	int			 family;
+
+	*port = 0;
+	if (cidr_sockaddr_addr(sa, len, &family, a) != 0) {
+		snprintf(host, hlen, "?");
+		return;
+	}
+	*port = ntohs(sa->sa_family == AF_INET6 ?
+	    ((const struct sockaddr_in6 *)sa)->sin6_port :
+	    ((const struct sockaddr_in *)sa)->sin_port);
+	if (family == AF_INET && sa->sa_family == AF_INET6) {
+		memset(&s4, 0, sizeof(s4));
+		s4.sin_family = AF_INET;
+		memcpy(&s4.sin_addr, a, 4);
+		sa = (const struct sockaddr *)&s4;
+		len = sizeof(s4);
+	}
+	if (getnameinfo(sa, len, host, (socklen_t)hlen, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		snprintf(host, hlen, "?");
+}
+
+static struct events_bucket *
+events_bucket_for(struct events *ev, int family, const uint8_t a[16])
+{
+	uint32_t	 h = 2166136261u;
+	size_t		 i, n = family == AF_INET ? 4 : 16;
+	struct events_bucket *b;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ a[i]) * 16777619u;
+	b = &ev->bucket[h % EVENTS_BUCKETS];
+	if (b->family != family || memcmp(b->addr, a, n) != 0) {
+		/* A new source, or a collision: the slot starts over. */
+		memset(b, 0, sizeof(*b));
+		b->family = family;
+		memcpy(b->addr, a, n);
+		b->tokens = EVENTS_BURST;
+	}
+	return b;
+}
+
+static void
+events_refill(unsigned *tokens, uint64_t *at, unsigned burst,
+    uint64_t every, uint64_t now)
+{
+	uint64_t	 add;
+
+	if (*at == 0) {
+		*at = now;
+		return;
+	}
+	if (now < *at + every)
+		return;
+	add = (now - *at) / every;
+	*at += add * every;
+	*tokens = *tokens + add > burst ? burst : *tokens + (unsigned)add;
+}
+
+static void
+events_summary(struct events *ev, struct events_bucket *b, uint64_t now)
+{
+	char		 host[64];	/* numeric: INET6_ADDRSTRLEN fits */
+	struct sockaddr_storage ss;
+	socklen_t	 len;
+
+	memset(&ss, 0, sizeof(ss));
+	if (b->family == AF_INET) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		memcpy(&s4->sin_addr, b->addr, 4);
+		len = sizeof(*s4);
+	} else {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		memcpy(&s6->sin6_addr, b->addr, 16);
+		len = sizeof(*s6);
+	}
+	if (getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), NULL,
+	    0, NI_NUMERICHOST) != 0)
+		snprintf(host, sizeof(host), "?");
+	events_session(ev, "failed-packet-summary", "src=%s suppressed=%llu "
+	    "iface=%s", host, (unsigned long long)b->suppressed, ev->iface);
+	b->suppressed = 0;
+	b->summary_at = now;
+	ev->pending--;
+}
+
+void
+events_failed_packet(struct events *ev, enum proto_err e,
+    const struct sockaddr *src, socklen_t srclen, int fd, uint64_t now)
+{
+	struct sockaddr_storage	 dst;
+	socklen_t		 dstlen = sizeof(dst);
+	char			 sh[64], dh[64], kv[512];
+	unsigned int		 sp, dp;
+	size_t			 slot = (size_t)e;
+	uint8_t			 a[16];
+	int			 family;
+	struct events_bucket	*b;
+
+	if (slot >= EVENTS_REASONS)
+		slot = EVENTS_REASONS - 1;
+	ev->count[slot]++;
+	if (ev->log_failed == 0 || (e == PROTO_ERR_STALE && ev->log_failed < 2))
+		return;
+	if (cidr_sockaddr_addr(src, srclen, &family, a) != 0)
+		return;
+	b = events_bucket_for(ev, family, a);
+	events_refill(&b->tokens, &b->tokens_at, EVENTS_BURST,
+	    EVENTS_REFILL_MS, now);
+	events_refill(&ev->global_tokens, &ev->global_at, EVENTS_GLOBAL_BURST,
+	    EVENTS_GLOBAL_REFILL_MS, now);
+	if (b->tokens == 0 || ev->global_tokens == 0) {
+		if (b->suppressed++ == 0) {
+			ev->pending++;
+			if (b->summary_at == 0)
+				b->summary_at = now;
+		}
+		ev->suppressed_total++;
+		return;
+	}
+	b->tokens--;
+	ev->global_tokens--;
+	addr_text(src, srclen, sh, sizeof(sh), &sp);
+	if (getsockname(fd, (struct sockaddr *)&dst, &dstlen) != 0)
+		dstlen = 0;
+	addr_text((struct sockaddr *)&dst, dstlen, dh, sizeof(dh), &dp);
+	snprintf(kv, sizeof(kv), "reason=%s src=%s sport=%u dst=%s dport=%u "
+	    "iface=%s count=%llu", events_reason(e), sh, sp, dh, dp, ev->iface,
+	    (unsigned long long)ev->count[slot]);
+	events_emit(ev, LOG_WARNING, "failed-packet", kv);
+}
+
+int
+events_flush(struct events *ev, uint64_t now, bool final)
+{
+	uint64_t	 next = UINT64_MAX, due;
+	size_t		 i;
+
+	if (ev->pending == 0)
+		return INT32_MAX;
+	for (i = 0; i < EVENTS_BUCKETS; i++) {
+		struct events_bucket *b = &ev->bucket[i];
+
+		if (b->suppressed == 0)
+			continue;
+		due = b->summary_at + EVENTS_SUMMARY_MS;
+		if (final || now >= due)
+			events_summary(ev, b, now);
+		else if (due < next)
+			next = due;
+	}
+	if (next == UINT64_MAX)
+		return INT32_MAX;
+	return next - now > INT32_MAX ? INT32_MAX : (int)(next - now);
+}
