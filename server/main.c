@@ -138,6 +138,10 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 		options_free(&o);
 		return 2;
 	}
+	/* Said while stderr is still the user's (then syslog, serve()). */
+	if (strcmp(config_get(&o.cfg, CFG_SANDBOX), "off") == 0)
+		fprintf(stderr, "mosh-server: warning: sandbox off (%s)\n",
+		    config_origin(&o.cfg, CFG_SANDBOX));
 	/* Looked up now: the sandbox reads no files later. */
 	snprintf(user, sizeof(user), "%s", user_name());
 	if (setup_locale(&o) != 0)

@@ -12,3 +12,27 @@ PROBE=$BUILD/tests/tools/sandbox_probe
 st=$?
 t_check "sandbox_probe exits 0" [ "$st" -eq 0 ]
 t_check "sandbox_probe created no file" [ ! -e /tmp/sandbox-probe-should-not-exist ]
+
+# The violation line also reaches syslog (a stand-in daemon), with the
+# facility given and severity crit: <LOG_AUTHPRIV|LOG_CRIT> = <82>.
+SINK=$BUILD/tests/tools/syslog_sink
+if [ -x "$SINK" ]; then
+	"$SINK" "$T_TMP/log.sock" "$T_TMP/auth.log" "$T_TMP/raw.log" &
+	t_track $!
+	n=0; while [ ! -S "$T_TMP/log.sock" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
+	"$PROBE" violate "$T_TMP/log.sock" >"$T_TMP/v.out" 2>"$T_TMP/v.err"
+	st=$?
+	vp=$(sed -n 's/^pid //p' "$T_TMP/v.out")
+	sleep 0.3
+	t_check "a violation kills with SIGSYS (status $st)" [ "$st" -eq $((128 + 31)) ]
+	t_check "the violation line on stderr names execve" \
+	    grep -q "^mosh-server\[$vp\]: sandbox violation: syscall execve (nr [0-9]*)$" "$T_TMP/v.err"
+	if grep -q "^<82>mosh-server\[$vp\]: sandbox violation: syscall execve (nr [0-9]*)$" "$T_TMP/raw.log"; then
+		t_ok "the violation line reaches syslog (crit, the facility given)"
+	else
+		sed 's/^/# /' "$T_TMP/raw.log"
+		t_fail "the violation line reaches syslog (crit, the facility given)"
+	fi
+else
+	t_skip "violation to syslog: no syslog_sink tool"
+fi

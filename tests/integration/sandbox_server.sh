@@ -180,3 +180,23 @@ session strict
 idle strict
 session log
 idle log
+
+# off: only when asked for; said on stderr before detaching and on syslog
+# (a stand-in daemon on the configured log_socket) once running.
+SINK=$BUILD/tests/tools/syslog_sink
+"$SINK" "$T_TMP/log.sock" "$T_TMP/auth.log" "$T_TMP/raw.log" &
+t_track $!
+printf 'log_socket = %s\nsandbox = off\n' "$T_TMP/log.sock" >"$T_TMP/off.conf"
+n=0; while [ ! -S "$T_TMP/log.sock" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
+if t_start_mosh_server "$S" --config "$T_TMP/off.conf" -i 127.0.0.1 $EXTRA -- /bin/sh; then
+	t_check "off (config file): warned on stderr with where it was set" \
+	    grep -q "^mosh-server: warning: sandbox off ($T_TMP/off.conf:2)" "$T_TMP/srv.err"
+	n=0; while ! grep -q 'sandbox off' "$T_TMP/raw.log" 2>/dev/null && [ $n -lt 30 ]; do sleep 0.1; n=$((n+1)); done
+	t_check "off: said on syslog" \
+	    grep -q "mosh-server\[$SRV_PID\]: sandbox off (asked for)" "$T_TMP/raw.log"
+	t_check "off: no filter (Seccomp: 0)" \
+	    grep -q '^Seccomp:[[:space:]]*0$' /proc/$SRV_PID/status
+	kill "$SRV_PID"
+else
+	sed 's/^/# /' "$T_TMP/srv.err"; t_fail "off: the server starts"
+fi

@@ -7,6 +7,8 @@
  *                            syscall outside the table (getppid), print
  *                            "pid N alive" (the test looks for the kernel's
  *                            log line)
+ *   sandbox_probe violate SOCK  strict server sandbox reporting to the syslog
+ *                            socket SOCK, then execve: dies of SIGSYS
  *
  * Each case: the child opens what it needs (pipe, pty, UDP sockets), enters
  * the sandbox, makes one call and exits 0 (it worked), 1 (EACCES), 2 (any
@@ -19,6 +21,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 
 #include <linux/netlink.h>
@@ -33,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -456,6 +460,34 @@ log_getppid(void)
 	return pp > 0 ? 0 : 1;
 }
 
+/* Strict mode, violation reported to a syslog socket: execve. */
+static int
+violate(const char *path)
+{
+	struct sandbox_conf c = {
+		.mode = SANDBOX_STRICT, .logfd = STDERR_FILENO,
+		.syslog_fd = -1, .syslog_facility = LOG_AUTHPRIV,
+		.ttyfd = -1, .tty = NULL,
+	};
+	struct sockaddr_un sun;
+	char	*argv[] = { "true", NULL }, *envp[] = { NULL };
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if ((c.syslog_fd = socket(AF_UNIX, SOCK_DGRAM, 0)) == -1 ||
+	    connect(c.syslog_fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		perror("sandbox_probe: syslog socket");
+		return 1;
+	}
+	printf("pid %d\n", (int)getpid());
+	fflush(stdout);
+	if (sandbox_enter(&sandbox_policy_server, &c) != 0)
+		return 1;
+	execve("/bin/true", argv, envp);
+	return 1;	/* not reached: SIGSYS */
+}
+
 int
 main(int argc, char **argv)
 {
@@ -464,8 +496,11 @@ main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "log-getppid") == 0)
 		return log_getppid();
+	if (argc > 2 && strcmp(argv[1], "violate") == 0)
+		return violate(argv[2]);
 	if (argc > 1) {
-		fprintf(stderr, "usage: sandbox_probe [log-getppid]\n");
+		fprintf(stderr, "usage: sandbox_probe [log-getppid | "
+		    "violate SYSLOG_SOCKET]\n");
 		return 2;
 	}
 	/* Control: without the sandbox the same open works. */
