@@ -187,6 +187,29 @@ conn_remove_socket(struct conn *c, int fd)
 	}
 }
 
+int
+conn_rekey(struct conn *c, const struct mosh_key *k, uint64_t now)
+{
+	struct dgram_session fresh;
+
+	if (dgram_session_init(&fresh, k, c->crypto.send_dir) != 0)
+		return -1;
+	dgram_session_clear(&c->crypto);
+	c->crypto = fresh;
+	/* The struct moved: lock the key where it now lives, wipe the
+	 * stack copy. */
+	key_lock(&c->crypto.key);
+	key_wipe(&fresh.key);
+	c->expected_seq = 0;
+	c->has_remote = false;
+	c->have_saved_ts = false;
+	c->rtt_hit = false;
+	c->srtt = 1000;
+	c->rttvar = 500;
+	c->last_heard = now;
+	return 0;
+}
+
 void
 conn_set_hooks(struct conn *c, const struct conn_hooks *h)
 {

@@ -100,6 +100,13 @@ int	conn_server_init(struct conn *, const struct mosh_key *,
 void	conn_close(struct conn *);
 
 /*
+ * Server: switch to a new key for a new client. Sequence numbers start
+ * again (nonces are new under a new key), the old peer is forgotten, and
+ * datagrams under the old key fail authentication from now on.
+ */
+int	conn_rekey(struct conn *, const struct mosh_key *, uint64_t now);
+
+/*
  * Server: adopt one more bound socket (netbind re-bound an address that
  * came back). 0, or -1 with EMFILE when CONN_MAX_SOCKS are open.
  */

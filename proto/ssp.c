@@ -66,6 +66,28 @@ ssp_free(struct ssp *t)
 	memset(t, 0, sizeof(*t));
 }
 
+int
+ssp_restart(struct ssp *t, void *my_base, void *remote_initial, uint64_t now)
+{
+	struct ssp	 fresh;
+	void		*current = t->current;
+	unsigned	 mindelay = t->send_mindelay;
+
+	/* Build the new transport first so a failure changes nothing. */
+	if (ssp_init(&fresh, t->conn, t->my_ops, my_base, t->remote_ops,
+	    remote_initial, now) != 0)
+		return -1;
+	/* ssp_init made state 0 a copy of my_base and my_base the current
+	 * state; the live state takes over as current. */
+	t->current = NULL;
+	ssp_free(t);
+	fresh.my_ops->free(fresh.current);
+	fresh.current = current;
+	fresh.send_mindelay = mindelay;
+	*t = fresh;
+	return 0;
+}
+
 void *
 ssp_current(struct ssp *t)
 {

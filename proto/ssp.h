@@ -94,6 +94,15 @@ int		ssp_init(struct ssp *, struct conn *,
 		    uint64_t now);
 void		ssp_free(struct ssp *);
 
+/*
+ * Start over for a new peer (a re-key): our current state is kept, but
+ * the peer is assumed to hold `my_base` (its blank state 0) and ours to
+ * be `remote_initial`; numbering, acks and the fragment stream restart.
+ * Takes ownership of both. 0, or -1 (then the ssp is unchanged).
+ */
+int		ssp_restart(struct ssp *, void *my_base, void *remote_initial,
+		    uint64_t now);
+
 /* Our state, to change in place; the next tick sends the difference. */
 void		*ssp_current(struct ssp *);
 /* The newest state received from the peer, and its number. */

@@ -50,8 +50,8 @@
 
 /*
  * mosh-server after setup: the event loop over the UDP socket(s), the pty
- * master, a signalfd, the netlink watch, the syslog socket and the utmp
- * helper's socket. The shell runs outside the sandbox (forked before).
+ * master, a signalfd, the netlink watch, the syslog socket, the control
+ * socket and the utmp helper's socket. The shell runs outside the sandbox (forked before).
  * The address watch (server/listen, netbind/) reads NETLINK_ROUTE and
  * re-binds UDP sockets (SO_BINDTODEVICE) when an address comes back:
  * only those sockets may be created, nothing may be connected.
@@ -102,6 +102,15 @@ static const struct sandbox_rule server_rules[] = {
 	SB_ALLOW_IF(fcntl, SB_EQ32(1, F_GETFD)),	/* FD_CLOEXEC    */
 	SB_ALLOW_IF(fcntl, SB_EQ32(1, F_SETFD)),	/* (conn)        */
 
+	/* The control socket (server/control), listening since before the
+	 * sandbox: `mosh-server list`, `kill`, `attach`. */
+	SB_ALLOW(accept4),	/* one request connection at a time */
+	SB_ALLOW_IF2(getsockopt, SB_EQ32(1, SOL_SOCKET),
+	    SB_EQ32(2, SO_PEERCRED)),	/* answer our own uid only */
+	SB_ALLOW(getuid),	/* ... compared with the peer's */
+	SB_ALLOW(recvfrom),	/* the request line (recv) */
+	SB_ALLOW(mlock),	/* attach re-keys: sodium_mlock of the key */
+
 	/* Time: normally the vDSO, these are its fallbacks. */
 	SB_ALLOW(clock_gettime),	/* every timer */
 	SB_ALLOW(gettimeofday),		/* libc's time() fallback */
@@ -133,6 +142,10 @@ static const struct sandbox_rule server_rules[] = {
 	SB_DENY(open, EACCES),
 	SB_DENY(openat, EACCES),
 	SB_DENY(openat2, EACCES),
+	/* The control socket's removal at exit: refused, `list` removes a
+	 * socket nobody answers (server/control.c). */
+	SB_DENY(unlink, EACCES),
+	SB_DENY(unlinkat, EACCES),
 };
 
 /*

@@ -316,7 +316,7 @@ sandbox_rlimits(const struct sandbox_policy *p, int highest)
 
 static int
 sandbox_add_rules(scmp_filter_ctx ctx, const struct sandbox_rule *r,
-    size_t n, bool log)
+    size_t n)
 {
 	struct scmp_arg_cmp arg[3];
 	uint32_t	 action;
@@ -328,10 +328,10 @@ sandbox_add_rules(scmp_filter_ctx ctx, const struct sandbox_rule *r,
 		/* The handler's way to die must stay denied. */
 		if (r[i].nr == SB_NR_NEVER)
 			return errno = EINVAL, -1;
+		/* Soft refusals stay refusals in log mode too: they are
+		 * policy, not violations (log replaces only the kill). */
 		if (r[i].deny_errno == 0)
 			action = SCMP_ACT_ALLOW;
-		else if (log)
-			continue;	/* log mode enforces nothing: default */
 		else
 			action = SCMP_ACT_ERRNO((uint32_t)r[i].deny_errno);
 		for (a = 0; a < r[i].narg; a++) {
@@ -370,13 +370,13 @@ sandbox_seccomp(const struct sandbox_policy *p, enum sandbox_mode mode)
 	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
 	    SCMP_ACT_KILL_PROCESS)) != 0)
 		goto fail;
-	if (sandbox_add_rules(ctx, p->rules, p->nrules, log) != 0) {
+	if (sandbox_add_rules(ctx, p->rules, p->nrules) != 0) {
 		rc = -errno;
 		goto fail;
 	}
 #ifdef __SANITIZE_ADDRESS__
 	if (sandbox_add_rules(ctx, sandbox_policy_extra_for_asan,
-	    sandbox_policy_extra_for_asan_len, log) != 0) {
+	    sandbox_policy_extra_for_asan_len) != 0) {
 		rc = -errno;
 		goto fail;
 	}

@@ -169,6 +169,14 @@ check_sandbox(const char *v, char *why, size_t n)
 }
 
 static int
+check_bool(const char *v, char *why, size_t n)
+{
+	static const char *const ok[] = { "yes", "no", NULL };
+
+	return check_one_of(v, ok, why, n);
+}
+
+static int
 check_path(const char *v, char *why, size_t n)
 {
 	if (v[0] == '/' && strlen(v) < 108)
@@ -191,6 +199,7 @@ static const struct config_def config_defs[CFG_NKEYS] = {
 	[CFG_LOG_FAILED_PACKETS] = { "log_failed_packets", "yes", check_yesno },
 	[CFG_LOG_SOCKET] = { "log_socket", "/dev/log", check_path },
 	[CFG_SANDBOX] = { "sandbox", "strict", check_sandbox },
+	[CFG_REATTACH] = { "reattach", "no", check_bool },
 };
 
 const char *

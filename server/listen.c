@@ -201,6 +201,12 @@ listener_events(struct listener *l)
 }
 
 int
+listener_port(const struct listener *l)
+{
+	return l->port;
+}
+
+int
 listener_watch_fd(const struct listener *l)
 {
 	return l->watch != NULL ? netbind_watch_fd(l->watch) : -1;

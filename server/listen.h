@@ -47,6 +47,7 @@ void	listener_attach(struct listener *, struct conn *);
 /* The netlink event fd to poll, or -1 (--iface any). */
 /* The event log, opened by listener_attach. */
 struct events	*listener_events(struct listener *);
+int		 listener_port(const struct listener *);
 int	listener_watch_fd(const struct listener *);
 
 /* The event fd is readable: follow the interface's addresses. */

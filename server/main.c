@@ -27,10 +27,12 @@
 #include "proto/key.h"
 #include "server/child.h"
 #include "server/listen.h"
+#include "server/control.h"
 #include "server/events.h"
 #include "server/options.h"
 #include "server/proctitle.h"
 #include "server/serve.h"
+#include "server/sessions.h"
 
 #define TSMOSH_VERSION	"0.1"
 
@@ -109,6 +111,21 @@ detach_stdio(bool keep_stderr)
 		close(fd);
 }
 
+/* new --reattach: an existing detached session with the same command
+ * instead of a new one (the comparison is on the command line). */
+static int
+reattach(const struct server_opts *o)
+{
+	char	 cmd[1024];
+	size_t	 i, n = 0;
+
+	cmd[0] = '\0';
+	for (i = 0; o->command[i] != NULL && n + 2 < sizeof(cmd); i++)
+		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, "%s%s",
+		    i ? " " : "", o->command[i]);
+	return sessions_reattach(cmd);
+}
+
 static const char *
 user_name(void)
 {
@@ -121,6 +138,7 @@ static int
 cmd_new(int argc, char **argv, struct proctitle *pt)
 {
 	char		 user[64];
+	struct control	 ctl;
 	struct server_opts o;
 	struct mosh_key	 key;
 	char		 keystr[MOSH_KEY_B64_LEN + 1];
@@ -144,6 +162,11 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 		    config_origin(&o.cfg, CFG_SANDBOX));
 	/* Looked up now: the sandbox reads no files later. */
 	snprintf(user, sizeof(user), "%s", user_name());
+	if (strcmp(config_get(&o.cfg, CFG_REATTACH), "yes") == 0 &&
+	    reattach(&o) == 0) {
+		options_free(&o);
+		return 0;
+	}
 	if (setup_locale(&o) != 0)
 		goto fail;
 	/* The key must never land in a core file. */
@@ -198,14 +221,20 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	}
 	key_wipe(&key);
 	listener_attach(&net, &conn);
+	/* For mosh-server list, kill and attach; a session without one
+	 * still runs, it just cannot be managed. */
+	if (control_open(&ctl, getpid()) != 0)
+		fprintf(stderr, "mosh-server: no control socket: %s\n",
+		    strerror(errno));
 	if (child_spawn(&o, cols, rows, &core, &child) != 0)
 		return 1;
 	events_session(listener_events(&net), "session-start",
 	    "port=%d iface=%s user=%s", net.port, o.iface, user);
-	end = serve(&o, &conn, &child, cols, rows, pt, &net);
+	end = serve(&o, &conn, &child, cols, rows, pt, &net, &ctl);
 	(void)events_flush(listener_events(&net), clock_ms(), true);
 	events_session(listener_events(&net), "session-end", "reason=%s",
 	    serve_end_name(end));
+	control_close(&ctl);
 	conn_close(&conn);
 	listener_close(&net);
 	close(child.master);
@@ -268,6 +297,12 @@ run(int argc, char **argv, struct proctitle *pt)
 		return cmd_new(argc - 2, argv + 2, pt);
 	if (strcmp(argv[1], "config") == 0)
 		return cmd_config(argc - 2, argv + 2);
+	if (strcmp(argv[1], "list") == 0)
+		return cmd_list(argc - 2, argv + 2);
+	if (strcmp(argv[1], "kill") == 0)
+		return cmd_kill(argc - 2, argv + 2);
+	if (strcmp(argv[1], "attach") == 0)
+		return cmd_attach(argc - 2, argv + 2);
 	/* Options before "new": mosh's --server=CMD with our flags in it. */
 	if (argv[1][0] == '-')
 		return cmd_new(argc - 1, argv + 1, pt);

@@ -25,6 +25,10 @@ options_usage(FILE *f)
 	    "[--allow-source CIDR|any]...\n"
 	    "                       [--wait-iface SECONDS] "
 	    "[-- COMMAND...]\n"
+	    "       mosh-server config [options]   the effective settings\n"
+	    "       mosh-server list [--json]\n"
+	    "       mosh-server kill ID | all | --idle-over DURATION\n"
+	    "       mosh-server attach [ID]\n"
 	    "       mosh-server --help | --version\n"
 	    "\n"
 	    "  -s                bind to the local address of the SSH "
@@ -52,6 +56,11 @@ options_usage(FILE *f)
 	    "                    %s). 'any': every source\n"
 	    "  --wait-iface S    wait up to S seconds for the interface "
 	    "and an address\n"
+	    "  --reattach        resume a detached session running the same "
+	    "command\n"
+	    "  --config FILE     read FILE instead of " CONFIG_SYSTEM_PATH "\n"
+	    "  --log-stderr      events to stderr too\n"
+	    "  --sandbox MODE    strict, log or off\n"
 	    "  -v                verbose: stay attached to the terminal\n"
 	    "  --sandbox MODE    strict (default), log (the kernel logs "
 	    "would-be\n"
@@ -380,6 +389,11 @@ options_parse(struct server_opts *o, int argc, char **argv)
 		}
 		if (strcmp(a, "--log-stderr") == 0) {
 			o->log_stderr = true;
+			continue;
+		}
+		if (strcmp(a, "--reattach") == 0) {
+			if (opt_set(o, CFG_REATTACH, "yes", "flag --reattach") != 0)
+				return -1;
 			continue;
 		}
 		if (strcmp(a, "-i") == 0 || strcmp(a, "-p") == 0 ||

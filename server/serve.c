@@ -27,6 +27,8 @@
 #include "term/input.h"
 
 #define NO_CLIENT_TIMEOUT_MS	60000
+/* A client sends an ack every 3 s: three missed ones, it is gone. */
+#define DETACHED_AFTER_MS	10000
 #define NEVER_MS		(UINT64_MAX / 4)	/* far, and no overflow */
 #define ECHO_TIMEOUT_MS		50
 #define UTMP_DETACH_MS		30000
@@ -69,6 +71,10 @@ struct serve_ctx {
 	uint64_t	 title_at;
 	enum serve_end	 end;
 	bool		 end_set;
+	struct listener	*net;
+	bool		 attached_once;	/* a client has been here: no 60 s exit */
+	bool		 kill_requested;
+	uint64_t	 started_wall;	/* time(NULL) at start, for list */
 };
 
 const char *
@@ -82,6 +88,7 @@ serve_end_name(enum serve_end e)
 	case END_NETWORK_TIMEOUT:	return "network-timeout";
 	case END_SIGNAL_TIMEOUT:	return "signal-timeout";
 	case END_IDLE_TIMEOUT:		return "idle-timeout";
+	case END_KILLED:		return "killed";
 	case END_ERROR:			return "error";
 	}
 	return "unknown";
@@ -397,14 +404,109 @@ remaining(uint64_t since, uint64_t now, uint64_t span)
 	return since + span > now ? since + span - now : 0;
 }
 
+/* One key=value per line, ended by an empty line, for `list`. */
+static void
+serve_control_info(struct serve_ctx *s, int fd, uint64_t now)
+{
+	char		 b[CONTROL_LINE_MAX], cmd[1024] = "";
+	size_t		 i, n = 0;
+	uint64_t	 since = now - ssp_remote_timestamp(&s->ssp);
+
+	for (i = 0; s->o->command[i] != NULL && n + 2 < sizeof(cmd); i++)
+		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, "%s%s",
+		    i ? " " : "", s->o->command[i]);
+	snprintf(b, sizeof(b), "pid=%ld\nstarted=%llu\nport=%d\niface=%s\n"
+	    "state=%s\nclient=%s%s%s\nlast_contact=%llu\nidle=%llu\n"
+	    "command=%s\n\n", (long)getpid(),
+	    (unsigned long long)s->started_wall, listener_port(s->net),
+	    s->o->iface, ssp_remote_num(&s->ssp) != 0 &&
+	    since < DETACHED_AFTER_MS ? "attached" : "detached",
+	    s->peer[0] ? s->peer : "-", s->peer[0] ? ":" : "",
+	    s->peer[0] ? s->peer_port : "",
+	    ssp_remote_num(&s->ssp) ? (unsigned long long)(since / 1000) : 0ULL,
+	    (unsigned long long)((now - s->last_input) / 1000), cmd);
+	(void)send(fd, b, strlen(b), MSG_NOSIGNAL);
+}
+
+/*
+ * Re-key for a new client (after a crash, or from another device): a
+ * fresh key, fresh sequence numbers both ways (no nonce is reused under
+ * any key), and a sender that assumes a blank screen, so the new client
+ * gets a full repaint. The old client's key stops working at once.
+ */
+static void
+serve_control_attach(struct serve_ctx *s, int fd, uint64_t now)
+{
+	struct mosh_key	 key;
+	char		 keystr[MOSH_KEY_B64_LEN + 1], b[128];
+	const struct term_fb *fb = term_emu_fb(serve_host(s)->emu);
+	struct host_state *base;
+	struct userstream *user;
+
+	base = host_state_new(fb->cols, fb->rows);
+	user = userstream_new();
+	if (base == NULL || user == NULL || key_generate(&key) != 0 ||
+	    conn_rekey(s->conn, &key, now) != 0) {
+		host_state_free(base);
+		userstream_free(user);
+		(void)send(fd, "error=cannot re-key\n\n", 21, MSG_NOSIGNAL);
+		return;
+	}
+	if (ssp_restart(&s->ssp, base, user, now) != 0) {
+		(void)send(fd, "error=out of memory\n\n", 21, MSG_NOSIGNAL);
+		key_wipe(&key);
+		return;
+	}
+	/* The new client numbers its states from 0 again. */
+	serve_host(s)->echo_ack = 0;
+	s->nhist = 0;
+	s->last_remote_num = 0;
+	memset(&s->keys, 0, sizeof(s->keys));
+	if (s->utmp_connected) {
+		serve_utmp(s, false);
+		events_session(s->ev, "client-gone", "src=%s idle=0", s->peer);
+	}
+	key_format(&key, keystr);
+	key_wipe(&key);
+	snprintf(b, sizeof(b), "MOSH CONNECT %d %s\n\n", listener_port(s->net),
+	    keystr);
+	(void)send(fd, b, strlen(b), MSG_NOSIGNAL);
+	memset(keystr, 0, sizeof(keystr));
+	memset(b, 0, sizeof(b));
+	events_session(s->ev, "session-rekey", "port=%d",
+	    listener_port(s->net));
+	serve_title(s, now);
+}
+
+static void
+serve_control(struct serve_ctx *s, struct control *ctl, uint64_t now)
+{
+	char	 cmd[64];
+	int	 fd;
+
+	if ((fd = control_accept(ctl, cmd, sizeof(cmd))) == -1)
+		return;
+	if (strcmp(cmd, "info") == 0)
+		serve_control_info(s, fd, now);
+	else if (strcmp(cmd, "attach") == 0)
+		serve_control_attach(s, fd, now);
+	else if (strcmp(cmd, "kill") == 0) {
+		(void)send(fd, "ok=1\n\n", 6, MSG_NOSIGNAL);
+		s->kill_requested = true;
+	} else
+		(void)send(fd, "error=unknown request\n\n", 23, MSG_NOSIGNAL);
+	close(fd);
+}
+
 enum serve_end
 serve(const struct server_opts *o, struct conn *conn, struct child *child,
-    int cols, int rows, struct proctitle *pt, struct listener *net)
+    int cols, int rows, struct proctitle *pt, struct listener *net,
+    struct control *ctl)
 {
 	struct serve_ctx s;
-	struct pollfd	 pfd[CONN_MAX_SOCKS + 3];
+	struct pollfd	 pfd[CONN_MAX_SOCKS + 4];
 	int		 fds[CONN_MAX_SOCKS];
-	size_t		 nfd, nnet, i, pty_i, watch_i;
+	size_t		 nfd, nnet, i, pty_i, watch_i, ctl_i;
 	uint64_t	 now, since_remote;
 	uint64_t	 net_ms, sig_ms, idle_ms;
 	int		 wait;
@@ -419,6 +521,8 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 	s.child = child;
 	s.pt = pt;
 	s.ev = listener_events(net);
+	s.net = net;
+	s.started_wall = (uint64_t)time(NULL);
 	now = s.start = s.last_input = clock_ms();
 	/* network_timeout defaults to a week (config); 0 means never. */
 	net_ms = o->network_timeout ? (uint64_t)o->network_timeout * 1000 :
@@ -480,6 +584,11 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 			pfd[watch_i = nfd].fd = listener_watch_fd(net);
 			pfd[nfd++].events = POLLIN;
 		}
+		ctl_i = 0;
+		if (ctl != NULL && ctl->fd != -1) {
+			pfd[ctl_i = nfd].fd = ctl->fd;
+			pfd[nfd++].events = POLLIN;
+		}
 		if (poll(pfd, nfd, wait) < 0 && errno != EINTR) {
 			serve_set_end(&s, END_ERROR);
 			break;
@@ -506,6 +615,12 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 		/* After the reads above: a re-bind may close their fds. */
 		if (watch_i != 0 && (pfd[watch_i].revents & POLLIN))
 			listener_resync(net, conn);
+		if (ctl_i != 0 && (pfd[ctl_i].revents & POLLIN))
+			serve_control(&s, ctl, now);
+		if (s.kill_requested) {
+			serve_set_end(&s, END_KILLED);
+			quit_signal = true;
+		}
 
 		if (pty_i != 0 && !ssp_shutdown_in_progress(&s.ssp)) {
 			short	 re = pfd[pty_i].revents;
@@ -558,7 +673,11 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 			serve_set_end(&s, END_CLIENT_QUIT);
 			break;
 		}
-		if (ssp_remote_num(&s.ssp) == 0 &&
+		if (ssp_remote_num(&s.ssp) > 0)
+			s.attached_once = true;
+		/* Only a session nobody ever used: after an attach, a client
+		 * that fails to come must not cost the user their session. */
+		if (!s.attached_once && ssp_remote_num(&s.ssp) == 0 &&
 		    now - s.start >= NO_CLIENT_TIMEOUT_MS) {
 			serve_set_end(&s, END_NO_CLIENT);
 			break;

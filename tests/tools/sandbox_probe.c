@@ -20,6 +20,7 @@
 #include <sys/ptrace.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -91,6 +92,31 @@ p_creat(struct env *e)
 	(void)e;
 	return R(open("/tmp/sandbox-probe-should-not-exist",
 	    O_WRONLY | O_CREAT, 0600));
+}
+
+static int
+p_creat_sys(struct env *e)
+{
+	(void)e;
+	return R((int)syscall(SYS_creat, "/tmp/sandbox-probe-should-not-exist",
+	    0600));
+}
+
+static int
+p_mkdir(struct env *e)
+{
+	(void)e;
+	return R(mkdir("/tmp/sandbox-probe-should-not-exist", 0700));
+}
+
+/* Only Landlock (the mode is off: no filter), with the server's scope. */
+static int
+p_landlock_open(struct env *e)
+{
+	(void)e;
+	if (sandbox_landlock(sandbox_policy_server.scope_signals) <= 0)
+		return errno = ENOTSUP, -1;
+	return R(open("/etc/hostname", O_RDONLY));
 }
 
 static int
@@ -303,11 +329,20 @@ static const struct probe probes[] = {
 	{ "server: socket(AF_NETLINK, ROUTE) (events) works",
 	    &sandbox_policy_server, SANDBOX_STRICT, p_netlink_route, ALLOWED,
 	    NULL },
-	/* Log mode lets seccomp through: what stops open is Landlock. */
-	{ "server: the Landlock domain denies opening a file (log mode)",
+	/* Log mode lets calls outside the table through (logged): what
+	 * stops these is the Landlock domain sandbox_enter applied. */
+	{ "server: the Landlock domain denies execve (log mode)",
+	    &sandbox_policy_server, SANDBOX_LOG, p_execve, EACCES_, NULL },
+	{ "server: the Landlock domain denies creat (log mode)",
+	    &sandbox_policy_server, SANDBOX_LOG, p_creat_sys, EACCES_, NULL },
+	{ "server: the Landlock domain denies mkdir (log mode)",
+	    &sandbox_policy_server, SANDBOX_LOG, p_mkdir, EACCES_, NULL },
+	{ "server: log mode keeps open's soft EACCES",
 	    &sandbox_policy_server, SANDBOX_LOG, p_open, EACCES_, NULL },
-	{ "server: the Landlock domain denies creating a file (log mode)",
-	    &sandbox_policy_server, SANDBOX_LOG, p_creat, EACCES_, NULL },
+	/* Landlock alone, as sandbox_enter applies it for the server: */
+	{ "server: the Landlock domain denies opening a file for reading",
+	    &sandbox_policy_server, SANDBOX_OFF, p_landlock_open, EACCES_,
+	    NULL },
 
 	{ "client: execve is killed", &sandbox_policy_client, SANDBOX_STRICT,
 	    p_execve, KILLED, "execve" },

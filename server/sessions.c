@@ -1,0 +1,399 @@
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server/config.h"
+#include "server/control.h"
+#include "server/sessions.h"
+
+#define SESSIONS_MAX	256
+
+struct session_info {
+	char		 path[CONTROL_PATH_MAX];
+	long		 pid;
+	unsigned long long started;
+	int		 port;
+	char		 iface[32];
+	char		 state[16];
+	char		 client[80];
+	unsigned long long last_contact;
+	unsigned long long idle;
+	char		 command[1024];
+	double		 rss_mib;
+	double		 cpu_s;
+};
+
+static const char *
+kv_get(const char *reply, const char *key, char *out, size_t len)
+{
+	size_t		 kl = strlen(key);
+	const char	*p = reply, *e;
+
+	while (*p != '\0') {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) > kl && strncmp(p, key, kl) == 0 &&
+		    p[kl] == '=') {
+			snprintf(out, len, "%.*s", (int)(e - p - kl - 1),
+			    p + kl + 1);
+			return out;
+		}
+		if (*e == '\0')
+			break;
+		p = e + 1;
+	}
+	if (len > 0)
+		out[0] = '\0';
+	return NULL;
+}
+
+/* Memory and CPU from /proc: the sandboxed server cannot read its own. */
+static void
+session_proc(struct session_info *s)
+{
+	char	 path[64], line[256];
+	FILE	*f;
+	unsigned long long ut = 0, st = 0;
+	long	 kb = 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/status", s->pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
+				break;
+		fclose(f);
+	}
+	s->rss_mib = (double)kb / 1024.0;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", s->pid);
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fgets(line, sizeof(line), f) != NULL) {
+			char	*p = strrchr(line, ')');
+
+			if (p != NULL && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d "
+			    "%*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2)
+				ut = st = 0;
+		}
+		fclose(f);
+	}
+	s->cpu_s = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+static int
+session_query(const char *path, struct session_info *s)
+{
+	char	 reply[CONTROL_LINE_MAX], v[64];
+	size_t	 l = strlen(path);
+
+	memset(s, 0, sizeof(*s));
+	if (l >= sizeof(s->path))
+		return -1;
+	memcpy(s->path, path, l + 1);
+	if (control_request(path, "info", reply, sizeof(reply)) != 0)
+		return -1;
+	if (kv_get(reply, "pid", v, sizeof(v)) == NULL)
+		return -1;
+	s->pid = strtol(v, NULL, 10);
+	s->started = strtoull(kv_get(reply, "started", v, sizeof(v)) ? v : "0",
+	    NULL, 10);
+	s->port = atoi(kv_get(reply, "port", v, sizeof(v)) ? v : "0");
+	kv_get(reply, "iface", s->iface, sizeof(s->iface));
+	kv_get(reply, "state", s->state, sizeof(s->state));
+	kv_get(reply, "client", s->client, sizeof(s->client));
+	s->last_contact = strtoull(kv_get(reply, "last_contact", v, sizeof(v)) ?
+	    v : "0", NULL, 10);
+	s->idle = strtoull(kv_get(reply, "idle", v, sizeof(v)) ? v : "0",
+	    NULL, 10);
+	kv_get(reply, "command", s->command, sizeof(s->command));
+	session_proc(s);
+	return 0;
+}
+
+/* Every live session of this user; sockets nobody answers are removed. */
+static int
+sessions_collect(struct session_info *out, size_t max, size_t *n)
+{
+	char		 dir[CONTROL_PATH_MAX], path[CONTROL_PATH_MAX + 300];
+	struct dirent	*de;
+	DIR		*d;
+	size_t		 len;
+
+	*n = 0;
+	if (control_dir(dir, sizeof(dir), 0) != 0)
+		return 0;		/* no directory: no sessions */
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL && *n < max) {
+		len = strlen(de->d_name);
+		if (len < 6 || strcmp(de->d_name + len - 5, ".sock") != 0)
+			continue;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
+		    (int)sizeof(path) || strlen(path) >= CONTROL_PATH_MAX)
+			continue;	/* too long for a socket path anyway */
+		if (session_query(path, &out[*n]) == 0)
+			(*n)++;
+		else if (errno == ECONNREFUSED || errno == ENOENT)
+			(void)unlink(path);	/* its server is gone */
+	}
+	closedir(d);
+	return 0;
+}
+
+static void
+human(unsigned long long s, char *b, size_t len)
+{
+	if (s < 120)
+		snprintf(b, len, "%llus", s);
+	else if (s < 7200)
+		snprintf(b, len, "%llum", s / 60);
+	else if (s < 172800)
+		snprintf(b, len, "%lluh", s / 3600);
+	else
+		snprintf(b, len, "%llud", s / 86400);
+}
+
+static void
+json_string(const char *s)
+{
+	putchar('"');
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+int
+cmd_list(int argc, char **argv)
+{
+	struct session_info *ss;
+	size_t		 n, i;
+	int		 json = 0;
+	char		 started[32], last[24], idle[24];
+	struct tm	 tm;
+	time_t		 t;
+	struct passwd	*pw = getpwuid(getuid());
+
+	if (argc == 1 && strcmp(argv[0], "--json") == 0)
+		json = 1;
+	else if (argc != 0) {
+		fprintf(stderr, "usage: mosh-server list [--json]\n");
+		return 2;
+	}
+	if ((ss = calloc(SESSIONS_MAX, sizeof(*ss))) == NULL)
+		return 1;
+	sessions_collect(ss, SESSIONS_MAX, &n);
+	if (json) {
+		printf("[");
+		for (i = 0; i < n; i++) {
+			printf("%s{\"id\":%ld,\"pid\":%ld,\"started\":%llu,"
+			    "\"state\":", i ? "," : "", ss[i].pid, ss[i].pid,
+			    ss[i].started);
+			json_string(ss[i].state);
+			printf(",\"client\":");
+			json_string(ss[i].client);
+			printf(",\"last_contact\":%llu,\"idle\":%llu,"
+			    "\"port\":%d,\"iface\":", ss[i].last_contact,
+			    ss[i].idle, ss[i].port);
+			json_string(ss[i].iface);
+			printf(",\"rss_mib\":%.1f,\"cpu_s\":%.2f,\"command\":",
+			    ss[i].rss_mib, ss[i].cpu_s);
+			json_string(ss[i].command);
+			printf("}");
+		}
+		printf("]\n");
+		free(ss);
+		return 0;
+	}
+	if (n == 0) {
+		printf("no tsmosh sessions for %s\n", pw ? pw->pw_name : "you");
+		free(ss);
+		return 0;
+	}
+	printf("%-8s %-9s %-24s %-16s %-8s %-6s %-5s %-11s %-7s %-7s %s\n",
+	    "ID", "STATE", "CLIENT", "STARTED", "CONTACT", "IDLE", "PORT",
+	    "IFACE", "RSS", "CPU", "COMMAND");
+	for (i = 0; i < n; i++) {
+		t = (time_t)ss[i].started;
+		localtime_r(&t, &tm);
+		strftime(started, sizeof(started), "%Y-%m-%d %H:%M", &tm);
+		human(ss[i].last_contact, last, sizeof(last));
+		human(ss[i].idle, idle, sizeof(idle));
+		printf("%-8ld %-9s %-24s %-16s %-8s %-6s %-5d %-11s %5.1fM %6.2fs"
+		    " %s\n", ss[i].pid, ss[i].state, ss[i].client, started,
+		    strcmp(ss[i].client, "-") == 0 ? "-" : last, idle,
+		    ss[i].port, ss[i].iface, ss[i].rss_mib, ss[i].cpu_s,
+		    ss[i].command);
+	}
+	free(ss);
+	return 0;
+}
+
+static int
+session_kill(const struct session_info *s)
+{
+	char	 reply[256];
+
+	if (control_request(s->path, "kill", reply, sizeof(reply)) != 0 ||
+	    strncmp(reply, "ok=", 3) != 0) {
+		fprintf(stderr, "mosh-server: session %ld did not answer\n",
+		    s->pid);
+		return -1;
+	}
+	printf("killed session %ld (%s)\n", s->pid, s->command);
+	return 0;
+}
+
+int
+cmd_kill(int argc, char **argv)
+{
+	struct session_info *ss;
+	size_t		 n, i, done = 0;
+	long		 idle_over = -1, id = -1;
+	int		 all = 0, rc = 0;
+
+	if (argc == 1 && strcmp(argv[0], "all") == 0)
+		all = 1;
+	else if (argc == 2 && strcmp(argv[0], "--idle-over") == 0) {
+		if (config_parse_seconds(argv[1], &idle_over) != 0) {
+			fprintf(stderr, "mosh-server: bad duration '%s' (e.g. "
+			    "3600, 90m, 24h, 7d)\n", argv[1]);
+			return 2;
+		}
+	} else if (argc == 1 && isdigit((unsigned char)argv[0][0]))
+		id = strtol(argv[0], NULL, 10);
+	else {
+		fprintf(stderr, "usage: mosh-server kill ID | all | "
+		    "--idle-over DURATION\n");
+		return 2;
+	}
+	if ((ss = calloc(SESSIONS_MAX, sizeof(*ss))) == NULL)
+		return 1;
+	sessions_collect(ss, SESSIONS_MAX, &n);
+	for (i = 0; i < n; i++) {
+		if (!all && id != -1 && ss[i].pid != id)
+			continue;
+		if (idle_over >= 0 && ss[i].idle < (unsigned long long)idle_over)
+			continue;
+		if (session_kill(&ss[i]) != 0)
+			rc = 1;
+		done++;
+	}
+	free(ss);
+	if (id != -1 && done == 0) {
+		fprintf(stderr, "mosh-server: no session %ld of yours\n", id);
+		return 1;
+	}
+	if (done == 0)
+		printf("no session to kill\n");
+	return rc;
+}
+
+static int
+session_attach(const struct session_info *s)
+{
+	char	 reply[256], *end;
+
+	if (control_request(s->path, "attach", reply, sizeof(reply)) != 0 ||
+	    strncmp(reply, "MOSH CONNECT ", 13) != 0) {
+		fprintf(stderr, "mosh-server: session %ld would not re-key: "
+		    "%s\n", s->pid, reply);
+		return -1;
+	}
+	if ((end = strchr(reply, '\n')) != NULL)
+		*end = '\0';
+	/* As `new` prints it, for the mosh wrapper. */
+	if (isatty(STDIN_FILENO))
+		fputs("\r\n", stdout);
+	printf("%s\n", reply);
+	fflush(stdout);
+	memset(reply, 0, sizeof(reply));
+	fprintf(stderr, "\n[mosh-server attached to session %ld, %s]\n",
+	    s->pid, s->command);
+	return 0;
+}
+
+int
+cmd_attach(int argc, char **argv)
+{
+	struct session_info *ss;
+	size_t		 n, i, found = 0, pick = 0;
+	long		 id = -1;
+	int		 j, rc;
+
+	/* The mosh wrapper runs `SERVER new -c N -s -l ...`: with
+	 * --server='mosh-server attach' those words follow; skip them. */
+	for (j = 0; j < argc; j++) {
+		const char *a = argv[j];
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strcmp(a, "-c") == 0 || strcmp(a, "-l") == 0 ||
+		    strcmp(a, "-p") == 0 || strcmp(a, "-i") == 0 ||
+		    strcmp(a, "-@") == 0 || strncmp(a, "--", 2) == 0) {
+			if (strncmp(a, "--", 2) != 0 || (j + 1 < argc &&
+			    argv[j + 1][0] != '-'))
+				j++;
+			continue;
+		}
+		if (isdigit((unsigned char)a[0]))
+			id = strtol(a, NULL, 10);
+	}
+	if ((ss = calloc(SESSIONS_MAX, sizeof(*ss))) == NULL)
+		return 1;
+	sessions_collect(ss, SESSIONS_MAX, &n);
+	for (i = 0; i < n; i++) {
+		if (id != -1 ? ss[i].pid == id :
+		    strcmp(ss[i].state, "detached") == 0) {
+			found++;
+			pick = i;
+		}
+	}
+	if (found != 1) {
+		if (id != -1)
+			fprintf(stderr, "mosh-server: no session %ld of yours\n",
+			    id);
+		else if (found == 0)
+			fprintf(stderr, "mosh-server: no detached session to "
+			    "attach to (mosh-server list shows them all)\n");
+		else
+			fprintf(stderr, "mosh-server: %zu detached sessions: "
+			    "name one (mosh-server attach ID; see mosh-server "
+			    "list)\n", found);
+		free(ss);
+		return 1;
+	}
+	rc = session_attach(&ss[pick]) == 0 ? 0 : 1;
+	free(ss);
+	return rc;
+}
+
+int
+sessions_reattach(const char *command)
+{
+	struct session_info *ss;
+	size_t		 n, i;
+	int		 rc = -1;
+
+	if ((ss = calloc(SESSIONS_MAX, sizeof(*ss))) == NULL)
+		return -1;
+	sessions_collect(ss, SESSIONS_MAX, &n);
+	for (i = 0; i < n && rc != 0; i++)
+		if (strcmp(ss[i].state, "detached") == 0 &&
+		    strcmp(ss[i].command, command) == 0)
+			rc = session_attach(&ss[i]);
+	free(ss);
+	return rc;
+}
