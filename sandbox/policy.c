@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include <linux/netlink.h>
+#include <linux/sockios.h>
 #include <netinet/in.h>
 
 #include <errno.h>
@@ -39,6 +40,7 @@
 #define SB_ALLOW_IF2(sys, c1, c2) { SCMP_SYS(sys), 0, 2, { c1, c2 } }
 #define SB_ALLOW_IF3(sys, c1, c2, c3) { SCMP_SYS(sys), 0, 3, { c1, c2, c3 } }
 #define SB_DENY(sys, e)	{ SCMP_SYS(sys), (e), 0, { { 0 } } }
+#define SB_DENY_IF(sys, c, e) { SCMP_SYS(sys), (e), 1, { c } }
 
 /* A socket type with SOCK_NONBLOCK / SOCK_CLOEXEC or not. */
 #define SB_SOCKTYPE(t)	SB_MASK(1, 0xffffffffU & \
@@ -71,8 +73,11 @@ static const struct sandbox_rule server_rules[] = {
 	SB_ALLOW(close),	/* a re-bound socket's predecessor; the end */
 	SB_ALLOW(wait4),	/* reap the shell on SIGCHLD */
 	/* The client's window size onto the pty (the kernel sends the
-	 * shell SIGWINCH); no other ioctl. */
+	 * shell SIGWINCH). */
 	SB_ALLOW_IF(ioctl, SB_EQ32(1, TIOCSWINSZ)),
+	/* An interface's name by index: getnameinfo of a link-local IPv6
+	 * peer (if_indextoname, on a UDP socket). No other ioctl. */
+	SB_ALLOW_IF(ioctl, SB_EQ32(1, SIOCGIFNAME)),
 
 	/* Sockets: only what the address watch re-creates. */
 	SB_ALLOW_IF2(socket, SB_EQ32(0, AF_INET), SB_SOCKTYPE(SOCK_DGRAM)),
@@ -146,6 +151,9 @@ static const struct sandbox_rule server_rules[] = {
 	 * socket nobody answers (server/control.c). */
 	SB_DENY(unlink, EACCES),
 	SB_DENY(unlinkat, EACCES),
+	/* if_indextoname (above) asks for a unix socket first: refused
+	 * softly, glibc then takes a UDP one. */
+	SB_DENY_IF(socket, SB_EQ32(0, AF_UNIX), EACCES),
 };
 
 /*
