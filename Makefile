@@ -58,10 +58,35 @@ PROGRAMS  := $(if $(SERVER_SRC),$(BUILD)/mosh-server) $(if $(CLIENT_SRC),$(BUILD
 # which it runs when it finds one beside itself.
 SCRIPTS   := $(BUILD)/mosh
 
-.PHONY: all deps check check-only demo bench fuzz install clean
+# Firewall and fail2ban files, made from etc/tsmosh.conf by the server
+# itself (mosh-server firewall) so they follow its port_range, interface
+# and allow_sources. Copies are committed under etc/ for reading; `make
+# snippets` refreshes them and tests/integration/firewall.sh compares.
+CONF      := etc/tsmosh.conf
+# Only the file: no user config, no MOSH_* variables of whoever builds.
+GEN_ENV   := env -i PATH=/usr/bin:/bin XDG_CONFIG_HOME=/nonexistent LANG=C.UTF-8
+SNIPPETS  := ufw/applications.d/tsmosh:ufw-app \
+             firewalld/services/tsmosh.xml:firewalld-service \
+             nftables/tsmosh.nft:nftables \
+             fail2ban/jail.d/tsmosh.conf:fail2ban
+GENERATED := $(foreach s,$(SNIPPETS),$(BUILD)/etc/$(firstword $(subst :, ,$(s))))
+
+.PHONY: all deps check check-only demo bench fuzz install clean snippets
 .SUFFIXES:
 
-all: $(LIBS) $(PROGRAMS) $(SCRIPTS) $(UNIT_BIN) $(TOOL_BIN)
+all: $(LIBS) $(PROGRAMS) $(SCRIPTS) $(UNIT_BIN) $(TOOL_BIN) $(GENERATED)
+
+define snippet
+$(BUILD)/etc/$(1): $(CONF) $(BUILD)/mosh-server
+	@mkdir -p $$(@D)
+	$(GEN_ENV) $(BUILD)/mosh-server firewall $(2) --config $(CONF) >$$@.tmp
+	mv $$@.tmp $$@
+endef
+$(foreach s,$(SNIPPETS),$(eval $(call snippet,$(firstword $(subst :, ,$(s))),$(lastword $(subst :, ,$(s))))))
+
+snippets: $(GENERATED)
+	@for f in $(GENERATED:$(BUILD)/%=%); do \
+		mkdir -p $$(dirname $$f); cp $(BUILD)/$$f $$f; done
 
 deps:
 	@sh packaging/deps.sh

@@ -26,6 +26,7 @@
 #include "proto/conn.h"
 #include "proto/key.h"
 #include "server/child.h"
+#include "server/firewall.h"
 #include "server/listen.h"
 #include "server/events.h"
 #include "server/options.h"
@@ -262,6 +263,8 @@ run(int argc, char **argv, struct proctitle *pt)
 		return cmd_new(argc - 2, argv + 2, pt);
 	if (strcmp(argv[1], "config") == 0)
 		return cmd_config(argc - 2, argv + 2);
+	if (strcmp(argv[1], "firewall") == 0)
+		return cmd_firewall(argc - 2, argv + 2);
 	/* Options before "new": mosh's --server=CMD with our flags in it. */
 	if (argv[1][0] == '-')
 		return cmd_new(argc - 1, argv + 1, pt);
