@@ -322,7 +322,7 @@ static void
 check_nft(struct tally *t, const char *iface, const struct range *r,
     char *rules)
 {
-	char	 chain[128] = "", bad[256] = "";
+	char	 chain[128] = "", bad[384] = "";	/* room for chain + rule */
 	char	*line, *save = NULL, *s;
 	bool	 input = false, policy_drop = false, accepted = false;
 	int	 hit;
@@ -570,6 +570,7 @@ cmd_doctor(int argc, char **argv)
 	if (options_parse(&o, argc, argv) != 0) {
 		report(&t, V_FAIL, "config", "does not parse (the reason is "
 		    "above); fix it, then `mosh-server config`");
+		options_free(&o);
 		return 1;
 	}
 	check_config(&t, &o);

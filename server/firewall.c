@@ -287,8 +287,10 @@ cmd_firewall(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (options_parse(&o, argc - 1, argv + 1) != 0)
+	if (options_parse(&o, argc - 1, argv + 1) != 0) {
+		options_free(&o);
 		return 2;
+	}
 	memset(&f, 0, sizeof(f));
 	f.iface = strcmp(o.iface, NETBIND_ANY) == 0 ? NULL : o.iface;
 	f.src = o.allow;
