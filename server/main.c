@@ -235,8 +235,10 @@ cmd_config(int argc, char **argv)
 {
 	struct server_opts o;
 
-	if (options_parse(&o, argc, argv) != 0)
+	if (options_parse(&o, argc, argv) != 0) {
+		options_free(&o);
 		return 2;
+	}
 	config_print(&o.cfg, stdout);
 	options_free(&o);
 	return 0;
