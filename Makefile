@@ -2,6 +2,11 @@
 # runs them under ASan+UBSan in a separate build tree.
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# /etc for a system install, else under the prefix ($HOME/.local/etc).
+SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/tsmosh
+FIREWALLD_SERVICES ?= $(PREFIX)/lib/firewalld/services
 SAN     ?= 0
 FUZZ_SECONDS ?= 30
 
@@ -26,7 +31,7 @@ OPT     := -O2 -g
 SANLD   :=
 endif
 
-CFLAGS_ALL  = $(CSTD) $(WARN) $(OPT) -I. $(PKG_CFLAGS) $(CFLAGS)
+CFLAGS_ALL  = $(CSTD) $(WARN) $(OPT) -I. $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(SANLD) $(LDFLAGS)
 
 # Modules: every .c in a module directory is part of its library. Order
@@ -58,10 +63,36 @@ PROGRAMS  := $(if $(SERVER_SRC),$(BUILD)/mosh-server) $(if $(CLIENT_SRC),$(BUILD
 # which it runs when it finds one beside itself.
 SCRIPTS   := $(BUILD)/mosh
 
-.PHONY: all deps check check-only demo bench fuzz install clean
+# Firewall and fail2ban files, made from etc/tsmosh.conf by the server
+# itself (mosh-server firewall) so they follow its port_range, interface
+# and allow_sources. Copies are committed under etc/ for reading; `make
+# snippets` refreshes them and tests/integration/firewall.sh compares.
+CONF      := etc/tsmosh.conf
+# Only the file: no user config, no MOSH_* variables of whoever builds.
+GEN_ENV   := env -i PATH=/usr/bin:/bin XDG_CONFIG_HOME=/nonexistent LANG=C.UTF-8
+SNIPPETS  := ufw/applications.d/tsmosh:ufw-app \
+             firewalld/services/tsmosh.xml:firewalld-service \
+             nftables/tsmosh.nft:nftables \
+             fail2ban/jail.d/tsmosh.conf:fail2ban
+GENERATED := $(foreach s,$(SNIPPETS),$(BUILD)/etc/$(firstword $(subst :, ,$(s))))
+
+.PHONY: all deps check check-only demo bench fuzz install clean snippets \
+        programs package package-check
 .SUFFIXES:
 
-all: $(LIBS) $(PROGRAMS) $(SCRIPTS) $(UNIT_BIN) $(TOOL_BIN)
+all: $(LIBS) $(PROGRAMS) $(SCRIPTS) $(UNIT_BIN) $(TOOL_BIN) $(GENERATED)
+
+define snippet
+$(BUILD)/etc/$(1): $(CONF) $(BUILD)/mosh-server
+	@mkdir -p $$(@D)
+	$(GEN_ENV) $(BUILD)/mosh-server firewall $(2) --config $(CONF) >$$@.tmp
+	mv $$@.tmp $$@
+endef
+$(foreach s,$(SNIPPETS),$(eval $(call snippet,$(firstword $(subst :, ,$(s))),$(lastword $(subst :, ,$(s))))))
+
+snippets: $(GENERATED)
+	@for f in $(GENERATED:$(BUILD)/%=%); do \
+		mkdir -p $$(dirname $$f); cp $(BUILD)/$$f $$f; done
 
 deps:
 	@sh packaging/deps.sh
@@ -118,10 +149,46 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh tests/bench/run.sh
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+# What install needs (not the tests): the packages build only this.
+programs: $(PROGRAMS) $(SCRIPTS) $(GENERATED)
+
+# The same tree the packages install (packaging/*: keep their file lists
+# in step; make package-check compares them).
+install: programs
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(MANDIR)/man1 \
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DOCDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/tsmosh \
+	    $(DESTDIR)$(SYSCONFDIR)/fail2ban/filter.d \
+	    $(DESTDIR)$(SYSCONFDIR)/fail2ban/jail.d \
+	    $(DESTDIR)$(SYSCONFDIR)/ufw/applications.d \
+	    $(DESTDIR)$(FIREWALLD_SERVICES)
 	@for p in $(PROGRAMS); do install -m 0755 $$p $(DESTDIR)$(PREFIX)/bin/; done
 	install -m 0755 client/mosh.sh $(DESTDIR)$(PREFIX)/bin/mosh
+	install -m 0644 man/mosh-server.1 man/mosh-client.1 man/mosh.1 \
+	    $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/tsmosh.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 $(CONF) $(DESTDIR)$(SYSCONFDIR)/tsmosh/tsmosh.conf
+	install -m 0644 etc/fail2ban/filter.d/tsmosh.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/fail2ban/filter.d/tsmosh.conf
+	install -m 0644 $(BUILD)/etc/fail2ban/jail.d/tsmosh.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/fail2ban/jail.d/tsmosh.conf
+	install -m 0644 $(BUILD)/etc/ufw/applications.d/tsmosh \
+	    $(DESTDIR)$(SYSCONFDIR)/ufw/applications.d/tsmosh
+	install -m 0644 $(BUILD)/etc/firewalld/services/tsmosh.xml \
+	    $(DESTDIR)$(FIREWALLD_SERVICES)/tsmosh.xml
+	install -m 0644 $(BUILD)/etc/nftables/tsmosh.nft README.md \
+	    $(DESTDIR)$(DOCDIR)/
+
+# build/pkg: a clean copy of the tree (no build output) with debian/ at
+# its root, as dpkg-buildpackage wants; the .deb lands in build/pkg.
+package:
+	sh packaging/build-deb.sh build/pkg
+
+# Builds the .deb from a clean tree, checks it with lintian, compares the
+# rpm and Arch file lists, installs it, serves the stock mosh-client on
+# loopback, purges it and puts the stock mosh back. Root; a few minutes.
+package-check:
+	sh packaging/check.sh build/pkg
 
 clean:
 	rm -rf build build-san build-fuzz

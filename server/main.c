@@ -26,6 +26,8 @@
 #include "proto/conn.h"
 #include "proto/key.h"
 #include "server/child.h"
+#include "server/doctor.h"
+#include "server/firewall.h"
 #include "server/listen.h"
 #include "server/control.h"
 #include "server/events.h"
@@ -303,6 +305,10 @@ run(int argc, char **argv, struct proctitle *pt)
 		return cmd_kill(argc - 2, argv + 2);
 	if (strcmp(argv[1], "attach") == 0)
 		return cmd_attach(argc - 2, argv + 2);
+	if (strcmp(argv[1], "firewall") == 0)
+		return cmd_firewall(argc - 2, argv + 2);
+	if (strcmp(argv[1], "doctor") == 0)
+		return cmd_doctor(argc - 2, argv + 2);
 	/* Options before "new": mosh's --server=CMD with our flags in it. */
 	if (argv[1][0] == '-')
 		return cmd_new(argc - 1, argv + 1, pt);

@@ -1,0 +1,210 @@
+#!/bin/sh
+# check.sh OUTDIR: make package-check. Prints "ok - X", "not ok - X",
+# "skip - X: why" lines and a summary line, as tests/run does.
+#  - the .deb builds from a clean copy of the tree, lintian finds no error;
+#  - make install, the rpm spec (rpmbuild, if installed) and the PKGBUILD
+#    (its package() run by bash) install the .deb's files;
+#  - as root: dpkg -i replaces the stock mosh, the installed mosh-server
+#    serves the stock mosh-client (from the cached mosh .deb) on loopback
+#    in tmux, dpkg --purge leaves none of the package's files, and the
+#    stock mosh is put back whatever happened.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-build/pkg}
+cd "$top" || exit 1
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/tsmosh-pkg.XXXXXX")
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+passed=0 failed=0 skipped=0
+ok() { echo "ok - $*"; passed=$((passed + 1)); }
+nok() { echo "not ok - $*"; failed=$((failed + 1)); }
+skip() { echo "skip - $*"; skipped=$((skipped + 1)); }
+check() { n=$1; shift; if "$@"; then ok "$n"; else nok "$n"; fi; }
+TMUX_SOCK=tsmosh-pkg-$$
+stock_deb=
+restore=no
+finish() {
+	tmux -L "$TMUX_SOCK" kill-server 2>/dev/null
+	[ -n "${SRV_PID:-}" ] && kill "$SRV_PID" 2>/dev/null
+	if [ "$restore" = yes ]; then
+		dpkg --purge tsmosh >/dev/null 2>&1
+		dpkg -i "$stock_deb" >/dev/null 2>&1 ||
+		    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+		    --reinstall mosh >/dev/null 2>&1
+	fi
+	rm -rf "$T"
+}
+trap finish EXIT INT TERM
+
+# The .deb's files, as the other installs write them: no directories, no
+# Debian-only docs, man pages without .gz.
+deb_files() {
+	dpkg -c "$1" | awk '$1 !~ /^d/ { print $6 }' | sed 's,^\.,,; s,\.gz$,,' |
+	    grep -Ev '^/usr/share/doc/tsmosh/(changelog|copyright|README\.Debian)' |
+	    sort
+}
+tree_files() { (cd "$1" && find . ! -type d | sed 's,^\.,,; s,\.gz$,,' |
+    grep -v '^/usr/lib/\.build-id' | sort); }
+
+if sh packaging/build-deb.sh "$out" >"$T/build.out" 2>&1; then
+	ok "the .deb builds from a clean tree; lintian: no errors"
+else
+	sed 's/^/# /' "$T/build.out"; nok "the .deb builds from a clean tree"
+	echo "$passed passed, $failed failed, $skipped skipped"; exit 1
+fi
+grep '^[EW]: ' "$out/lintian.log" | sed 's/^/# lintian: /'
+deb=$(ls "$out"/tsmosh_*_*.deb | head -n 1)
+deb_files "$deb" >"$T/deb.list"
+check "the .deb has programs, man pages, config and firewall files" \
+    sh -c 'for f in /usr/bin/mosh-server /usr/bin/mosh-client /usr/bin/mosh \
+	/usr/share/man/man1/mosh-server.1 /usr/share/man/man5/tsmosh.conf.5 \
+	/etc/tsmosh/tsmosh.conf /etc/fail2ban/jail.d/tsmosh.conf \
+	/etc/fail2ban/filter.d/tsmosh.conf /etc/ufw/applications.d/tsmosh \
+	/usr/lib/firewalld/services/tsmosh.xml /usr/share/doc/tsmosh/tsmosh.nft; do
+	grep -qx "$f" "$1" || { echo "# missing $f"; exit 1; }; done' - "$T/deb.list"
+check "/etc/tsmosh/tsmosh.conf is a conffile" \
+    sh -c 'dpkg-deb -e "$1" "$2/ctl" && grep -qx /etc/tsmosh/tsmosh.conf "$2/ctl/conffiles"' \
+    - "$deb" "$T"
+check "the .deb conflicts with, replaces and provides mosh" \
+    sh -c '[ "$(dpkg-deb -f "$1" Conflicts)/$(dpkg-deb -f "$1" Replaces)/$(dpkg-deb -f "$1" Provides)" = mosh/mosh/mosh ]' \
+    - "$deb"
+
+same_list() {	# name, file list
+	if diff "$T/deb.list" "$2" >"$T/diff"; then
+		ok "$1 installs the .deb's files"
+	else
+		sed 's/^/# /' "$T/diff"; nok "$1 installs the .deb's files"
+	fi
+}
+make -s install DESTDIR="$T/inst" PREFIX=/usr >/dev/null 2>&1
+tree_files "$T/inst" >"$T/inst.list"
+same_list "make install DESTDIR=... PREFIX=/usr" "$T/inst.list"
+
+# A source tarball for rpm and Arch, from the same clean tree.
+tar -C "$out" -czf "$T/tsmosh-0.1.tar.gz" --exclude=./debian \
+    --exclude=tsmosh-0.1/debian --exclude='tsmosh-0.1/build' tsmosh-0.1
+
+if command -v rpmbuild >/dev/null; then
+	mkdir -p "$T/rpm/SOURCES"; cp "$T/tsmosh-0.1.tar.gz" "$T/rpm/SOURCES/"
+	# --nodeps: the BuildRequires are Fedora names; Debian's -dev are here.
+	if rpmbuild -bb --nodeps --define "_topdir $T/rpm" \
+	    --define 'debug_package %{nil}' packaging/rpm/tsmosh.spec \
+	    >"$T/rpm.log" 2>&1; then
+		ok "rpmbuild builds packaging/rpm/tsmosh.spec"
+		# %dir entries are listed too; the .deb list has files only.
+		rpm -qlp "$T"/rpm/RPMS/*/*.rpm 2>/dev/null |
+		    grep -v '^/usr/lib/\.build-id' | sed 's,\.gz$,,' |
+		    grep -vx -e /etc/tsmosh -e /usr/share/doc/tsmosh |
+		    sort >"$T/rpm.list"
+		same_list "the rpm" "$T/rpm.list"
+	else
+		tail -n 20 "$T/rpm.log" | sed 's/^/# /'
+		nok "rpmbuild builds packaging/rpm/tsmosh.spec"
+	fi
+else
+	skip "rpm spec: rpmbuild not installed (apt-get install rpm)"
+fi
+
+check "PKGBUILD parses (bash -n)" bash -n packaging/arch/PKGBUILD
+mkdir -p "$T/arch/src" "$T/arch/pkg"
+tar -C "$T/arch/src" -xzf "$T/tsmosh-0.1.tar.gz"
+if (cd "$T/arch/src" && srcdir=$T/arch/src pkgdir=$T/arch/pkg bash -c \
+    '. "$1" && cd "$srcdir" && build && cd "$srcdir" && package' - \
+    "$top/packaging/arch/PKGBUILD") >"$T/arch.log" 2>&1; then
+	tree_files "$T/arch/pkg" >"$T/arch.list"
+	same_list "the PKGBUILD's package()" "$T/arch.list"
+else
+	tail -n 20 "$T/arch.log" | sed 's/^/# /'
+	nok "the PKGBUILD's build() and package() run"
+fi
+
+if [ "$(id -u)" -ne 0 ] || ! command -v tmux >/dev/null; then
+	skip "install, serve, purge: needs root and tmux"
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]; exit
+fi
+# The stock mosh goes away while ours is installed: keep its .deb to put
+# it back, and its mosh-client to talk to our server.
+if dpkg-query -W -f='${Status}' mosh 2>/dev/null | grep -q ' installed'; then
+	v=$(dpkg-query -W -f='${Version}' mosh | sed 's/:/%3a/')
+	stock_deb=$(ls /var/cache/apt/archives/mosh_"$v"_*.deb 2>/dev/null | head -n 1)
+	if [ -z "$stock_deb" ]; then
+		(cd "$T" && apt-get download mosh >/dev/null 2>&1)
+		stock_deb=$(ls "$T"/mosh_*.deb 2>/dev/null | head -n 1)
+	fi
+fi
+if [ -z "$stock_deb" ]; then
+	skip "install, serve, purge: no stock mosh .deb to restore afterwards"
+	echo "$passed passed, $failed failed, $skipped skipped"
+	[ "$failed" -eq 0 ]; exit
+fi
+dpkg-deb -x "$stock_deb" "$T/stock"
+restore=yes
+if dpkg -i "$deb" >"$T/dpkg.log" 2>&1 &&
+    dpkg-query -W -f='${Status}' tsmosh | grep -q ' installed' &&
+    ! dpkg-query -W -f='${Status}' mosh 2>/dev/null | grep -q ' installed'; then
+	ok "dpkg -i installs tsmosh in place of mosh"
+else
+	sed 's/^/# /' "$T/dpkg.log"; nok "dpkg -i installs tsmosh in place of mosh"
+fi
+check "/usr/bin/mosh-server is ours (doctor runs)" \
+    sh -c '/usr/bin/mosh-server doctor --iface lo --allow-source 127.0.0.0/8 | grep -q "^OK   config"'
+
+SRV_PID=
+/usr/bin/mosh-server new --iface lo --allow-source 127.0.0.0/8 -- /bin/sh \
+    >"$T/srv.out" 2>"$T/srv.err" </dev/null
+port=$(sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p' "$T/srv.out")
+key=$(sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]*\).*/\1/p' "$T/srv.out")
+SRV_PID=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T/srv.err")
+tm() { tmux -L "$TMUX_SOCK" "$@"; }
+waitfor() {	# pattern tenths
+	n=0
+	while ! tm capture-pane -p -t c | grep -q -- "$1"; do
+		n=$((n + 1)); [ "$n" -ge "$2" ] && return 1; sleep 0.1
+	done
+}
+if [ -n "$port" ] && [ -n "$key" ]; then
+	tm new-session -d -s c -x 80 -y 24 \
+	    "MOSH_KEY=$key $T/stock/usr/bin/mosh-client 127.0.0.1 $port"
+	sleep 1
+	tm send-keys -t c "echo pkg-\$((6*7))-ok" Enter
+	if waitfor 'pkg-42-ok' 100; then
+		ok "the installed mosh-server serves the stock mosh-client (type, see output)"
+	else
+		tm capture-pane -p -t c | sed 's/^/# /'
+		nok "the installed mosh-server serves the stock mosh-client"
+	fi
+	tm send-keys -t c C-^ .
+	n=0
+	while tm has-session -t c 2>/dev/null && [ "$n" -lt 50 ]; do
+		n=$((n + 1)); sleep 0.1
+	done
+	check "Ctrl-^ . quits the client" sh -c '! tmux -L "$1" has-session -t c 2>/dev/null' - "$TMUX_SOCK"
+	kill "$SRV_PID" 2>/dev/null
+else
+	sed 's/^/# /' "$T/srv.out" "$T/srv.err"
+	nok "the installed mosh-server starts on lo"
+fi
+
+dpkg -L tsmosh | sort >"$T/owned"
+dpkg --purge tsmosh >"$T/purge.log" 2>&1
+left=
+while read -r f; do
+	[ -e "$f" ] && [ ! -d "$f" ] && left="$left $f"
+done <"$T/owned"
+[ -e /etc/tsmosh ] && left="$left /etc/tsmosh"
+if [ -z "$left" ]; then
+	ok "dpkg --purge leaves none of its files (conffiles included)"
+else
+	echo "# left:$left"; nok "dpkg --purge leaves none of its files"
+fi
+if dpkg -i "$stock_deb" >"$T/restore.log" 2>&1 &&
+    dpkg -S /usr/bin/mosh-client 2>/dev/null | grep -q '^mosh:'; then
+	ok "the stock mosh is back"
+	restore=no
+else
+	sed 's/^/# /' "$T/restore.log"; nok "the stock mosh is back"
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
