@@ -133,23 +133,38 @@ control_accept(struct control *c, char *cmd, size_t len)
 }
 
 int
-control_request(const char *path, const char *cmd, char *reply, size_t len)
+control_unix_connect(const char *path, int type)
 {
 	struct sockaddr_un sun;
+	int		 fd, saved;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return errno = ENAMETOOLONG, -1;
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+int
+control_request(const char *path, const char *cmd, char *reply, size_t len)
+{
 	struct pollfd	 p;
 	size_t		 n = 0;
 	ssize_t		 r;
 	int		 fd;
 
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path))
+	if ((fd = control_unix_connect(path, SOCK_STREAM)) == -1)
 		return -1;
-	strcpy(sun.sun_path, path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
-	    send(fd, cmd, strlen(cmd), MSG_NOSIGNAL) != (ssize_t)strlen(cmd) ||
+	if (send(fd, cmd, strlen(cmd), MSG_NOSIGNAL) != (ssize_t)strlen(cmd) ||
 	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1) {
 		close(fd);
 		return -1;

@@ -33,6 +33,9 @@ void	control_close(struct control *);
  */
 int	control_accept(struct control *, char *cmd, size_t len);
 
+/* A unix socket of `type` connected to PATH (CLOEXEC); -1 with errno. */
+int	control_unix_connect(const char *path, int type);
+
 /* Client side: send a request to PATH and read the whole reply. */
 int	control_request(const char *path, const char *cmd, char *reply,
 	    size_t len);

@@ -1,5 +1,4 @@
 #include <sys/socket.h>
-#include <sys/un.h>
 
 #include <netinet/in.h>
 
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "netbind/cidr.h"
+#include "server/control.h"
 #include "server/events.h"
 #include "server/options.h"
 
@@ -33,21 +33,7 @@ static const struct {
 static int
 events_syslog_open(const char *path)
 {
-	struct sockaddr_un sun;
-	int		 fd;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return -1;
-	strcpy(sun.sun_path, path);
-	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		close(fd);
-		return -1;
-	}
-	return fd;
+	return control_unix_connect(path, SOCK_DGRAM);
 }
 
 void
