@@ -39,8 +39,10 @@ chdir_home(void)
 
 	if (home == NULL && (pw = getpwuid(getuid())) != NULL)
 		home = pw->pw_dir;
-	if (home == NULL || chdir(home) != 0)
-		(void)chdir("/");
+	/* Nowhere at all to go is not worth failing the session over: the
+	 * shell then starts wherever we are. */
+	if ((home == NULL || chdir(home) != 0) && chdir("/") != 0)
+		return;
 }
 
 /* In the child, after forkpty: never returns. */
