@@ -156,8 +156,9 @@ sandbox_sigsys(int sig, siginfo_t *si, void *uc)
 	if (t->syslogfd != -1)
 		(void)send(t->syslogfd, line, n, MSG_DONTWAIT);
 	n = sb_cat(line, n, sizeof(line), t->ttyfd != -1 ? "\r\n" : "\n");
-	if (t->logfd != -1)
-		(void)write(t->logfd, line + head, n - head);
+	/* Best effort in a dying process: nothing to do if it fails. */
+	if (t->logfd != -1 && write(t->logfd, line + head, n - head) < 0)
+		_exit(128 + SIGSYS);
 	/*
 	 * Die of SIGSYS, as SCMP_ACT_KILL_PROCESS would: SIGSYS is blocked
 	 * in here, so the kernel's next forced SIGSYS (a call no table may
