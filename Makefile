@@ -58,7 +58,7 @@ PROGRAMS  := $(if $(SERVER_SRC),$(BUILD)/mosh-server) $(if $(CLIENT_SRC),$(BUILD
 # which it runs when it finds one beside itself.
 SCRIPTS   := $(BUILD)/mosh
 
-.PHONY: all deps check check-only demo bench fuzz install clean
+.PHONY: all deps check check-only demo bench soak fuzz install clean
 .SUFFIXES:
 
 all: $(LIBS) $(PROGRAMS) $(SCRIPTS) $(UNIT_BIN) $(TOOL_BIN)
@@ -117,6 +117,14 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+# Minutes long, not part of check: a lossy, roaming session checked screen
+# for screen, a garbage flood, then the fuzzers for SOAK_FUZZ_SECONDS each.
+SOAK_FUZZ_SECONDS ?= 60
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) bash tests/soak/run.sh
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(SOAK_FUZZ_SECONDS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -8,7 +8,7 @@
 # stock one: the sum of the server processes' PSS (smaps_rollup). Our
 # server starts the shell only when a client arrives; the stock one
 # starts it at once: those 200 shells are not counted (their PSS is
-# printed apart).
+# printed apart). USS (private pages) is what each more session costs.
 . "$(dirname "$0")/lib.sh"
 b_have_stock || { echo "| idle | skipped: stock mosh not installed | | | | |"; exit 0; }
 SECS=${IDLE_SECONDS:-30}
@@ -20,7 +20,7 @@ for s in ours stock; do
 	b_client "$s" "idle-$s" "$SRV_PORT" || exit 0
 	eval "cpid_$s=$CLI_PID"
 done
-b_wait idle-ours '^\$ $' 100; b_wait idle-stock '^\$ $' 100
+b_wait idle-ours '^\$ ?$' 100; b_wait idle-stock '^\$ ?$' 100
 sleep 5
 for s in ours stock; do
 	eval "sa_$s=\$(b_ctxt \$spid_$s) ca_$s=\$(b_ctxt \$cpid_$s)"
@@ -53,17 +53,20 @@ many() {
 		i=$((i + 1))
 	done
 	sleep 2
-	N_OK=0 ps=0 pk=0
+	N_OK=0 ps=0 pk=0 pu=0
 	for p in $list; do
 		v=$(awk '/^Pss:/ { print $2 }' /proc/"$p"/smaps_rollup 2>/dev/null)
 		[ -n "$v" ] || continue
 		N_OK=$((N_OK + 1)) ps=$((ps + v))
+		v=$(awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s + 0 }' /proc/"$p"/smaps_rollup 2>/dev/null)
+		pu=$((pu + v))
 		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
 			v=$(awk '/^Pss:/ { print $2 }' /proc/"$c"/smaps_rollup 2>/dev/null)
 			pk=$((pk + ${v:-0}))
 		done
 	done
 	PSS_SRV=$(awk -v k=$ps 'BEGIN { printf "%.1f", k / 1024 }')
+	USS_SRV=$(awk -v k=$pu 'BEGIN { printf "%.1f", k / 1024 }')
 	PSS_KIDS=$(awk -v k=$pk 'BEGIN { printf "%.1f", k / 1024 }')
 	for p in $list; do
 		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do kill "$c" 2>/dev/null; done
@@ -72,7 +75,9 @@ many() {
 	sleep 1
 	B_SERVERS=
 }
-many ours; o_pss=$PSS_SRV o_n=$N_OK o_k=$PSS_KIDS
-many stock; s_pss=$PSS_SRV s_n=$N_OK s_k=$PSS_KIDS
+many ours; o_uss=$USS_SRV o_pss=$PSS_SRV o_n=$N_OK o_k=$PSS_KIDS
+many stock; s_uss=$USS_SRV s_pss=$PSS_SRV s_n=$N_OK s_k=$PSS_KIDS
 r=$(ratio "$o_pss" "$s_pss")
+r=$(ratio "$o_uss" "$s_uss")
+echo "| $MANY idle servers, no client: sum of server private memory (USS, MiB) | $o_uss | | $s_uss | $r | |"
 echo "| $MANY idle servers, no client: sum of server PSS (MiB; $o_n/$s_n up; stock's $MANY shells +$s_k MiB not counted) | $o_pss | | $s_pss | $r | $(goal "$r" 0.5) |"

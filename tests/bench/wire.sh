@@ -19,7 +19,7 @@ for s in ours stock; do
 	eval "px_$s=$PX_PID"
 	b_client "$s" "wire-$s" "$PX_PORT" || exit 0
 done
-b_wait wire-ours '^\$ $' 100; b_wait wire-stock '^\$ $' 100
+b_wait wire-ours '^\$ ?$' 100; b_wait wire-stock '^\$ ?$' 100
 
 # type TEXT: one key at a time to both sessions, 120-200 ms apart.
 type_both() {
