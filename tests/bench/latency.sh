@@ -114,8 +114,8 @@ set xlabel 'delay (ms, log)'
 set ylabel 'share of keystrokes shown'
 set key right bottom
 set grid
-set arrow from first , graph 0 to first , graph 1 nohead dt 3 lw 2 lc rgb 'gray40'
-set label ' ms' at first , graph 0.05 offset 0.5,0
+set arrow from first $FAST, graph 0 to first $FAST, graph 1 nohead dt 3 lw 2 lc rgb 'gray40'
+set label '$FAST ms' at first $FAST, graph 0.05 offset 0.5,0
 plot $plot
 GP
 fi

@@ -135,7 +135,8 @@ for s in ours stock; do
 	ll1=$(wc -l <"$B_TMP/flood-$s.err")
 	alive=yes; kill -0 "$spid" 2>/dev/null || alive=no
 	echo "| flood at $s server: $(sed 's/^udp_flood: //' "$B_TMP/flood.out") | server CPU $(awk -v a="$c0" -v b="$c1" -v s="$FLOOD" 'BEGIN { printf "%.2f s (%.0f%% of a core)", b - a, 100 * (b - a) / s }'); keystroke median/p95 $m0/$p0 ms before, $m1/$p1 ms during; stderr log +$((ll1 - ll0)) lines, +$(((lb1 - lb0) / 1024)) KiB; server alive: $alive |"
-	[ "$s" = ours ] && tail -n 1 "$B_TMP/flood-$s.err" | sed 's/^/    last log line: /'
+	tail -n 1 "$B_TMP/flood-$s.err" | cut -c 1-200 | sed "s/^/    $s server's last log line: /"
 	b_end_session "flood-$s" "$spid"
+	rm -f "$B_TMP/flood-$s.err"	# hundreds of MB
 done
 exit $fail
