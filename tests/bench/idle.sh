@@ -78,6 +78,5 @@ many() {
 many ours; o_uss=$USS_SRV o_pss=$PSS_SRV o_n=$N_OK o_k=$PSS_KIDS
 many stock; s_uss=$USS_SRV s_pss=$PSS_SRV s_n=$N_OK s_k=$PSS_KIDS
 r=$(ratio "$o_pss" "$s_pss")
-r=$(ratio "$o_uss" "$s_uss")
-echo "| $MANY idle servers, no client: sum of server private memory (USS, MiB) | $o_uss | | $s_uss | $r | |"
+echo "| $MANY idle servers, no client: sum of server private memory (USS, MiB) | $o_uss | | $s_uss | $(ratio "$o_uss" "$s_uss") | |"
 echo "| $MANY idle servers, no client: sum of server PSS (MiB; $o_n/$s_n up; stock's $MANY shells +$s_k MiB not counted) | $o_pss | | $s_pss | $r | $(goal "$r" 0.5) |"

@@ -4,13 +4,13 @@
 # against the same server (the stock mosh-server unless LAT_SERVER=ours),
 # default prediction mode (adaptive). A shell runs in the session; tmux
 # types one key at a time at a human pace (LAT_KEYS keys per run, default
-# 40; 120-270 ms after a key shows) and polls capture-pane until the
+# 60; 120-270 ms after a key shows) and polls capture-pane until the
 # prompt line shows it. bash for $EPOCHREALTIME: polling forks only tmux.
 # One sample (ms) per line in $BENCH_OUT/lat-CLIENT-RTT.txt.
 # Prints Markdown rows: share < 30 ms, median, p95.
 . "$(dirname "$0")/lib.sh"
 b_have_stock || { echo "| latency | skipped: stock mosh not installed | | | | |"; exit 0; }
-KEYS=${LAT_KEYS:-40}
+KEYS=${LAT_KEYS:-60}
 RTTS=${LAT_RTTS:-50 200 500}
 SRV=${LAT_SERVER:-stock}
 FAST=30
