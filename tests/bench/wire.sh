@@ -58,6 +58,8 @@ done
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1024 }'; }
 echo "| wire KiB client->server, ${SECS} s scripted session (packets) | $(kb "$up_ours") ($upp_ours) | | $(kb "$up_stock") ($upp_stock) | $(ratio "$up_ours" "$up_stock") | |"
 echo "| wire KiB server->client, same session (packets) | $(kb "$down_ours") ($downp_ours) | | $(kb "$down_stock") ($downp_stock) | $(ratio "$down_ours" "$down_stock") | |"
+# The goal is judged on the unrounded ratio (1.004 is not <= 1.0).
 r=$(ratio $((up_ours + down_ours)) $((up_stock + down_stock)))
-echo "| wire KiB both directions, same session | $(kb $((up_ours + down_ours))) | | $(kb $((up_stock + down_stock))) | $r | $(goal "$r" 1.0) |"
+r4=$(awk -v a=$((up_ours + down_ours)) -v b=$((up_stock + down_stock)) 'BEGIN { printf "%.4f", a / b }')
+echo "| wire KiB both directions, same session | $(kb $((up_ours + down_ours))) | | $(kb $((up_stock + down_stock))) | $r ($r4) | $(goal "$r4" 1.0) |"
 }
