@@ -77,7 +77,7 @@ SNIPPETS  := ufw/applications.d/tsmosh:ufw-app \
 GENERATED := $(foreach s,$(SNIPPETS),$(BUILD)/etc/$(firstword $(subst :, ,$(s))))
 
 .PHONY: all deps check check-only demo bench fuzz install clean snippets \
-        programs package package-check
+        programs package package-check soak
 .SUFFIXES:
 
 all: $(LIBS) $(PROGRAMS) $(SCRIPTS) $(UNIT_BIN) $(TOOL_BIN) $(GENERATED)
@@ -148,6 +148,14 @@ demo: deps
 bench: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+# Minutes long, not part of check: a lossy, roaming session checked screen
+# for screen, a garbage flood, then the fuzzers for SOAK_FUZZ_SECONDS each.
+SOAK_FUZZ_SECONDS ?= 60
+soak: deps
+	@$(MAKE) --no-print-directory all
+	@BUILD=$(BUILD) bash tests/soak/run.sh
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(SOAK_FUZZ_SECONDS)
 
 # What install needs (not the tests): the packages build only this.
 programs: $(PROGRAMS) $(SCRIPTS) $(GENERATED)

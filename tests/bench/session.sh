@@ -68,7 +68,12 @@ run "$top/$BUILD/mosh-server" "$(command -v mosh-client)"
 OS_CPU=$S_CPU OS_RSS=$S_RSS
 run mosh-server "$top/$BUILD/mosh-client"
 OC_CPU=$C_CPU OC_RSS=$C_RSS
-echo "| server CPU, 20 MB output, client attached (s) | $OS_CPU | | $SS_CPU | $(ratio "$OS_CPU" "$SS_CPU") |"
-echo "| server peak RSS (MiB) | $OS_RSS | | $SS_RSS | $(ratio "$OS_RSS" "$SS_RSS") |"
-echo "| client CPU, same session (s) | $OC_CPU | | $SC_CPU | $(ratio "$OC_CPU" "$SC_CPU") |"
-echo "| client peak RSS (MiB) | $OC_RSS | | $SC_RSS | $(ratio "$OC_RSS" "$SC_RSS") |"
+# goal RATIO LIMIT: met when RATIO (e.g. 0.15x) <= LIMIT
+goal() { awk -v r="${1%x}" -v l="$2" 'BEGIN { if (r == "n/a") print "n/a"; else if (r + 0 <= l + 0) printf "met (<= %sx)\n", l; else printf "NOT met (<= %sx)\n", l }'; }
+r=$(ratio "$OS_CPU" "$SS_CPU")
+echo "| server CPU, 20 MB output, client attached (s) | $OS_CPU | | $SS_CPU | $r | $(goal "$r" 0.2) |"
+r=$(ratio "$OS_RSS" "$SS_RSS")
+echo "| server peak RSS (MiB) | $OS_RSS | | $SS_RSS | $r | $(goal "$r" 0.5) |"
+echo "| client CPU, same session (s) | $OC_CPU | | $SC_CPU | $(ratio "$OC_CPU" "$SC_CPU") | |"
+r=$(ratio "$OC_RSS" "$SC_RSS")
+echo "| client peak RSS (MiB) | $OC_RSS | | $SC_RSS | $r | $(goal "$r" 0.5) |"

@@ -69,5 +69,5 @@ if command -v mosh-server >/dev/null && command -v mosh-client >/dev/null &&
 	fi
 fi
 
-echo "| emulator absorb, ${mb} MB mixed file | tsmosh ${ours} MB/s | libvterm ${vterm} MB/s | mosh-server ${stock} MB/s (CPU) | ${ratio} |"
-echo "| absorb + snapshot + diff per 4 KiB write | tsmosh ${frames} MB/s | | | |"
+echo "| emulator absorb, ${mb} MB mixed file | tsmosh ${ours} MB/s | libvterm ${vterm} MB/s | mosh-server ${stock} MB/s (CPU) | ${ratio} | |"
+echo "| absorb + snapshot + diff per 4 KiB write | tsmosh ${frames} MB/s | | | | |"

@@ -1,0 +1,82 @@
+#!/bin/sh
+# Idle cost. (1) Our server+client and the stock server+client side by
+# side on loopback, a shell at its prompt, nothing typed: context switches
+# (voluntary + involuntary, /proc/PID/status) of each process over
+# IDLE_SECONDS (default 30) after 5 s to settle, as wakeups per minute,
+# and the resident size (VmRSS) at the end. (2) MANY_SESSIONS (default
+# 200) servers started with no client (`new -- /bin/sh`), ours then the
+# stock one: the sum of the server processes' PSS (smaps_rollup). Our
+# server starts the shell only when a client arrives; the stock one
+# starts it at once: those 200 shells are not counted (their PSS is
+# printed apart). USS (private pages) is what each more session costs.
+. "$(dirname "$0")/lib.sh"
+b_have_stock || { echo "| idle | skipped: stock mosh not installed | | | | |"; exit 0; }
+SECS=${IDLE_SECONDS:-30}
+MANY=${MANY_SESSIONS:-200}
+
+for s in ours stock; do
+	b_server "$s" "idle-$s" env PS1='$ ' /bin/sh || { echo "| idle: $s server failed | | | | | |"; exit 0; }
+	eval "spid_$s=$SRV_PID"
+	b_client "$s" "idle-$s" "$SRV_PORT" || exit 0
+	eval "cpid_$s=$CLI_PID"
+done
+b_wait idle-ours '^\$ ?$' 100; b_wait idle-stock '^\$ ?$' 100
+sleep 5
+for s in ours stock; do
+	eval "sa_$s=\$(b_ctxt \$spid_$s) ca_$s=\$(b_ctxt \$cpid_$s)"
+done
+sleep "$SECS"
+for s in ours stock; do
+	eval "sb_$s=\$(b_ctxt \$spid_$s) cb_$s=\$(b_ctxt \$cpid_$s)"
+	eval "sr_$s=\$(b_rss \$spid_$s) cr_$s=\$(b_rss \$cpid_$s)"
+done
+pm() { awk -v a="$1" -v b="$2" -v s="$SECS" 'BEGIN { printf "%.1f", (b - a) * 60 / s }'; }
+# shellcheck disable=SC2154
+{
+sw_o=$(pm "$sa_ours" "$sb_ours") sw_s=$(pm "$sa_stock" "$sb_stock")
+cw_o=$(pm "$ca_ours" "$cb_ours") cw_s=$(pm "$ca_stock" "$cb_stock")
+echo "| idle server wakeups/min (ctxt switches over ${SECS} s, client attached) | $sw_o | | $sw_s | $(ratio "$sw_o" "$sw_s") | |"
+echo "| idle client wakeups/min (same) | $cw_o | | $cw_s | $(ratio "$cw_o" "$cw_s") | |"
+r=$(ratio "$sr_ours" "$sr_stock")
+echo "| idle server RSS (MiB) | $sr_ours | | $sr_stock | $r | $(goal "$r" 0.5) |"
+r=$(ratio "$cr_ours" "$cr_stock")
+echo "| idle client RSS (MiB) | $cr_ours | | $cr_stock | $r | $(goal "$r" 0.5) |"
+}
+b_end_session idle-ours "$spid_ours"; b_end_session idle-stock "$spid_stock"
+
+# many SIDE: start MANY servers with no client; sets PSS_SRV PSS_KIDS (MiB) N_OK
+many() {
+	list=
+	i=0
+	while [ $i -lt "$MANY" ]; do
+		b_server "$1" "many" /bin/sh && list="$list $SRV_PID"
+		i=$((i + 1))
+	done
+	sleep 2
+	N_OK=0 ps=0 pk=0 pu=0
+	for p in $list; do
+		v=$(awk '/^Pss:/ { print $2 }' /proc/"$p"/smaps_rollup 2>/dev/null)
+		[ -n "$v" ] || continue
+		N_OK=$((N_OK + 1)) ps=$((ps + v))
+		v=$(awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s + 0 }' /proc/"$p"/smaps_rollup 2>/dev/null)
+		pu=$((pu + v))
+		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
+			v=$(awk '/^Pss:/ { print $2 }' /proc/"$c"/smaps_rollup 2>/dev/null)
+			pk=$((pk + ${v:-0}))
+		done
+	done
+	PSS_SRV=$(awk -v k=$ps 'BEGIN { printf "%.1f", k / 1024 }')
+	USS_SRV=$(awk -v k=$pu 'BEGIN { printf "%.1f", k / 1024 }')
+	PSS_KIDS=$(awk -v k=$pk 'BEGIN { printf "%.1f", k / 1024 }')
+	for p in $list; do
+		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do kill "$c" 2>/dev/null; done
+		kill "$p" 2>/dev/null
+	done
+	sleep 1
+	B_SERVERS=
+}
+many ours; o_uss=$USS_SRV o_pss=$PSS_SRV o_n=$N_OK o_k=$PSS_KIDS
+many stock; s_uss=$USS_SRV s_pss=$PSS_SRV s_n=$N_OK s_k=$PSS_KIDS
+r=$(ratio "$o_pss" "$s_pss")
+echo "| $MANY idle servers, no client: sum of server private memory (USS, MiB) | $o_uss | | $s_uss | $(ratio "$o_uss" "$s_uss") | |"
+echo "| $MANY idle servers, no client: sum of server PSS (MiB; $o_n/$s_n up; stock's $MANY shells +$s_k MiB not counted) | $o_pss | | $s_pss | $r | $(goal "$r" 0.5) |"
