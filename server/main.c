@@ -34,6 +34,7 @@
 #include "server/options.h"
 #include "server/proctitle.h"
 #include "server/serve.h"
+#include "server/utmp.h"
 #include "server/sessions.h"
 
 #define TSMOSH_VERSION	"0.1"
@@ -322,6 +323,11 @@ main(int argc, char **argv)
 {
 	struct proctitle pt;
 	int		 rc;
+
+	/* The utmp helper, re-executed by utmp_helper_start: nothing of the
+	 * server's state (its key above all) comes along. */
+	if (argc == 4 && strcmp(argv[1], UTMP_HELPER_ARG) == 0)
+		utmp_helper_main(atoi(argv[2]), atoi(argv[3]));
 
 	if ((argv = proctitle_init(&pt, argc, argv)) == NULL) {
 		fprintf(stderr, "mosh-server: out of memory\n");

@@ -28,7 +28,7 @@ utmp_close_others(int a, int b)
 }
 
 /* The helper: never returns. */
-static void
+void
 utmp_helper_main(int fd, int master)
 {
 	char	 msg[UTMP_MSG_MAX + 1];
@@ -68,7 +68,22 @@ utmp_helper_start(int master, pid_t *pid)
 		return -1;
 	}
 	if (*pid == 0) {
+		char	 a[16], b[16];
+		int	 fl;
+
 		close(sv[0]);
+		/* Exec ourselves afresh: a forked copy would keep the
+		 * session key (and the whole server's memory) for the
+		 * session's lifetime, outside the sandbox. */
+		if ((fl = fcntl(sv[1], F_GETFD)) != -1)
+			(void)fcntl(sv[1], F_SETFD, fl & ~FD_CLOEXEC);
+		if ((fl = fcntl(master, F_GETFD)) != -1)
+			(void)fcntl(master, F_SETFD, fl & ~FD_CLOEXEC);
+		snprintf(a, sizeof(a), "%d", sv[1]);
+		snprintf(b, sizeof(b), "%d", master);
+		execl("/proc/self/exe", "mosh-server", UTMP_HELPER_ARG, a, b,
+		    (char *)NULL);
+		/* No /proc: the forked copy still does the job. */
 		utmp_helper_main(sv[1], master);
 	}
 	close(sv[1]);

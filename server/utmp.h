@@ -9,6 +9,9 @@
 
 #include <sys/types.h>
 
+/* argv[1] of the re-executed helper: mosh-server UTMP_HELPER_ARG FD MASTER */
+#define UTMP_HELPER_ARG	"--utmp-helper"
+
 /* Fork the helper for this pty master: our end of the socketpair
  * (close-on-exec), or -1 with errno. The helper exits when it closes. */
 int	utmp_helper_start(int master, pid_t *pid);
@@ -18,5 +21,8 @@ int	utmp_helper_add(int fd, const char *text);
 
 /* "remove": our entry is gone once this returns 0. */
 int	utmp_helper_remove(int fd);
+
+/* The helper's loop, in the re-executed process; never returns. */
+void	utmp_helper_main(int fd, int master);
 
 #endif
