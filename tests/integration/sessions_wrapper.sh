@@ -13,6 +13,9 @@ t_start_sshd || { t_skip "sessions via wrapper: no sshd"; exit 0; }
 # and on the far side of ssh (whose environment is sshd's).
 export TMUX_TMPDIR="$T_TMP/inner" XDG_RUNTIME_DIR="$T_TMP/run"
 mkdir -p "$TMUX_TMPDIR" "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
+# The session's tmux is a daemon of its own: end it with the test.
+inner_cleanup() { TMUX_TMPDIR="$T_TMP/inner" tmux kill-server 2>/dev/null; t_tmux_cleanup; }
+trap inner_cleanup EXIT INT TERM
 srv="env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR $S --iface lo --allow-source 127.0.0.0/8"
 
 tm_new w 80 24 "mosh --ssh='$SSH_CMD' --server='$srv' 127.0.0.1 -- env TMUX_TMPDIR=$TMUX_TMPDIR tmux new -s work; sleep 60"
