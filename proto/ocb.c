@@ -1,5 +1,6 @@
 #include <limits.h>
 
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include "proto/ocb.h"
@@ -26,6 +27,11 @@ ocb_ctx_new(const uint8_t key[OCB_KEY_LEN], int enc)
 int
 ocb_init(struct ocb *o, const uint8_t key[OCB_KEY_LEN])
 {
+	/* AES-OCB is all we use: skip openssl.cnf, the cipher and digest
+	 * tables and the error strings (memory a long-lived server keeps). */
+	(void)OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG |
+	    OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS |
+	    OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS, NULL);
 	o->enc = ocb_ctx_new(key, 1);
 	o->dec = ocb_ctx_new(key, 0);
 	if (o->enc == NULL || o->dec == NULL) {

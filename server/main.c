@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -328,6 +329,11 @@ main(int argc, char **argv)
 	 * server's state (its key above all) comes along. */
 	if (argc == 4 && strcmp(argv[1], UTMP_HELPER_ARG) == 0)
 		utmp_helper_main(atoi(argv[2]), atoi(argv[3]));
+	/* zlib's per-frame buffers (64 KiB each) come from mmap and go back
+	 * when freed, instead of staying in the heap of a long-lived idle
+	 * server; small allocations are unaffected. */
+	(void)mallopt(M_MMAP_THRESHOLD, 32 * 1024);
+	(void)mallopt(M_TRIM_THRESHOLD, 64 * 1024);
 
 	if ((argv = proctitle_init(&pt, argc, argv)) == NULL) {
 		fprintf(stderr, "mosh-server: out of memory\n");
