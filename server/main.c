@@ -332,7 +332,7 @@ main(int argc, char **argv)
 	/* zlib's per-frame buffers (64 KiB each) come from mmap and go back
 	 * when freed, instead of staying in the heap of a long-lived idle
 	 * server; small allocations are unaffected. */
-	(void)mallopt(M_MMAP_THRESHOLD, 32 * 1024);
+	(void)mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	(void)mallopt(M_TRIM_THRESHOLD, 64 * 1024);
 
 	if ((argv = proctitle_init(&pt, argc, argv)) == NULL) {
