@@ -40,6 +40,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/tools/toolutil.h"
+
 #define EXIT_USAGE	2
 #define BUF_BYTES	65536
 #define HDR_BYTES	16		/* magic, seq, send time */
@@ -86,74 +88,7 @@ usage(FILE *out)
 "                       [--size B] [--idle MS] [--roam-at SEQ]\n");
 }
 
-static int
-write_file_atomic(const char *path, const char *text)
-{
-	char	 tmp[PATH_MAX];
-	FILE	*f;
-	int	 n;
 
-	n = snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	if (n < 0 || (size_t)n >= sizeof tmp)
-		return -1;
-	if ((f = fopen(tmp, "w")) == NULL)
-		return -1;
-	fputs(text, f);
-	if (fclose(f) != 0)
-		goto fail;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	return 0;
-fail:
-	unlink(tmp);
-	return -1;
-}
-
-/* "[ADDR:]PORT" / "[V6]:PORT"; numeric only. */
-static int
-parse_addr(const char *s, const char *def_host, struct sockaddr_storage *ss,
-    socklen_t *len)
-{
-	char		 host[INET6_ADDRSTRLEN + 2];
-	const char	*port, *colon, *close;
-	struct addrinfo	 hints, *res = NULL;
-	size_t		 hlen;
-
-	if (s[0] == '[') {
-		if ((close = strchr(s, ']')) == NULL || close[1] != ':')
-			return -1;
-		hlen = (size_t)(close - s - 1);
-		port = close + 2;
-		s++;
-	} else if ((colon = strrchr(s, ':')) != NULL) {
-		hlen = (size_t)(colon - s);
-		port = colon + 1;
-	} else {
-		if (def_host == NULL)
-			return -1;
-		hlen = strlen(def_host);
-		port = s;
-		s = def_host;
-	}
-	if (hlen == 0 || hlen >= sizeof host || *port == '\0')
-		return -1;
-	memcpy(host, s, hlen);
-	host[hlen] = '\0';
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = AF_UNSPEC;
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV;
-	if (getaddrinfo(host, port, &hints, &res) != 0 || res == NULL)
-		return -1;
-	if (res->ai_addrlen > sizeof *ss) {
-		freeaddrinfo(res);
-		return -1;
-	}
-	memcpy(ss, res->ai_addr, res->ai_addrlen);
-	*len = (socklen_t)res->ai_addrlen;
-	freeaddrinfo(res);
-	return 0;
-}
 
 static void
 format_addr(const struct sockaddr_storage *ss, char *out, size_t size)
