@@ -103,4 +103,19 @@ parse_addr(const char *s, const char *def_host, struct sockaddr_storage *ss,
 	return 0;
 }
 
+/* A decimal in [lo, hi], all of s; 0, or -1. */
+static inline int
+parse_num(const char *s, long lo, long hi, long *out)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 #endif

@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/tools/toolutil.h"
+
 static double
 now_s(void)
 {
@@ -30,20 +32,6 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-num(const char *s, long lo, long hi, long *out)
-{
-	char	*end;
-	long	 v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
 }
 
 static void
@@ -72,10 +60,10 @@ main(int argc, char **argv)
 		if (strcmp(argv[i], "--to") == 0)
 			dst = argv[++i];
 		else if (strcmp(argv[i], "--seconds") == 0) {
-			if (num(argv[++i], 1, 600, &secs) != 0)
+			if (parse_num(argv[++i], 1, 600, &secs) != 0)
 				usage();
 		} else if (strcmp(argv[i], "--size") == 0) {
-			if (num(argv[++i], 24, (long)sizeof(buf), &size) != 0)
+			if (parse_num(argv[++i], 24, (long)sizeof(buf), &size) != 0)
 				usage();
 		} else
 			usage();
@@ -89,7 +77,7 @@ main(int argc, char **argv)
 	memset(&to, 0, sizeof(to));
 	to.sin_family = AF_INET;
 	if (inet_pton(AF_INET, host, &to.sin_addr) != 1 ||
-	    num(colon + 1, 1, 65535, &port) != 0)
+	    parse_num(colon + 1, 1, 65535, &port) != 0)
 		usage();
 	to.sin_port = htons((uint16_t)port);
 

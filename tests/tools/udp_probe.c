@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/tools/toolutil.h"
+
 #define MAX_SIZE	1400
 
 struct probe_opts {
@@ -33,20 +35,6 @@ struct probe_opts {
 	long		 size;
 	long		 wait_ms;
 };
-
-static int
-parse_num(const char *s, long lo, long hi, long *out)
-{
-	char	*end;
-	long	 v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*s == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
 
 /* ADDR (port 0) or ADDR:PORT / [V6]:PORT, numeric. */
 static int
