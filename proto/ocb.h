@@ -12,9 +12,12 @@
 #define OCB_NONCE_LEN	12
 #define OCB_TAG_LEN	16
 
+struct ocb_impl;
+
 struct ocb {
-	void	*enc;		/* EVP_CIPHER_CTX, keyed once */
-	void	*dec;
+	struct ocb_impl	*impl;		/* the provider's functions */
+	void		*enc;		/* its cipher contexts, keyed once */
+	void		*dec;
 };
 
 int	ocb_init(struct ocb *, const uint8_t key[OCB_KEY_LEN]);
