@@ -2,8 +2,11 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 
+#include <linux/filter.h>
 #include <linux/landlock.h>
+#include <linux/seccomp.h>
 
 #include <cap-ng.h>
 #include <dirent.h>
@@ -11,6 +14,7 @@
 #include <fcntl.h>
 #include <seccomp.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +53,9 @@ struct sb_ll_attr {
 #define SB_NR_NEVER		SCMP_SYS(getppid)
 #define SB_NR_MAX		1024	/* syscall names kept for the handler */
 #define SB_NAME_LEN		32
+/* What the builder child may send: names, then at most BPF_MAXINSNS
+ * 8-byte instructions. */
+#define SB_BLOB_MAX		(8 + SB_NR_MAX * (3 + SB_NAME_LEN) + 4096 * 8)
 
 /*
  * What the SIGSYS handler needs, resolved before the filter goes on: it
@@ -64,7 +71,27 @@ struct sandbox_trap {
 	int		 ttyfd;
 	struct termios	 tty;
 	uint32_t	 arch;
-	char		 names[SB_NR_MAX][SB_NAME_LEN];
+	uint16_t	 name_at[SB_NR_MAX];	/* into pool, + 1; 0: none */
+	char		 pool[];		/* NUL-terminated names */
+};
+
+/*
+ * The filter and the names of the syscalls, as built by a short-lived
+ * child with libseccomp: the long-lived process then never touches
+ * libseccomp's code, its syscall tables or its allocations (about 200
+ * KiB of a server's resident size, measured). The layout is ours:
+ * uint32 audit arch, uint32 length of the name records, records of
+ * uint16 number, uint8 length and the name, then the BPF program from
+ * seccomp_export_bpf.
+ */
+struct sandbox_blob {
+	uint8_t		*data;
+	size_t		 len;
+	uint32_t	 arch;
+	const uint8_t	*names;
+	size_t		 names_len;
+	const uint8_t	*bpf;
+	size_t		 bpf_len;
 };
 
 static const struct sandbox_trap *sandbox_trap_ctx;
@@ -139,8 +166,8 @@ sandbox_sigsys(int sig, siginfo_t *si, void *uc)
 	if (t->ttyfd != -1)
 		(void)tcsetattr(t->ttyfd, TCSANOW, &t->tty);
 	if (si->si_arch == t->arch && nr >= 0 && nr < SB_NR_MAX &&
-	    t->names[nr][0] != '\0')
-		name = t->names[nr];
+	    t->name_at[nr] != 0)
+		name = t->pool + t->name_at[nr] - 1;
 	n = sb_cat(line, 0, sizeof(line), "<");
 	n = sb_catnum(line, n, sizeof(line), t->syslog_pri);
 	n = sb_cat(line, n, sizeof(line), ">");
@@ -170,15 +197,17 @@ sandbox_sigsys(int sig, siginfo_t *si, void *uc)
 
 static int
 sandbox_trap_install(const struct sandbox_policy *p,
-    const struct sandbox_conf *c)
+    const struct sandbox_conf *c, const struct sandbox_blob *b)
 {
 	struct sandbox_trap *t;
 	struct sigaction sa;
 	sigset_t	 set;
-	char		*name;
-	int		 nr;
+	size_t		 at, used = 0;
+	unsigned	 nr, len;
 
-	if ((t = calloc(1, sizeof(*t))) == NULL)
+	/* Names are at most SB_NAME_LEN - 1 bytes: the pool fits in the
+	 * records' size, and offsets fit 16 bits. */
+	if ((t = calloc(1, sizeof(*t) + b->names_len)) == NULL)
 		return -1;
 	t->prog = p->name;
 	t->pid = (long)getpid();
@@ -188,14 +217,17 @@ sandbox_trap_install(const struct sandbox_policy *p,
 	t->ttyfd = c->tty != NULL ? c->ttyfd : -1;
 	if (c->tty != NULL)
 		t->tty = *c->tty;
-	t->arch = seccomp_arch_native();
-	/* libseccomp's resolver allocates: ask it now, for every number. */
-	for (nr = 0; nr < SB_NR_MAX; nr++) {
-		if ((name = seccomp_syscall_resolve_num_arch(t->arch,
-		    nr)) == NULL)
-			continue;
-		snprintf(t->names[nr], SB_NAME_LEN, "%s", name);
-		free(name);
+	t->arch = b->arch;
+	for (at = 0; at + 3 <= b->names_len; at += 3 + len) {
+		nr = (unsigned)b->names[at] | (unsigned)b->names[at + 1] << 8;
+		len = b->names[at + 2];
+		if (nr >= SB_NR_MAX || len >= SB_NAME_LEN ||
+		    at + 3 + len > b->names_len || used + len + 1 > UINT16_MAX)
+			break;
+		memcpy(t->pool + used, b->names + at + 3, len);
+		t->pool[used + len] = '\0';
+		t->name_at[nr] = (uint16_t)(used + 1);
+		used += len + 1;
 	}
 	sandbox_trap_ctx = t;
 
@@ -317,7 +349,7 @@ sandbox_rlimits(const struct sandbox_policy *p, int highest)
 
 static int
 sandbox_add_rules(scmp_filter_ctx ctx, const struct sandbox_rule *r,
-    size_t n)
+    size_t n, pid_t self)
 {
 	struct scmp_arg_cmp arg[3];
 	uint32_t	 action;
@@ -338,9 +370,9 @@ sandbox_add_rules(scmp_filter_ctx ctx, const struct sandbox_rule *r,
 		for (a = 0; a < r[i].narg; a++) {
 			arg[a] = r[i].arg[a];
 			if (arg[a].datum_a == SANDBOX_SELF_PID)
-				arg[a].datum_a = (scmp_datum_t)getpid();
+				arg[a].datum_a = (scmp_datum_t)self;
 			if (arg[a].datum_b == SANDBOX_SELF_PID)
-				arg[a].datum_b = (scmp_datum_t)getpid();
+				arg[a].datum_b = (scmp_datum_t)self;
 		}
 		rc = seccomp_rule_add_array(ctx, action, r[i].nr, r[i].narg,
 		    arg);
@@ -358,38 +390,163 @@ extern const struct sandbox_rule sandbox_policy_extra_for_asan[];
 extern const size_t sandbox_policy_extra_for_asan_len;
 #endif
 
+/* All of buf to fd, or -1. */
 static int
-sandbox_seccomp(const struct sandbox_policy *p, enum sandbox_mode mode)
+sb_write_all(int fd, const void *buf, size_t len)
+{
+	const uint8_t	*p = buf;
+	ssize_t		 n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* In the builder child: the name records. */
+static int
+sandbox_export_names(int fd)
+{
+	uint8_t		 rec[SB_NR_MAX * (3 + SB_NAME_LEN)];
+	uint32_t	 arch = seccomp_arch_native(), len;
+	size_t		 n = 0, l;
+	char		*name;
+	int		 nr;
+
+	for (nr = 0; nr < SB_NR_MAX; nr++) {
+		if ((name = seccomp_syscall_resolve_num_arch(arch,
+		    nr)) == NULL)
+			continue;
+		l = strlen(name);
+		if (l < SB_NAME_LEN) {
+			rec[n] = (uint8_t)nr;
+			rec[n + 1] = (uint8_t)(nr >> 8);
+			rec[n + 2] = (uint8_t)l;
+			memcpy(rec + n + 3, name, l);
+			n += 3 + l;
+		}
+		free(name);
+	}
+	len = (uint32_t)n;
+	if (sb_write_all(fd, &arch, sizeof(arch)) != 0 ||
+	    sb_write_all(fd, &len, sizeof(len)) != 0)
+		return -1;
+	return sb_write_all(fd, rec, n);
+}
+
+/* In the builder child: the filter, as BPF. */
+static int
+sandbox_export_filter(int fd, const struct sandbox_policy *p,
+    enum sandbox_mode mode, pid_t self)
 {
 	scmp_filter_ctx	 ctx;
 	bool		 log = mode == SANDBOX_LOG;
 	int		 rc;
 
 	if ((ctx = seccomp_init(log ? SCMP_ACT_LOG : SCMP_ACT_TRAP)) == NULL)
-		return errno = ENOMEM, -1;
+		return -1;
 	/* Another architecture's numbers (x32, i386 on x86_64): kill. */
-	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_KILL_PROCESS)) != 0)
-		goto fail;
-	if (sandbox_add_rules(ctx, p->rules, p->nrules) != 0) {
-		rc = -errno;
-		goto fail;
-	}
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_KILL_PROCESS);
+	if (rc == 0 && sandbox_add_rules(ctx, p->rules, p->nrules, self) != 0)
+		rc = -1;
 #ifdef __SANITIZE_ADDRESS__
-	if (sandbox_add_rules(ctx, sandbox_policy_extra_for_asan,
-	    sandbox_policy_extra_for_asan_len) != 0) {
-		rc = -errno;
+	if (rc == 0 && sandbox_add_rules(ctx, sandbox_policy_extra_for_asan,
+	    sandbox_policy_extra_for_asan_len, self) != 0)
+		rc = -1;
+#endif
+	if (rc == 0)
+		rc = seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Runs the builder child and reads what it sends into b. */
+static int
+sandbox_build(const struct sandbox_policy *p, enum sandbox_mode mode,
+    struct sandbox_blob *b)
+{
+	pid_t		 self = getpid(), pid;
+	uint32_t	 hdr[2];		/* arch, names length */
+	ssize_t		 n;
+	int		 fds[2], status, rc = -1, saved;
+
+	memset(b, 0, sizeof(*b));
+	if ((b->data = malloc(SB_BLOB_MAX)) == NULL)
+		return -1;
+	if (pipe2(fds, O_CLOEXEC) != 0)
+		goto fail;
+	if ((pid = fork()) == -1) {
+		close(fds[0]);
+		close(fds[1]);
 		goto fail;
 	}
-#endif
-	if ((rc = seccomp_load(ctx)) != 0)
+	if (pid == 0) {
+		close(fds[0]);
+		_exit(sandbox_export_names(fds[1]) == 0 &&
+		    sandbox_export_filter(fds[1], p, mode, self) == 0 ? 0 : 1);
+	}
+	close(fds[1]);
+	while (b->len < SB_BLOB_MAX) {
+		n = read(fds[0], b->data + b->len, SB_BLOB_MAX - b->len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		b->len += (size_t)n;
+	}
+	saved = errno;
+	close(fds[0]);
+	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	    b->len == SB_BLOB_MAX || b->len < sizeof(hdr)) {
+		errno = saved != 0 ? saved : EPROTO;
 		goto fail;
-	seccomp_release(ctx);
-	return 0;
+	}
+	memcpy(hdr, b->data, sizeof(hdr));
+	if (hdr[1] > b->len - sizeof(hdr)) {
+		errno = EPROTO;
+		goto fail;
+	}
+	b->arch = hdr[0];
+	b->names = b->data + sizeof(hdr);
+	b->names_len = hdr[1];
+	b->bpf = b->names + b->names_len;
+	b->bpf_len = b->len - sizeof(hdr) - b->names_len;
+	if (b->bpf_len == 0 || b->bpf_len % sizeof(struct sock_filter) != 0 ||
+	    b->bpf_len / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+		errno = EPROTO;
+		goto fail;
+	}
+	rc = 0;
 fail:
-	seccomp_release(ctx);
-	errno = -rc;
-	return -1;
+	if (rc != 0) {
+		saved = errno;
+		free(b->data);
+		memset(b, 0, sizeof(*b));
+		errno = saved;
+	}
+	return rc;
+}
+
+/* What seccomp_load does with libseccomp's defaults (no TSYNC, LOG or
+ * SSB flags); no_new_privs is already set. */
+static int
+sandbox_seccomp_load(const struct sandbox_blob *b)
+{
+	struct sock_fprog prog;
+
+	prog.len = (unsigned short)(b->bpf_len / sizeof(struct sock_filter));
+	/* The kernel copies the program; it does not keep our pointer. */
+	prog.filter = (struct sock_filter *)(uintptr_t)b->bpf;
+	return (int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog);
 }
 
 /* A notice on stderr and the syslog socket (RFC 3164 without a stamp). */
@@ -414,9 +571,10 @@ sandbox_note(const struct sandbox_policy *p, const struct sandbox_conf *c,
 int
 sandbox_enter(const struct sandbox_policy *p, const struct sandbox_conf *c)
 {
+	struct sandbox_blob b;
 	const char	*step;
 	char		 why[128];
-	int		 highest, abi;
+	int		 highest, abi, saved;
 
 	if (c->mode == SANDBOX_OFF) {
 		sandbox_note(p, c, LOG_WARNING, "sandbox off (asked for): "
@@ -428,8 +586,11 @@ sandbox_enter(const struct sandbox_policy *p, const struct sandbox_conf *c)
 	tzset();
 	(void)strerror(EAGAIN);
 
+	step = "seccomp filter";
+	if (sandbox_build(p, c->mode, &b) != 0)
+		goto fail;
 	step = "sigsys handler";
-	if (c->mode == SANDBOX_STRICT && sandbox_trap_install(p, c) != 0)
+	if (c->mode == SANDBOX_STRICT && sandbox_trap_install(p, c, &b) != 0)
 		goto fail;
 	step = "open fds";
 	if ((highest = sandbox_highest_fd()) < 0)
@@ -450,10 +611,14 @@ sandbox_enter(const struct sandbox_policy *p, const struct sandbox_conf *c)
 	if (sandbox_rlimits(p, highest) != 0)
 		goto fail;
 	step = "seccomp";
-	if (sandbox_seccomp(p, c->mode) != 0)
+	if (sandbox_seccomp_load(&b) != 0)
 		goto fail;
+	free(b.data);
 	return 0;
 fail:
+	saved = errno;
+	free(b.data);
+	errno = saved;
 	snprintf(why, sizeof(why), "sandbox: %s: %s", step, strerror(errno));
 	sandbox_note(p, c, LOG_ERR, why);
 	return -1;
