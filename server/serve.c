@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 
 #include <errno.h>
+#include <malloc.h>
 #include <limits.h>
 #include <netdb.h>
 #include <poll.h>
@@ -548,6 +549,7 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 		serve_set_end(&s, END_ERROR);
 		goto done;
 	}
+	(void)malloc_trim(0);
 
 	for (;;) {
 		now = clock_ms();
