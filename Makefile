@@ -5,6 +5,8 @@ DESTDIR ?=
 # /etc for a system install, else under the prefix ($HOME/.local/etc).
 SYSCONFDIR ?= $(if $(filter /usr,$(PREFIX)),/etc,$(PREFIX)/etc)
 MANDIR  ?= $(PREFIX)/share/man
+# mosh-server looks here for tsmosh-utmp-helper (compiled in).
+LIBEXECDIR ?= $(PREFIX)/libexec/tsmosh
 DOCDIR  ?= $(PREFIX)/share/doc/tsmosh
 FIREWALLD_SERVICES ?= $(PREFIX)/lib/firewalld/services
 SAN     ?= 0
@@ -59,6 +61,8 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 
 PROGRAMS  := $(if $(SERVER_SRC),$(BUILD)/mosh-server) $(if $(CLIENT_SRC),$(BUILD)/mosh-client)
+# The server's utmp helper: a program of its own, installed in LIBEXECDIR.
+HELPERS   := $(BUILD)/tsmosh-utmp-helper
 # The mosh wrapper is a sh script; the build copies it next to mosh-client,
 # which it runs when it finds one beside itself.
 SCRIPTS   := $(BUILD)/mosh
@@ -80,7 +84,7 @@ GENERATED := $(foreach s,$(SNIPPETS),$(BUILD)/etc/$(firstword $(subst :, ,$(s)))
         programs package package-check soak
 .SUFFIXES:
 
-all: $(LIBS) $(PROGRAMS) $(SCRIPTS) $(UNIT_BIN) $(TOOL_BIN) $(GENERATED)
+all: $(LIBS) $(PROGRAMS) $(HELPERS) $(SCRIPTS) $(UNIT_BIN) $(TOOL_BIN) $(GENERATED)
 
 define snippet
 $(BUILD)/etc/$(1): $(CONF) $(BUILD)/mosh-server
@@ -110,6 +114,12 @@ $(foreach m,$(MODULES),$(eval $(call module_lib,$(m))))
 
 $(BUILD)/mosh-server: $(SERVER_SRC:%.c=$(BUILD)/%.o) $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(LIBS) $(PKG_LIBS) $(SERVER_LIBS) -lm
+
+# Where the helper is installed is part of the server's utmp.o.
+$(BUILD)/server/utmp.o: CPPFLAGS += -DTSMOSH_LIBEXECDIR='"$(LIBEXECDIR)"'
+
+$(BUILD)/tsmosh-utmp-helper: $(BUILD)/server/helper/utmp_helper.o $(BUILD)/server/utmp.o
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(SERVER_LIBS)
 
 $(BUILD)/mosh-client: $(CLIENT_SRC:%.c=$(BUILD)/%.o) $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(LIBS) $(PKG_LIBS) $(CLIENT_LIBS) -lm
@@ -158,7 +168,7 @@ soak: deps
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(SOAK_FUZZ_SECONDS)
 
 # What install needs (not the tests): the packages build only this.
-programs: $(PROGRAMS) $(SCRIPTS) $(GENERATED)
+programs: $(PROGRAMS) $(HELPERS) $(SCRIPTS) $(GENERATED)
 
 # The same tree the packages install (packaging/*: keep their file lists
 # in step; make package-check compares them).
@@ -169,8 +179,9 @@ install: programs
 	    $(DESTDIR)$(SYSCONFDIR)/fail2ban/filter.d \
 	    $(DESTDIR)$(SYSCONFDIR)/fail2ban/jail.d \
 	    $(DESTDIR)$(SYSCONFDIR)/ufw/applications.d \
-	    $(DESTDIR)$(FIREWALLD_SERVICES)
+	    $(DESTDIR)$(FIREWALLD_SERVICES) $(DESTDIR)$(LIBEXECDIR)
 	@for p in $(PROGRAMS); do install -m 0755 $$p $(DESTDIR)$(PREFIX)/bin/; done
+	install -m 0755 $(HELPERS) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0755 client/mosh.sh $(DESTDIR)$(PREFIX)/bin/mosh
 	install -m 0644 man/mosh-server.1 man/mosh-client.1 man/mosh.1 \
 	    $(DESTDIR)$(MANDIR)/man1/

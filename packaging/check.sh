@@ -58,6 +58,7 @@ deb=$(ls "$out"/tsmosh_*_*.deb | head -n 1)
 deb_files "$deb" >"$T/deb.list"
 check "the .deb has programs, man pages, config and firewall files" \
     sh -c 'for f in /usr/bin/mosh-server /usr/bin/mosh-client /usr/bin/mosh \
+	/usr/libexec/tsmosh/tsmosh-utmp-helper \
 	/usr/share/man/man1/mosh-server.1 /usr/share/man/man5/tsmosh.conf.5 \
 	/etc/tsmosh/tsmosh.conf /etc/fail2ban/jail.d/tsmosh.conf \
 	/etc/fail2ban/filter.d/tsmosh.conf /etc/ufw/applications.d/tsmosh \
@@ -95,7 +96,7 @@ if command -v rpmbuild >/dev/null; then
 		# %dir entries are listed too; the .deb list has files only.
 		rpm -qlp "$T"/rpm/RPMS/*/*.rpm 2>/dev/null |
 		    grep -v '^/usr/lib/\.build-id' | sed 's,\.gz$,,' |
-		    grep -vx -e /etc/tsmosh -e /usr/share/doc/tsmosh |
+		    grep -vx -e /etc/tsmosh -e /usr/share/doc/tsmosh -e /usr/libexec/tsmosh |
 		    sort >"$T/rpm.list"
 		same_list "the rpm" "$T/rpm.list"
 	else
@@ -112,7 +113,9 @@ tar -C "$T/arch/src" -xzf "$T/tsmosh-0.1.tar.gz"
 if (cd "$T/arch/src" && srcdir=$T/arch/src pkgdir=$T/arch/pkg bash -c \
     '. "$1" && cd "$srcdir" && build && cd "$srcdir" && package' - \
     "$top/packaging/arch/PKGBUILD") >"$T/arch.log" 2>&1; then
-	tree_files "$T/arch/pkg" >"$T/arch.list"
+	# Arch keeps helper programs in /usr/lib/PKG, not /usr/libexec.
+	tree_files "$T/arch/pkg" | sed 's,^/usr/lib/tsmosh/,/usr/libexec/tsmosh/,' |
+	    sort >"$T/arch.list"
 	same_list "the PKGBUILD's package()" "$T/arch.list"
 else
 	tail -n 20 "$T/arch.log" | sed 's/^/# /'

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,10 @@
 #include <utempter.h>
 
 #include "server/utmp.h"
+
+#ifndef TSMOSH_LIBEXECDIR
+#define TSMOSH_LIBEXECDIR	"/usr/local/libexec/tsmosh"
+#endif
 
 #define UTMP_MSG_MAX	512
 #define UTMP_ACK_MS	3000	/* the setgid helper's fork+exec, at most */
@@ -55,6 +60,36 @@ utmp_helper_main(int fd, int master)
 	_exit(0);
 }
 
+/*
+ * In the forked child: exec the small helper program, from beside our
+ * own binary (a build tree) or from LIBEXECDIR (an install); failing
+ * both, mosh-server itself. Returns only if every exec failed.
+ */
+static void
+utmp_helper_exec(const char *fd, const char *master)
+{
+	char		 path[PATH_MAX];
+	ssize_t		 n;
+	char		*slash;
+
+	n = readlink("/proc/self/exe", path, sizeof(path) - 1);
+	if (n > 0) {
+		path[n] = '\0';
+		if ((slash = strrchr(path, '/')) != NULL &&
+		    (size_t)(slash + 1 - path) + sizeof(UTMP_HELPER_PROG) <=
+		    sizeof(path)) {
+			memcpy(slash + 1, UTMP_HELPER_PROG,
+			    sizeof(UTMP_HELPER_PROG));
+			execl(path, UTMP_HELPER_PROG, UTMP_HELPER_ARG, fd,
+			    master, (char *)NULL);
+		}
+	}
+	execl(TSMOSH_LIBEXECDIR "/" UTMP_HELPER_PROG, UTMP_HELPER_PROG,
+	    UTMP_HELPER_ARG, fd, master, (char *)NULL);
+	execl("/proc/self/exe", "mosh-server", UTMP_HELPER_ARG, fd, master,
+	    (char *)NULL);
+}
+
 int
 utmp_helper_start(int master, pid_t *pid)
 {
@@ -72,7 +107,7 @@ utmp_helper_start(int master, pid_t *pid)
 		int	 fl;
 
 		close(sv[0]);
-		/* Exec ourselves afresh: a forked copy would keep the
+		/* Exec a fresh program: a forked copy would keep the
 		 * session key (and the whole server's memory) for the
 		 * session's lifetime, outside the sandbox. */
 		if ((fl = fcntl(sv[1], F_GETFD)) != -1)
@@ -81,8 +116,7 @@ utmp_helper_start(int master, pid_t *pid)
 			(void)fcntl(master, F_SETFD, fl & ~FD_CLOEXEC);
 		snprintf(a, sizeof(a), "%d", sv[1]);
 		snprintf(b, sizeof(b), "%d", master);
-		execl("/proc/self/exe", "mosh-server", UTMP_HELPER_ARG, a, b,
-		    (char *)NULL);
+		utmp_helper_exec(a, b);
 		/* No /proc: the forked copy still does the job. */
 		utmp_helper_main(sv[1], master);
 	}

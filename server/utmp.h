@@ -9,7 +9,12 @@
 
 #include <sys/types.h>
 
-/* argv[1] of the re-executed helper: mosh-server UTMP_HELPER_ARG FD MASTER */
+/*
+ * The helper program (server/helper/), installed in LIBEXECDIR, and its
+ * command line: PROG UTMP_HELPER_ARG FD MASTER. Without it, mosh-server
+ * re-executes itself with the same arguments.
+ */
+#define UTMP_HELPER_PROG "tsmosh-utmp-helper"
 #define UTMP_HELPER_ARG	"--utmp-helper"
 
 /* Fork the helper for this pty master: our end of the socketpair
@@ -22,7 +27,7 @@ int	utmp_helper_add(int fd, const char *text);
 /* "remove": our entry is gone once this returns 0. */
 int	utmp_helper_remove(int fd);
 
-/* The helper's loop, in the re-executed process; never returns. */
+/* The helper's loop, in the helper's own process; never returns. */
 void	utmp_helper_main(int fd, int master);
 
 #endif

@@ -56,3 +56,14 @@ t_check "a non-UTF-8 locale is refused with advice (exit 1)" \
 LANG=C LC_ALL= LC_CTYPE= t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -l LANG=C.UTF-8 -- /bin/sh
 t_check "a -l LANG=C.UTF-8 from the client rescues a C locale" [ -n "$SRV_PORT" ]
 [ -n "$SRV_PID" ] && kill "$SRV_PID"
+# Without tsmosh-utmp-helper beside it or in LIBEXECDIR, the server runs
+# its utmp helper as a fresh copy of itself (mosh-server --utmp-helper).
+mkdir -p "$T_TMP/alone" && cp "$S" "$T_TMP/alone/mosh-server"
+t_start_mosh_server "$T_TMP/alone/mosh-server" $OURS_LO -i 127.0.0.1 -- /bin/sh
+fallback=
+for c in $(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null); do
+	[ "$(readlink /proc/"$c"/exe)" = "$T_TMP/alone/mosh-server" ] &&
+	    tr '\0' ' ' </proc/"$c"/cmdline | grep -q -- '--utmp-helper' && fallback=$c
+done
+t_check "no helper program: mosh-server itself is the utmp helper" [ -n "$fallback" ]
+[ -n "$SRV_PID" ] && kill "$SRV_PID"

@@ -57,6 +57,13 @@ if command -v who >/dev/null && [ -e /run/utmp ]; then
 	t_check "who shows the session with its client address" \
 	    sh -c "who | grep -q '127.0.0.1 via mosh \[$SRV_PID\]'"
 fi
+# The utmp helper is the small program beside mosh-server, not a second
+# copy of the server (which would cost a session ten times the memory).
+helper=
+for c in $(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null); do
+	case "$(readlink /proc/"$c"/exe)" in */tsmosh-utmp-helper) helper=$c ;; esac
+done
+t_check "the session's utmp helper runs tsmosh-utmp-helper" [ -n "$helper" ]
 t_check "the process title shows the client and idle time" \
     sh -c "pgrep -a mosh-server | grep '^$SRV_PID ' | grep -q 'attached 127.0.0.1, idle'"
 
