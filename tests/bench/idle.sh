@@ -4,11 +4,11 @@
 # (voluntary + involuntary, /proc/PID/status) of each process over
 # IDLE_SECONDS (default 30) after 5 s to settle, as wakeups per minute,
 # and the resident size (VmRSS) at the end. (2) MANY_SESSIONS (default
-# 200) servers started with no client (`new -- /bin/sh`), ours then the
-# stock one: the sum of the server processes' PSS (smaps_rollup). Our
-# server starts the shell only when a client arrives; the stock one
-# starts it at once: those 200 shells are not counted (their PSS is
-# printed apart). USS (private pages) is what each more session costs.
+# 200) sessions started with no client (`new -- /bin/sh`), ours then the
+# stock ones: the sum of the PSS (smaps_rollup) of every process of each
+# session. Both servers fork the shell's process at once and hold it
+# until a client arrives; ours also keeps a small utmp helper. USS
+# (private pages) is what each more session costs for certain.
 . "$(dirname "$0")/lib.sh"
 b_have_stock || { echo "| idle | skipped: stock mosh not installed | | | | |"; exit 0; }
 SECS=${IDLE_SECONDS:-30}
@@ -44,7 +44,9 @@ echo "| idle client RSS (MiB) | $cr_ours | | $cr_stock | $r | $(goal "$r" 0.5) |
 }
 b_end_session idle-ours "$spid_ours"; b_end_session idle-stock "$spid_stock"
 
-# many SIDE: start MANY servers with no client; sets PSS_SRV PSS_KIDS (MiB) N_OK
+# many SIDE: start MANY servers with no client; sets PSS_ALL USS_ALL
+# (MiB, every process of the sessions: server, its held child, ours' utmp
+# helper) and N_OK.
 many() {
 	list=
 	i=0
@@ -53,21 +55,19 @@ many() {
 		i=$((i + 1))
 	done
 	sleep 2
-	N_OK=0 ps=0 pk=0 pu=0
+	N_OK=0 ps=0 pu=0
 	for p in $list; do
-		v=$(awk '/^Pss:/ { print $2 }' /proc/"$p"/smaps_rollup 2>/dev/null)
-		[ -n "$v" ] || continue
-		N_OK=$((N_OK + 1)) ps=$((ps + v))
-		v=$(awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s + 0 }' /proc/"$p"/smaps_rollup 2>/dev/null)
-		pu=$((pu + v))
-		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
-			v=$(awk '/^Pss:/ { print $2 }' /proc/"$c"/smaps_rollup 2>/dev/null)
-			pk=$((pk + ${v:-0}))
+		[ -r /proc/"$p"/smaps_rollup ] || continue
+		N_OK=$((N_OK + 1))
+		for q in $p $(cat /proc/"$p"/task/*/children 2>/dev/null); do
+			v=$(awk '/^Pss:/ { print $2 }' /proc/"$q"/smaps_rollup 2>/dev/null)
+			ps=$((ps + ${v:-0}))
+			v=$(awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s + 0 }' /proc/"$q"/smaps_rollup 2>/dev/null)
+			pu=$((pu + ${v:-0}))
 		done
 	done
-	PSS_SRV=$(awk -v k=$ps 'BEGIN { printf "%.1f", k / 1024 }')
-	USS_SRV=$(awk -v k=$pu 'BEGIN { printf "%.1f", k / 1024 }')
-	PSS_KIDS=$(awk -v k=$pk 'BEGIN { printf "%.1f", k / 1024 }')
+	PSS_ALL=$(awk -v k=$ps 'BEGIN { printf "%.1f", k / 1024 }')
+	USS_ALL=$(awk -v k=$pu 'BEGIN { printf "%.1f", k / 1024 }')
 	for p in $list; do
 		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do kill "$c" 2>/dev/null; done
 		kill "$p" 2>/dev/null
@@ -75,8 +75,9 @@ many() {
 	sleep 1
 	B_SERVERS=
 }
-many ours; o_uss=$USS_SRV o_pss=$PSS_SRV o_n=$N_OK o_k=$PSS_KIDS
-many stock; s_uss=$USS_SRV s_pss=$PSS_SRV s_n=$N_OK s_k=$PSS_KIDS
-r=$(ratio "$o_pss" "$s_pss")
-echo "| $MANY idle servers, no client: sum of server private memory (USS, MiB) | $o_uss | | $s_uss | $(ratio "$o_uss" "$s_uss") | |"
-echo "| $MANY idle servers, no client: sum of server PSS (MiB; $o_n/$s_n up; stock's $MANY shells +$s_k MiB not counted) | $o_pss | | $s_pss | $r | $(goal "$r" 0.5) |"
+many ours; o_uss=$USS_ALL o_pss=$PSS_ALL o_n=$N_OK
+many stock; s_uss=$USS_ALL s_pss=$PSS_ALL s_n=$N_OK
+# The issue's 0.5x goal is for RSS (the rows above); this row has none:
+# see the README for what bounds it.
+echo "| $MANY idle sessions, no client: sum of private memory (USS, MiB) of all their processes | $o_uss | | $s_uss | $(ratio "$o_uss" "$s_uss") | |"
+echo "| $MANY idle sessions, no client: sum of PSS (MiB; $o_n/$s_n up; server, held shell child, ours' utmp helper) | $o_pss | | $s_pss | $(ratio "$o_pss" "$s_pss") | |"
