@@ -40,6 +40,7 @@ struct session {
 	bool		 lf_entered;
 	bool		 clean_shutdown;
 	bool		 title_prefix;
+	bool		 input_closed;	/* stdin hit end of file or hung up */
 	char		 escape_help[128];
 	char		 connecting[128];
 	struct term_buf	 out;
@@ -150,10 +151,14 @@ process_user_input(struct session *s, uint64_t now)
 	const struct client_opts *o = s->o;
 
 	n = read(STDIN_FILENO, buf, sizeof(buf));
-	if (n == 0)
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0) {
+		/* A hung-up terminal stays readable: polling it again
+		 * would spin until the shutdown ends. */
+		s->input_closed = true;
 		return false;
-	if (n < 0)
-		return errno == EINTR || errno == EAGAIN;
+	}
 	if (ssp_shutdown_in_progress(&s->ssp))
 		return true;
 	s->pred.local_frame_sent = ssp_sent_state_last(&s->ssp);
@@ -340,8 +345,9 @@ session_loop(struct session *s)
 			pfd[i].fd = fds[i];
 			pfd[i].events = POLLIN;
 		}
-		pfd[nnet].fd = STDIN_FILENO;
+		pfd[nnet].fd = s->input_closed ? -1 : STDIN_FILENO;
 		pfd[nnet].events = POLLIN;
+		pfd[nnet].revents = 0;
 		pfd[nnet + 1].fd = s->sigfd;
 		pfd[nnet + 1].events = POLLIN;
 		if (poll(pfd, nnet + 2, wait) < 0 && errno != EINTR)
