@@ -7,7 +7,7 @@ unset TMUX
 BUILD=${BUILD:-build}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 OURS_SRV=$TOP/$BUILD/mosh-server
-OURS_CLI=$TOP/$BUILD/mosh-client
+OURS_CLI=${OURS_CLI:-$TOP/$BUILD/mosh-client}
 STOCK_SRV=$(command -v mosh-server || echo /usr/bin/mosh-server)
 STOCK_CLI=$(command -v mosh-client || echo /usr/bin/mosh-client)
 IMPAIR=$TOP/$BUILD/tests/tools/impair
@@ -88,7 +88,7 @@ b_client() {
 	which=$1 win=$2 port=$3; shift 3
 	if [ "$which" = ours ]; then cli=$OURS_CLI; else cli=$STOCK_CLI; fi
 	bt new-session -d -s "$win" -x 80 -y 24 \
-	    "env $* MOSH_KEY=$SRV_KEY '$cli' 127.0.0.1 $port; sleep 600"
+	    "env $* ${B_CLI_ENV:-} MOSH_KEY=$SRV_KEY '$cli' 127.0.0.1 $port; sleep 600"
 	pane=$(bt list-panes -t "$win" -F '#{pane_pid}')
 	CLI_PID=
 	n=0
