@@ -63,7 +63,6 @@ options_usage(FILE *f)
 	    "command\n"
 	    "  --config FILE     read FILE instead of " CONFIG_SYSTEM_PATH "\n"
 	    "  --log-stderr      events to stderr too\n"
-	    "  --sandbox MODE    strict, log or off\n"
 	    "  -v                verbose: stay attached to the terminal\n"
 	    "  --sandbox MODE    strict (default), log (the kernel logs "
 	    "would-be\n"
