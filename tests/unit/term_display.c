@@ -163,6 +163,24 @@ modes_travel(struct check *t)
 	pair_free(&p);
 }
 
+/*
+ * A scroll is found by the rows that moved, not by rows that look alike:
+ * new row 0 ("~") equals old row 1 too, but came from old row 3, and
+ * scrolling by 3 leaves only the new rows to draw.
+ */
+static void
+scroll_past_lookalikes(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 10, 6, "a\r\n~\r\n~\r\n~\r\nb\r\nc", "\r\nd\r\ne\r\nf");
+	HAS(t, &p, "\r\n\n\n");
+	LACKS(t, &p, "\033[1;");		/* no scrolling region */
+	LACKS(t, &p, "~");
+	LACKS(t, &p, "b");
+	pair_free(&p);
+}
+
 static void
 nothing_changed(struct check *t)
 {
@@ -202,6 +220,7 @@ main(void)
 	RUN(&t, renditions);
 	RUN(&t, titles_bell_clipboard);
 	RUN(&t, modes_travel);
+	RUN(&t, scroll_past_lookalikes);
 	RUN(&t, nothing_changed);
 	RUN(&t, open_close);
 	return check_done(&t);
