@@ -516,6 +516,8 @@ term_display_diff(const struct term_fb *old, const struct term_fb *nf,
 	for (y = first; y < nf->rows; y++)
 		wrap = put_row(&f, y, rows[y], wrap);
 
+	if (!fresh)
+		reprint_gap(&f, nf->row[nf->cy], nf->cy, nf->cx);
 	if (fresh || f.cx != nf->cx || f.cy != nf->cy)
 		move(&f, nf->cy, nf->cx);
 	if (fresh || f.cursor_visible != nf->cursor_visible)

@@ -181,6 +181,22 @@ scroll_past_lookalikes(struct check *t)
 	pair_free(&p);
 }
 
+/* The cursor steps over a cell or two by printing them, not with CUF. */
+static void
+cursor_over_plain_cells(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 10, 2, "ab", "\033[1;1HA\033[1;3H");
+	HAS(t, &p, "Ab");
+	LACKS(t, &p, "\033[1C");
+	pair_free(&p);
+	/* not over a cell in another rendition */
+	diff_of(&p, 10, 2, "a\033[1mb\033[0m", "\033[1;1HA\033[1;3H");
+	HAS(t, &p, "A\033[1C");
+	pair_free(&p);
+}
+
 static void
 nothing_changed(struct check *t)
 {
@@ -221,6 +237,7 @@ main(void)
 	RUN(&t, titles_bell_clipboard);
 	RUN(&t, modes_travel);
 	RUN(&t, scroll_past_lookalikes);
+	RUN(&t, cursor_over_plain_cells);
 	RUN(&t, nothing_changed);
 	RUN(&t, open_close);
 	return check_done(&t);
