@@ -13,16 +13,29 @@ enum {
 	F_CHAFF = 7,
 };
 
+/* A proto2 optional field at its default reads back the same absent. */
+static int
+put_uint(struct buf *b, uint32_t field, uint64_t v)
+{
+	return v == 0 ? 0 : pb_write_uint(b, field, v);
+}
+
+static int
+put_bytes(struct buf *b, uint32_t field, const uint8_t *p, size_t len)
+{
+	return len == 0 ? 0 : pb_write_bytes(b, field, p, len);
+}
+
 int
 instruction_encode(const struct instruction *in, struct buf *b)
 {
 	if (pb_write_uint(b, F_PROTOCOL_VERSION, in->protocol_version) != 0 ||
-	    pb_write_uint(b, F_OLD_NUM, in->old_num) != 0 ||
-	    pb_write_uint(b, F_NEW_NUM, in->new_num) != 0 ||
-	    pb_write_uint(b, F_ACK_NUM, in->ack_num) != 0 ||
-	    pb_write_uint(b, F_THROWAWAY_NUM, in->throwaway_num) != 0 ||
-	    pb_write_bytes(b, F_DIFF, in->diff, in->diff_len) != 0 ||
-	    pb_write_bytes(b, F_CHAFF, in->chaff, in->chaff_len) != 0)
+	    put_uint(b, F_OLD_NUM, in->old_num) != 0 ||
+	    put_uint(b, F_NEW_NUM, in->new_num) != 0 ||
+	    put_uint(b, F_ACK_NUM, in->ack_num) != 0 ||
+	    put_uint(b, F_THROWAWAY_NUM, in->throwaway_num) != 0 ||
+	    put_bytes(b, F_DIFF, in->diff, in->diff_len) != 0 ||
+	    put_bytes(b, F_CHAFF, in->chaff, in->chaff_len) != 0)
 		return -1;
 	return 0;
 }

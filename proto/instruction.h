@@ -24,7 +24,12 @@ struct instruction {
 	size_t		 chaff_len;
 };
 
-/* Writes all seven fields in field order, as mosh does. */
+/*
+ * Writes the fields in field order, as mosh does, but leaves out those at
+ * their proto2 default (0, empty) except protocol_version: a decoder,
+ * mosh's included, reads an absent field as its default, and an empty
+ * diff (every pure ack) or chaff then costs nothing on the wire.
+ */
 int		instruction_encode(const struct instruction *, struct buf *);
 
 /*

@@ -407,9 +407,35 @@ blank_row(const struct term_fb *nf, const struct term_row *r)
 }
 
 /*
- * Has the top of the screen scrolled up? Finds the first old row that
- * new row 0 equals and how far the match goes, as mosh does; then scrolls
- * the receiver the same way and updates our picture of it (rows).
+ * How far new row 0 moved up: the first old row that is the same line
+ * (same generation) with the same cells; failing that, as for an
+ * application that redrew its screen, the first that merely looks the
+ * same. Generations come first because look-alike rows (blank lines,
+ * vi's "~") would otherwise suggest too short a scroll and cost a redraw
+ * of everything below. 0: no scroll.
+ */
+static int
+scroll_shift(const struct term_fb *nf, const struct term_row **rows)
+{
+	const struct term_row	*top = nf->row[0];
+	int			 shift;
+
+	for (shift = 0; shift < nf->rows; shift++) {
+		if (rows[shift]->gen == top->gen &&
+		    term_fb_row_equal(nf, top, rows[shift]))
+			return shift;
+	}
+	for (shift = 0; shift < nf->rows; shift++) {
+		if (term_fb_row_equal(nf, top, rows[shift]))
+			return shift;
+	}
+	return 0;
+}
+
+/*
+ * Has the top of the screen scrolled up? Finds where new row 0 came from
+ * and how far the match goes, as mosh does; then scrolls the receiver the
+ * same way and updates our picture of it (rows).
  */
 static int
 put_scroll(struct frame *f, const struct term_row **rows)
@@ -418,11 +444,7 @@ put_scroll(struct frame *f, const struct term_row **rows)
 	struct term_rend	 plain = { 0, 0, 0 };
 	int			 shift, height = 0, bottom, i;
 
-	for (shift = 0; shift < nf->rows; shift++) {
-		if (term_fb_row_equal(nf, nf->row[0], rows[shift]))
-			break;
-	}
-	if (shift == 0 || shift == nf->rows)
+	if ((shift = scroll_shift(nf, rows)) == 0)
 		return 0;
 	height = 1;
 	while (shift + height < nf->rows &&
@@ -494,6 +516,8 @@ term_display_diff(const struct term_fb *old, const struct term_fb *nf,
 	for (y = first; y < nf->rows; y++)
 		wrap = put_row(&f, y, rows[y], wrap);
 
+	if (!fresh)
+		reprint_gap(&f, nf->row[nf->cy], nf->cy, nf->cx);
 	if (fresh || f.cx != nf->cx || f.cy != nf->cy)
 		move(&f, nf->cy, nf->cx);
 	if (fresh || f.cursor_visible != nf->cursor_visible)

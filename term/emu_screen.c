@@ -84,16 +84,6 @@ emu_goto_origin(struct term_emu *e, int x, int y)
 	emu_goto(e, x, y);
 }
 
-static void
-fill_row(struct term_row *r, int cols, const struct term_cell *c)
-{
-	int	 x;
-
-	for (x = 0; x < cols; x++)
-		r->cells[x] = *c;
-	r->wrap = 0;
-}
-
 /*
  * A row for scrolling in: recycled from the one leaving when unshared.
  * If a copy cannot be had the old row stays, so the screen is stale but
@@ -105,7 +95,7 @@ fresh_row(struct term_emu *e, struct term_row *old, const struct term_cell *c)
 	struct term_row	*r;
 
 	if (old->refs == 1) {
-		fill_row(old, e->fb->cols, c);
+		term_fb_row_fill(old, e->fb->cols, c);
 		return old;
 	}
 	if ((r = term_fb_row_new(e->fb->cols, c)) == NULL) {
@@ -208,7 +198,7 @@ emu_erase_rows(struct term_emu *e, int y0, int y1)
 	for (y = y0; y <= y1; y++) {
 		if ((r = emu_row_mut(e, y)) == NULL)
 			return;
-		fill_row(r, e->fb->cols, &c);
+		term_fb_row_fill(r, e->fb->cols, &c);
 	}
 }
 
@@ -458,7 +448,7 @@ emu_decaln(struct term_emu *e)
 	e->bottom = e->fb->rows - 1;
 	for (y = 0; y < e->fb->rows; y++) {
 		if ((r = emu_row_mut(e, y)) != NULL)
-			fill_row(r, e->fb->cols, &c);
+			term_fb_row_fill(r, e->fb->cols, &c);
 	}
 	e->origin = 0;
 	emu_goto(e, 0, 0);

@@ -3,19 +3,30 @@
 
 #include "term/fb.h"
 
+/* Row generations are only compared, never interpreted: one counter. */
+static uint64_t	row_gen;
+
+void
+term_fb_row_fill(struct term_row *r, int cols, const struct term_cell *fill)
+{
+	int	 i;
+
+	r->gen = ++row_gen;
+	r->wrap = 0;
+	for (i = 0; i < cols; i++)
+		r->cells[i] = *fill;
+}
+
 struct term_row *
 term_fb_row_new(int cols, const struct term_cell *fill)
 {
 	struct term_row	*r;
-	int		 i;
 
 	r = malloc(sizeof(*r) + (size_t)cols * sizeof(r->cells[0]));
 	if (r == NULL)
 		return NULL;
 	r->refs = 1;
-	r->wrap = 0;
-	for (i = 0; i < cols; i++)
-		r->cells[i] = *fill;
+	term_fb_row_fill(r, cols, fill);
 	return r;
 }
 

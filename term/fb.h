@@ -9,6 +9,12 @@
  * next one, whose ch is 0. A blank cell is a space. Rows also carry a
  * wrap hint (text ran on to the next row), which the display diff uses so
  * word selection works in the user's terminal; it is not compared.
+ *
+ * A row also has a generation: a number drawn when the row is made or
+ * wiped whole, and kept while cells are written and across copies. Two
+ * rows with the same generation are the same line of text, moved or not,
+ * so the display diff can tell a scroll from rows that merely look alike
+ * (blank lines, vi's column of "~").
  */
 #ifndef TSMOSH_TERM_FB_H
 #define TSMOSH_TERM_FB_H
@@ -55,6 +61,7 @@ struct term_cell {
 };
 
 struct term_row {
+	uint64_t gen;			/* see above */
 	unsigned refs;
 	uint8_t	 wrap;			/* hint: text continued on next row */
 	struct term_cell cells[];	/* fb->cols of them */
@@ -119,6 +126,9 @@ term_fb_cell(const struct term_fb *fb, int x, int y)
 
 /* Internal to term/: mutation helpers used by the emulator. */
 struct term_row	*term_fb_row_new(int cols, const struct term_cell *fill);
+/* Fill a whole row and give it a new generation. */
+void		 term_fb_row_fill(struct term_row *, int cols,
+		    const struct term_cell *fill);
 struct term_row	*term_fb_row_mut(struct term_fb *, int y);
 void		 term_fb_row_unref(struct term_row *);
 struct term_str	*term_str_new(const char *, size_t);

@@ -15,7 +15,13 @@ for s in ours stock; do
 	b_server "$s" "wire-$s" env PS1='$ ' sh -c "cd '$B_TMP/dir-$s' && exec sh" ||
 	    { echo "| wire bytes: $s server failed | | | | | |"; exit 0; }
 	eval "spid_$s=$SRV_PID"
-	b_proxy "wire-$s" "$SRV_PORT" --seed 1 || exit 0
+	set -- --seed 1
+	if [ -n "${WIRE_DUMP:-}" ]; then
+		mkdir -p "$WIRE_DUMP"
+		echo "$SRV_KEY" >"$WIRE_DUMP/$s.key"
+		set -- "$@" --dump "$WIRE_DUMP/$s.dump"
+	fi
+	b_proxy "wire-$s" "$SRV_PORT" "$@" || exit 0
 	eval "px_$s=$PX_PID"
 	b_client "$s" "wire-$s" "$PX_PORT" || exit 0
 done

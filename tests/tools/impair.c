@@ -132,6 +132,9 @@ struct impair {
 	const char		*stats_file;
 	const char		*port_file;
 	const char		*pid_file;
+	const char		*dump_file;
+	FILE			*dump;		/* --dump: forwarded datagrams */
+	int64_t			 start_ns;
 	int			 quit;
 
 	unsigned char		 buf[SLOT_BYTES];
@@ -204,6 +207,7 @@ usage(FILE *out)
 "  --port-file PATH  write the bound listen port here\n"
 "  --pid-file PATH   write our pid here\n"
 "  --stats-file PATH write the stats line here on exit and on SIGHUP\n"
+"  --dump PATH       write every forwarded datagram to PATH (see README)\n"
 "  --help            this text\n"
 "Signals: TERM/INT exit and print stats to stderr; HUP print stats;\n"
 "  USR1 roam now; USR2 toggle blackout.\n",
@@ -233,7 +237,7 @@ enum { W_BOTH, W_UP, W_DOWN };
 enum {
 	OPT_LISTEN = 256, OPT_TO, OPT_SEED, OPT_ROAM_EVERY, OPT_BLACKOUT_AFTER,
 	OPT_BLACKOUT_FOR, OPT_STATS_FILE, OPT_PORT_FILE, OPT_PID_FILE,
-	OPT_QUEUE, OPT_HOLD, OPT_HELP,
+	OPT_QUEUE, OPT_HOLD, OPT_DUMP, OPT_HELP,
 	OPT_DIR_BASE = 512
 };
 #define DIROPT(name, p)							\
@@ -253,6 +257,7 @@ static const struct option long_opts[] = {
 	{ "pid-file",		required_argument, NULL, OPT_PID_FILE },
 	{ "queue",		required_argument, NULL, OPT_QUEUE },
 	{ "reorder-hold",	required_argument, NULL, OPT_HOLD },
+	{ "dump",		required_argument, NULL, OPT_DUMP },
 	{ "help",		no_argument,	   NULL, OPT_HELP },
 	DIROPT("loss", P_LOSS),
 	DIROPT("delay", P_DELAY),
@@ -359,6 +364,9 @@ parse_args(struct impair *im, int argc, char **argv)
 			break;
 		case OPT_PID_FILE:
 			im->pid_file = optarg;
+			break;
+		case OPT_DUMP:
+			im->dump_file = optarg;
 			break;
 		case OPT_QUEUE:
 			if (parse_double(optarg, 1, MAX_SLOTS, &v) != 0 ||
@@ -712,6 +720,35 @@ enqueue(struct impair *im, int d, const unsigned char *data, size_t len,
 	}
 }
 
+/*
+ * --dump record: direction (0 up, 1 down), ms since start (4 bytes,
+ * big-endian), length (2 bytes, big-endian), then the datagram as sent.
+ */
+static void
+dump_datagram(struct impair *im, int d, const unsigned char *p, uint32_t len)
+{
+	unsigned char	 h[7];
+	uint32_t	 ms;
+
+	if (im->dump == NULL || len > 0xffff)
+		return;
+	ms = (uint32_t)((now_ns() - im->start_ns) / NS_PER_MS);
+	h[0] = (unsigned char)d;
+	h[1] = (unsigned char)(ms >> 24);
+	h[2] = (unsigned char)(ms >> 16);
+	h[3] = (unsigned char)(ms >> 8);
+	h[4] = (unsigned char)ms;
+	h[5] = (unsigned char)(len >> 8);
+	h[6] = (unsigned char)len;
+	if (fwrite(h, 1, sizeof h, im->dump) != sizeof h ||
+	    fwrite(p, 1, len, im->dump) != len) {
+		fprintf(stderr, "impair: %s: write failed; dump stopped\n",
+		    im->dump_file);
+		fclose(im->dump);
+		im->dump = NULL;
+	}
+}
+
 static void
 send_slot(struct impair *im, uint32_t s)
 {
@@ -737,6 +774,7 @@ send_slot(struct impair *im, uint32_t s)
 	}
 	st->fwd++;
 	st->fwd_bytes += sl->len;
+	dump_datagram(im, sl->dir, slot_data(im, s), sl->len);
 }
 
 static void
@@ -921,7 +959,7 @@ run(struct impair *im)
 	int64_t		 start, now;
 	int		 timeout;
 
-	start = now_ns();
+	start = im->start_ns;
 	im->roam_next_ns = start + im->roam_every_ns;
 	while (!im->quit) {
 		now = now_ns();
@@ -1001,6 +1039,13 @@ main(int argc, char **argv)
 			goto out;
 		}
 	}
+	im->start_ns = now_ns();
+	if (im->dump_file != NULL &&
+	    (im->dump = fopen(im->dump_file, "we")) == NULL) {
+		fprintf(stderr, "impair: %s: %s\n", im->dump_file,
+		    strerror(errno));
+		goto out;
+	}
 	/* Upstream socket, then the listen socket and its port file. */
 	if (roam(im) != 0 || open_listen(im) != 0)
 		goto out;
@@ -1014,6 +1059,11 @@ out:
 		close(im->up_fd);
 	if (im->sig_fd != -1)
 		close(im->sig_fd);
+	if (im->dump != NULL && fclose(im->dump) != 0) {
+		fprintf(stderr, "impair: %s: %s\n", im->dump_file,
+		    strerror(errno));
+		rc = 1;
+	}
 	queue_free(im);
 	free(im);
 	return rc;

@@ -163,6 +163,40 @@ modes_travel(struct check *t)
 	pair_free(&p);
 }
 
+/*
+ * A scroll is found by the rows that moved, not by rows that look alike:
+ * new row 0 ("~") equals old row 1 too, but came from old row 3, and
+ * scrolling by 3 leaves only the new rows to draw.
+ */
+static void
+scroll_past_lookalikes(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 10, 6, "a\r\n~\r\n~\r\n~\r\nb\r\nc", "\r\nd\r\ne\r\nf");
+	HAS(t, &p, "\r\n\n\n");
+	LACKS(t, &p, "\033[1;");		/* no scrolling region */
+	LACKS(t, &p, "~");
+	LACKS(t, &p, "b");
+	pair_free(&p);
+}
+
+/* The cursor steps over a cell or two by printing them, not with CUF. */
+static void
+cursor_over_plain_cells(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 10, 2, "ab", "\033[1;1HA\033[1;3H");
+	HAS(t, &p, "Ab");
+	LACKS(t, &p, "\033[1C");
+	pair_free(&p);
+	/* not over a cell in another rendition */
+	diff_of(&p, 10, 2, "a\033[1mb\033[0m", "\033[1;1HA\033[1;3H");
+	HAS(t, &p, "A\033[1C");
+	pair_free(&p);
+}
+
 static void
 nothing_changed(struct check *t)
 {
@@ -202,6 +236,8 @@ main(void)
 	RUN(&t, renditions);
 	RUN(&t, titles_bell_clipboard);
 	RUN(&t, modes_travel);
+	RUN(&t, scroll_past_lookalikes);
+	RUN(&t, cursor_over_plain_cells);
 	RUN(&t, nothing_changed);
 	RUN(&t, open_close);
 	return check_done(&t);
