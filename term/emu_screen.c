@@ -95,10 +95,10 @@ fresh_row(struct term_emu *e, struct term_row *old, const struct term_cell *c)
 	struct term_row	*r;
 
 	if (old->refs == 1) {
-		term_fb_row_fill(old, e->fb->cols, c);
+		term_fb_row_fill(e->fb, old, e->fb->cols, c);
 		return old;
 	}
-	if ((r = term_fb_row_new(e->fb->cols, c)) == NULL) {
+	if ((r = term_fb_row_new(e->fb, e->fb->cols, c)) == NULL) {
 		e->error = 1;
 		return old;
 	}
@@ -198,7 +198,7 @@ emu_erase_rows(struct term_emu *e, int y0, int y1)
 	for (y = y0; y <= y1; y++) {
 		if ((r = emu_row_mut(e, y)) == NULL)
 			return;
-		term_fb_row_fill(r, e->fb->cols, &c);
+		term_fb_row_fill(e->fb, r, e->fb->cols, &c);
 	}
 }
 
@@ -448,7 +448,7 @@ emu_decaln(struct term_emu *e)
 	e->bottom = e->fb->rows - 1;
 	for (y = 0; y < e->fb->rows; y++) {
 		if ((r = emu_row_mut(e, y)) != NULL)
-			term_fb_row_fill(r, e->fb->cols, &c);
+			term_fb_row_fill(e->fb, r, e->fb->cols, &c);
 	}
 	e->origin = 0;
 	emu_goto(e, 0, 0);

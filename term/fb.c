@@ -3,22 +3,26 @@
 
 #include "term/fb.h"
 
-/* Row generations are only compared, never interpreted: one counter. */
-static uint64_t	row_gen;
-
+/*
+ * Generations come from the framebuffer the row is made for: a clone
+ * starts from its source's count, so rows made later in a screen's life
+ * never share a generation with rows of its earlier snapshots. (Rows of
+ * unrelated screens may; the display diff checks cells too.)
+ */
 void
-term_fb_row_fill(struct term_row *r, int cols, const struct term_cell *fill)
+term_fb_row_fill(struct term_fb *fb, struct term_row *r, int cols,
+    const struct term_cell *fill)
 {
 	int	 i;
 
-	r->gen = ++row_gen;
+	r->gen = ++fb->row_gen;
 	r->wrap = 0;
 	for (i = 0; i < cols; i++)
 		r->cells[i] = *fill;
 }
 
 struct term_row *
-term_fb_row_new(int cols, const struct term_cell *fill)
+term_fb_row_new(struct term_fb *fb, int cols, const struct term_cell *fill)
 {
 	struct term_row	*r;
 
@@ -26,7 +30,7 @@ term_fb_row_new(int cols, const struct term_cell *fill)
 	if (r == NULL)
 		return NULL;
 	r->refs = 1;
-	term_fb_row_fill(r, cols, fill);
+	term_fb_row_fill(fb, r, cols, fill);
 	return r;
 }
 
@@ -120,7 +124,7 @@ term_fb_new(int cols, int rows)
 	memset(&blank, 0, sizeof(blank));
 	blank.ch = ' ';
 	for (y = 0; y < rows; y++) {
-		if ((fb->row[y] = term_fb_row_new(cols, &blank)) == NULL)
+		if ((fb->row[y] = term_fb_row_new(fb, cols, &blank)) == NULL)
 			goto fail;
 	}
 	return fb;
@@ -230,7 +234,7 @@ term_fb_resize(struct term_fb *fb, int cols, int rows,
 	if ((nrow = calloc((size_t)rows, sizeof(nrow[0]))) == NULL)
 		return -1;
 	for (y = 0; y < rows; y++) {
-		if ((nrow[y] = term_fb_row_new(cols, fill)) == NULL)
+		if ((nrow[y] = term_fb_row_new(fb, cols, fill)) == NULL)
 			goto fail;
 		if (y >= fb->rows)
 			continue;

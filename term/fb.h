@@ -107,6 +107,7 @@ struct term_fb {
 	struct term_str	*title;		/* NULL = empty */
 	struct term_str	*icon;
 	struct term_str	*clipboard;
+	uint64_t	 row_gen;	/* last row generation handed out */
 };
 
 struct term_fb	*term_fb_new(int cols, int rows);
@@ -125,9 +126,10 @@ term_fb_cell(const struct term_fb *fb, int x, int y)
 }
 
 /* Internal to term/: mutation helpers used by the emulator. */
-struct term_row	*term_fb_row_new(int cols, const struct term_cell *fill);
-/* Fill a whole row and give it a new generation. */
-void		 term_fb_row_fill(struct term_row *, int cols,
+struct term_row	*term_fb_row_new(struct term_fb *, int cols,
+		    const struct term_cell *fill);
+/* Fill a whole row and give it a new generation from the fb. */
+void		 term_fb_row_fill(struct term_fb *, struct term_row *, int cols,
 		    const struct term_cell *fill);
 struct term_row	*term_fb_row_mut(struct term_fb *, int y);
 void		 term_fb_row_unref(struct term_row *);
