@@ -84,8 +84,13 @@ reply_late(const struct notify *n, uint64_t now)
 void
 notify_adjust(struct notify *n, uint64_t now)
 {
-	if (now >= n->expiration)
+	/* Gone for good: an expiry left in the past would make
+	 * notify_wait_time 0 and the loop spin. */
+	if (now >= n->expiration) {
 		n->message[0] = '\0';
+		n->expiration = UINT64_MAX;
+		n->is_network_error = false;
+	}
 }
 
 static void
