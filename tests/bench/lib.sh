@@ -6,7 +6,7 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8
 unset TMUX
 BUILD=${BUILD:-build}
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
-OURS_SRV=$TOP/$BUILD/mosh-server
+OURS_SRV=${OURS_SRV:-$TOP/$BUILD/mosh-server}
 OURS_CLI=${OURS_CLI:-$TOP/$BUILD/mosh-client}
 STOCK_SRV=$(command -v mosh-server || echo /usr/bin/mosh-server)
 STOCK_CLI=$(command -v mosh-client || echo /usr/bin/mosh-client)
