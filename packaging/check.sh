@@ -178,6 +178,12 @@ if [ -n "$port" ] && [ -n "$key" ]; then
 		tm capture-pane -p -t c | sed 's/^/# /'
 		nok "the installed mosh-server serves the stock mosh-client"
 	fi
+	# Its utmp helper is the packaged program, found in LIBEXECDIR.
+	helper=
+	for c in $(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null); do
+		[ "$(readlink /proc/"$c"/exe)" = /usr/libexec/tsmosh/tsmosh-utmp-helper ] && helper=$c
+	done
+	check "the session's utmp helper is /usr/libexec/tsmosh/tsmosh-utmp-helper" [ -n "$helper" ]
 	tm send-keys -t c C-^ .
 	n=0
 	while tm has-session -t c 2>/dev/null && [ "$n" -lt 50 ]; do
