@@ -472,19 +472,27 @@ static int
 sandbox_build(const struct sandbox_policy *p, enum sandbox_mode mode,
     struct sandbox_blob *b)
 {
-	pid_t		 self = getpid(), pid;
+	struct sigaction dfl, old;
+	pid_t		 self = getpid(), pid, w;
 	uint32_t	 hdr[2];		/* arch, names length */
 	ssize_t		 n;
-	int		 fds[2], status, rc = -1, saved;
+	int		 fds[2], status = 0, rc = -1, saved;
 
 	memset(b, 0, sizeof(*b));
 	if ((b->data = malloc(SB_BLOB_MAX)) == NULL)
 		return -1;
 	if (pipe2(fds, O_CLOEXEC) != 0)
 		goto fail;
+	/* An ignored SIGCHLD (it is inherited across exec) would reap the
+	 * child before we could read its status. */
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	(void)sigaction(SIGCHLD, &dfl, &old);
 	if ((pid = fork()) == -1) {
 		close(fds[0]);
 		close(fds[1]);
+		(void)sigaction(SIGCHLD, &old, NULL);
 		goto fail;
 	}
 	if (pid == 0) {
@@ -503,9 +511,10 @@ sandbox_build(const struct sandbox_policy *p, enum sandbox_mode mode,
 	}
 	saved = errno;
 	close(fds[0]);
-	while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
+	while ((w = waitpid(pid, &status, 0)) == -1 && errno == EINTR)
 		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
+	(void)sigaction(SIGCHLD, &old, NULL);
+	if (w != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
 	    b->len == SB_BLOB_MAX || b->len < sizeof(hdr)) {
 		errno = saved != 0 ? saved : EPROTO;
 		goto fail;

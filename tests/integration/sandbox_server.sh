@@ -200,3 +200,20 @@ if t_start_mosh_server "$S" --config "$T_TMP/off.conf" -i 127.0.0.1 $EXTRA -- /b
 else
 	sed 's/^/# /' "$T_TMP/srv.err"; t_fail "off: the server starts"
 fi
+
+# Started with SIGCHLD ignored (inherited across exec, as some launchers
+# leave it): the filter-building child must still be waited for, and the
+# server runs sandboxed rather than refusing.
+cat >"$T_TMP/ign-server" <<IGN
+#!/bin/sh
+exec perl -e '\$SIG{CHLD} = "IGNORE"; exec @ARGV' '$S' "\$@"
+IGN
+chmod +x "$T_TMP/ign-server"
+if t_start_mosh_server "$T_TMP/ign-server" -i 127.0.0.1 $EXTRA -- /bin/sh; then
+	sleep 0.5
+	t_check "SIGCHLD ignored at start: the server still enters seccomp (Seccomp: 2)" \
+	    grep -q '^Seccomp:[[:space:]]*2$' /proc/$SRV_PID/status
+	kill "$SRV_PID"
+else
+	sed 's/^/# /' "$T_TMP/srv.err"; t_fail "SIGCHLD ignored at start: the server starts"
+fi
