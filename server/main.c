@@ -327,8 +327,7 @@ main(int argc, char **argv)
 
 	/* The utmp helper, re-executed by utmp_helper_start: nothing of the
 	 * server's state (its key above all) comes along. */
-	if (argc == 4 && strcmp(argv[1], UTMP_HELPER_ARG) == 0)
-		utmp_helper_main(atoi(argv[2]), atoi(argv[3]));
+	utmp_helper_from_argv(argc, argv);
 	/* zlib's per-frame buffers (64 KiB each) come from mmap and go back
 	 * when freed, instead of staying in the heap of a long-lived idle
 	 * server; small allocations are unaffected. */

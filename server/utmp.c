@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <utempter.h>
@@ -30,6 +31,32 @@ utmp_close_others(int a, int b)
 	if (hi > lo + 1)
 		(void)close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
 	(void)close_range((unsigned)hi + 1, ~0U, 0);
+}
+
+/* A descriptor number from the helper's command line, or -1. */
+static int
+utmp_helper_fd_arg(const char *s)
+{
+	char	*end;
+	long	 v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*s == '\0' || *end != '\0' || errno != 0 || v < 0 || v > 65535)
+		return -1;
+	return (int)v;
+}
+
+void
+utmp_helper_from_argv(int argc, char **argv)
+{
+	int	 fd, master;
+
+	if (argc != 4 || strcmp(argv[1], UTMP_HELPER_ARG) != 0 ||
+	    (fd = utmp_helper_fd_arg(argv[2])) == -1 ||
+	    (master = utmp_helper_fd_arg(argv[3])) == -1)
+		return;
+	utmp_helper_main(fd, master);
 }
 
 /* The helper: never returns. */

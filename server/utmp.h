@@ -27,6 +27,10 @@ int	utmp_helper_add(int fd, const char *text);
 /* "remove": our entry is gone once this returns 0. */
 int	utmp_helper_remove(int fd);
 
+/* If argv is the helper's command line (PROG UTMP_HELPER_ARG FD MASTER),
+ * run the helper: never returns. Otherwise returns. */
+void	utmp_helper_from_argv(int argc, char **argv);
+
 /* The helper's loop, in the helper's own process; never returns. */
 void	utmp_helper_main(int fd, int master);
 
