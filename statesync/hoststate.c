@@ -76,10 +76,9 @@ hs_diff(const void *f, const void *t, struct buf *out)
 	    host_msg_add_resize(out, nfb->cols, nfb->rows) != 0)
 		return -1;
 	term_buf_init(&tb);
-	/* After a resize the receiver's emulator holds `from` cut or padded
-	 * to the new size, not `from`: repaint from an unknown state. */
-	if (term_display_diff(ofb->cols == nfb->cols && ofb->rows == nfb->rows ?
-	    ofb : NULL, nfb, &tb) != 0 || tb.failed)
+	/* A size change makes the display diff repaint every cell; bell,
+	 * titles and modes still go by `from` (the receiver keeps them). */
+	if (term_display_diff(ofb, nfb, &tb) != 0 || tb.failed)
 		rc = -1;
 	else if (tb.len > 0 && host_msg_add_bytes(out, tb.data, tb.len) != 0)
 		rc = -1;

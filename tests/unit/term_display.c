@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "proto/buf.h"
+#include "statesync/hoststate.h"
 #include "term/display.h"
 #include "term/emu.h"
 #include "tests/unit/check.h"
@@ -224,6 +226,38 @@ open_close(struct check *t)
 	term_buf_free(&b);
 }
 
+/* The SSP state's diff: a bell rung in the frame that also resizes the
+ * screen reaches the receiver, which then equals the sender. */
+static void
+bell_with_resize(struct check *t)
+{
+	const struct ssp_state_ops *ops = &host_state_ops;
+	struct host_state *from, *to, *recv;
+	struct buf	 d;
+
+	memset(&d, 0, sizeof(d));
+	from = host_state_new(80, 24);
+	CHECK(t, from != NULL);
+	if (from == NULL)
+		return;
+	to = ops->clone(from);
+	recv = ops->clone(from);
+	CHECK(t, to != NULL && recv != NULL);
+	if (to == NULL || recv == NULL)
+		return;
+	put(to->emu, "hello\a");
+	CHECK(t, term_emu_resize(to->emu, 100, 30) == 0);
+	CHECK(t, ops->diff(from, to, &d) == 0);
+	CHECK(t, ops->apply(recv, d.data, d.len) == PROTO_OK);
+	CHECK_EQ_INT(t, term_emu_fb(recv->emu)->bell_count,
+	    term_emu_fb(to->emu)->bell_count);
+	CHECK(t, ops->equal(recv, to));
+	buf_free(&d);
+	ops->free(from);
+	ops->free(to);
+	ops->free(recv);
+}
+
 int
 main(void)
 {
@@ -240,5 +274,6 @@ main(void)
 	RUN(&t, cursor_over_plain_cells);
 	RUN(&t, nothing_changed);
 	RUN(&t, open_close);
+	RUN(&t, bell_with_resize);
 	return check_done(&t);
 }
