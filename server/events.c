@@ -194,26 +194,6 @@ addr_text(const struct sockaddr *sa, socklen_t len, char *host, size_t hlen,
 		snprintf(host, hlen, "?");
 }
 
-static struct events_bucket *
-events_bucket_for(struct events *ev, int family, const uint8_t a[16])
-{
-	uint32_t	 h = 2166136261u;
-	size_t		 i, n = family == AF_INET ? 4 : 16;
-	struct events_bucket *b;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ a[i]) * 16777619u;
-	b = &ev->bucket[h % EVENTS_BUCKETS];
-	if (b->family != family || memcmp(b->addr, a, n) != 0) {
-		/* A new source, or a collision: the slot starts over. */
-		memset(b, 0, sizeof(*b));
-		b->family = family;
-		memcpy(b->addr, a, n);
-		b->tokens = EVENTS_BURST;
-	}
-	return b;
-}
-
 static void
 events_refill(unsigned *tokens, uint64_t *at, unsigned burst,
     uint64_t every, uint64_t now)
@@ -262,6 +242,30 @@ events_summary(struct events *ev, struct events_bucket *b, uint64_t now)
 	ev->pending--;
 }
 
+static struct events_bucket *
+events_bucket_for(struct events *ev, int family, const uint8_t a[16],
+    uint64_t now)
+{
+	uint32_t	 h = 2166136261u;
+	size_t		 i, n = family == AF_INET ? 4 : 16;
+	struct events_bucket *b;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ a[i]) * 16777619u;
+	b = &ev->bucket[h % EVENTS_BUCKETS];
+	if (b->family != family || memcmp(b->addr, a, n) != 0) {
+		/* A new source, or a collision: the slot starts over, after
+		 * the summary its last source is owed. */
+		if (b->suppressed != 0)
+			events_summary(ev, b, now);
+		memset(b, 0, sizeof(*b));
+		b->family = family;
+		memcpy(b->addr, a, n);
+		b->tokens = EVENTS_BURST;
+	}
+	return b;
+}
+
 void
 events_failed_packet(struct events *ev, enum proto_err e,
     const struct sockaddr *src, socklen_t srclen, int fd, uint64_t now)
@@ -282,7 +286,7 @@ events_failed_packet(struct events *ev, enum proto_err e,
 		return;
 	if (cidr_sockaddr_addr(src, srclen, &family, a) != 0)
 		return;
-	b = events_bucket_for(ev, family, a);
+	b = events_bucket_for(ev, family, a, now);
 	events_refill(&b->tokens, &b->tokens_at, EVENTS_BURST,
 	    EVENTS_REFILL_MS, now);
 	events_refill(&ev->global_tokens, &ev->global_at, EVENTS_GLOBAL_BURST,

@@ -36,6 +36,18 @@ t_ok "10,000 junk datagrams cost the server ${flood_cpu} s of CPU"
 tm send-keys -t c 'echo during-$((2+2))' Enter
 t_check "the live session stays responsive after the flood" tm_wait c '^during-4' 100
 
+# 100.100.1.176 lands in 100.100.0.3's rate-limit slot (FNV-1a of the
+# address, mod 256 slots): its first datagram takes the slot over, and the
+# summary owed for 100.100.0.3 must be logged then, not lost.
+ip -n "$NS_C" addr add 100.100.1.176/10 dev ts-peer
+ip netns exec "$NS_C" "$PROBE" --from 100.100.1.176 --to "100.100.0.1:$SRV_PORT" \
+    --count 1 --size 200 --wait 100 >/dev/null
+n=0
+while ! grep -q 'failed-packet-summary src=100\.100\.0\.3 ' "$T_TMP/auth.log" &&
+    [ $n -lt 30 ]; do sleep 0.1; n=$((n + 1)); done
+t_check "a source taking over a rate-limit slot: the old source's summary is logged at once" \
+    grep -q 'failed-packet-summary src=100\.100\.0\.3 ' "$T_TMP/auth.log"
+
 # Rate limit: 10 lines at once per source, then summaries only.
 sleep 0.5
 kill -TERM "$SRV_PID" 2>/dev/null	# final summary, session end
