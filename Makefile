@@ -42,8 +42,6 @@ MODULES   := statesync term netbind sandbox proto
 LIBS      := $(MODULES:%=$(BUILD)/lib%.a)
 MOD_SRC   := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 MOD_OBJ   := $(MOD_SRC:%.c=$(BUILD)/%.o)
-PROTO_SRC := $(wildcard proto/*.c)
-TERM_SRC  := $(wildcard term/*.c)
 
 # Programs: every .c in server/ (client/) makes mosh-server (mosh-client).
 SERVER_SRC := $(wildcard server/*.c)

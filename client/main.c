@@ -77,8 +77,6 @@ escape_key(struct client_opts *o)
 		k = 0x1e;
 	o->escape_key = k;
 	o->escape_pass_key = k < 32 ? k + '@' : k;
-	if (k == 0x1e)
-		o->escape_pass_key = '^';
 	o->escape_pass_key2 = o->escape_pass_key;
 	if (o->escape_pass_key >= 'A' && o->escape_pass_key <= 'Z')
 		o->escape_pass_key2 = o->escape_pass_key + 'a' - 'A';
@@ -116,10 +114,9 @@ main(int argc, char **argv)
 				i++;
 			continue;
 		}
-		if (strcmp(argv[i], "-v") == 0) {
-			o.verbose++;
+		/* Accepted as mosh-client does; we have nothing more to say. */
+		if (strcmp(argv[i], "-v") == 0)
 			continue;
-		}
 		if (argv[i][0] == '-' && argv[i][1] != '\0') {
 			fprintf(stderr, "mosh-client: unknown option '%s'\n",
 			    argv[i]);

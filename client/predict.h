@@ -65,7 +65,6 @@ struct predict {
 	size_t		 ncursors;
 	size_t		 capcursors;
 	uint64_t	 local_frame_sent;
-	uint64_t	 local_frame_acked;
 	uint64_t	 local_frame_late_acked;
 	uint64_t	 prediction_epoch;
 	uint64_t	 confirmed_epoch;

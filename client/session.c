@@ -117,7 +117,6 @@ process_network(struct session *s, int fd, uint64_t now)
 		;
 	notify_server_heard(&s->note, ssp_remote_timestamp(&s->ssp));
 	notify_server_acked(&s->note, ssp_sent_state_acked_timestamp(&s->ssp));
-	s->pred.local_frame_acked = ssp_sent_state_acked(&s->ssp);
 	s->pred.send_interval = ssp_send_interval(&s->ssp);
 	s->pred.local_frame_late_acked = remote(s)->echo_ack;
 }

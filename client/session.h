@@ -24,7 +24,6 @@ struct client_opts {
 	int		 escape_pass_key;
 	int		 escape_pass_key2;
 	bool		 escape_requires_lf;
-	int		 verbose;
 	enum sandbox_mode sandbox;	/* MOSH_CLIENT_SANDBOX, default strict */
 };
 

@@ -547,12 +547,6 @@ conn_has_remote(const struct conn *c)
 	return c->has_remote;
 }
 
-uint64_t
-conn_last_heard(const struct conn *c)
-{
-	return c->last_heard;
-}
-
 void
 conn_set_last_roundtrip_success(struct conn *c, uint64_t t)
 {

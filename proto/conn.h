@@ -148,7 +148,6 @@ uint64_t	conn_timeout(const struct conn *);	/* RTO, ms */
 double		conn_srtt(const struct conn *);
 size_t		conn_mtu(const struct conn *);
 bool		conn_has_remote(const struct conn *);
-uint64_t	conn_last_heard(const struct conn *);
 void		conn_set_last_roundtrip_success(struct conn *, uint64_t);
 const struct sockaddr *conn_remote(const struct conn *, socklen_t *);
 

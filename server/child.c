@@ -107,7 +107,7 @@ child_spawn(const struct server_opts *o, int cols, int rows,
 		return -1;
 	}
 	/* Before the sandbox: libutempter execs a setgid helper. */
-	if ((c->utmp = utmp_helper_start(c->master, &c->utmp_pid)) == -1)
+	if ((c->utmp = utmp_helper_start(c->master)) == -1)
 		fprintf(stderr, "mosh-server: utmp helper: %s\n",
 		    strerror(errno));
 	return 0;

@@ -11,7 +11,6 @@ struct child {
 	pid_t	 pid;
 	int	 master;	/* non-blocking, close-on-exec */
 	int	 utmp;		/* the utmp helper's socket (server/utmp.h) */
-	pid_t	 utmp_pid;
 };
 
 /*

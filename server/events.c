@@ -136,7 +136,6 @@ events_emit(struct events *ev, int severity, const char *name, const char *kv)
 		    name, (long)ev->pid, members[0] ? "," : "", members);
 	} else
 		snprintf(body, sizeof(body), "%s %s", name, kv);
-	ev->lines++;
 	if (ev->out != NULL) {
 		fprintf(ev->out, "mosh-server[%ld]: %s\n", (long)ev->pid, body);
 		fflush(ev->out);
@@ -297,7 +296,6 @@ events_failed_packet(struct events *ev, enum proto_err e,
 			if (b->summary_at == 0)
 				b->summary_at = now;
 		}
-		ev->suppressed_total++;
 		return;
 	}
 	b->tokens--;

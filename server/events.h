@@ -57,8 +57,6 @@ struct events {
 	FILE		*out;		/* stderr copy, or NULL */
 	int		 syslog_fd;	/* -1: none */
 	uint64_t	 count[EVENTS_REASONS];	/* per reason, ever */
-	uint64_t	 lines;		/* written, for tests and stats */
-	uint64_t	 suppressed_total;
 	unsigned	 global_tokens;
 	uint64_t	 global_at;
 	uint64_t	 pending;	/* sources with unsummarised drops */

@@ -125,7 +125,6 @@ listener_open(struct listener *l, const struct server_opts *o, int *fds,
 	l->ev.syslog_fd = -1;
 	l->o = o;
 	if (strcmp(o->iface, NETBIND_ANY) == 0) {
-		l->any = true;
 		return open_any(l, fds, nfds);
 	}
 	/* Opened before the first look, so no change falls between. */

@@ -22,7 +22,6 @@ struct listener_sock {
 
 struct listener {
 	const struct server_opts *o;
-	bool			 any;	/* --iface any: mosh's binding */
 	struct netbind_watch	*watch;	/* NULL with --iface any */
 	bool			 only;	/* -i/-s: just `want` */
 	struct netbind_addr	 want;

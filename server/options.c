@@ -477,7 +477,6 @@ options_parse(struct server_opts *o, int argc, char **argv)
 			if (opt_set(o, CFG_PORT_RANGE, val, "flag -p") != 0)
 				return -1;
 			flag_ports = val;
-			o->port_given = true;
 		} else if (a[1] == 'c') {
 			long	 n;
 

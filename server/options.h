@@ -34,7 +34,6 @@ struct server_opts {
 	bool		 allow_any;	/* --allow-source any: no filter */
 	int		 port_low;
 	int		 port_high;
-	bool		 port_given;
 	int		 colors;
 	int		 verbose;
 	char		*locale_vars[OPT_LOCALE_MAX];	/* -l NAME=VALUE */

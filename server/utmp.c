@@ -118,18 +118,19 @@ utmp_helper_exec(const char *fd, const char *master)
 }
 
 int
-utmp_helper_start(int master, pid_t *pid)
+utmp_helper_start(int master)
 {
+	pid_t	 pid;
 	int	 sv[2];
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0)
 		return -1;
-	if ((*pid = fork()) == -1) {
+	if ((pid = fork()) == -1) {
 		close(sv[0]);
 		close(sv[1]);
 		return -1;
 	}
-	if (*pid == 0) {
+	if (pid == 0) {
 		char	 a[16], b[16];
 		int	 fl;
 

@@ -18,8 +18,9 @@
 #define UTMP_HELPER_ARG	"--utmp-helper"
 
 /* Fork the helper for this pty master: our end of the socketpair
- * (close-on-exec), or -1 with errno. The helper exits when it closes. */
-int	utmp_helper_start(int master, pid_t *pid);
+ * (close-on-exec), or -1 with errno. The helper exits when it closes;
+ * the server's SIGCHLD handling reaps it. */
+int	utmp_helper_start(int master);
 
 /* "add TEXT": replace our entry by one with this host text. 0 or -1. */
 int	utmp_helper_add(int fd, const char *text);

@@ -19,7 +19,6 @@ t_cleanup() {
 	done
 	rm -rf "$T_TMP"
 }
-trap t_cleanup EXIT INT TERM
 
 t_track() { T_PIDS="$T_PIDS $*"; }
 t_ok() { echo "ok - $*"; }
