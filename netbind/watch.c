@@ -12,9 +12,9 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "netbind/nl.h"
+#include "proto/clock.h"
 
 struct netbind_watch {
 	char		 name[IF_NAMESIZE];
@@ -160,29 +160,20 @@ netbind_watch_resolve(struct netbind_watch *w, struct netbind_iface *ifc)
 	return st;
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 enum netbind_status
 netbind_watch_wait(struct netbind_watch *w, struct netbind_iface *ifc,
     int timeout_ms)
 {
 	struct pollfd	 pfd;
 	enum netbind_status st;
-	int64_t		 end = mono_ms() + timeout_ms, left;
+	int64_t		 end = (int64_t)clock_ms() + timeout_ms, left;
 	int		 r;
 
 	pfd.fd = netbind_watch_fd(w);
 	pfd.events = POLLIN;
 	st = netbind_watch_resolve(w, ifc);
 	while (st != NETBIND_OK && st != NETBIND_ERROR) {
-		if ((left = end - mono_ms()) <= 0)
+		if ((left = end - (int64_t)clock_ms()) <= 0)
 			break;
 		r = poll(&pfd, 1, (int)left);
 		if (r < 0 && errno != EINTR)

@@ -425,20 +425,6 @@ fail:
 
 /* --- main ----------------------------------------------------------------- */
 
-static int
-parse_long(const char *s, long lo, long hi, long *out)
-{
-	char	*end;
-	long	 v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
@@ -484,19 +470,19 @@ main(int argc, char **argv)
 		case 'P': o.peers_file = optarg; break;
 		case 's': o.stats_file = optarg; break;
 		case 'c':
-			bad |= parse_long(optarg, 1, MAX_COUNT, &o.count);
+			bad |= parse_num(optarg, 1, MAX_COUNT, &o.count);
 			break;
 		case 'i':
-			bad |= parse_long(optarg, 0, 10000, &o.interval_ms);
+			bad |= parse_num(optarg, 0, 10000, &o.interval_ms);
 			break;
 		case 'S':
-			bad |= parse_long(optarg, HDR_BYTES, 65507, &o.size);
+			bad |= parse_num(optarg, HDR_BYTES, 65507, &o.size);
 			break;
 		case 'w':
-			bad |= parse_long(optarg, 1, 600000, &o.idle_ms);
+			bad |= parse_num(optarg, 1, 600000, &o.idle_ms);
 			break;
 		case 'r':
-			bad |= parse_long(optarg, 0, MAX_COUNT, &o.roam_at);
+			bad |= parse_num(optarg, 0, MAX_COUNT, &o.roam_at);
 			break;
 		case 'h':
 			usage(stdout);
