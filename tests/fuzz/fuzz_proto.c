@@ -22,40 +22,13 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
-static int
-count_bytes(void *arg, const uint8_t *p, size_t n)
-{
-	(void)p;
-	*(size_t *)arg += n;
-	return 0;
-}
-
-static int
-ignore_resize(void *arg, int32_t w, int32_t h)
-{
-	(void)arg;
-	(void)w;
-	(void)h;
-	return 0;
-}
-
-static int
-ignore_echoack(void *arg, uint64_t n)
-{
-	(void)arg;
-	(void)n;
-	return 0;
-}
-
 static void
 fuzz_fragments(const uint8_t *p, size_t len)
 {
 	struct frag_assembly a;
 	struct instruction in;
 	struct userstream *u;
-	size_t		 n, total = 0;
-	struct host_msg_handler h = { count_bytes, ignore_resize,
-	    ignore_echoack, &total };
+	size_t		 n;
 
 	frag_assembly_init(&a);
 	while (len >= 2) {
@@ -66,7 +39,7 @@ fuzz_fragments(const uint8_t *p, size_t len)
 			n = len;
 		if (frag_assembly_add(&a, p, n) == PROTO_OK &&
 		    frag_assembly_take(&a, &in) == PROTO_OK) {
-			(void)host_msg_parse(in.diff, in.diff_len, &h);
+			(void)host_msg_validate(in.diff, in.diff_len);
 			if ((u = userstream_new()) != NULL) {
 				(void)userstream_ops.apply(u, in.diff,
 				    in.diff_len);
