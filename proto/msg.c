@@ -14,18 +14,27 @@ enum {
 	F_ECHO_ACK_NUM = 8,	/* EchoAck */
 };
 
-/* Instruction { ext { field: bytes } } around a byte string. */
+/* The head of Instruction { ext { ... } } whose body is `inner` bytes;
+ * the caller writes the body. */
 static int
-msg_add_bytes_ext(struct buf *b, uint32_t ext, uint32_t field,
-    const uint8_t *p, size_t len)
+msg_open_ext(struct buf *b, uint32_t ext, size_t inner)
 {
-	size_t	 inner = pb_len_field_size(field, len);
 	size_t	 inst = pb_len_field_size(ext, inner);
 
 	if (pb_write_key(b, F_INSTRUCTION, PB_LEN) != 0 ||
 	    pb_write_varint(b, inst) != 0 ||
 	    pb_write_key(b, ext, PB_LEN) != 0 ||
 	    pb_write_varint(b, inner) != 0)
+		return -1;
+	return 0;
+}
+
+/* Instruction { ext { field: bytes } } around a byte string. */
+static int
+msg_add_bytes_ext(struct buf *b, uint32_t ext, uint32_t field,
+    const uint8_t *p, size_t len)
+{
+	if (msg_open_ext(b, ext, pb_len_field_size(field, len)) != 0)
 		return -1;
 	return pb_write_bytes(b, field, p, len);
 }
@@ -40,15 +49,11 @@ int32_wire(int32_t v)
 static int
 msg_add_resize(struct buf *b, int32_t w, int32_t h)
 {
-	size_t	 inner, inst;
+	size_t	 inner;
 
 	inner = 1 + pb_varint_size(int32_wire(w)) +
 	    1 + pb_varint_size(int32_wire(h));
-	inst = pb_len_field_size(EXT_RESIZE, inner);
-	if (pb_write_key(b, F_INSTRUCTION, PB_LEN) != 0 ||
-	    pb_write_varint(b, inst) != 0 ||
-	    pb_write_key(b, EXT_RESIZE, PB_LEN) != 0 ||
-	    pb_write_varint(b, inner) != 0 ||
+	if (msg_open_ext(b, EXT_RESIZE, inner) != 0 ||
 	    pb_write_uint(b, F_WIDTH, int32_wire(w)) != 0 ||
 	    pb_write_uint(b, F_HEIGHT, int32_wire(h)) != 0)
 		return -1;
@@ -82,13 +87,7 @@ host_msg_add_resize(struct buf *b, int32_t w, int32_t h)
 int
 host_msg_add_echoack(struct buf *b, uint64_t n)
 {
-	size_t	 inner = 1 + pb_varint_size(n);
-	size_t	 inst = pb_len_field_size(EXT_ECHOACK, inner);
-
-	if (pb_write_key(b, F_INSTRUCTION, PB_LEN) != 0 ||
-	    pb_write_varint(b, inst) != 0 ||
-	    pb_write_key(b, EXT_ECHOACK, PB_LEN) != 0 ||
-	    pb_write_varint(b, inner) != 0)
+	if (msg_open_ext(b, EXT_ECHOACK, 1 + pb_varint_size(n)) != 0)
 		return -1;
 	return pb_write_uint(b, F_ECHO_ACK_NUM, n);
 }
