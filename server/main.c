@@ -121,12 +121,8 @@ static int
 reattach(const struct server_opts *o)
 {
 	char	 cmd[1024];
-	size_t	 i, n = 0;
 
-	cmd[0] = '\0';
-	for (i = 0; o->command[i] != NULL && n + 2 < sizeof(cmd); i++)
-		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, "%s%s",
-		    i ? " " : "", o->command[i]);
+	options_command_line(o, cmd, sizeof(cmd));
 	return sessions_reattach(cmd);
 }
 

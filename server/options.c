@@ -529,3 +529,16 @@ options_free(struct server_opts *o)
 	config_free(&o->cfg);
 	memset(o, 0, sizeof(*o));
 }
+
+void
+options_command_line(const struct server_opts *o, char *buf, size_t len)
+{
+	size_t	 i, n = 0;
+
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (i = 0; o->command[i] != NULL && n + 2 < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", i ? " " : "",
+		    o->command[i]);
+}

@@ -67,4 +67,9 @@ const char	*options_iface_from(enum iface_from);
 void	options_usage(FILE *);
 void	options_free(struct server_opts *);
 
+/* The command joined by spaces into buf (cut to fit): what `list` shows
+ * and what --reattach compares, so one spelling serves both. */
+void	options_command_line(const struct server_opts *, char *buf,
+	    size_t len);
+
 #endif

@@ -409,13 +409,10 @@ remaining(uint64_t since, uint64_t now, uint64_t span)
 static void
 serve_control_info(struct serve_ctx *s, int fd, uint64_t now)
 {
-	char		 b[CONTROL_LINE_MAX], cmd[1024] = "";
-	size_t		 i, n = 0;
+	char		 b[CONTROL_LINE_MAX], cmd[1024];
 	uint64_t	 since = now - ssp_remote_timestamp(&s->ssp);
 
-	for (i = 0; s->o->command[i] != NULL && n + 2 < sizeof(cmd); i++)
-		n += (size_t)snprintf(cmd + n, sizeof(cmd) - n, "%s%s",
-		    i ? " " : "", s->o->command[i]);
+	options_command_line(s->o, cmd, sizeof(cmd));
 	snprintf(b, sizeof(b), "pid=%ld\nstarted=%llu\nport=%d\niface=%s\n"
 	    "state=%s\nclient=%s%s%s\nlast_contact=%llu\nidle=%llu\n"
 	    "command=%s\n\n", (long)getpid(),
