@@ -317,6 +317,22 @@ session_start(struct session *s, uint64_t now)
 	return session_sandbox(s);
 }
 
+/*
+ * End the session: say why and start the shutdown handshake, once. False
+ * when there is no server to say goodbye to (the caller just leaves).
+ */
+static bool
+begin_shutdown(struct session *s, const char *why, uint64_t now)
+{
+	if (!conn_has_remote(&s->conn))
+		return false;
+	if (!ssp_shutdown_in_progress(&s->ssp)) {
+		notify_set(&s->note, why, true, true, now);
+		ssp_start_shutdown(&s->ssp, now);
+	}
+	return true;
+}
+
 static void
 session_loop(struct session *s)
 {
@@ -357,15 +373,9 @@ session_loop(struct session *s)
 				process_network(s, pfd[i].fd, now);
 
 		if ((pfd[nnet].revents & (POLLIN | POLLHUP)) &&
-		    !process_user_input(s, now)) {
-			if (!conn_has_remote(&s->conn))
-				break;
-			if (!ssp_shutdown_in_progress(&s->ssp)) {
-				notify_set(&s->note, "Exiting...", true, true,
-				    now);
-				ssp_start_shutdown(&s->ssp, now);
-			}
-		}
+		    !process_user_input(s, now) &&
+		    !begin_shutdown(s, "Exiting...", now))
+			break;
 		quit = false;
 		while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo == SIGWINCH)
@@ -376,15 +386,9 @@ session_loop(struct session *s)
 			} else
 				quit = true;
 		}
-		if (quit) {
-			if (!conn_has_remote(&s->conn))
-				break;
-			if (!ssp_shutdown_in_progress(&s->ssp)) {
-				notify_set(&s->note, "Signal received, shutting "
-				    "down...", true, true, now);
-				ssp_start_shutdown(&s->ssp, now);
-			}
-		}
+		if (quit && !begin_shutdown(s, "Signal received, shutting "
+		    "down...", now))
+			break;
 		if (ssp_shutdown_in_progress(&s->ssp) &&
 		    ssp_shutdown_acknowledged(&s->ssp)) {
 			s->clean_shutdown = true;
