@@ -20,6 +20,7 @@ term_emu_new(int cols, int rows)
 		return NULL;
 	}
 	term_buf_init(&e->replies);
+	term_buf_init(&e->osc);
 	e->state = ST_GROUND;
 	emu_soft_reset(e);
 	emu_tabs_reset(e, 0);
@@ -33,7 +34,7 @@ term_emu_free(struct term_emu *e)
 		return;
 	term_fb_free(e->fb);
 	term_fb_free(e->main_fb);
-	free(e->osc);
+	term_buf_free(&e->osc);
 	term_buf_free(&e->replies);
 	free(e);
 }
@@ -48,22 +49,17 @@ term_emu_clone(const struct term_emu *src)
 	*e = *src;
 	e->fb = NULL;
 	e->main_fb = NULL;
-	e->osc = NULL;
-	e->osc_cap = 0;
+	term_buf_init(&e->osc);
 	term_buf_init(&e->replies);
 	if ((e->fb = term_fb_clone(src->fb)) == NULL)
 		goto fail;
 	if (src->main_fb != NULL &&
 	    (e->main_fb = term_fb_clone(src->main_fb)) == NULL)
 		goto fail;
-	if (src->osc_len > 0) {
-		if ((e->osc = malloc(src->osc_len)) == NULL)
-			goto fail;
-		memcpy(e->osc, src->osc, src->osc_len);
-		e->osc_cap = src->osc_len;
-	}
+	/* Buffers are copied through term_buf, which sizes them itself. */
+	term_buf_add(&e->osc, src->osc.data, src->osc.len);
 	term_buf_add(&e->replies, src->replies.data, src->replies.len);
-	if (e->replies.failed)
+	if (e->osc.failed || e->replies.failed)
 		goto fail;
 	return e;
 fail:
@@ -167,55 +163,25 @@ param(struct term_emu *e, uint32_t c)
 		*p = TERM_PARAM_MAX;
 }
 
+/* One code point of an OSC body; past TERM_CLIP_MAX code points the rest is dropped. */
 static void
 osc_put(struct term_emu *e, uint32_t c)
 {
-	size_t	 cap;
-	char	*p;
-	uint8_t	 u[4];
-	size_t	 n;
-
 	if (e->osc_chars >= TERM_CLIP_MAX)
 		return;
-	if (c < 0x80) {
-		u[0] = (uint8_t)c;
-		n = 1;
-	} else if (c < 0x800) {
-		u[0] = (uint8_t)(0xc0 | c >> 6);
-		u[1] = (uint8_t)(0x80 | (c & 0x3f));
-		n = 2;
-	} else if (c < 0x10000) {
-		u[0] = (uint8_t)(0xe0 | c >> 12);
-		u[1] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
-		u[2] = (uint8_t)(0x80 | (c & 0x3f));
-		n = 3;
-	} else {
-		u[0] = (uint8_t)(0xf0 | c >> 18);
-		u[1] = (uint8_t)(0x80 | ((c >> 12) & 0x3f));
-		u[2] = (uint8_t)(0x80 | ((c >> 6) & 0x3f));
-		u[3] = (uint8_t)(0x80 | (c & 0x3f));
-		n = 4;
+	term_buf_addutf8(&e->osc, c);
+	if (e->osc.failed) {
+		e->error = 1;
+		term_buf_clear(&e->osc);
+		return;
 	}
-	if (e->osc_cap - e->osc_len < n) {
-		cap = e->osc_cap ? e->osc_cap * 2 : 64;
-		if (cap > TERM_OSC_BYTES)
-			cap = TERM_OSC_BYTES;
-		if ((p = realloc(e->osc, cap)) == NULL) {
-			e->error = 1;
-			return;
-		}
-		e->osc = p;
-		e->osc_cap = cap;
-	}
-	memcpy(e->osc + e->osc_len, u, n);
-	e->osc_len += n;
 	e->osc_chars++;
 }
 
 static void
 osc_start(struct term_emu *e)
 {
-	e->osc_len = 0;
+	term_buf_clear(&e->osc);
 	e->osc_chars = 0;
 	e->state = ST_OSC;
 }
@@ -224,7 +190,7 @@ static void
 osc_end(struct term_emu *e)
 {
 	emu_osc_dispatch(e);
-	e->osc_len = 0;
+	term_buf_clear(&e->osc);
 	e->osc_chars = 0;
 }
 

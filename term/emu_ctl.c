@@ -540,15 +540,15 @@ set_title(struct term_emu *e, int which, size_t off)
 	struct term_str	*s;
 	size_t		 i, chars = off, end = off;
 
-	for (i = off; i < e->osc_len; i++) {
-		if (((uint8_t)e->osc[i] & 0xc0) != 0x80) {
+	for (i = off; i < e->osc.len; i++) {
+		if ((e->osc.data[i] & 0xc0) != 0x80) {
 			if (chars == TERM_TITLE_MAX)
 				break;
 			chars++;
 		}
 		end = i + 1;
 	}
-	if ((s = term_str_new(e->osc + off, end - off)) == NULL) {
+	if ((s = term_str_new((const char *)e->osc.data + off, end - off)) == NULL) {
 		e->error = 1;
 		return;
 	}
@@ -565,8 +565,8 @@ emu_osc_dispatch(struct term_emu *e)
 {
 	struct term_fb	*fb = e->fb;
 	struct term_str	*s;
-	const char	*o = e->osc;
-	size_t		 n = e->osc_len;
+	const char	*o = (const char *)e->osc.data;
+	size_t		 n = e->osc.len;
 
 	if (n >= 5 && memcmp(o, "52;c;", 5) == 0) {
 		if ((s = term_str_new(o + 5, n - 5)) == NULL) {

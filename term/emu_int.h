@@ -12,7 +12,6 @@
 
 #define TERM_MAX_PARAMS	16
 #define TERM_PARAM_MAX	65535
-#define TERM_OSC_BYTES	(TERM_CLIP_MAX * 4)
 
 enum term_state {
 	ST_GROUND,
@@ -80,9 +79,7 @@ struct term_emu {
 	uint8_t		 priv;		/* '?', '>', '=', '<' or 0 */
 	uint8_t		 inter[2];
 	uint8_t		 ninter;
-	char		*osc;
-	size_t		 osc_len;
-	size_t		 osc_cap;
+	struct term_buf	 osc;		/* OSC body, UTF-8 */
 	size_t		 osc_chars;
 
 	struct term_buf	 replies;

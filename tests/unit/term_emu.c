@@ -372,6 +372,37 @@ clone_is_independent(struct check *t)
 	term_emu_free(c);
 }
 
+/*
+ * A clone taken inside an OSC string keeps growing its own copy: 4000
+ * four-byte characters appended to it must neither overrun the copy nor
+ * touch the original, and the title keeps its first TERM_TITLE_MAX code points.
+ */
+static void
+clone_inside_osc(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 2), *c;
+	const struct term_str *title;
+	int		 i;
+
+	put(e, "\033]0;");
+	c = term_emu_clone(e);
+	CHECK(t, c != NULL);
+	for (i = 0; i < 4000; i++)
+		put(c, "\xf0\x9f\x98\x80");
+	put(c, "\a");
+	title = term_emu_fb(c)->title;
+	CHECK(t, title != NULL);
+	if (title != NULL)
+		/* the "0;" prefix counts, as in mosh */
+		CHECK_EQ_INT(t, title->len, 4 * (TERM_TITLE_MAX - 2));
+	CHECK(t, term_emu_fb(e)->title == NULL);
+	put(e, "x\a");
+	title = term_emu_fb(e)->title;
+	CHECK(t, title != NULL && title->len == 1 && title->data[0] == 'x');
+	term_emu_free(e);
+	term_emu_free(c);
+}
+
 int
 main(void)
 {
@@ -395,5 +426,6 @@ main(void)
 	RUN(&t, repeat_char);
 	RUN(&t, sizes_bounded);
 	RUN(&t, clone_is_independent);
+	RUN(&t, clone_inside_osc);
 	return check_done(&t);
 }
