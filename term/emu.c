@@ -71,23 +71,42 @@ int
 term_emu_resize(struct term_emu *e, int cols, int rows)
 {
 	struct term_cell blank;
+	struct term_row	**act = NULL, **main = NULL;
 	int		 old = e->fb->cols;
 
 	if (cols < 1 || rows < 1 || cols > TERM_MAX_COLS || rows > TERM_MAX_ROWS)
 		return -1;
 	memset(&blank, 0, sizeof(blank));
 	blank.ch = ' ';
-	if (term_fb_resize(e->fb, cols, rows, &blank) == -1)
+	/* Both screens or neither: rows of two sizes would break the swap. */
+	if ((cols != e->fb->cols || rows != e->fb->rows) &&
+	    (act = term_fb_resize_prepare(e->fb, cols, rows, &blank)) == NULL)
 		return -1;
 	if (e->main_fb != NULL &&
-	    term_fb_resize(e->main_fb, cols, rows, &blank) == -1)
+	    (cols != e->main_fb->cols || rows != e->main_fb->rows) &&
+	    (main = term_fb_resize_prepare(e->main_fb, cols, rows,
+	    &blank)) == NULL) {
+		term_fb_resize_abort(act, rows);
 		return -1;
+	}
+	if (act != NULL)
+		term_fb_resize_commit(e->fb, act, cols, rows);
+	if (main != NULL)
+		term_fb_resize_commit(e->main_fb, main, cols, rows);
 	e->top = 0;
 	e->bottom = rows - 1;
 	e->pending_wrap = 0;
 	if (cols > old)
 		emu_tabs_reset(e, old);
 	return 0;
+}
+
+size_t
+term_emu_held(const struct term_emu *e)
+{
+	size_t	 n = sizeof(*e) + e->osc.cap + e->replies.cap + term_fb_held(e->fb);
+
+	return e->main_fb != NULL ? n + term_fb_held(e->main_fb) : n;
 }
 
 struct term_buf *

@@ -21,8 +21,11 @@ void		 term_emu_free(struct term_emu *);
 struct term_emu	*term_emu_clone(const struct term_emu *);
 /* Host output. Returns 0, or -1 if memory ran out (screen may be stale). */
 int		 term_emu_write(struct term_emu *, const uint8_t *, size_t);
-/* Sizes outside 1..TERM_MAX_COLS x 1..TERM_MAX_ROWS are refused (-1). */
+/* Sizes outside 1..TERM_MAX_COLS x 1..TERM_MAX_ROWS are refused (-1).
+ * Both screens (main and alternate) change, or neither does. */
 int		 term_emu_resize(struct term_emu *, int cols, int rows);
+/* Bytes this emulator holds that no clone of it shares. */
+size_t		 term_emu_held(const struct term_emu *);
 /* Answers to DA/DSR queries to write back to the application. */
 struct term_buf	*term_emu_replies(struct term_emu *);
 const struct term_fb *term_emu_fb(const struct term_emu *);

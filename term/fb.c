@@ -214,28 +214,47 @@ term_fb_equal(const struct term_fb *a, const struct term_fb *b)
 	return 1;
 }
 
+static size_t
+term_str_held(const struct term_str *s)
+{
+	return s != NULL && s->refs == 1 ? sizeof(*s) + s->len + 1 : 0;
+}
+
+size_t
+term_fb_held(const struct term_fb *fb)
+{
+	size_t	 n, row = sizeof(struct term_row) +
+	    (size_t)fb->cols * sizeof(struct term_cell);
+	int	 y;
+
+	n = sizeof(*fb) + (size_t)fb->rows * sizeof(fb->row[0]);
+	for (y = 0; y < fb->rows; y++)
+		if (fb->row[y]->refs == 1)
+			n += row;
+	return n + term_str_held(fb->title) + term_str_held(fb->icon) +
+	    term_str_held(fb->clipboard);
+}
+
 /*
  * Keep the top-left of the old screen, as mosh does, so both ends of a
  * connection agree after a resize. A wide character cut by the new right
  * edge becomes a blank.
  */
-int
-term_fb_resize(struct term_fb *fb, int cols, int rows,
+struct term_row **
+term_fb_resize_prepare(struct term_fb *fb, int cols, int rows,
     const struct term_cell *fill)
 {
 	struct term_row	**nrow;
 	struct term_row	*r;
 	int		 y, x, n;
 
-	if (cols < 1 || rows < 1 || cols > TERM_MAX_COLS || rows > TERM_MAX_ROWS)
-		return -1;
-	if (cols == fb->cols && rows == fb->rows)
-		return 0;
 	if ((nrow = calloc((size_t)rows, sizeof(nrow[0]))) == NULL)
-		return -1;
+		return NULL;
 	for (y = 0; y < rows; y++) {
-		if ((nrow[y] = term_fb_row_new(fb, cols, fill)) == NULL)
-			goto fail;
+		if ((nrow[y] = term_fb_row_new(fb, cols, fill)) == NULL) {
+			term_fb_resize_abort(nrow, rows);
+			return NULL;
+		}
 		if (y >= fb->rows)
 			continue;
 		r = nrow[y];
@@ -249,6 +268,15 @@ term_fb_resize(struct term_fb *fb, int cols, int rows,
 		for (x = n; x < cols; x++)
 			r->cells[x] = *fill;
 	}
+	return nrow;
+}
+
+void
+term_fb_resize_commit(struct term_fb *fb, struct term_row **nrow, int cols,
+    int rows)
+{
+	int	 y;
+
 	for (y = 0; y < fb->rows; y++)
 		term_fb_row_unref(fb->row[y]);
 	free(fb->row);
@@ -259,10 +287,32 @@ term_fb_resize(struct term_fb *fb, int cols, int rows,
 		fb->cx = cols - 1;
 	if (fb->cy >= rows)
 		fb->cy = rows - 1;
-	return 0;
-fail:
+}
+
+void
+term_fb_resize_abort(struct term_row **nrow, int rows)
+{
+	int	 y;
+
+	if (nrow == NULL)
+		return;
 	for (y = 0; y < rows; y++)
 		term_fb_row_unref(nrow[y]);
 	free(nrow);
-	return -1;
+}
+
+int
+term_fb_resize(struct term_fb *fb, int cols, int rows,
+    const struct term_cell *fill)
+{
+	struct term_row	**nrow;
+
+	if (cols < 1 || rows < 1 || cols > TERM_MAX_COLS || rows > TERM_MAX_ROWS)
+		return -1;
+	if (cols == fb->cols && rows == fb->rows)
+		return 0;
+	if ((nrow = term_fb_resize_prepare(fb, cols, rows, fill)) == NULL)
+		return -1;
+	term_fb_resize_commit(fb, nrow, cols, rows);
+	return 0;
 }

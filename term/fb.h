@@ -118,6 +118,8 @@ int		 term_fb_equal(const struct term_fb *, const struct term_fb *);
 int		 term_fb_row_equal(const struct term_fb *, const struct term_row *,
 		    const struct term_row *);
 int		 term_fb_str_equal(const struct term_str *, const struct term_str *);
+/* Bytes this screen holds that no other screen shares (rows, strings). */
+size_t		 term_fb_held(const struct term_fb *);
 
 static inline const struct term_cell *
 term_fb_cell(const struct term_fb *fb, int x, int y)
@@ -138,5 +140,16 @@ void		 term_str_unref(struct term_str *);
 void		 term_str_set(struct term_str **, struct term_str *);
 int		 term_fb_resize(struct term_fb *, int cols, int rows,
 		    const struct term_cell *fill);
+/*
+ * A resize in two steps, so several screens change together or not at
+ * all: _prepare allocates the new rows (NULL when memory runs out; the
+ * screen is untouched), _commit installs them and cannot fail, _abort
+ * frees them instead.
+ */
+struct term_row	**term_fb_resize_prepare(struct term_fb *, int cols, int rows,
+		    const struct term_cell *fill);
+void		 term_fb_resize_commit(struct term_fb *, struct term_row **,
+		    int cols, int rows);
+void		 term_fb_resize_abort(struct term_row **, int rows);
 
 #endif
