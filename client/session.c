@@ -471,8 +471,16 @@ session_run(struct client_opts *o)
 		fputs("\n\nmosh did not shut down cleanly. Please note that "
 		    "the\nmosh-server process may still be running on the "
 		    "server.\n", stderr);
-	else
+	else {
+		/* The server re-keyed for another client and said goodbye
+		 * under our old key. */
+		if (s.ssp.conn != NULL &&
+		    ((const struct host_state *)ssp_remote(&s.ssp))->moved)
+			fputs("mosh: this session was attached from another "
+			    "client (mosh-server attach); exiting here.\n",
+			    stderr);
 		rc = 0;
+	}
 	if (s.ssp.conn != NULL)
 		ssp_free(&s.ssp);
 	conn_close(&s.conn);

@@ -144,6 +144,10 @@ conn_close(struct conn *c)
 		close(c->socks[i]);
 	c->nsocks = 0;
 	dgram_session_clear(&c->crypto);
+	for (i = 0; i < CONN_RETIRED_KEYS; i++)
+		if (c->retired[i].used)
+			dgram_session_clear(&c->retired[i].crypto);
+	memset(c->retired, 0, sizeof(c->retired));
 }
 
 int
@@ -188,18 +192,28 @@ conn_remove_socket(struct conn *c, int fd)
 }
 
 int
-conn_rekey(struct conn *c, const struct mosh_key *k, uint64_t now)
+conn_rekey_prepare(const struct conn *c, const struct mosh_key *k,
+    struct dgram_session *next)
 {
-	struct dgram_session fresh;
+	return dgram_session_init(next, k, c->crypto.send_dir);
+}
 
-	if (dgram_session_init(&fresh, k, c->crypto.send_dir) != 0)
-		return -1;
-	dgram_session_clear(&c->crypto);
-	c->crypto = fresh;
-	/* The struct moved: lock the key where it now lives, wipe the
-	 * stack copy. */
+void
+conn_rekey(struct conn *c, struct dgram_session *next, uint64_t now)
+{
+	struct conn_retired *r = &c->retired[c->retired_next];
+
+	if (r->used)
+		dgram_session_clear(&r->crypto);
+	r->crypto = c->crypto;
+	r->used = true;
+	c->retired_next = (c->retired_next + 1) % CONN_RETIRED_KEYS;
+	c->crypto = *next;
+	/* The structs moved: lock the keys where they now live, wipe the
+	 * caller's copy. */
+	key_lock(&r->crypto.key);
 	key_lock(&c->crypto.key);
-	key_wipe(&fresh.key);
+	key_wipe(&next->key);
 	c->expected_seq = 0;
 	c->has_remote = false;
 	c->have_saved_ts = false;
@@ -207,7 +221,6 @@ conn_rekey(struct conn *c, const struct mosh_key *k, uint64_t now)
 	c->srtt = 1000;
 	c->rttvar = 500;
 	c->last_heard = now;
-	return 0;
 }
 
 void
@@ -385,6 +398,102 @@ conn_drop(struct conn *c, enum proto_err e, const struct conn_peer *peer)
 		c->hooks.dropped(c->hooks.arg, e, peer);
 }
 
+/* An address as the served list keeps it: family and bytes, no port. */
+static bool
+conn_served_key(const struct conn_peer *p, struct conn_served *out)
+{
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)p->addr;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)p->addr;
+
+	memset(out, 0, sizeof(*out));
+	if (p->addr->sa_family == AF_INET && p->addrlen >= sizeof(*s4)) {
+		out->family = AF_INET;
+		memcpy(out->addr, &s4->sin_addr, 4);
+	} else if (p->addr->sa_family == AF_INET6 && p->addrlen >= sizeof(*s6)) {
+		out->family = AF_INET6;
+		memcpy(out->addr, &s6->sin6_addr, 16);
+	} else
+		return false;
+	return true;
+}
+
+static bool
+conn_served_has(const struct conn *c, const struct conn_peer *p)
+{
+	struct conn_served k;
+	size_t		 i;
+
+	if (!conn_served_key(p, &k))
+		return false;
+	for (i = 0; i < CONN_SERVED_MAX; i++)
+		if (c->served[i].family == k.family &&
+		    memcmp(c->served[i].addr, k.addr, sizeof(k.addr)) == 0)
+			return true;
+	return false;
+}
+
+/* Remember a client's address (the oldest of CONN_SERVED_MAX goes). */
+static void
+conn_served_add(struct conn *c, const struct conn_peer *p)
+{
+	if (conn_served_has(c, p) || !conn_served_key(p, &c->served[c->served_next]))
+		return;
+	c->served_next = (c->served_next + 1) % CONN_SERVED_MAX;
+}
+
+/*
+ * The current key refused a datagram: is it the user's own old device?
+ * Authentic under a retired key: PROTO_ERR_OLD_KEY with its payload. Else
+ * from an address we served: PROTO_ERR_KNOWN_PEER. Else PROTO_ERR_AUTH.
+ * Only sources the allowlist passed get here.
+ */
+static enum proto_err
+conn_recv_unkeyed(struct conn *c, size_t n, const struct conn_peer *peer,
+    const uint8_t **payload, size_t *len)
+{
+	struct conn_retired *r;
+	struct dgram	 d;
+	size_t		 i;
+
+	for (i = 0; i < CONN_RETIRED_KEYS; i++) {
+		r = &c->retired[i];
+		if (!r->used || dgram_open(&r->crypto, c->rxbuf, n, &d) != PROTO_OK)
+			continue;
+		if (peer->addrlen > sizeof(c->retired_src))
+			break;
+		c->retired_hit = i;
+		memcpy(&c->retired_src, peer->addr, peer->addrlen);
+		c->retired_srclen = peer->addrlen;
+		c->retired_fd = peer->fd;
+		*payload = d.payload;
+		*len = d.payload_len;
+		return PROTO_ERR_OLD_KEY;
+	}
+	return conn_served_has(c, peer) ? PROTO_ERR_KNOWN_PEER : PROTO_ERR_AUTH;
+}
+
+enum proto_err
+conn_send_retired(struct conn *c, const uint8_t *p, size_t len, uint64_t now)
+{
+	struct conn_retired *r = &c->retired[c->retired_hit];
+	enum proto_err	 e;
+	size_t		 n;
+
+	if (!r->used || c->retired_srclen == 0)
+		return PROTO_ERR_STALE;
+	if ((e = dgram_seal(&r->crypto, dgram_timestamp16(now), DGRAM_TS_NONE,
+	    p, len, c->txbuf, sizeof(c->txbuf), &n)) != PROTO_OK)
+		return e;
+	if (sendto(c->retired_fd, c->txbuf, n, MSG_DONTWAIT,
+	    (struct sockaddr *)&c->retired_src, c->retired_srclen) !=
+	    (ssize_t)n) {
+		c->stats.send_errors++;
+		return PROTO_ERR_SYS;
+	}
+	c->stats.sent++;
+	return PROTO_OK;
+}
+
 static bool
 conn_congested(struct msghdr *mh)
 {
@@ -462,6 +571,8 @@ conn_recv(struct conn *c, int fd, uint64_t now, const uint8_t **payload,
 		return PROTO_ERR_TOO_LARGE;
 	}
 	if ((e = dgram_open(&c->crypto, c->rxbuf, (size_t)n, &d)) != PROTO_OK) {
+		if (e == PROTO_ERR_AUTH && c->server)
+			e = conn_recv_unkeyed(c, (size_t)n, &peer, payload, len);
 		conn_drop(c, e, &peer);
 		return e;
 	}
@@ -500,6 +611,7 @@ conn_recv(struct conn *c, int fd, uint64_t now, const uint8_t **payload,
 			memcpy(&c->remote, &src, mh.msg_namelen);
 			c->remote_len = mh.msg_namelen;
 		}
+		conn_served_add(c, &peer);
 		for (i = 0; i < c->nsocks; i++)
 			if (c->socks[i] == fd)
 				c->send_sock = i;

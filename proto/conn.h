@@ -28,6 +28,8 @@
 #define CONN_PORT_HOP_INTERVAL		10000
 #define CONN_MAX_OLD_SOCKET_AGE		60000
 #define CONN_CONGESTION_PENALTY		500
+#define CONN_RETIRED_KEYS	4	/* keys kept after re-keys, to say goodbye */
+#define CONN_SERVED_MAX		8	/* client addresses remembered */
 
 /* Where a datagram came from and on which of our sockets. */
 struct conn_peer {
@@ -53,9 +55,36 @@ struct conn_stats {
 	uint64_t	 send_errors;
 };
 
+/*
+ * A key the server used before a re-key. Its datagrams are the user's
+ * own old device, not an attack: they are told apart from forgeries and
+ * answered once more under that key (conn_send_retired) so the device
+ * learns that the session moved. The send sequence carries on, so no
+ * nonce repeats.
+ */
+struct conn_retired {
+	bool			 used;
+	struct dgram_session	 crypto;
+};
+
+/* An address (not port) a client of this session was heard from. */
+struct conn_served {
+	int			 family;	/* 0: empty */
+	uint8_t			 addr[16];
+};
+
 struct conn {
 	bool			 server;
 	struct dgram_session	 crypto;
+	struct conn_retired	 retired[CONN_RETIRED_KEYS];
+	size_t			 retired_next;	/* slot the next re-key fills */
+	struct conn_served	 served[CONN_SERVED_MAX];
+	size_t			 served_next;
+	/* The last datagram under a retired key: which, whence. */
+	size_t			 retired_hit;
+	struct sockaddr_storage	 retired_src;
+	socklen_t		 retired_srclen;
+	int			 retired_fd;
 	int			 socks[CONN_MAX_SOCKS];
 	size_t			 nsocks;
 	size_t			 send_sock;	/* index facing the peer */
@@ -100,11 +129,24 @@ int	conn_server_init(struct conn *, const struct mosh_key *,
 void	conn_close(struct conn *);
 
 /*
- * Server: switch to a new key for a new client. Sequence numbers start
- * again (nonces are new under a new key), the old peer is forgotten, and
- * datagrams under the old key fail authentication from now on.
+ * Server: switch to a new key for a new client, in two steps so a caller
+ * can make other changes all-or-nothing with it: _prepare sets up `next`
+ * (0, or -1 when memory runs out; nothing changed), conn_rekey installs
+ * it and cannot fail. Sequence numbers start again (nonces are new under
+ * a new key) and the old peer is forgotten. The old key is retired, not
+ * forgotten: its datagrams come back from conn_recv as PROTO_ERR_OLD_KEY,
+ * never to the transport. The oldest of CONN_RETIRED_KEYS is wiped.
  */
-int	conn_rekey(struct conn *, const struct mosh_key *, uint64_t now);
+int	conn_rekey_prepare(const struct conn *, const struct mosh_key *,
+	    struct dgram_session *next);
+void	conn_rekey(struct conn *, struct dgram_session *next, uint64_t now);
+
+/*
+ * Server: send a payload under the retired key of the last
+ * PROTO_ERR_OLD_KEY datagram, back to where it came from.
+ */
+enum proto_err	conn_send_retired(struct conn *, const uint8_t *, size_t,
+		    uint64_t now);
 
 /*
  * Server: adopt one more bound socket (netbind re-bound an address that
@@ -135,7 +177,11 @@ enum proto_err	conn_send(struct conn *, const uint8_t *, size_t, uint64_t now);
 /*
  * Read one datagram from fd. PROTO_OK: *payload (valid until the next
  * conn_recv) is for the transport. PROTO_ERR_AGAIN: nothing to read.
- * Other errors: the datagram was dropped and the hook told.
+ * PROTO_ERR_OLD_KEY: authentic under a retired key; *payload is what it
+ * carried, for a goodbye (conn_send_retired), never for the transport.
+ * Other errors: the datagram was dropped and the hook told (an
+ * authentication failure from an address this session served is
+ * PROTO_ERR_KNOWN_PEER, not PROTO_ERR_AUTH).
  */
 enum proto_err	conn_recv(struct conn *, int fd, uint64_t now,
 		    const uint8_t **payload, size_t *len);

@@ -11,10 +11,13 @@ enum proto_err {
 	PROTO_ERR_SOURCE,	/* source address outside the allowlist */
 	PROTO_ERR_SHORT,	/* datagram or field shorter than its header */
 	PROTO_ERR_AUTH,		/* OCB tag check failed: wrong key or garbage */
+	PROTO_ERR_OLD_KEY,	/* authentic under a key this session retired */
+	PROTO_ERR_KNOWN_PEER,	/* fails the tag, from an address we served */
 	PROTO_ERR_DIRECTION,	/* nonce names our own sending direction */
 	PROTO_ERR_FRAGMENT,	/* fragment inconsistent with its assembly */
 	PROTO_ERR_INFLATE,	/* not a complete zlib stream */
 	PROTO_ERR_TOO_LARGE,	/* beyond a size cap */
+	PROTO_ERR_OVER_BUDGET,	/* an authentic state past the receive budget */
 	PROTO_ERR_PROTOBUF,	/* malformed protobuf */
 	PROTO_ERR_STALE,	/* old sequence number or state */
 	PROTO_ERR_VERSION,	/* protocol_version is not 2 */

@@ -7,6 +7,7 @@
 /* Compressed bytes one assembly may hold: enough for any instruction
  * that inflates within mosh's limit (zlib's expansion is tiny). */
 #define FRAG_BYTES_MAX	(ZIP_INFLATE_MAX + ZIP_INFLATE_MAX / 64 + 4096)
+#define FRAG_SLOTS_KEPT	16
 
 void
 fragmenter_init(struct fragmenter *f)
@@ -123,6 +124,11 @@ frag_assembly_free(struct frag_assembly *a)
 	memset(a, 0, sizeof(*a));
 }
 
+/*
+ * Forget the partial instruction and give its memory back: a burst of
+ * fresh ids, each with a high index, would otherwise leave every slot it
+ * ever filled allocated. Only a small slot table is kept for reuse.
+ */
 static void
 frag_assembly_clear(struct frag_assembly *a)
 {
@@ -130,7 +136,12 @@ frag_assembly_clear(struct frag_assembly *a)
 
 	for (i = 0; i < a->used; i++) {
 		a->slots[i].present = false;
-		buf_reset(&a->slots[i].data);
+		buf_free(&a->slots[i].data);
+	}
+	if (a->nslots > FRAG_SLOTS_KEPT) {
+		free(a->slots);
+		a->slots = NULL;
+		a->nslots = 0;
 	}
 	a->used = a->arrived = a->total = a->bytes = 0;
 }

@@ -7,6 +7,9 @@ enum {
 	EXT_HOSTBYTES = 2,	/* HostBuffers */
 	EXT_RESIZE = 3,		/* both */
 	EXT_ECHOACK = 7,	/* HostBuffers */
+	/* Ours, outside mosh's numbers: "this session moved to another
+	 * client" (an empty message). Stock mosh skips unknown extensions. */
+	EXT_MOVED = 100,
 	F_KEYS = 4,		/* Keystroke.keys */
 	F_HOSTSTRING = 4,	/* HostBytes.hoststring */
 	F_WIDTH = 5,		/* ResizeMessage */
@@ -153,13 +156,18 @@ typedef int (*msg_ext_fn)(void *, uint32_t, const uint8_t *, size_t);
 static int
 msg_walk(const uint8_t *p, size_t len, msg_ext_fn ext, void *arg)
 {
-	struct pb_reader r = { p, p + len }, ir;
+	struct pb_reader r, ir;
 	uint32_t	 field;
 	enum pb_wire	 wire;
 	const uint8_t	*q, *e;
 	size_t		 n, elen;
 	int		 rc;
 
+	/* An empty diff may come as (NULL, 0), and NULL + 0 is undefined. */
+	if (len == 0)
+		return PROTO_OK;
+	r.p = p;
+	r.end = p + len;
 	while (r.p < r.end) {
 		if (pb_read_key(&r, &field, &wire) != 0)
 			return PROTO_ERR_PROTOBUF;
@@ -235,6 +243,31 @@ host_msg_ext(void *arg, uint32_t field, const uint8_t *p, size_t len)
 		return h->echoack != NULL ? h->echoack(h->arg, a) : 0;
 	}
 	return 0;
+}
+
+int
+host_msg_add_moved(struct buf *b)
+{
+	return msg_open_ext(b, EXT_MOVED, 0);
+}
+
+static int
+host_msg_moved_ext(void *arg, uint32_t field, const uint8_t *p, size_t len)
+{
+	(void)p;
+	(void)len;
+	if (field == EXT_MOVED)
+		*(int *)arg = 1;
+	return 0;
+}
+
+int
+host_msg_moved(const uint8_t *p, size_t len)
+{
+	int	 moved = 0;
+
+	return msg_walk(p, len, host_msg_moved_ext, &moved) == PROTO_OK &&
+	    moved;
 }
 
 int

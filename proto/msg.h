@@ -19,6 +19,10 @@ int	user_msg_add_resize(struct buf *, int32_t width, int32_t height);
 int	host_msg_add_bytes(struct buf *, const uint8_t *, size_t);
 int	host_msg_add_resize(struct buf *, int32_t width, int32_t height);
 int	host_msg_add_echoack(struct buf *, uint64_t);
+/* tsmosh's own: the session moved to another client (mosh-server attach). */
+int	host_msg_add_moved(struct buf *);
+/* Does a HostMessage say so? 1 or 0 (also 0 for bad bytes). */
+int	host_msg_moved(const uint8_t *, size_t);
 
 /* A callback's non-zero return stops the walk and is returned as is. */
 struct user_msg_handler {

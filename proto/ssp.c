@@ -40,6 +40,9 @@ ssp_init(struct ssp *t, struct conn *c, const struct ssp_state_ops *mine,
 	t->recv[0].num = 0;
 	t->recv[0].ts = now;
 	t->recv[0].state = remote_initial;
+	t->recv[0].held = remote->held(remote_initial);
+	t->recv_held = t->recv[0].held;
+	t->recv_budget = SSP_RECV_BUDGET;
 	t->nrecv = 1;
 	return 0;
 }
@@ -456,6 +459,46 @@ ssp_sent_state_last(const struct ssp *t)
 	return t->sent[t->nsent - 1].num;
 }
 
+int
+ssp_farewell(const uint8_t *peer, size_t len, const uint8_t *diff,
+    size_t difflen, size_t mtu, struct buf *out)
+{
+	struct frag_assembly a;
+	struct fragmenter f;
+	struct instruction in, bye;
+	const uint8_t	*p;
+	size_t		 n;
+	int		 rc = -1;
+
+	frag_assembly_init(&a);
+	fragmenter_init(&f);
+	if (frag_assembly_add(&a, peer, len) != PROTO_OK ||
+	    frag_assembly_take(&a, &in) != PROTO_OK ||
+	    in.protocol_version != MOSH_PROTOCOL_VERSION)
+		goto out;
+	memset(&bye, 0, sizeof(bye));
+	bye.protocol_version = MOSH_PROTOCOL_VERSION;
+	bye.old_num = in.ack_num;
+	bye.new_num = SSP_NUM_SHUTDOWN;
+	/* Its base, which we did hold: nothing it sent since is taken. */
+	bye.ack_num = in.old_num;
+	bye.throwaway_num = in.ack_num;
+	bye.diff = diff;
+	bye.diff_len = difflen;
+	/* An id of its own, never the one of a partial instruction. */
+	randombytes_buf(&f.next_id, sizeof(f.next_id));
+	if (fragmenter_make(&f, &bye, mtu) != PROTO_OK ||
+	    fragmenter_count(&f) != 1)
+		goto out;
+	fragmenter_get(&f, 0, &p, &n);
+	buf_reset(out);
+	rc = buf_append(out, p, n);
+out:
+	fragmenter_free(&f);
+	frag_assembly_free(&a);
+	return rc;
+}
+
 /* ---- receiver ---- */
 
 static size_t
@@ -475,9 +518,10 @@ ssp_throwaway_until(struct ssp *t, uint64_t num)
 	size_t	 i, keep = 0;
 
 	for (i = 0; i < t->nrecv; i++) {
-		if (t->recv[i].num < num)
+		if (t->recv[i].num < num) {
+			t->recv_held -= t->recv[i].held;
 			t->remote_ops->free(t->recv[i].state);
-		else
+		} else
 			t->recv[keep++] = t->recv[i];
 	}
 	t->nrecv = keep;
@@ -507,6 +551,7 @@ ssp_recv_insert(struct ssp *t, size_t at, struct ssp_timed_state *s)
 	    (t->nrecv - at) * sizeof(*t->recv));
 	t->recv[at] = *s;
 	t->nrecv++;
+	t->recv_held += s->held;
 	return 0;
 }
 
@@ -563,6 +608,12 @@ ssp_receive(struct ssp *t, const uint8_t *p, size_t len, uint64_t now)
 			return PROTO_ERR_TOO_LARGE;
 		}
 		t->receiver_quench_timer = now + SSP_QUENCH_MS;
+	}
+	ns.held = t->remote_ops->held(ns.state);
+	if (t->nrecv > 1 && (ns.held > t->recv_budget ||
+	    t->recv_held > t->recv_budget - ns.held)) {
+		t->remote_ops->free(ns.state);
+		return ssp_drop(t, PROTO_ERR_OVER_BUDGET);
 	}
 
 	ns.num = in.new_num;

@@ -27,6 +27,15 @@
 #define SSP_RECV_SOFT_MAX	1024	/* then one more per quench period */
 #define SSP_RECV_HARD_MAX	2048
 #define SSP_QUENCH_MS		15000
+/*
+ * What received states may hold in all, by their ops->held: a peer with
+ * the key can send many states built on one large one, each a full copy.
+ * Past it a new state is refused (not acked, so an honest sender sends
+ * it again once older states are thrown away) unless it is the only one
+ * beside the oldest: memory stays under this plus two of the largest
+ * states a message can make.
+ */
+#define SSP_RECV_BUDGET		(16u * 1024 * 1024)
 #define SSP_MINDELAY_SERVER	8
 #define SSP_MINDELAY_CLIENT	1
 #define SSP_NEVER		UINT64_MAX
@@ -41,12 +50,16 @@ struct ssp_state_ops {
 	enum proto_err (*apply)(void *, const uint8_t *, size_t);
 	/* Forget what `prefix` holds (NULL for states with no history). */
 	void	 (*subtract)(void *, const void *prefix);
+	/* Bytes the state holds that the state it was cloned from does not
+	 * share (a fresh state: all it holds). */
+	size_t	 (*held)(const void *);
 };
 
 struct ssp_timed_state {
 	uint64_t	 num;
 	uint64_t	 ts;
 	void		*state;
+	size_t		 held;		/* ops->held when it arrived */
 };
 
 struct ssp {
@@ -76,6 +89,8 @@ struct ssp {
 	struct ssp_timed_state *recv;
 	size_t		 nrecv;
 	size_t		 recv_cap;
+	size_t		 recv_held;	/* sum of recv[].held */
+	size_t		 recv_budget;	/* SSP_RECV_BUDGET; tests lower it */
 	uint64_t	 receiver_quench_timer;
 	void		*last_receiver_state;
 	struct frag_assembly assembly;
@@ -126,6 +141,18 @@ enum proto_err	ssp_recv_one(struct ssp *, int fd, uint64_t now);
 enum proto_err	ssp_tick(struct ssp *, uint64_t now);
 /* Milliseconds until ssp_tick has something to do (INT32_MAX: nothing). */
 int		ssp_wait_time(struct ssp *, uint64_t now);
+
+/*
+ * Server: a goodbye to a client still using a retired key (an old device
+ * after a re-key). From the payload it sent (one whole instruction in one
+ * fragment), the payload of a shutdown instruction (new_num
+ * SSP_NUM_SHUTDOWN) based on the newest of our states it holds, carrying
+ * `diff`. The client applies it, acknowledges the shutdown and exits, as
+ * when a server quits. Its input is never acknowledged as applied. 0, or
+ * -1 (not a whole instruction, or no memory).
+ */
+int		ssp_farewell(const uint8_t *peer, size_t len, const uint8_t *diff,
+		    size_t difflen, size_t mtu, struct buf *out);
 
 void		ssp_set_send_mindelay(struct ssp *, unsigned);
 void		ssp_start_shutdown(struct ssp *, uint64_t now);

@@ -15,54 +15,62 @@ userstream_free(struct userstream *u)
 {
 	if (u == NULL)
 		return;
-	free(u->ev);
+	free(u->keys);
+	free(u->resize);
 	free(u);
 }
 
-static int
-userstream_grow(struct userstream *u, size_t extra)
+size_t
+userstream_events(const struct userstream *u)
 {
-	struct user_event *p;
-	size_t		 cap;
+	return u->nkeys + u->nresize;
+}
 
-	if (u->n + extra <= u->cap)
+/* Room for `extra` more elements of `size` bytes in *p; 0, or -1. */
+static int
+us_grow(void **p, size_t *cap, size_t n, size_t extra, size_t size)
+{
+	void	*np;
+	size_t	 c;
+
+	if (extra <= *cap - n)
 		return 0;
-	cap = u->cap ? u->cap : 64;
-	while (cap < u->n + extra)
-		cap *= 2;
-	if ((p = reallocarray(u->ev, cap, sizeof(*p))) == NULL)
+	if (extra > SIZE_MAX / 2 / size - n)
 		return -1;
-	u->ev = p;
-	u->cap = cap;
+	c = *cap ? *cap : 64;
+	while (c - n < extra)
+		c *= 2;
+	if ((np = reallocarray(*p, c, size)) == NULL)
+		return -1;
+	*p = np;
+	*cap = c;
 	return 0;
 }
 
 int
 userstream_push_keys(struct userstream *u, const uint8_t *p, size_t len)
 {
-	size_t	 i;
-
-	if (userstream_grow(u, len) != 0)
+	if (len == 0)
+		return 0;
+	if (us_grow((void **)&u->keys, &u->keys_cap, u->nkeys, len, 1) != 0)
 		return -1;
-	for (i = 0; i < len; i++) {
-		memset(&u->ev[u->n], 0, sizeof(u->ev[0]));
-		u->ev[u->n].type = USER_EVENT_BYTE;
-		u->ev[u->n].byte = p[i];
-		u->n++;
-	}
+	memcpy(u->keys + u->nkeys, p, len);
+	u->nkeys += len;
 	return 0;
 }
 
 int
 userstream_push_resize(struct userstream *u, int32_t w, int32_t h)
 {
-	if (userstream_grow(u, 1) != 0)
+	struct user_resize *r;
+
+	if (us_grow((void **)&u->resize, &u->resize_cap, u->nresize, 1,
+	    sizeof(*u->resize)) != 0)
 		return -1;
-	memset(&u->ev[u->n], 0, sizeof(u->ev[0]));
-	u->ev[u->n].type = USER_EVENT_RESIZE;
-	u->ev[u->n].width = w;
-	u->ev[u->n].height = h;
-	u->n++;
+	r = &u->resize[u->nresize++];
+	r->at = u->nkeys;
+	r->width = w;
+	r->height = h;
 	return 0;
 }
 
@@ -74,14 +82,15 @@ us_clone(const void *s)
 
 	if ((c = userstream_new()) == NULL)
 		return NULL;
-	if (u->n > 0) {
-		if (userstream_grow(c, u->n) != 0) {
-			userstream_free(c);
-			return NULL;
-		}
-		memcpy(c->ev, u->ev, u->n * sizeof(u->ev[0]));
-		c->n = u->n;
+	if (userstream_push_keys(c, u->keys, u->nkeys) != 0 ||
+	    (u->nresize > 0 && us_grow((void **)&c->resize, &c->resize_cap, 0,
+	    u->nresize, sizeof(*c->resize)) != 0)) {
+		userstream_free(c);
+		return NULL;
 	}
+	if (u->nresize > 0)
+		memcpy(c->resize, u->resize, u->nresize * sizeof(*c->resize));
+	c->nresize = u->nresize;
 	return c;
 }
 
@@ -92,26 +101,21 @@ us_free(void *s)
 }
 
 static bool
-us_event_equal(const struct user_event *a, const struct user_event *b)
-{
-	if (a->type != b->type)
-		return false;
-	if (a->type == USER_EVENT_BYTE)
-		return a->byte == b->byte;
-	return a->width == b->width && a->height == b->height;
-}
-
-static bool
 us_equal(const void *x, const void *y)
 {
 	const struct userstream *a = x, *b = y;
 	size_t	 i;
 
-	if (a->n != b->n)
+	if (a->nkeys != b->nkeys || a->nresize != b->nresize)
 		return false;
-	for (i = 0; i < a->n; i++)
-		if (!us_event_equal(&a->ev[i], &b->ev[i]))
+	if (a->nkeys > 0 && memcmp(a->keys, b->keys, a->nkeys) != 0)
+		return false;
+	for (i = 0; i < a->nresize; i++) {
+		if (a->resize[i].at != b->resize[i].at ||
+		    a->resize[i].width != b->resize[i].width ||
+		    a->resize[i].height != b->resize[i].height)
 			return false;
+	}
 	return true;
 }
 
@@ -120,33 +124,24 @@ static int
 us_diff(const void *f, const void *t, struct buf *out)
 {
 	const struct userstream *from = f, *to = t;
-	size_t	 i, j;
-	uint8_t	 run[512];
+	size_t	 k = from->nkeys, r = from->nresize, end;
 
-	if (from->n > to->n)
+	if (from->nkeys > to->nkeys || from->nresize > to->nresize)
 		return -1;
-	for (i = from->n; i < to->n;) {
-		if (to->ev[i].type == USER_EVENT_RESIZE) {
-			if (user_msg_add_resize(out, to->ev[i].width,
-			    to->ev[i].height) != 0)
+	while (k < to->nkeys || r < to->nresize) {
+		if (r < to->nresize && to->resize[r].at <= k) {
+			if (user_msg_add_resize(out, to->resize[r].width,
+			    to->resize[r].height) != 0)
 				return -1;
-			i++;
+			r++;
 			continue;
 		}
-		/* Coalesce a run of key bytes into one Keystroke. */
-		for (j = i; j < to->n && to->ev[j].type == USER_EVENT_BYTE; j++)
-			;
-		while (i < j) {
-			size_t	 k, n = j - i < sizeof(run) ? j - i : sizeof(run);
-
-			for (k = 0; k < n; k++)
-				run[k] = to->ev[i + k].byte;
-			/* mosh sends one Keystroke per run; a long run
-			 * split in pieces reads back as the same bytes. */
-			if (user_msg_add_keys(out, run, n) != 0)
-				return -1;
-			i += n;
-		}
+		/* The run of key bytes up to the next resize: one
+		 * Keystroke, as mosh sends it. */
+		end = r < to->nresize ? to->resize[r].at : to->nkeys;
+		if (user_msg_add_keys(out, to->keys + k, end - k) != 0)
+			return -1;
+		k = end;
 	}
 	return 0;
 }
@@ -176,19 +171,35 @@ us_subtract(void *s, const void *prefix)
 {
 	struct userstream *u = s;
 	const struct userstream *pre = prefix;
-	size_t	 n;
+	size_t	 nk, nr, i;
 
 	if (u == pre) {
-		u->n = 0;
+		u->nkeys = 0;
+		u->nresize = 0;
 		return;
 	}
-	n = pre->n < u->n ? pre->n : u->n;
-	if (n == 0)
-		return;
-	memmove(u->ev, u->ev + n, (u->n - n) * sizeof(u->ev[0]));
-	u->n -= n;
+	nk = pre->nkeys < u->nkeys ? pre->nkeys : u->nkeys;
+	nr = pre->nresize < u->nresize ? pre->nresize : u->nresize;
+	if (nk > 0)
+		memmove(u->keys, u->keys + nk, u->nkeys - nk);
+	u->nkeys -= nk;
+	if (nr > 0)
+		memmove(u->resize, u->resize + nr,
+		    (u->nresize - nr) * sizeof(*u->resize));
+	u->nresize -= nr;
+	for (i = 0; i < u->nresize; i++)
+		u->resize[i].at = u->resize[i].at > nk ? u->resize[i].at - nk : 0;
+}
+
+/* What the state's arrays take; a clone shares nothing. */
+static size_t
+us_held(const void *s)
+{
+	const struct userstream *u = s;
+
+	return sizeof(*u) + u->keys_cap + u->resize_cap * sizeof(*u->resize);
 }
 
 const struct ssp_state_ops userstream_ops = {
-	us_clone, us_free, us_equal, us_diff, us_apply, us_subtract,
+	us_clone, us_free, us_equal, us_diff, us_apply, us_subtract, us_held,
 };

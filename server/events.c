@@ -79,6 +79,12 @@ events_reason(enum proto_err e)
 		return "auth-failed";
 	case PROTO_ERR_STALE:
 		return "stale";
+	/* The user's own devices and an honest peer's overload: never
+	 * matched by the fail2ban filter. */
+	case PROTO_ERR_OLD_KEY:
+	case PROTO_ERR_KNOWN_PEER:
+	case PROTO_ERR_OVER_BUDGET:
+		return proto_err_name(e);
 	default:
 		return "malformed";
 	}

@@ -13,7 +13,11 @@
  *
  * Reasons: source-rejected, auth-failed, malformed (too short, or bad
  * after a valid tag), stale (replays: counted; logged only with
- * log_failed_packets = all). Lines go to syslog through a socket opened
+ * log_failed_packets = all); and, never matched by the fail2ban filter,
+ * old-key (authentic under a key this session used before an attach),
+ * known-peer (fails the tag but comes from an address this session
+ * served) and state-over-budget (an authentic state past the memory the
+ * receiver gives the peer's states). Lines go to syslog through a socket opened
  * before the sandbox (ident mosh-server, facility from the config), and
  * to stderr with --log-stderr or -v. Failed packets are rate-limited per
  * source (token bucket) and overall, so a flood costs bounded CPU and

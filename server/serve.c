@@ -38,6 +38,7 @@
 #define TO_PTY_MAX		(16 * 1024 * 1024)
 #define ECHO_HIST_MAX		256
 #define TITLE_EVERY_MS		5000
+#define FAREWELL_MS		1000	/* goodbyes to an old key, at most */
 
 struct echo_frame {
 	uint64_t	 num;
@@ -76,6 +77,7 @@ struct serve_ctx {
 	bool		 attached_once;	/* a client has been here: no 60 s exit */
 	bool		 kill_requested;
 	uint64_t	 started_wall;	/* time(NULL) at start, for list */
+	uint64_t	 farewell_at;	/* last goodbye to an old key, or 0 */
 };
 
 const char *
@@ -280,13 +282,42 @@ serve_note_peer(struct serve_ctx *s, uint64_t now)
 	}
 }
 
+/*
+ * A device still using a key that attach retired (a laptop waking up, a
+ * phone in a pocket): tell it, at most once per FAREWELL_MS, that the
+ * session moved, so it exits with a message instead of retrying forever.
+ * Nothing it sent is applied.
+ */
+static void
+serve_farewell(struct serve_ctx *s, const uint8_t *p, size_t n, uint64_t now)
+{
+	struct buf	 diff = BUF_INIT, out = BUF_INIT;
+
+	if (s->farewell_at != 0 && now - s->farewell_at < FAREWELL_MS)
+		return;
+	s->farewell_at = now;
+	if (host_msg_add_moved(&diff) == 0 &&
+	    ssp_farewell(p, n, diff.data, diff.len,
+	    conn_mtu(s->conn) - DGRAM_OVERHEAD, &out) == 0)
+		(void)conn_send_retired(s->conn, out.data, out.len, now);
+	buf_free(&diff);
+	buf_free(&out);
+}
+
 static void
 serve_network(struct serve_ctx *s, int fd, uint64_t now)
 {
 	struct user_msg_handler h = { serve_user_keys, serve_user_resize, s };
+	const uint8_t	*p;
+	size_t		 n;
+	enum proto_err	 e;
 
-	while (ssp_recv_one(&s->ssp, fd, now) != PROTO_ERR_AGAIN)
-		;
+	while ((e = conn_recv(s->conn, fd, now, &p, &n)) != PROTO_ERR_AGAIN) {
+		if (e == PROTO_OK)
+			(void)ssp_receive(&s->ssp, p, n, now);
+		else if (e == PROTO_ERR_OLD_KEY)
+			serve_farewell(s, p, n, now);
+	}
 	if (ssp_remote_num(&s->ssp) == s->last_remote_num)
 		return;
 	s->last_remote_num = ssp_remote_num(&s->ssp);
@@ -436,25 +467,32 @@ static void
 serve_control_attach(struct serve_ctx *s, int fd, uint64_t now)
 {
 	struct mosh_key	 key;
+	struct dgram_session next;
 	char		 keystr[MOSH_KEY_B64_LEN + 1], b[128];
 	const struct term_fb *fb = term_emu_fb(serve_host(s)->emu);
 	struct host_state *base;
 	struct userstream *user;
 
+	/* Everything that can fail first, the switch last: a failure
+	 * leaves the session on its old key with its old transport. */
 	base = host_state_new(fb->cols, fb->rows);
 	user = userstream_new();
 	if (base == NULL || user == NULL || key_generate(&key) != 0 ||
-	    conn_rekey(s->conn, &key, now) != 0) {
+	    conn_rekey_prepare(s->conn, &key, &next) != 0) {
 		host_state_free(base);
 		userstream_free(user);
+		key_wipe(&key);
 		(void)send(fd, "error=cannot re-key\n\n", 21, MSG_NOSIGNAL);
 		return;
 	}
 	if (ssp_restart(&s->ssp, base, user, now) != 0) {
-		(void)send(fd, "error=out of memory\n\n", 21, MSG_NOSIGNAL);
+		dgram_session_clear(&next);
 		key_wipe(&key);
+		(void)send(fd, "error=out of memory\n\n", 21, MSG_NOSIGNAL);
 		return;
 	}
+	conn_rekey(s->conn, &next, now);
+	s->farewell_at = 0;
 	/* The new client numbers its states from 0 again. */
 	serve_host(s)->echo_ack = 0;
 	s->nhist = 0;

@@ -40,6 +40,7 @@ hs_clone(const void *s)
 		return NULL;
 	}
 	c->echo_ack = h->echo_ack;
+	c->moved = h->moved;
 	return c;
 }
 
@@ -122,10 +123,22 @@ static enum proto_err
 hs_apply(void *s, const uint8_t *p, size_t n)
 {
 	struct host_msg_handler h = { hs_bytes, hs_resize, hs_echoack, s };
+	enum proto_err	 e;
 
-	return (enum proto_err)host_msg_parse(p, n, &h);
+	if ((e = (enum proto_err)host_msg_parse(p, n, &h)) == PROTO_OK &&
+	    host_msg_moved(p, n))
+		((struct host_state *)s)->moved = true;
+	return e;
+}
+
+/* The emulator's unshared memory: rows a diff changed, not those it kept. */
+static size_t
+hs_held(const void *s)
+{
+	return sizeof(struct host_state) +
+	    term_emu_held(((const struct host_state *)s)->emu);
 }
 
 const struct ssp_state_ops host_state_ops = {
-	hs_clone, hs_free, hs_equal, hs_diff, hs_apply, NULL,
+	hs_clone, hs_free, hs_equal, hs_diff, hs_apply, NULL, hs_held,
 };

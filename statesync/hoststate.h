@@ -9,6 +9,7 @@
 #ifndef TSMOSH_STATESYNC_HOSTSTATE_H
 #define TSMOSH_STATESYNC_HOSTSTATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "proto/ssp.h"
@@ -17,6 +18,9 @@
 struct host_state {
 	struct term_emu	*emu;
 	uint64_t	 echo_ack;
+	/* The server said the session moved to another client (its
+	 * farewell to an old key; see statesync/farewell.h). */
+	bool		 moved;
 };
 
 extern const struct ssp_state_ops host_state_ops;

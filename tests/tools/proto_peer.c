@@ -122,8 +122,15 @@ hl_apply(void *s, const uint8_t *p, size_t n)
 	return (enum proto_err)host_msg_parse(p, n, &h);
 }
 
+/* The log's bytes: a clone copies them all. */
+static size_t
+hl_held(const void *s)
+{
+	return sizeof(struct hostlog) + ((const struct hostlog *)s)->bytes.cap;
+}
+
 static const struct ssp_state_ops hostlog_ops = {
-	hl_clone, hl_free, hl_equal, hl_diff, hl_apply, NULL,
+	hl_clone, hl_free, hl_equal, hl_diff, hl_apply, NULL, hl_held,
 };
 
 static size_t

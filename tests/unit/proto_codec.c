@@ -201,6 +201,9 @@ test_user_msg(struct check *t)
 	CHECK_EQ_INT(t, s.h, 2000);
 	CHECK_EQ_INT(t, user_msg_validate(b.data, b.len - 1),
 	    PROTO_ERR_PROTOBUF);
+	/* A first state with an empty diff reaches the parser as NULL. */
+	CHECK_EQ_INT(t, user_msg_parse(NULL, 0, &h), 0);
+	CHECK_EQ_INT(t, host_msg_validate(NULL, 0), PROTO_OK);
 	buf_free(&b);
 	buf_free(&s.bytes);
 }
@@ -373,6 +376,12 @@ test_fragments_hostile(struct check *t)
 	n = hex_decode("0000000000000002" "ffff" "cc", fr, sizeof(fr));
 	CHECK_EQ_INT(t, frag_assembly_add(&a, fr, n), PROTO_ERR_INCOMPLETE);
 	CHECK_EQ_INT(t, a.total, 0x8000);
+	/* A fresh id gives that memory back: the slot table shrinks and
+	 * no slot keeps a buffer. */
+	n = hex_decode("0000000000000004" "0001" "dd", fr, sizeof(fr));
+	CHECK_EQ_INT(t, frag_assembly_add(&a, fr, n), PROTO_ERR_INCOMPLETE);
+	CHECK(t, a.nslots <= 16);
+	CHECK(t, a.slots[0].data.cap == 0 && a.slots[1].data.len == 1);
 	/* A whole one-fragment instruction that is not zlib. */
 	n = hex_decode("0000000000000003" "8000" "0102030405", fr, sizeof(fr));
 	CHECK_EQ_INT(t, frag_assembly_add(&a, fr, n), PROTO_OK);

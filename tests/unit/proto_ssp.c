@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "proto/conn.h"
+#include "proto/fragment.h"
 #include "proto/msg.h"
 #include "proto/ssp.h"
 #include "proto/userstream.h"
@@ -135,9 +136,8 @@ server_keys(struct pair *p, uint8_t *out, size_t cap)
 	const struct userstream *u = ssp_remote(&p->server.s);
 	size_t	 i, n = 0;
 
-	for (i = 0; i < u->n && n < cap; i++)
-		if (u->ev[i].type == USER_EVENT_BYTE)
-			out[n++] = u->ev[i].byte;
+	for (i = 0; i < u->nkeys && n < cap; i++)
+		out[n++] = u->keys[i];
 	return n;
 }
 
@@ -165,8 +165,7 @@ test_basic_sync(struct check *t)
 	/* No RTT sample yet on the server: frames are 250 ms apart. */
 	userstream_push_keys(ssp_current(&p.server.s), (const uint8_t *)"xy", 2);
 	pair_run(&p, SSP_SEND_INTERVAL_MAX + 10);
-	CHECK_EQ_INT(t, ((const struct userstream *)ssp_remote(&p.client.s))->n,
-	    2);
+	CHECK_EQ_INT(t, userstream_events(ssp_remote(&p.client.s)), 2);
 	/* Acks flow within ACK_DELAY: both sides' sent lists trimmed. */
 	pair_run(&p, SSP_ACK_DELAY + 50);
 	CHECK(t, ssp_sent_state_acked(&p.client.s) > 0);
@@ -356,6 +355,76 @@ test_large_state_fragments(struct check *t)
 	free(got);
 }
 
+/* One user state from `old` to `new`, as the peer's transport sends it. */
+static enum proto_err
+feed_state(struct ssp *s, uint64_t old, uint64_t new, size_t keys,
+    uint64_t now)
+{
+	struct fragmenter f;
+	struct instruction in;
+	struct buf	 diff = BUF_INIT;
+	uint8_t		*k = calloc(1, keys ? keys : 1);
+	const uint8_t	*p;
+	size_t		 n, i;
+	enum proto_err	 e = PROTO_OK;
+
+	fragmenter_init(&f);
+	if (k == NULL || (keys > 0 && user_msg_add_keys(&diff, k, keys) != 0))
+		e = PROTO_ERR_NOMEM;
+	memset(&in, 0, sizeof(in));
+	in.protocol_version = MOSH_PROTOCOL_VERSION;
+	in.old_num = old;
+	in.new_num = new;
+	in.diff = diff.data;
+	in.diff_len = diff.len;
+	if (e == PROTO_OK)
+		e = fragmenter_make(&f, &in, 1200);
+	for (i = 0; e == PROTO_OK && i < fragmenter_count(&f); i++) {
+		fragmenter_get(&f, i, &p, &n);
+		e = ssp_receive(s, p, n, now);
+	}
+	fragmenter_free(&f);
+	buf_free(&diff);
+	free(k);
+	return e;
+}
+
+/*
+ * A peer with the key sends one large state and many small ones built on
+ * it, each a full copy: what they hold together stays within the budget
+ * (plus the one state allowed past it), the rest are refused unacked.
+ */
+static void
+test_receive_budget(struct check *t)
+{
+	struct pair	 p;
+	struct ssp	*s = &p.server.s;
+	uint64_t	 i;
+	size_t		 refused = 0;
+
+	CHECK(t, pair_open(&p, 11) == 0);
+	s->recv_budget = 1024 * 1024;
+	/* 200 KiB of keys: each copy holds 256 KiB (capacity). */
+	CHECK_EQ_INT(t, feed_state(s, 0, 1, 200 * 1024, p.now), PROTO_OK);
+	for (i = 2; i < 40; i++)
+		if (feed_state(s, 1, i, 1, p.now) == PROTO_ERR_OVER_BUDGET)
+			refused++;
+	CHECK(t, s->recv_held <= s->recv_budget);
+	/* State 0, then 1 and two more fit beside it; 36 do not. */
+	CHECK_EQ_INT(t, s->nrecv, 4);
+	CHECK_EQ_INT(t, refused, 36);
+	/* The refused were not acked: the newest kept is what we ack. */
+	CHECK_EQ_INT(t, s->ack_num, 3);
+	pair_close(&p);
+	/* A state past the budget is still taken when it is the only one
+	 * beside the oldest: a large paste gets through. */
+	CHECK(t, pair_open(&p, 12) == 0);
+	s->recv_budget = 1024 * 1024;
+	CHECK_EQ_INT(t, feed_state(s, 0, 1, 2 * 1024 * 1024, p.now), PROTO_OK);
+	CHECK_EQ_INT(t, feed_state(s, 1, 2, 1, p.now), PROTO_ERR_OVER_BUDGET);
+	pair_close(&p);
+}
+
 int
 main(void)
 {
@@ -368,5 +437,6 @@ main(void)
 	RUN(&t, test_shutdown_handshake);
 	RUN(&t, test_roaming_client_followed);
 	RUN(&t, test_large_state_fragments);
+	RUN(&t, test_receive_budget);
 	return check_done(&t);
 }
