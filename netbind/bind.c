@@ -10,6 +10,24 @@
 #include "netbind/netbind.h"
 #include "proto/conn.h"
 
+bool
+netbind_src_fakes_v4(const struct sockaddr *src, socklen_t len, int fd)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)src;
+	struct sockaddr_storage ss;
+	socklen_t	 sl = sizeof(ss);
+
+	if (src == NULL || len < sizeof(*s6) || src->sa_family != AF_INET6 ||
+	    !IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+		return false;
+	/* Our v6 sockets on a named address are IPV6_V6ONLY; the one on
+	 * the any-address is dual-stack. Unknown: refuse. */
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0 ||
+	    ss.ss_family != AF_INET6)
+		return true;
+	return !IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&ss)->sin6_addr);
+}
+
 static socklen_t
 sockaddr_for(const struct netbind_addr *a, int port,
     struct sockaddr_storage *ss)

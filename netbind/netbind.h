@@ -87,6 +87,16 @@ int	netbind_bind_one(const struct netbind_addr *, int port,
 	    const char *ifname, int *fd);
 
 /*
+ * Is src a v4-mapped IPv6 address (::ffff:a.b.c.d) that did not come over
+ * IPv4? Only a dual-stack socket bound to the any-address carries IPv4
+ * that way (conn_udp_bind's, with --iface any); on any other socket such
+ * a source is a native IPv6 datagram claiming a v4 address, to be refused
+ * and never judged or logged as that v4 address.
+ */
+bool	netbind_src_fakes_v4(const struct sockaddr *src, socklen_t,
+	    int fd);
+
+/*
  * Bind every address in addrs on one port: the first in [lo, hi] free on
  * all of them. fds[i] belongs to addrs[i]. 0 with *port, or -1 with errno
  * (EADDRINUSE: no port in the range is free on all).

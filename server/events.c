@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "netbind/cidr.h"
+#include "netbind/netbind.h"
 #include "server/control.h"
 #include "server/events.h"
 #include "server/options.h"
@@ -172,8 +173,8 @@ events_session(struct events *ev, const char *name, const char *fmt, ...)
 /* Numeric address and port; a v4-mapped v6 address prints as v4, as the
  * allowlist judged it (one spelling per peer for fail2ban). */
 static void
-addr_text(const struct sockaddr *sa, socklen_t len, char *host, size_t hlen,
-    unsigned int *port)
+addr_text(const struct sockaddr *sa, socklen_t len, bool fake_v4, char *host,
+    size_t hlen, unsigned int *port)
 {
 	struct sockaddr_in	 s4;
 	uint8_t			 a[16];
@@ -184,6 +185,11 @@ addr_text(const struct sockaddr *sa, socklen_t len, char *host, size_t hlen,
 		snprintf(host, hlen, "?");
 		return;
 	}
+	/* A native IPv6 datagram claiming ::ffff:a.b.c.d keeps that
+	 * spelling, which the fail2ban filter does not match: a.b.c.d
+	 * never sent it. */
+	if (fake_v4)
+		family = AF_INET6;
 	*port = ntohs(sa->sa_family == AF_INET6 ?
 	    ((const struct sockaddr_in6 *)sa)->sin6_port :
 	    ((const struct sockaddr_in *)sa)->sin_port);
@@ -282,6 +288,7 @@ events_failed_packet(struct events *ev, enum proto_err e,
 	size_t			 slot = (size_t)e;
 	uint8_t			 a[16];
 	int			 family;
+	bool			 fake_v4;
 	struct events_bucket	*b;
 
 	if (slot >= EVENTS_REASONS)
@@ -291,6 +298,11 @@ events_failed_packet(struct events *ev, enum proto_err e,
 		return;
 	if (cidr_sockaddr_addr(src, srclen, &family, a) != 0)
 		return;
+	/* Its own rate-limit slot, not the v4 peer's it names. */
+	if ((fake_v4 = netbind_src_fakes_v4(src, srclen, fd))) {
+		family = AF_INET6;
+		memcpy(a, &((const struct sockaddr_in6 *)src)->sin6_addr, 16);
+	}
 	b = events_bucket_for(ev, family, a, now);
 	events_refill(&b->tokens, &b->tokens_at, EVENTS_BURST,
 	    EVENTS_REFILL_MS, now);
@@ -306,10 +318,10 @@ events_failed_packet(struct events *ev, enum proto_err e,
 	}
 	b->tokens--;
 	ev->global_tokens--;
-	addr_text(src, srclen, sh, sizeof(sh), &sp);
+	addr_text(src, srclen, fake_v4, sh, sizeof(sh), &sp);
 	if (getsockname(fd, (struct sockaddr *)&dst, &dstlen) != 0)
 		dstlen = 0;
-	addr_text((struct sockaddr *)&dst, dstlen, dh, sizeof(dh), &dp);
+	addr_text((struct sockaddr *)&dst, dstlen, false, dh, sizeof(dh), &dp);
 	snprintf(kv, sizeof(kv), "reason=%s src=%s sport=%u dst=%s dport=%u "
 	    "iface=%s count=%llu", events_reason(e), sh, sp, dh, dp, ev->iface,
 	    (unsigned long long)ev->count[slot]);

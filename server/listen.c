@@ -166,6 +166,9 @@ listener_source_allowed(void *arg, const struct conn_peer *p)
 {
 	const struct server_opts *o = ((struct listener *)arg)->o;
 
+	/* Before the allowlist, which reads ::ffff:a.b.c.d as a.b.c.d. */
+	if (netbind_src_fakes_v4(p->addr, p->addrlen, p->fd))
+		return false;
 	return o->allow_any ||
 	    cidr_match_any(o->allow, o->nallow, p->addr, p->addrlen);
 }

@@ -8,8 +8,10 @@
 #include <arpa/inet.h>
 
 #include <string.h>
+#include <unistd.h>
 
 #include "netbind/cidr.h"
+#include "netbind/netbind.h"
 #include "tests/unit/check.h"
 
 static socklen_t
@@ -200,6 +202,40 @@ test_format_short(struct check *t)
 	CHECK(t, cidr_format(&c, out, sizeof(out)) == -1);
 }
 
+/*
+ * ::ffff:a.b.c.d is IPv4 only on the dual-stack any-address socket; on a
+ * socket bound to a named v6 address (how netbind binds an interface) it
+ * is a native IPv6 datagram faking a v4 source.
+ */
+static void
+test_mapped_source_per_socket(struct check *t)
+{
+	struct sockaddr_storage src, ss;
+	socklen_t	 len = sa("::ffff:100.64.7.7", &src), sl;
+	int		 named, any, off = 0;
+
+	named = socket(AF_INET6, SOCK_DGRAM, 0);
+	any = socket(AF_INET6, SOCK_DGRAM, 0);
+	CHECK(t, named != -1 && any != -1);
+	(void)setsockopt(any, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off));
+	sl = sa("::1", &ss);
+	CHECK(t, bind(named, (struct sockaddr *)&ss, sl) == 0);
+	sl = sa("::", &ss);
+	CHECK(t, bind(any, (struct sockaddr *)&ss, sl) == 0);
+	CHECK(t, netbind_src_fakes_v4((struct sockaddr *)&src, len, named));
+	CHECK(t, !netbind_src_fakes_v4((struct sockaddr *)&src, len, any));
+	/* Plain sources are never fakes, whatever the socket. */
+	len = sa("100.64.7.7", &src);
+	CHECK(t, !netbind_src_fakes_v4((struct sockaddr *)&src, len, named));
+	len = sa("fd7a:115c:a1e0::7", &src);
+	CHECK(t, !netbind_src_fakes_v4((struct sockaddr *)&src, len, named));
+	/* A socket we cannot name: refuse. */
+	len = sa("::ffff:100.64.7.7", &src);
+	CHECK(t, netbind_src_fakes_v4((struct sockaddr *)&src, len, -1));
+	close(named);
+	close(any);
+}
+
 int
 main(void)
 {
@@ -216,5 +252,6 @@ main(void)
 	RUN(&t, test_match_mapped_source);
 	RUN(&t, test_match_any_and_junk);
 	RUN(&t, test_format_short);
+	RUN(&t, test_mapped_source_per_socket);
 	return check_done(&t);
 }
