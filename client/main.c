@@ -6,6 +6,7 @@
  *
  * HOST is a numeric IPv4 or IPv6 address; the wrapper resolves names.
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 
 #include <netdb.h>
@@ -15,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "client/session.h"
 #include "client/tty.h"
@@ -88,7 +91,8 @@ main(int argc, char **argv)
 {
 	struct client_opts o;
 	struct addrinfo	 hints, *ai;
-	const char	*keystr, *why, *env;
+	char		*keystr;
+	const char	*why, *env;
 	int		 i, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -144,8 +148,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "mosh-client: bad MOSH_KEY: %s\n", why);
 		return 1;
 	}
-	/* Children (none) and /proc readers need not see it. */
+	/* unsetenv only drops the pointer: the string stays in the
+	 * environment block that /proc/PID/environ shows, so wipe it there;
+	 * and no other process of ours may read our memory. */
+	sodium_memzero(keystr, strlen(keystr));
 	unsetenv("MOSH_KEY");
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (!locale_is_utf8()) {
 		fprintf(stderr, "mosh-client needs a UTF-8 native locale to "
 		    "run.\n\nUnfortunately, the client's environment "

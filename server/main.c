@@ -8,6 +8,7 @@
  * the client's screen in sync until the session ends.
  */
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
@@ -169,9 +170,12 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	}
 	if (setup_locale(&o) != 0)
 		goto fail;
-	/* The key must never land in a core file. */
+	/* The key must never land in a core file, nor be read through
+	 * ptrace or /proc/PID/mem by another process of this user. The
+	 * shell's exec makes it dumpable again. */
 	getrlimit(RLIMIT_CORE, &core);
 	setrlimit(RLIMIT_CORE, &nocore);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	window_size(&cols, &rows);
 	if (listener_open(&net, &o, fds, &nfds) != 0)
 		goto fail;
