@@ -80,9 +80,11 @@ static const struct sandbox_rule server_rules[] = {
 	SB_ALLOW_IF(ioctl, SB_EQ32(1, SIOCGIFNAME)),
 
 	/* Sockets: only what the address watch re-creates. */
-	SB_ALLOW_IF2(socket, SB_EQ32(0, AF_INET), SB_SOCKTYPE(SOCK_DGRAM)),
-				/* UDP re-bind when an address comes back */
-	SB_ALLOW_IF2(socket, SB_EQ32(0, AF_INET6), SB_SOCKTYPE(SOCK_DGRAM)),
+	SB_ALLOW_IF3(socket, SB_EQ32(0, AF_INET), SB_SOCKTYPE(SOCK_DGRAM),
+	    SB_EQ32(2, 0)),	/* UDP re-bind when an address comes back;
+				 * protocol 0 only: not UDP-Lite, not ICMP */
+	SB_ALLOW_IF3(socket, SB_EQ32(0, AF_INET6), SB_SOCKTYPE(SOCK_DGRAM),
+	    SB_EQ32(2, 0)),
 				/* the same for IPv6 */
 	SB_ALLOW_IF3(socket, SB_EQ32(0, AF_NETLINK), SB_SOCKTYPE(SOCK_RAW),
 	    SB_EQ32(2, NETLINK_ROUTE)),	/* a route query socket (netbind) */
@@ -183,8 +185,10 @@ static const struct sandbox_rule client_rules[] = {
 
 	/* Port hopping: a new UDP socket of the server's family, set up
 	 * as the first one. No bind, no connect: sendto names the peer. */
-	SB_ALLOW_IF2(socket, SB_EQ32(0, AF_INET), SB_SOCKTYPE(SOCK_DGRAM)),
-	SB_ALLOW_IF2(socket, SB_EQ32(0, AF_INET6), SB_SOCKTYPE(SOCK_DGRAM)),
+	SB_ALLOW_IF3(socket, SB_EQ32(0, AF_INET), SB_SOCKTYPE(SOCK_DGRAM),
+	    SB_EQ32(2, 0)),
+	SB_ALLOW_IF3(socket, SB_EQ32(0, AF_INET6), SB_SOCKTYPE(SOCK_DGRAM),
+	    SB_EQ32(2, 0)),
 	SB_ALLOW_IF(setsockopt, SB_EQ32(1, IPPROTO_IP)),	/* TOS, PMTU */
 	SB_ALLOW_IF(setsockopt, SB_EQ32(1, IPPROTO_IPV6)),	/* TCLASS */
 	SB_ALLOW_IF(fcntl, SB_EQ32(1, F_GETFL)),	/* O_NONBLOCK */

@@ -156,6 +156,13 @@ p_udp_new(struct env *e)
 }
 
 static int
+p_udplite(struct env *e)
+{
+	(void)e;
+	return R(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
+}
+
+static int
 p_connect(struct env *e)
 {
 	return R(connect(e->udp_a, (struct sockaddr *)&e->addr_b,
@@ -326,6 +333,9 @@ static const struct probe probes[] = {
 	    "socket" },
 	{ "server: socket(AF_INET, SOCK_STREAM) is killed",
 	    &sandbox_policy_server, SANDBOX_STRICT, p_tcp, KILLED, "socket" },
+	{ "server: socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE) is killed",
+	    &sandbox_policy_server, SANDBOX_STRICT, p_udplite, KILLED,
+	    "socket" },
 	{ "server: connect is killed", &sandbox_policy_server, SANDBOX_STRICT,
 	    p_connect, KILLED, "connect" },
 	{ "server: ptrace is killed", &sandbox_policy_server, SANDBOX_STRICT,
@@ -377,6 +387,9 @@ static const struct probe probes[] = {
 	    "socket" },
 	{ "client: socket(AF_INET, SOCK_STREAM) is killed",
 	    &sandbox_policy_client, SANDBOX_STRICT, p_tcp, KILLED, "socket" },
+	{ "client: socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE) is killed",
+	    &sandbox_policy_client, SANDBOX_STRICT, p_udplite, KILLED,
+	    "socket" },
 	{ "client: connect is killed", &sandbox_policy_client, SANDBOX_STRICT,
 	    p_connect, KILLED, "connect" },
 	{ "client: kill(1) is killed", &sandbox_policy_client, SANDBOX_STRICT,
