@@ -33,6 +33,8 @@ ssp_init(struct ssp *t, struct conn *c, const struct ssp_state_ops *mine,
 	t->last_receiver_state = remote->clone(remote_initial);
 	if (t->recv == NULL || t->sent[0].state == NULL ||
 	    t->last_receiver_state == NULL) {
+		/* Ours to free either way (my_initial is current). */
+		remote->free(remote_initial);
 		t->nrecv = 0;
 		ssp_free(t);
 		return -1;
@@ -70,16 +72,28 @@ ssp_free(struct ssp *t)
 }
 
 int
-ssp_restart(struct ssp *t, void *my_base, void *remote_initial, uint64_t now)
+ssp_rekey(struct ssp *t, const struct mosh_key *key, void *my_base,
+    void *remote_initial, uint64_t now)
 {
 	struct ssp	 fresh;
+	struct dgram_session next;
 	void		*current = t->current;
 	unsigned	 mindelay = t->send_mindelay;
 
-	/* Build the new transport first so a failure changes nothing. */
-	if (ssp_init(&fresh, t->conn, t->my_ops, my_base, t->remote_ops,
-	    remote_initial, now) != 0)
+	/* Build the new key and transport first, switch last: a failure
+	 * changes nothing (a re-keyed session whose key nobody has, or a
+	 * new key with the old numbering, would be lost). */
+	if (conn_rekey_prepare(t->conn, key, &next) != 0) {
+		t->my_ops->free(my_base);
+		t->remote_ops->free(remote_initial);
 		return -1;
+	}
+	if (ssp_init(&fresh, t->conn, t->my_ops, my_base, t->remote_ops,
+	    remote_initial, now) != 0) {
+		dgram_session_clear(&next);
+		return -1;
+	}
+	conn_rekey(t->conn, &next, now);
 	/* ssp_init made state 0 a copy of my_base and my_base the current
 	 * state; the live state takes over as current. */
 	t->current = NULL;

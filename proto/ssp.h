@@ -110,13 +110,15 @@ int		ssp_init(struct ssp *, struct conn *,
 void		ssp_free(struct ssp *);
 
 /*
- * Start over for a new peer (a re-key): our current state is kept, but
- * the peer is assumed to hold `my_base` (its blank state 0) and ours to
- * be `remote_initial`; numbering, acks and the fragment stream restart.
- * Takes ownership of both. 0, or -1 (then the ssp is unchanged).
+ * Start over for a new peer under a new key (server, for attach): our
+ * current state is kept, but the peer is assumed to hold `my_base` (its
+ * blank state 0) and ours to be `remote_initial`; numbering, acks and the
+ * fragment stream restart, and the conn switches to `key` (the old one is
+ * retired, see conn_rekey). All or nothing: -1 (out of memory) leaves the
+ * ssp and the conn as they were. Takes ownership of both states always.
  */
-int		ssp_restart(struct ssp *, void *my_base, void *remote_initial,
-		    uint64_t now);
+int		ssp_rekey(struct ssp *, const struct mosh_key *key,
+		    void *my_base, void *remote_initial, uint64_t now);
 
 /* Our state, to change in place; the next tick sends the difference. */
 void		*ssp_current(struct ssp *);

@@ -467,31 +467,25 @@ static void
 serve_control_attach(struct serve_ctx *s, int fd, uint64_t now)
 {
 	struct mosh_key	 key;
-	struct dgram_session next;
 	char		 keystr[MOSH_KEY_B64_LEN + 1], b[128];
 	const struct term_fb *fb = term_emu_fb(serve_host(s)->emu);
 	struct host_state *base;
 	struct userstream *user;
 
-	/* Everything that can fail first, the switch last: a failure
-	 * leaves the session on its old key with its old transport. */
 	base = host_state_new(fb->cols, fb->rows);
 	user = userstream_new();
-	if (base == NULL || user == NULL || key_generate(&key) != 0 ||
-	    conn_rekey_prepare(s->conn, &key, &next) != 0) {
+	if (base == NULL || user == NULL || key_generate(&key) != 0) {
 		host_state_free(base);
 		userstream_free(user);
-		key_wipe(&key);
 		(void)send(fd, "error=cannot re-key\n\n", 21, MSG_NOSIGNAL);
 		return;
 	}
-	if (ssp_restart(&s->ssp, base, user, now) != 0) {
-		dgram_session_clear(&next);
+	/* All or nothing: on failure the old client keeps its session. */
+	if (ssp_rekey(&s->ssp, &key, base, user, now) != 0) {
 		key_wipe(&key);
 		(void)send(fd, "error=out of memory\n\n", 21, MSG_NOSIGNAL);
 		return;
 	}
-	conn_rekey(s->conn, &next, now);
 	s->farewell_at = 0;
 	/* The new client numbers its states from 0 again. */
 	serve_host(s)->echo_ack = 0;
