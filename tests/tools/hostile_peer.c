@@ -210,6 +210,55 @@ hp_send_state(struct hp *h, uint64_t old, uint64_t new_num,
 	hp_send_instruction(h, clock_ms());
 }
 
+/* VmHWM and VmRSS of a process in KiB; -1 when it is gone. */
+static int
+hp_rss(pid_t pid, long *hwm, long *rss)
+{
+	char	 path[64], line[256];
+	FILE	*f;
+
+	*hwm = *rss = -1;
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "VmHWM:", 6) == 0)
+			*hwm = strtol(line + 6, NULL, 10);
+		else if (strncmp(line, "VmRSS:", 6) == 0)
+			*rss = strtol(line + 6, NULL, 10);
+	}
+	fclose(f);
+	return *rss < 0 ? -1 : 0;
+}
+
+/* --max-rss: stop before a runaway peer takes the machine's memory. */
+static void
+hp_guard(struct hp *h)
+{
+	long	 hwm, rss;
+
+	if (h->guard_pid == 0 || hp_rss(h->guard_pid, &hwm, &rss) != 0)
+		return;
+	if (rss > h->guard_mib * 1024) {
+		printf("guard pid=%ld rss_kib=%ld over %ld MiB: stopping\n",
+		    (long)h->guard_pid, rss, h->guard_mib);
+		fflush(stdout);
+		exit(3);
+	}
+}
+
+static int
+hex_val(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 /* Wait for datagrams up to `ms`, resending the last instruction on time. */
 static void
 hp_pump(struct hp *h, int ms)
@@ -221,6 +270,7 @@ hp_pump(struct hp *h, int ms)
 	int		 wait;
 
 	do {
+		hp_guard(h);
 		if (conn_has_remote(&h->conn) &&
 		    now - h->last_send >= HP_RESEND_MS) {
 			if (!h->have_last) {
@@ -302,55 +352,6 @@ hp_heard(struct hp *h, const void *arg)
 {
 	(void)arg;
 	return conn_has_remote(&h->conn);
-}
-
-/* VmHWM and VmRSS of a process in KiB; -1 when it is gone. */
-static int
-hp_rss(pid_t pid, long *hwm, long *rss)
-{
-	char	 path[64], line[256];
-	FILE	*f;
-
-	*hwm = *rss = -1;
-	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL) {
-		if (strncmp(line, "VmHWM:", 6) == 0)
-			*hwm = strtol(line + 6, NULL, 10);
-		else if (strncmp(line, "VmRSS:", 6) == 0)
-			*rss = strtol(line + 6, NULL, 10);
-	}
-	fclose(f);
-	return *rss < 0 ? -1 : 0;
-}
-
-/* --max-rss: stop before a runaway peer takes the machine's memory. */
-static void
-hp_guard(struct hp *h)
-{
-	long	 hwm, rss;
-
-	if (h->guard_pid == 0 || hp_rss(h->guard_pid, &hwm, &rss) != 0)
-		return;
-	if (rss > h->guard_mib * 1024) {
-		printf("guard pid=%ld rss_kib=%ld over %ld MiB: stopping\n",
-		    (long)h->guard_pid, rss, h->guard_mib);
-		fflush(stdout);
-		exit(3);
-	}
-}
-
-static int
-hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Split a step into words; "..." keeps spaces, K*"..." stays one word. */
@@ -545,9 +546,11 @@ run_step(struct hp *h, char **w, int n)
 	} else if (strcmp(cmd, "repeat") == 0) {
 		if (n < 2 || !parse_u64(w[0], &x))
 			return 2;
+		/* A breath between states, so --max-rss sees the peer
+		 * grow before the next one is out. */
 		for (i = 0; i < x && rc == 0; i++) {
 			rc = run_step(h, w + 1, n - 1);
-			hp_pump(h, 0);
+			hp_pump(h, 1);
 		}
 	} else if (strcmp(cmd, "try") == 0) {
 		/* A wait that may fail against a peer that refuses us. */
