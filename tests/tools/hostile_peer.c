@@ -37,7 +37,6 @@
 #include "proto/fragment.h"
 #include "proto/instruction.h"
 #include "proto/msg.h"
-#include "proto/zip.h"
 #include "tests/tools/toolutil.h"
 
 #define HP_RESEND_MS	200	/* the last instruction again: acks, losses */
@@ -99,6 +98,7 @@ hp_seen(struct hp *h, const uint8_t *p, size_t n)
 	(void)buf_append(&h->seen, p, n);
 }
 
+/* The message parsers' callbacks: bytes are kept, the rest ignored. */
 static int
 hp_seen_bytes(void *arg, const uint8_t *p, size_t n)
 {
@@ -148,6 +148,7 @@ hp_take(struct hp *h, const struct instruction *in)
 		(void)host_msg_parse(in->diff, in->diff_len, &hh);
 }
 
+/* Read every datagram waiting on fd; whole instructions go to hp_take. */
 static void
 hp_receive(struct hp *h, int fd, uint64_t now)
 {
@@ -247,6 +248,7 @@ hp_guard(struct hp *h)
 	}
 }
 
+/* A hex digit's value, or -1. */
 static int
 hex_val(char c)
 {
@@ -314,6 +316,7 @@ hp_wait(struct hp *h, bool (*cond)(struct hp *, const void *),
 	return true;
 }
 
+/* Conditions for hp_wait. */
 static bool
 hp_acked(struct hp *h, const void *arg)
 {
@@ -396,7 +399,8 @@ parse_item(const char *w, struct buf *out)
 	char		*end;
 	int		 hi, lo;
 
-	if ((star = strstr(w, "*\"")) != NULL && star > w) {
+	if (isdigit((unsigned char)w[0]) &&
+	    (star = strstr(w, "*\"")) != NULL) {
 		errno = 0;
 		rep = strtoul(w, &end, 10);
 		if (errno != 0 || end != star || rep > 64u * 1024 * 1024)
@@ -450,6 +454,7 @@ bad:
 	return -1;
 }
 
+/* A whole unsigned number (0x for hex); false when malformed. */
 static bool
 parse_u64(const char *s, uint64_t *out)
 {
@@ -474,11 +479,16 @@ parse_items(char **w, int n, struct buf *out)
 	return true;
 }
 
-/* An optional "@N" base; else the newest state we sent. */
+/* An optional "@N" or "@acked" (the newest state the peer acked) base;
+ * else the newest state we sent. */
 static int
 parse_base(struct hp *h, char **w, int n, uint64_t *base)
 {
 	*base = h->last_num;
+	if (n > 0 && strcmp(w[0], "@acked") == 0) {
+		*base = h->peer_ack;
+		return 1;
+	}
 	if (n > 0 && w[0][0] == '@') {
 		if (!parse_u64(w[0] + 1, base))
 			return -1;
@@ -505,8 +515,6 @@ hp_send_fragment(struct hp *h, uint64_t id, unsigned idx, bool final,
 	memcpy(wire + FRAG_HEADER_LEN, p, n);
 	(void)conn_send(&h->conn, wire, n + FRAG_HEADER_LEN, clock_ms());
 }
-
-static int	run_step(struct hp *, char **, int);
 
 /* The steps; each returns 0, 1 (failed) or 2 (malformed). */
 static int
@@ -676,6 +684,7 @@ run_line(struct hp *h, const char *line, const char *where)
 	return rc;
 }
 
+/* Server: the UDP socket on --listen; returns its port, or -1. */
 static int
 server_socket(const char *listen, const char *port_file, int *fd)
 {
