@@ -48,7 +48,9 @@ under() {	# KiB, MiB
 
 # States built on a huge one. Numbers: 1 resize, 2 the big state, 3..32
 # and 33..332 the small ones on it. The probe goes on the newest state
-# the server acked, which it holds whatever it refused.
+# the server acked, which it holds whatever it refused, and (as an honest
+# client does once a state is acked) lets it throw away the older ones:
+# the receive budget refuses new states until then.
 start
 cat >"$T_TMP/states" <<EOS
 resize 80 24
@@ -65,6 +67,7 @@ repeat 300 keys @2 "x"
 try wait-ack 20000
 print after300
 rss $SRV_PID
+throwaway 18446744073709551615
 keys @acked "probe\r"
 expect "PROBE-OK" 10000
 print works

@@ -258,6 +258,43 @@ bell_with_resize(struct check *t)
 	ops->free(recv);
 }
 
+/*
+ * What a received host state holds for the receive budget: a clone that
+ * changed nothing holds no rows of its own; one whose diff repainted the
+ * screen holds all of them; a title counts once, where it is unshared.
+ */
+static void
+held_counts_unshared(struct check *t)
+{
+	const struct ssp_state_ops *ops = &host_state_ops;
+	struct host_state *base, *same, *full;
+	size_t		 row = sizeof(struct term_row) +
+	    200 * sizeof(struct term_cell), before;
+	int		 y;
+
+	base = host_state_new(200, 50);
+	CHECK(t, base != NULL);
+	if (base == NULL)
+		return;
+	/* Alone, a state holds its whole screen. */
+	CHECK(t, ops->held(base) >= 50 * row);
+	same = ops->clone(base);
+	full = ops->clone(base);
+	CHECK(t, same != NULL && full != NULL);
+	if (same == NULL || full == NULL)
+		return;
+	CHECK(t, ops->held(same) < row);
+	for (y = 0; y < 50; y++)
+		put(full->emu, "x\r\n");
+	CHECK(t, ops->held(full) >= 50 * row && ops->held(full) < 52 * row);
+	before = ops->held(same);
+	put(same->emu, "\033]0;a title\a");
+	CHECK(t, ops->held(same) > before && ops->held(same) < row);
+	ops->free(base);
+	ops->free(same);
+	ops->free(full);
+}
+
 int
 main(void)
 {
@@ -275,5 +312,6 @@ main(void)
 	RUN(&t, nothing_changed);
 	RUN(&t, open_close);
 	RUN(&t, bell_with_resize);
+	RUN(&t, held_counts_unshared);
 	return check_done(&t);
 }
