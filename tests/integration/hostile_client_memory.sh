@@ -6,27 +6,20 @@
 # RSS stays bounded, it keeps running, and once the server lets it throw
 # the old states away (as an honest one does) the session goes on.
 . "$(dirname "$0")/../lib/common.sh"
-HP=$TOP/$BUILD/tests/tools/hostile_peer
 C=$TOP/$BUILD/mosh-client
 STATES=300		# at 200 x 60, about 280 KiB each: 84 MiB without a cap
 PEAK_MAX_MIB=48		# the 16 MiB budget, two states past it, the rest
 ROW=$(printf '%200s' '' | tr ' ' b)
 
-"$HP" --server --port-file "$T_TMP/port" \
+t_start_hostile_server \
     -e "state 60*\"\\r\\n$(printf '%200s' '' | tr ' ' a)\"" -e 'wait-ack' \
     -e "repeat $STATES state @1 \"\\e[H\" 60*\"$ROW\"" \
     -e 'sleep 1500' -e 'print flooded' -e 'sleep 1000' \
     -e 'throwaway 18446744073709551615' \
     -e 'state @acked "\e[2J\e[Hclient-still-works"' -e 'wait-ack' \
-    -e 'sleep 500' -e 'shutdown' -e 'print done' \
-    >"$T_TMP/hp.out" 2>"$T_TMP/hp.err" &
-HP_PID=$!
-t_track "$HP_PID"
-n=0
-while [ ! -s "$T_TMP/port" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-KEY=$(sed -n 's/^MOSH CONNECT [0-9]* //p' "$T_TMP/hp.out")
-PORT=$(cat "$T_TMP/port")
-[ -n "$KEY" ] && [ -n "$PORT" ] || { t_fail "hostile server starts"; exit 1; }
+    -e 'sleep 500' -e 'shutdown' -e 'print done' ||
+    { t_fail "hostile server starts"; exit 1; }
+KEY=$HP_KEY PORT=$HP_PORT
 
 tm_new a 200 60 "MOSH_KEY=$KEY '$C' 127.0.0.1 $PORT 2>'$T_TMP/client.err'; echo CLIENT-EXIT-\$?; sleep 60"
 n=0

@@ -8,24 +8,17 @@
 # HOSTILE_CLIENT=path runs another client build (an older one, or
 # build-san/mosh-client).
 . "$(dirname "$0")/../lib/common.sh"
-HP=$TOP/$BUILD/tests/tools/hostile_peer
 C=${HOSTILE_CLIENT:-$TOP/$BUILD/mosh-client}
 EMOJI='\xf0\x9f\x98\x80'
 # mosh keeps 256 code points of an OSC body; "0;" is two of them.
 TITLE_KEPT=254
 
-"$HP" --server --port-file "$T_TMP/port" \
+t_start_hostile_server \
     -e 'state "\e]0;"' -e 'wait-ack' \
     -e "state 4000*\"$EMOJI\" \"\\a\" \"hostile-text-shown\"" -e 'wait-ack' \
-    -e 'print states-acked' -e 'sleep 1500' -e 'shutdown' -e 'print done' \
-    >"$T_TMP/hp.out" 2>"$T_TMP/hp.err" &
-HP_PID=$!
-t_track "$HP_PID"
-n=0
-while [ ! -s "$T_TMP/port" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-KEY=$(sed -n 's/^MOSH CONNECT [0-9]* //p' "$T_TMP/hp.out")
-PORT=$(cat "$T_TMP/port")
-[ -n "$KEY" ] && [ -n "$PORT" ] || { t_fail "hostile server starts"; exit 1; }
+    -e 'print states-acked' -e 'sleep 1500' -e 'shutdown' -e 'print done' ||
+    { t_fail "hostile server starts"; exit 1; }
+KEY=$HP_KEY PORT=$HP_PORT
 
 tm_new a 80 24 "stty -a >'$T_TMP/before'; MOSH_KEY=$KEY '$C' 127.0.0.1 $PORT 2>'$T_TMP/client.err'; echo CLIENT-EXIT-\$?; stty -a >'$T_TMP/after'; sleep 60"
 if tm_wait a 'hostile-text-shown' 100; then

@@ -55,6 +55,23 @@ t_start_mosh_server() {
 	[ -n "$SRV_PORT" ] && [ -n "$SRV_KEY" ] && [ -n "$SRV_PID" ]
 }
 
+# Start tests/tools/hostile_peer --server with the given steps (-e STEP
+# ...). Sets HP_PID, HP_KEY, HP_PORT; its output is $T_TMP/hp.out and
+# hp.err.
+t_start_hostile_server() {
+	"$TOP/$BUILD/tests/tools/hostile_peer" --server \
+	    --port-file "$T_TMP/port" "$@" >"$T_TMP/hp.out" 2>"$T_TMP/hp.err" &
+	HP_PID=$!
+	t_track "$HP_PID"
+	n=0
+	while [ ! -s "$T_TMP/port" ] && [ $n -lt 50 ]; do
+		sleep 0.1; n=$((n + 1))
+	done
+	HP_KEY=$(sed -n 's/^MOSH CONNECT [0-9]* //p' "$T_TMP/hp.out")
+	HP_PORT=$(cat "$T_TMP/port" 2>/dev/null)
+	[ -n "$HP_KEY" ] && [ -n "$HP_PORT" ]
+}
+
 # tmux: one private server per test script, killed on exit.
 T_TMUX=tsmosh-test-$$
 tm() { tmux -L "$T_TMUX" "$@"; }

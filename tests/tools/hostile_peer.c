@@ -38,6 +38,7 @@
 #include "proto/instruction.h"
 #include "proto/msg.h"
 #include "tests/tools/toolutil.h"
+#include "tests/unit/hex.h"
 
 #define HP_RESEND_MS	200	/* the last instruction again: acks, losses */
 #define HP_WAIT_MS	10000	/* default for the wait-* steps */
@@ -248,19 +249,6 @@ hp_guard(struct hp *h)
 	}
 }
 
-/* A hex digit's value, or -1. */
-static int
-hex_val(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Wait for datagrams up to `ms`, resending the last instruction on time. */
 static void
 hp_pump(struct hp *h, int ms)
@@ -427,8 +415,8 @@ parse_item(const char *w, struct buf *out)
 			case '\\': c = '\\'; break;
 			case '"': c = '"'; break;
 			case 'x':
-				hi = hex_val(s[1]);
-				lo = hi < 0 ? -1 : hex_val(s[2]);
+				hi = hex_nibble(s[1]);
+				lo = hi < 0 ? -1 : hex_nibble(s[2]);
 				if (lo < 0)
 					goto bad;
 				c = (uint8_t)(hi << 4 | lo);
