@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,55 +14,178 @@
 
 #include "server/control.h"
 
-int
-control_dir(char *out, size_t len, int create)
+/* Room after a directory for "/PID.sock" (pid_max is below 2^22). */
+#define CONTROL_NAME_ROOM	sizeof("/4194304.sock")
+
+/*
+ * The directories a server may use, in the order it tries them: the
+ * runtime directory, /tmp, then one in the home (per host: a home shared
+ * over NFS must not have `list` on one host remove another's sockets).
+ * Returns how many; parent[i] is a directory to create first, or "".
+ */
+static size_t
+control_dir_candidates(char dirs[][CONTROL_PATH_MAX],
+    char parent[][CONTROL_PATH_MAX])
 {
 	const char	*rt = getenv("XDG_RUNTIME_DIR");
-	struct stat	 st;
-	int		 n;
+	const char	*cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	struct passwd	*pw;
+	char		 host[65];
+	size_t		 n = 0;
+	int		 r;
 
-	if (rt != NULL && rt[0] == '/')
-		n = snprintf(out, len, "%s/tsmosh", rt);
+	if (rt != NULL && rt[0] == '/') {
+		r = snprintf(dirs[n], CONTROL_PATH_MAX, "%s/tsmosh", rt);
+		parent[n][0] = '\0';
+		if (r > 0 && r < CONTROL_PATH_MAX)
+			n++;
+	}
+	snprintf(dirs[n], CONTROL_PATH_MAX, "/tmp/tsmosh-%u",
+	    (unsigned)getuid());
+	parent[n++][0] = '\0';
+	if (gethostname(host, sizeof(host)) != 0 || host[0] == '\0' ||
+	    strchr(host, '/') != NULL)
+		strcpy(host, "localhost");
+	host[sizeof(host) - 1] = '\0';
+	if (cache != NULL && cache[0] == '/')
+		r = snprintf(parent[n], CONTROL_PATH_MAX, "%s", cache);
+	else {
+		if ((home == NULL || home[0] != '/') &&
+		    (pw = getpwuid(getuid())) != NULL)
+			home = pw->pw_dir;
+		if (home == NULL || home[0] != '/')
+			return n;
+		r = snprintf(parent[n], CONTROL_PATH_MAX, "%s/.cache", home);
+	}
+	if (r <= 0 || r >= CONTROL_PATH_MAX)
+		return n;
+	r = snprintf(dirs[n], CONTROL_PATH_MAX, "%s/tsmosh-%s", parent[n],
+	    host);
+	if (r > 0 && r < CONTROL_PATH_MAX)
+		n++;
+	return n;
+}
+
+/*
+ * Is dir usable: a directory (not a symlink) of ours, mode 0700, with
+ * room for a socket name? In /tmp anyone could have made it first. With
+ * create, parent and dir are made 0700 first if missing. 0, or -1 with
+ * the reason in why.
+ */
+static int
+control_dir_check(const char *dir, const char *parent, int create,
+    char *why, size_t len)
+{
+	struct stat	 st;
+
+	if (strlen(dir) + CONTROL_NAME_ROOM > CONTROL_PATH_MAX) {
+		snprintf(why, len, "%s: too long for a socket path", dir);
+		return -1;
+	}
+	if (create && parent[0] != '\0' && mkdir(parent, 0700) != 0 &&
+	    errno != EEXIST) {
+		snprintf(why, len, "%s: %s", parent, strerror(errno));
+		return -1;
+	}
+	if (create && mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		snprintf(why, len, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (lstat(dir, &st) != 0) {
+		snprintf(why, len, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode))
+		snprintf(why, len, "%s: not a directory", dir);
+	else if (st.st_uid != getuid())
+		snprintf(why, len, "%s: owned by uid %u, not us", dir,
+		    (unsigned)st.st_uid);
+	else if ((st.st_mode & 07777) != 0700)
+		snprintf(why, len, "%s: mode %04o, not 0700", dir,
+		    (unsigned)(st.st_mode & 07777));
 	else
-		n = snprintf(out, len, "/tmp/tsmosh-%u", (unsigned)getuid());
-	if (n < 0 || (size_t)n >= len)
-		return -1;
-	if (create && mkdir(out, 0700) != 0 && errno != EEXIST) {
-		fprintf(stderr, "mosh-server: %s: %s\n", out, strerror(errno));
-		return -1;
-	}
-	if (lstat(out, &st) != 0)
-		return -1;
-	/* In /tmp anyone could have made it first: trust only our own,
-	 * private directory. */
-	if (!S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
-	    (st.st_mode & 077) != 0) {
-		fprintf(stderr, "mosh-server: %s is not a private directory "
-		    "of ours (mode 0700); refusing to use it\n", out);
-		return -1;
-	}
-	return 0;
+		return 0;
+	return -1;
 }
 
 int
-control_open(struct control *c, pid_t pid)
+control_dir(char *out, size_t len, char *err, size_t errlen)
 {
-	struct sockaddr_un sun;
-	char		 dir[CONTROL_PATH_MAX];
-	mode_t		 old;
-	size_t		 i;
+	char	 dirs[CONTROL_DIRS_MAX][CONTROL_PATH_MAX];
+	char	 parent[CONTROL_DIRS_MAX][CONTROL_PATH_MAX], why[256];
+	size_t	 i, n, used = 0;
+
+	n = control_dir_candidates(dirs, parent);
+	if (errlen > 0)
+		err[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (control_dir_check(dirs[i], parent[i], 1, why,
+		    sizeof(why)) == 0 && strlen(dirs[i]) < len) {
+			strcpy(out, dirs[i]);
+			return 0;
+		}
+		/* Each reason, "; " between them, as far as err holds. */
+		if (used < errlen)
+			used += (size_t)snprintf(err + used, errlen - used,
+			    "%s%s", used > 0 ? "; " : "", why);
+	}
+	return -1;
+}
+
+size_t
+control_dirs(char out[][CONTROL_PATH_MAX], size_t max)
+{
+	char		 dirs[CONTROL_DIRS_MAX][CONTROL_PATH_MAX];
+	char		 parent[CONTROL_DIRS_MAX][CONTROL_PATH_MAX], why[256];
+	struct stat	 st;
+	dev_t		 dev[CONTROL_DIRS_MAX];
+	ino_t		 ino[CONTROL_DIRS_MAX];
+	size_t		 i, j, n, found = 0;
+
+	n = control_dir_candidates(dirs, parent);
+	for (i = 0; i < n && found < max; i++) {
+		if (control_dir_check(dirs[i], parent[i], 0, why,
+		    sizeof(why)) != 0 || stat(dirs[i], &st) != 0)
+			continue;
+		/* The same directory under two names is read once. */
+		for (j = 0; j < found; j++)
+			if (dev[j] == st.st_dev && ino[j] == st.st_ino)
+				break;
+		if (j < found)
+			continue;
+		dev[found] = st.st_dev;
+		ino[found] = st.st_ino;
+		strcpy(out[found++], dirs[i]);
+	}
+	return found;
+}
+
+void
+control_init(struct control *c)
+{
+	size_t	 i;
 
 	c->fd = -1;
 	c->path[0] = '\0';
-	for (i = 0; i < CONTROL_CONNS_MAX; i++)
+	for (i = 0; i < CONTROL_CONNS_MAX; i++) {
 		c->conns[i].fd = -1;
-	if (control_dir(dir, sizeof(dir), 1) != 0)
-		return -1;
+		c->conns[i].len = 0;
+	}
+}
+
+int
+control_open(struct control *c, const char *dir, pid_t pid)
+{
+	struct sockaddr_un sun;
+	mode_t		 old;
+	int		 saved;
+
+	control_init(c);
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/%ld.sock", dir,
 	    (long)pid) >= (int)sizeof(sun.sun_path))
-		return -1;
+		return errno = ENAMETOOLONG, -1;
 	if ((c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
 	    SOCK_NONBLOCK, 0)) == -1)
 		return -1;
@@ -69,13 +193,30 @@ control_open(struct control *c, pid_t pid)
 	old = umask(077);
 	if (bind(c->fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
 	    chmod(sun.sun_path, 0600) != 0 || listen(c->fd, 8) != 0) {
+		saved = errno;
 		umask(old);
 		close(c->fd);
 		c->fd = -1;
-		return -1;
+		return errno = saved, -1;
 	}
 	umask(old);
 	strcpy(c->path, sun.sun_path);
+	return 0;
+}
+
+int
+control_rename(struct control *c, pid_t pid)
+{
+	char	 path[CONTROL_PATH_MAX], *slash;
+	int	 n;
+
+	if (c->fd == -1 || (slash = strrchr(c->path, '/')) == NULL)
+		return -1;
+	n = snprintf(path, sizeof(path), "%.*s/%ld.sock",
+	    (int)(slash - c->path), c->path, (long)pid);
+	if (n < 0 || (size_t)n >= sizeof(path) || rename(c->path, path) != 0)
+		return -1;
+	strcpy(c->path, path);
 	return 0;
 }
 

@@ -1,7 +1,9 @@
 /*
- * The session's control socket: $XDG_RUNTIME_DIR/tsmosh/PID.sock (or
- * /tmp/tsmosh-UID/), directory 0700, socket 0600, opened before the
- * sandbox. A request is one line ("info", "kill", "attach"); it is
+ * The session's control socket: DIR/PID.sock, socket 0600, opened before
+ * the sandbox. DIR is the first usable of $XDG_RUNTIME_DIR/tsmosh,
+ * /tmp/tsmosh-UID and ${XDG_CACHE_HOME:-~/.cache}/tsmosh-HOST; usable is
+ * a directory (not a symlink) owned by us, mode 0700. `list` reads all of
+ * them, so a server that had to fall back is still found. A request is one line ("info", "kill", "attach"); it is
  * answered only when SO_PEERCRED shows our own uid. The reply is lines
  * of key=value ended by an empty line.
  *
@@ -75,10 +77,23 @@ struct control {
 	struct control_conn conns[CONTROL_CONNS_MAX];
 };
 
-/* The per-user directory, created 0700 if needed and checked (ours,
- * not group/world accessible). 0, or -1 with a message on stderr. */
-int	control_dir(char *out, size_t len, int create);
-int	control_open(struct control *, pid_t);
+#define CONTROL_DIRS_MAX	3
+
+/*
+ * The directory a new server uses: the first usable one, created 0700
+ * if missing (and ~/.cache with it). 0 with it in out, or -1 with why
+ * each was refused in err.
+ */
+int	control_dir(char *out, size_t len, char *err, size_t errlen);
+/* Every usable directory that exists, each once, for `list`: how many. */
+size_t	control_dirs(char out[][CONTROL_PATH_MAX], size_t max);
+/* No socket and no connections: what control_close may be called on. */
+void	control_init(struct control *);
+/* Listen on DIR/PID.sock. 0, or -1 with errno (c->fd is then -1). */
+int	control_open(struct control *, const char *dir, pid_t);
+/* Move the socket to the same directory's PID.sock; -1 leaves it where
+ * it was (still working, only under another name). */
+int	control_rename(struct control *, pid_t);
 /* Closes the connections and the socket, and removes its file. */
 void	control_close(struct control *);
 

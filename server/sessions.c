@@ -117,33 +117,38 @@ session_query(const char *path, struct session_info *s)
 	return 0;
 }
 
-/* Every live session of this user; sockets nobody answers are removed. */
+/* Every live session of this user, in every directory a server may
+ * have used; sockets nobody answers are removed. */
 static int
 sessions_collect(struct session_info *out, size_t max, size_t *n)
 {
-	char		 dir[CONTROL_PATH_MAX], path[CONTROL_PATH_MAX + 300];
+	char		 dirs[CONTROL_DIRS_MAX][CONTROL_PATH_MAX];
+	char		 path[CONTROL_PATH_MAX + 300];
 	struct dirent	*de;
 	DIR		*d;
-	size_t		 len;
+	size_t		 len, i, ndirs;
 
 	*n = 0;
-	if (control_dir(dir, sizeof(dir), 0) != 0)
-		return 0;		/* no directory: no sessions */
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL && *n < max) {
-		len = strlen(de->d_name);
-		if (len < 6 || strcmp(de->d_name + len - 5, ".sock") != 0)
+	ndirs = control_dirs(dirs, CONTROL_DIRS_MAX);
+	for (i = 0; i < ndirs; i++) {
+		if ((d = opendir(dirs[i])) == NULL)
 			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		    (int)sizeof(path) || strlen(path) >= CONTROL_PATH_MAX)
-			continue;	/* too long for a socket path anyway */
-		if (session_query(path, &out[*n]) == 0)
-			(*n)++;
-		else if (errno == ECONNREFUSED || errno == ENOENT)
-			(void)unlink(path);	/* its server is gone */
+		while ((de = readdir(d)) != NULL && *n < max) {
+			len = strlen(de->d_name);
+			if (len < 6 ||
+			    strcmp(de->d_name + len - 5, ".sock") != 0)
+				continue;
+			if (snprintf(path, sizeof(path), "%s/%s", dirs[i],
+			    de->d_name) >= (int)sizeof(path) ||
+			    strlen(path) >= CONTROL_PATH_MAX)
+				continue;	/* too long for a socket path */
+			if (session_query(path, &out[*n]) == 0)
+				(*n)++;
+			else if (errno == ECONNREFUSED || errno == ENOENT)
+				(void)unlink(path);	/* its server is gone */
+		}
+		closedir(d);
 	}
-	closedir(d);
 	return 0;
 }
 
