@@ -497,3 +497,28 @@ control_request(const char *path, const char *cmd, char *reply, size_t len)
 	close(fd);
 	return n > 0 ? 0 : -1;
 }
+
+const char *
+control_reply_get(const char *reply, const char *key, char *out, size_t len)
+{
+	size_t		 kl = strlen(key);
+	const char	*p = reply, *e;
+
+	while (*p != '\0') {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		if ((size_t)(e - p) > kl && strncmp(p, key, kl) == 0 &&
+		    p[kl] == '=') {
+			snprintf(out, len, "%.*s", (int)(e - p - kl - 1),
+			    p + kl + 1);
+			return out;
+		}
+		if (*e == '\0')
+			break;
+		p = e + 1;
+	}
+	if (len > 0)
+		out[0] = '\0';
+	return NULL;
+}

@@ -3,9 +3,11 @@
  * the sandbox. DIR is the first usable of $XDG_RUNTIME_DIR/tsmosh,
  * /tmp/tsmosh-UID and ${XDG_CACHE_HOME:-~/.cache}/tsmosh-HOST; usable is
  * a directory (not a symlink) owned by us, mode 0700. `list` reads all of
- * them, so a server that had to fall back is still found. A request is one line ("info", "kill", "attach"); it is
- * answered only when SO_PEERCRED shows our own uid. The reply is lines
- * of key=value ended by an empty line.
+ * them, so a server that had to fall back is still found.
+ *
+ * A request is one line ("info", "kill", "attach"); it is answered only
+ * when SO_PEERCRED shows our own uid. The reply is lines of key=value
+ * ended by an empty line.
  *
  * The server reads requests from its session loop without ever waiting
  * on a peer: connections are non-blocking, read as bytes arrive, bounded
@@ -127,5 +129,13 @@ int	control_unix_connect(const char *path, int type);
 /* Client side: send a request to PATH and read the whole reply. */
 int	control_request(const char *path, const char *cmd, char *reply,
 	    size_t len);
+
+/*
+ * The value of KEY in a reply (NUL-terminated "key=value" lines, from a
+ * server we do not trust blindly), truncated to fit out (len > 0).
+ * Returns out, or NULL with out "" when there is no such line.
+ */
+const char	*control_reply_get(const char *reply, const char *key,
+		    char *out, size_t len);
 
 #endif
