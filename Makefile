@@ -142,6 +142,8 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(MOD_SRC) $(foreach m,$(MODULES),$(wildc
 # server/ is no library: a target for one of its parsers lists the files
 # it needs here (the .c ones are linked in).
 build-fuzz/fuzz_control: server/control.c server/control.h
+build-fuzz/fuzz_config: server/config.c server/config.h server/options.c \
+    server/options.h
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do \
