@@ -22,6 +22,17 @@ struct nl {
 	uint8_t		 buf[NL_BUF_BYTES];
 };
 
+/*
+ * Does every message's length lie within the len bytes at buf? libmnl's
+ * own check compares the length as an int, so one of 2^31 or more passes
+ * it and sends the walk outside the buffer. The kernel never sends such
+ * a batch; whatever did, it is not read.
+ */
+bool	nl_batch_ok(const void *buf, size_t len);
+/* mnl_cb_run over a received buffer, after nl_batch_ok (EBADMSG). */
+int	nl_parse(const void *buf, size_t len, unsigned int seq,
+	    unsigned int portid, mnl_cb_t cb, void *arg);
+
 /* What RTM_NEWLINK messages say about the interface called name. */
 struct link_result {
 	const char	*name;

@@ -62,7 +62,7 @@ nl_talk(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
 				continue;
 			return -1;
 		}
-		r = mnl_cb_run(n->buf, (size_t)len, seq, n->portid, cb, arg);
+		r = nl_parse(n->buf, (size_t)len, seq, n->portid, cb, arg);
 		if (r == MNL_CB_ERROR)
 			return -1;
 		if (r == MNL_CB_STOP)

@@ -108,6 +108,9 @@ nl_events_concern(const char *name, unsigned int index, const void *buf,
 	const struct nlmsghdr *nlh = buf;
 	int		 left = (int)len;
 
+	/* Not from the kernel: cannot tell, so resolve again. */
+	if (!nl_batch_ok(buf, len))
+		return true;
 	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		switch (nlh->nlmsg_type) {
 		case RTM_NEWLINK:

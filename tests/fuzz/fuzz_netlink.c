@@ -1,9 +1,9 @@
 /*
  * libFuzzer target for the rtnetlink parsing in netbind/: the input is a
- * buffer as a netlink socket returns it (a stream of messages), run
- * through the link and address callbacks of a resolve (RTM_NEWLINK,
- * RTM_NEWADDR) and the event filter of the watch (NEW/DELLINK,
- * NEW/DELADDR). The kept addresses must obey netbind.h: at most
+ * buffer as a netlink socket returns it (a stream of messages), run as
+ * a resolve runs it (nl_parse) through the link and address callbacks
+ * (RTM_NEWLINK, RTM_NEWADDR), and through the event filter of the watch
+ * (NEW/DELLINK, NEW/DELADDR). The kept addresses must obey netbind.h: at most
  * NETBIND_MAX_ADDRS, IPv6 before IPv4, no link-local IPv6.
  */
 #include <sys/socket.h>
@@ -53,13 +53,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(buf, data, size);
 	memset(&lr, 0, sizeof(lr));
 	lr.name = FUZZ_IFACE;
-	(void)mnl_cb_run(buf, size, 0, 0, nl_link_cb, &lr);
+	(void)nl_parse(buf, size, 0, 0, nl_link_cb, &lr);
 	if ((ar = calloc(1, sizeof(*ar))) == NULL) {
 		free(buf);
 		return 0;
 	}
 	ar->index = lr.found ? lr.index : 7;
-	(void)mnl_cb_run(buf, size, 0, 0, nl_addr_cb, ar);
+	(void)nl_parse(buf, size, 0, 0, nl_addr_cb, ar);
 	if (ar->n > sizeof(ar->found) / sizeof(ar->found[0]))
 		abort();
 	memset(&ifc, 0, sizeof(ifc));
