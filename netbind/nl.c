@@ -49,7 +49,11 @@ nl_batch_ok(const void *buf, size_t len)
 
 	while (off + sizeof(*nlh) <= len) {
 		nlh = (const struct nlmsghdr *)((const uint8_t *)buf + off);
-		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len - off)
+		/* Attribute walks end at the aligned length: it must fit
+		 * too (the kernel's messages are all multiples of 4). */
+		if (nlh->nlmsg_len < sizeof(*nlh) ||
+		    nlh->nlmsg_len > len - off ||
+		    NLMSG_ALIGN(nlh->nlmsg_len) > len - off)
 			return false;
 		off += NLMSG_ALIGN(nlh->nlmsg_len);
 	}

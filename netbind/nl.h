@@ -23,10 +23,11 @@ struct nl {
 };
 
 /*
- * Does every message's length lie within the len bytes at buf? libmnl's
- * own check compares the length as an int, so one of 2^31 or more passes
- * it and sends the walk outside the buffer. The kernel never sends such
- * a batch; whatever did, it is not read.
+ * Does every message, to its length rounded up to 4, lie within the len
+ * bytes at buf? libmnl's own check compares the length as an int, so one
+ * of 2^31 or more passes it, and walks a message's attributes up to the
+ * rounded length; either way it reads outside the buffer. The kernel
+ * never sends such a batch; whatever did, it is not read.
  */
 bool	nl_batch_ok(const void *buf, size_t len);
 /* mnl_cb_run over a received buffer, after nl_batch_ok (EBADMSG). */
