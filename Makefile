@@ -138,7 +138,12 @@ FUZZ_FLAGS := $(CSTD) -g -O1 -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefin
               -fno-sanitize-recover=undefined
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(MOD_SRC) $(foreach m,$(MODULES),$(wildcard $(m)/*.h))
 	@mkdir -p $(@D)
-	$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(MOD_SRC) $(PKG_LIBS) -lm
+	$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(filter server/%.c,$^) $(MOD_SRC) $(PKG_LIBS) -lm
+# server/ is no library: a target for one of its parsers lists the files
+# it needs here (the .c ones are linked in).
+build-fuzz/fuzz_control: server/control.c server/control.h
+build-fuzz/fuzz_config: server/config.c server/config.h server/options.c \
+    server/options.h
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do \

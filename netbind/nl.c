@@ -40,3 +40,33 @@ nl_close(struct nl *n)
 		mnl_socket_close(n->sock);
 	n->sock = NULL;
 }
+
+bool
+nl_batch_ok(const void *buf, size_t len)
+{
+	const struct nlmsghdr *nlh;
+	size_t		 off = 0;
+
+	while (off + sizeof(*nlh) <= len) {
+		nlh = (const struct nlmsghdr *)((const uint8_t *)buf + off);
+		/* Attribute walks end at the aligned length: it must fit
+		 * too (the kernel's messages are all multiples of 4). */
+		if (nlh->nlmsg_len < sizeof(*nlh) ||
+		    nlh->nlmsg_len > len - off ||
+		    NLMSG_ALIGN(nlh->nlmsg_len) > len - off)
+			return false;
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	return true;
+}
+
+int
+nl_parse(const void *buf, size_t len, unsigned int seq, unsigned int portid,
+    mnl_cb_t cb, void *arg)
+{
+	if (!nl_batch_ok(buf, len)) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	return mnl_cb_run(buf, len, seq, portid, cb, arg);
+}

@@ -16,20 +16,6 @@
 
 #include "netbind/nl.h"
 
-struct link_result {
-	const char	*name;
-	unsigned int	 index;
-	unsigned int	 flags;
-	bool		 found;
-};
-
-struct addr_result {
-	unsigned int	 index;
-	struct netbind_addr found[NETBIND_MAX_ADDRS * 2];
-	size_t		 n;
-	bool		 truncated;
-};
-
 const char *
 netbind_status_text(enum netbind_status s)
 {
@@ -76,7 +62,7 @@ nl_talk(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
 				continue;
 			return -1;
 		}
-		r = mnl_cb_run(n->buf, (size_t)len, seq, n->portid, cb, arg);
+		r = nl_parse(n->buf, (size_t)len, seq, n->portid, cb, arg);
 		if (r == MNL_CB_ERROR)
 			return -1;
 		if (r == MNL_CB_STOP)
@@ -84,8 +70,8 @@ nl_talk(struct nl *n, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
 	}
 }
 
-static int
-link_cb(const struct nlmsghdr *nlh, void *arg)
+int
+nl_link_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct link_result *lr = arg;
 	const struct ifinfomsg *ifi;
@@ -119,8 +105,8 @@ addr_usable(int family, const uint8_t *a, uint32_t flags)
 	return true;
 }
 
-static int
-addr_cb(const struct nlmsghdr *nlh, void *arg)
+int
+nl_addr_cb(const struct nlmsghdr *nlh, void *arg)
 {
 	struct addr_result *ar = arg;
 	const struct ifaddrmsg *ifa;
@@ -186,7 +172,7 @@ nl_get_link(struct nl *n, const char *name, struct link_result *lr)
 	ifi->ifi_family = AF_UNSPEC;
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
 	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
-	if (nl_talk(n, nlh, link_cb, lr) != 0)
+	if (nl_talk(n, nlh, nl_link_cb, lr) != 0)
 		return errno == ENODEV ? 0 : -1;
 	return 0;
 }
@@ -204,13 +190,13 @@ nl_get_addrs(struct nl *n, struct addr_result *ar)
 	ifa = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifa));
 	ifa->ifa_family = AF_UNSPEC;
 	ifa->ifa_index = ar->index;
-	return nl_talk(n, nlh, addr_cb, ar);
+	return nl_talk(n, nlh, nl_addr_cb, ar);
 }
 
 /* IPv6 first: conn takes its MTU from the first socket, and v6's is the
  * smaller (as with mosh's one dual-stack socket). */
-static void
-keep_addrs(const struct addr_result *ar, struct netbind_iface *ifc)
+void
+nl_keep_addrs(const struct addr_result *ar, struct netbind_iface *ifc)
 {
 	size_t	 i, pass;
 	int	 family;
@@ -254,7 +240,7 @@ nl_resolve(struct nl *n, const char *name, struct netbind_iface *ifc)
 		free(ar);
 		return NETBIND_ERROR;
 	}
-	keep_addrs(ar, ifc);
+	nl_keep_addrs(ar, ifc);
 	free(ar);
 	if (!ifc->up)
 		st = NETBIND_DOWN;

@@ -69,7 +69,8 @@ netbind_watch_close(struct netbind_watch *w)
 
 /* A link event about our name (it may be new, renamed or gone) or index. */
 static bool
-link_concerns(const struct netbind_watch *w, const struct nlmsghdr *nlh)
+link_concerns(const char *name, unsigned int index,
+    const struct nlmsghdr *nlh)
 {
 	const struct ifinfomsg *ifi;
 	const struct nlattr *a;
@@ -77,19 +78,19 @@ link_concerns(const struct netbind_watch *w, const struct nlmsghdr *nlh)
 	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifi))
 		return false;
 	ifi = mnl_nlmsg_get_payload(nlh);
-	if (w->index != 0 && (unsigned int)ifi->ifi_index == w->index)
+	if (index != 0 && (unsigned int)ifi->ifi_index == index)
 		return true;
 	mnl_attr_for_each(a, nlh, sizeof(*ifi)) {
 		if (mnl_attr_get_type(a) == IFLA_IFNAME &&
 		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0 &&
-		    strcmp(mnl_attr_get_str(a), w->name) == 0)
+		    strcmp(mnl_attr_get_str(a), name) == 0)
 			return true;
 	}
 	return false;
 }
 
 static bool
-addr_concerns(const struct netbind_watch *w, const struct nlmsghdr *nlh)
+addr_concerns(unsigned int index, const struct nlmsghdr *nlh)
 {
 	const struct ifaddrmsg *ifa;
 
@@ -97,25 +98,29 @@ addr_concerns(const struct netbind_watch *w, const struct nlmsghdr *nlh)
 		return false;
 	ifa = mnl_nlmsg_get_payload(nlh);
 	/* Unknown index: the link event that names it comes first. */
-	return w->index != 0 && ifa->ifa_index == w->index;
+	return index != 0 && ifa->ifa_index == index;
 }
 
-static bool
-batch_concerns(const struct netbind_watch *w, const void *buf, size_t len)
+bool
+nl_events_concern(const char *name, unsigned int index, const void *buf,
+    size_t len)
 {
 	const struct nlmsghdr *nlh = buf;
 	int		 left = (int)len;
 
+	/* Not from the kernel: cannot tell, so resolve again. */
+	if (!nl_batch_ok(buf, len))
+		return true;
 	for (; mnl_nlmsg_ok(nlh, left); nlh = mnl_nlmsg_next(nlh, &left)) {
 		switch (nlh->nlmsg_type) {
 		case RTM_NEWLINK:
 		case RTM_DELLINK:
-			if (link_concerns(w, nlh))
+			if (link_concerns(name, index, nlh))
 				return true;
 			break;
 		case RTM_NEWADDR:
 		case RTM_DELADDR:
-			if (addr_concerns(w, nlh))
+			if (addr_concerns(index, nlh))
 				return true;
 			break;
 		}
@@ -144,7 +149,8 @@ netbind_watch_read(struct netbind_watch *w)
 			}
 			return -1;
 		}
-		if (batch_concerns(w, w->ev.buf, (size_t)n))
+		if (nl_events_concern(w->name, w->index, w->ev.buf,
+		    (size_t)n))
 			changed = 1;
 	}
 }

@@ -111,11 +111,11 @@ static const struct sandbox_rule server_rules[] = {
 
 	/* The control socket (server/control), listening since before the
 	 * sandbox: `mosh-server list`, `kill`, `attach`. */
-	SB_ALLOW(accept4),	/* one request connection at a time */
+	SB_ALLOW(accept4),	/* request connections, a few at once */
 	SB_ALLOW_IF2(getsockopt, SB_EQ32(1, SOL_SOCKET),
 	    SB_EQ32(2, SO_PEERCRED)),	/* answer our own uid only */
 	SB_ALLOW(getuid),	/* ... compared with the peer's */
-	SB_ALLOW(recvfrom),	/* the request line (recv) */
+	SB_ALLOW(recvfrom),	/* request bytes as they come (recv) */
 	SB_ALLOW(mlock),	/* attach re-keys: sodium_mlock of the key */
 
 	/* Time: normally the vDSO, these are its fallbacks. */

@@ -309,29 +309,21 @@ config_ini_handler(void *arg, const char *section, const char *name,
 	return 1;
 }
 
+/* One file's contents from fp, named path in origins and errors. */
 static int
-config_read_file(struct config *c, const char *path, char *err,
+config_read_stream(struct config *c, const char *path, FILE *fp, char *err,
     size_t errlen)
 {
 	struct config	 scratch;
 	struct config_file f;
-	FILE		*fp;
 	int		 line, k;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: cannot read: %s", path,
-		    strerror(errno));
-		return -1;
-	}
 	memset(&scratch, 0, sizeof(scratch));
 	memset(&f, 0, sizeof(f));
 	f.scratch = &scratch;
 	f.path = path;
 	f.fp = fp;
 	line = ini_parse_stream(config_reader, &f, config_ini_handler, &f);
-	fclose(fp);
 	if (line != 0 || f.failed) {
 		/* inih returns the first bad line; ours may be later. */
 		if (f.failed && (line == 0 || line == f.failed_line) &&
@@ -355,6 +347,46 @@ config_read_file(struct config *c, const char *path, char *err,
 		memcpy(c->origin[k], scratch.origin[k], sizeof(c->origin[k]));
 	}
 	return 0;
+}
+
+static int
+config_read_file(struct config *c, const char *path, char *err,
+    size_t errlen)
+{
+	FILE	*fp;
+	int	 r;
+
+	if ((fp = fopen(path, "r")) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	r = config_read_stream(c, path, fp, err, errlen);
+	fclose(fp);
+	return r;
+}
+
+int
+config_load_buffer(struct config *c, const char *name, const char *buf,
+    size_t len, char *err, size_t errlen)
+{
+	FILE	*fp;
+	int	 r;
+
+	if (config_load(c, NULL, NULL, err, errlen) != 0)
+		return -1;
+	if (len == 0)
+		return 0;	/* fmemopen may refuse an empty buffer */
+	if ((fp = fmemopen((void *)buf, len, "r")) == NULL) {
+		snprintf(err, errlen, "%s: cannot read: %s", name,
+		    strerror(errno));
+		return -1;
+	}
+	r = config_read_stream(c, name, fp, err, errlen);
+	fclose(fp);
+	return r;
 }
 
 int

@@ -41,6 +41,10 @@ struct config {
  * 0, or -1 with the reason in err. */
 int	config_load(struct config *, const char *system_path,
 	    const char *user_path, char *err, size_t errlen);
+/* Defaults, then one file's contents from memory (len bytes at buf,
+ * any values), named NAME in origins and errors; as config_load. */
+int	config_load_buffer(struct config *, const char *name, const char *buf,
+	    size_t len, char *err, size_t errlen);
 /* Validate and set; origin like "env MOSH_UDP_PORT" or "flag --iface".
  * 0, or -1 with the reason in err. */
 int	config_set(struct config *, enum config_key, const char *value,

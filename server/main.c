@@ -138,7 +138,7 @@ user_name(void)
 static int
 cmd_new(int argc, char **argv, struct proctitle *pt)
 {
-	char		 user[64];
+	char		 user[64], ctldir[CONTROL_PATH_MAX], why[512];
 	struct control	 ctl;
 	struct server_opts o;
 	struct mosh_key	 key;
@@ -184,6 +184,20 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 		listener_close(&net);
 		goto fail;
 	}
+	/*
+	 * For mosh-server list, kill and attach. Opened here, while stderr
+	 * is the user's and before MOSH CONNECT (the mosh wrapper shows
+	 * only what comes before it): a session without one still runs, it
+	 * just cannot be managed, and the user must hear so.
+	 */
+	control_init(&ctl);
+	if (control_dir(ctldir, sizeof(ctldir), why, sizeof(why)) != 0)
+		fprintf(stderr, "mosh-server: no control socket (%s): this "
+		    "session cannot be listed, killed or attached\n", why);
+	else if (control_open(&ctl, ctldir, getpid()) != 0)
+		fprintf(stderr, "mosh-server: no control socket (%s/%ld.sock: "
+		    "%s): this session cannot be listed, killed or attached\n",
+		    ctldir, (long)getpid(), strerror(errno));
 	key_format(&key, keystr);
 	/* Typeahead on a tty could hide the line from the wrapper. */
 	if (isatty(STDIN_FILENO))
@@ -213,6 +227,9 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 		fflush(NULL);
 		_exit(0);
 	}
+	/* Named after the process that answers on it (a failure leaves
+	 * the parent's pid in the name, nothing worse). */
+	(void)control_rename(&ctl, getpid());
 	/* Our own session: the ssh connection's hangup is not ours. */
 	setsid();
 	signal(SIGHUP, SIG_DFL);
@@ -225,11 +242,6 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	}
 	key_wipe(&key);
 	listener_attach(&net, &conn);
-	/* For mosh-server list, kill and attach; a session without one
-	 * still runs, it just cannot be managed. */
-	if (control_open(&ctl, getpid()) != 0)
-		fprintf(stderr, "mosh-server: no control socket: %s\n",
-		    strerror(errno));
 	if (child_spawn(&o, cols, rows, &core, &child) != 0)
 		return 1;
 	events_session(listener_events(&net), "session-start",

@@ -454,7 +454,7 @@ serve_control_info(struct serve_ctx *s, int fd, uint64_t now)
 	    s->peer[0] ? s->peer_port : "",
 	    ssp_remote_num(&s->ssp) ? (unsigned long long)(since / 1000) : 0ULL,
 	    (unsigned long long)((now - s->last_input) / 1000), cmd);
-	(void)send(fd, b, strlen(b), MSG_NOSIGNAL);
+	(void)send(fd, b, strlen(b), MSG_NOSIGNAL | MSG_DONTWAIT);
 }
 
 /*
@@ -477,13 +477,15 @@ serve_control_attach(struct serve_ctx *s, int fd, uint64_t now)
 	if (base == NULL || user == NULL || key_generate(&key) != 0) {
 		host_state_free(base);
 		userstream_free(user);
-		(void)send(fd, "error=cannot re-key\n\n", 21, MSG_NOSIGNAL);
+		(void)send(fd, "error=cannot re-key\n\n", 21,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
 		return;
 	}
 	/* All or nothing: on failure the old client keeps its session. */
 	if (ssp_rekey(&s->ssp, &key, base, user, now) != 0) {
 		key_wipe(&key);
-		(void)send(fd, "error=out of memory\n\n", 21, MSG_NOSIGNAL);
+		(void)send(fd, "error=out of memory\n\n", 21,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
 		return;
 	}
 	s->farewell_at = 0;
@@ -500,7 +502,7 @@ serve_control_attach(struct serve_ctx *s, int fd, uint64_t now)
 	key_wipe(&key);
 	snprintf(b, sizeof(b), "MOSH CONNECT %d %s\n\n", listener_port(s->net),
 	    keystr);
-	(void)send(fd, b, strlen(b), MSG_NOSIGNAL);
+	(void)send(fd, b, strlen(b), MSG_NOSIGNAL | MSG_DONTWAIT);
 	memset(keystr, 0, sizeof(keystr));
 	memset(b, 0, sizeof(b));
 	events_session(s->ev, "session-rekey", "port=%d",
@@ -508,24 +510,29 @@ serve_control_attach(struct serve_ctx *s, int fd, uint64_t now)
 	serve_title(s, now);
 }
 
+/* One whole request from the control socket; fd takes the reply. */
 static void
-serve_control(struct serve_ctx *s, struct control *ctl, uint64_t now)
+serve_control(void *arg, int fd, const struct control_req *req, uint64_t now)
 {
-	char	 cmd[64];
-	int	 fd;
+	struct serve_ctx *s = arg;
 
-	if ((fd = control_accept(ctl, cmd, sizeof(cmd))) == -1)
+	if (req->arg[0] != '\0') {
+		(void)send(fd, "error=no argument taken\n\n", 25,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
 		return;
-	if (strcmp(cmd, "info") == 0)
+	}
+	switch (req->kind) {
+	case CONTROL_INFO:
 		serve_control_info(s, fd, now);
-	else if (strcmp(cmd, "attach") == 0)
+		break;
+	case CONTROL_ATTACH:
 		serve_control_attach(s, fd, now);
-	else if (strcmp(cmd, "kill") == 0) {
-		(void)send(fd, "ok=1\n\n", 6, MSG_NOSIGNAL);
+		break;
+	case CONTROL_KILL:
+		(void)send(fd, "ok=1\n\n", 6, MSG_NOSIGNAL | MSG_DONTWAIT);
 		s->kill_requested = true;
-	} else
-		(void)send(fd, "error=unknown request\n\n", 23, MSG_NOSIGNAL);
-	close(fd);
+		break;
+	}
 }
 
 enum serve_end
@@ -534,9 +541,9 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
     struct control *ctl)
 {
 	struct serve_ctx s;
-	struct pollfd	 pfd[CONN_MAX_SOCKS + 4];
+	struct pollfd	 pfd[CONN_MAX_SOCKS + 3 + CONTROL_POLLFDS];
 	int		 fds[CONN_MAX_SOCKS];
-	size_t		 nfd, nnet, i, pty_i, watch_i, ctl_i;
+	size_t		 nfd, nnet, i, pty_i, watch_i, ctl_i, nctl;
 	uint64_t	 now, since_remote;
 	uint64_t	 net_ms, sig_ms, idle_ms;
 	int		 wait;
@@ -615,11 +622,11 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 			pfd[watch_i = nfd].fd = listener_watch_fd(net);
 			pfd[nfd++].events = POLLIN;
 		}
-		ctl_i = 0;
-		if (ctl != NULL && ctl->fd != -1) {
-			pfd[ctl_i = nfd].fd = ctl->fd;
-			pfd[nfd++].events = POLLIN;
-		}
+		ctl_i = nfd;
+		nctl = ctl != NULL ? control_pollfds(ctl, &pfd[nfd]) : 0;
+		nfd += nctl;
+		if (ctl != NULL)
+			wait = min_wait(wait, (uint64_t)control_wait(ctl, now));
 		if (poll(pfd, nfd, wait) < 0 && errno != EINTR) {
 			serve_set_end(&s, END_ERROR);
 			break;
@@ -646,8 +653,9 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 		/* After the reads above: a re-bind may close their fds. */
 		if (watch_i != 0 && (pfd[watch_i].revents & POLLIN))
 			listener_resync(net, conn);
-		if (ctl_i != 0 && (pfd[ctl_i].revents & POLLIN))
-			serve_control(&s, ctl, now);
+		if (nctl > 0)
+			control_run(ctl, &pfd[ctl_i], nctl, now, serve_control,
+			    &s);
 		if (s.kill_requested) {
 			serve_set_end(&s, END_KILLED);
 			quit_signal = true;

@@ -31,31 +31,6 @@ struct session_info {
 	double		 cpu_s;
 };
 
-static const char *
-kv_get(const char *reply, const char *key, char *out, size_t len)
-{
-	size_t		 kl = strlen(key);
-	const char	*p = reply, *e;
-
-	while (*p != '\0') {
-		e = strchr(p, '\n');
-		if (e == NULL)
-			e = p + strlen(p);
-		if ((size_t)(e - p) > kl && strncmp(p, key, kl) == 0 &&
-		    p[kl] == '=') {
-			snprintf(out, len, "%.*s", (int)(e - p - kl - 1),
-			    p + kl + 1);
-			return out;
-		}
-		if (*e == '\0')
-			break;
-		p = e + 1;
-	}
-	if (len > 0)
-		out[0] = '\0';
-	return NULL;
-}
-
 /* Memory and CPU from /proc: the sandboxed server cannot read its own. */
 static void
 session_proc(struct session_info *s)
@@ -99,51 +74,58 @@ session_query(const char *path, struct session_info *s)
 	memcpy(s->path, path, l + 1);
 	if (control_request(path, "info", reply, sizeof(reply)) != 0)
 		return -1;
-	if (kv_get(reply, "pid", v, sizeof(v)) == NULL)
+	if (control_reply_get(reply, "pid", v, sizeof(v)) == NULL)
 		return -1;
 	s->pid = strtol(v, NULL, 10);
-	s->started = strtoull(kv_get(reply, "started", v, sizeof(v)) ? v : "0",
-	    NULL, 10);
-	s->port = atoi(kv_get(reply, "port", v, sizeof(v)) ? v : "0");
-	kv_get(reply, "iface", s->iface, sizeof(s->iface));
-	kv_get(reply, "state", s->state, sizeof(s->state));
-	kv_get(reply, "client", s->client, sizeof(s->client));
-	s->last_contact = strtoull(kv_get(reply, "last_contact", v, sizeof(v)) ?
-	    v : "0", NULL, 10);
-	s->idle = strtoull(kv_get(reply, "idle", v, sizeof(v)) ? v : "0",
-	    NULL, 10);
-	kv_get(reply, "command", s->command, sizeof(s->command));
+	/* A missing key reads as "": 0. */
+	control_reply_get(reply, "started", v, sizeof(v));
+	s->started = strtoull(v, NULL, 10);
+	control_reply_get(reply, "port", v, sizeof(v));
+	s->port = atoi(v);
+	control_reply_get(reply, "iface", s->iface, sizeof(s->iface));
+	control_reply_get(reply, "state", s->state, sizeof(s->state));
+	control_reply_get(reply, "client", s->client, sizeof(s->client));
+	control_reply_get(reply, "last_contact", v, sizeof(v));
+	s->last_contact = strtoull(v, NULL, 10);
+	control_reply_get(reply, "idle", v, sizeof(v));
+	s->idle = strtoull(v, NULL, 10);
+	control_reply_get(reply, "command", s->command, sizeof(s->command));
 	session_proc(s);
 	return 0;
 }
 
-/* Every live session of this user; sockets nobody answers are removed. */
+/* Every live session of this user, in every directory a server may
+ * have used; sockets nobody answers are removed. */
 static int
 sessions_collect(struct session_info *out, size_t max, size_t *n)
 {
-	char		 dir[CONTROL_PATH_MAX], path[CONTROL_PATH_MAX + 300];
+	char		 dirs[CONTROL_DIRS_MAX][CONTROL_PATH_MAX];
+	char		 path[CONTROL_PATH_MAX + 300];
 	struct dirent	*de;
 	DIR		*d;
-	size_t		 len;
+	size_t		 len, i, ndirs;
 
 	*n = 0;
-	if (control_dir(dir, sizeof(dir), 0) != 0)
-		return 0;		/* no directory: no sessions */
-	if ((d = opendir(dir)) == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL && *n < max) {
-		len = strlen(de->d_name);
-		if (len < 6 || strcmp(de->d_name + len - 5, ".sock") != 0)
+	ndirs = control_dirs(dirs, CONTROL_DIRS_MAX);
+	for (i = 0; i < ndirs; i++) {
+		if ((d = opendir(dirs[i])) == NULL)
 			continue;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >=
-		    (int)sizeof(path) || strlen(path) >= CONTROL_PATH_MAX)
-			continue;	/* too long for a socket path anyway */
-		if (session_query(path, &out[*n]) == 0)
-			(*n)++;
-		else if (errno == ECONNREFUSED || errno == ENOENT)
-			(void)unlink(path);	/* its server is gone */
+		while ((de = readdir(d)) != NULL && *n < max) {
+			len = strlen(de->d_name);
+			if (len < 6 ||
+			    strcmp(de->d_name + len - 5, ".sock") != 0)
+				continue;
+			if (snprintf(path, sizeof(path), "%s/%s", dirs[i],
+			    de->d_name) >= (int)sizeof(path) ||
+			    strlen(path) >= CONTROL_PATH_MAX)
+				continue;	/* too long for a socket path */
+			if (session_query(path, &out[*n]) == 0)
+				(*n)++;
+			else if (errno == ECONNREFUSED || errno == ENOENT)
+				(void)unlink(path);	/* its server is gone */
+		}
+		closedir(d);
 	}
-	closedir(d);
 	return 0;
 }
 
