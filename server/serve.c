@@ -63,7 +63,7 @@ struct serve_ctx {
 	bool		 had_input;	/* in the diff being applied */
 	bool		 resize_pending;
 	int32_t		 pending_w, pending_h;
-	bool		 utmp_connected;
+	bool		 attached;	/* a client is heard (utmp, title say so) */
 	struct sockaddr_storage seen_addr;
 	socklen_t	 seen_len;
 	char		 peer[NI_MAXHOST + 8];
@@ -226,7 +226,7 @@ serve_utmp(struct serve_ctx *s, bool connected)
 		snprintf(entry, sizeof(entry), "mosh [%ld]", (long)getpid());
 	/* The helper, outside the sandbox, calls libutempter. */
 	(void)utmp_helper_add(s->child->utmp, entry);
-	s->utmp_connected = connected;
+	s->attached = connected;
 }
 
 static void
@@ -245,7 +245,7 @@ serve_title(struct serve_ctx *s, uint64_t now)
 		    "on port %d", s->o->port_low);
 	else
 		proctitle_set(s->pt, "mosh-server: %s %s, idle %llus "
-		    "(input %s)", s->utmp_connected ? "attached" : "detached",
+		    "(input %s)", s->attached ? "attached" : "detached",
 		    s->peer, (unsigned long long)idle, hhmm);
 }
 
@@ -256,7 +256,7 @@ serve_note_peer(struct serve_ctx *s, uint64_t now)
 	const struct sockaddr *a = conn_remote(s->conn, &len);
 	char		 host[NI_MAXHOST], serv[NI_MAXSERV];
 
-	if (!s->utmp_connected || len != s->seen_len ||
+	if (!s->attached || len != s->seen_len ||
 	    memcmp(a, &s->seen_addr, len) != 0) {
 		memcpy(&s->seen_addr, a, len);
 		s->seen_len = len;
@@ -266,7 +266,7 @@ serve_note_peer(struct serve_ctx *s, uint64_t now)
 			strcpy(serv, "?");
 		}
 		/* A new address while attached is a roam; else an attach. */
-		if (s->utmp_connected)
+		if (s->attached)
 			events_session(s->ev, "client-roam", "from=%s:%s to=%s:%s",
 			    s->peer, s->peer_port, host, serv);
 		else
@@ -494,7 +494,7 @@ serve_control_attach(struct serve_ctx *s, int fd, uint64_t now)
 	s->nhist = 0;
 	s->last_remote_num = 0;
 	memset(&s->keys, 0, sizeof(s->keys));
-	if (s->utmp_connected) {
+	if (s->attached) {
 		serve_utmp(s, false);
 		events_session(s->ev, "client-gone", "src=%s idle=0", s->peer);
 	}
@@ -600,7 +600,7 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 		if (idle_ms)
 			wait = min_wait(wait, remaining(s.last_input, now,
 			    idle_ms));
-		if (s.utmp_connected)
+		if (s.attached)
 			wait = min_wait(wait, remaining(
 			    ssp_remote_timestamp(&s.ssp), now, UTMP_DETACH_MS));
 
@@ -721,7 +721,7 @@ serve(const struct server_opts *o, struct conn *conn, struct child *child,
 			serve_set_end(&s, END_NO_CLIENT);
 			break;
 		}
-		if (s.utmp_connected && since_remote > UTMP_DETACH_MS) {
+		if (s.attached && since_remote > UTMP_DETACH_MS) {
 			events_session(s.ev, "client-gone", "src=%s idle=%llu",
 			    s.peer, (unsigned long long)(since_remote / 1000));
 			serve_utmp(&s, false);
