@@ -124,8 +124,14 @@ hb=$(kib hwm_kib after)
 rb=$(kib rss_kib after)
 t_check "a burst of $BURST_IDS never-complete fragment sets: peak RSS < $PEAK_MAX_MIB MiB (${hb:-?} KiB)" \
     under "$hb" "$PEAK_MAX_MIB"
-t_check "and RSS comes back to within $BURST_LEFT_MIB MiB of before (${base:-?} -> ${rb:-?} KiB)" \
-    under "$((${rb:-0} - ${base:-0}))" "$BURST_LEFT_MIB"
+# ASan's allocator keeps freed blocks (quarantine, per-size caches): what
+# is given back only shows in the plain build.
+if [ "${SAN:-0}" = 1 ]; then
+	t_skip "RSS comes back after the burst: not measurable under ASan (${base:-?} -> ${rb:-?} KiB)"
+else
+	t_check "and RSS comes back to within $BURST_LEFT_MIB MiB of before (${base:-?} -> ${rb:-?} KiB)" \
+	    under "$((${rb:-0} - ${base:-0}))" "$BURST_LEFT_MIB"
+fi
 if [ "$rc" -eq 0 ] && grep -q '^works$' "$T_TMP/hp.out" &&
     t_wait_gone "$SRV_PID" 50; then
 	t_ok "the session still works after the burst; shutdown ends it"
