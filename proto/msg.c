@@ -97,12 +97,13 @@ static int
 msg_read_bytes_field(const uint8_t *p, size_t len, uint32_t want,
     const uint8_t **out, size_t *outlen)
 {
-	struct pb_reader r = { p, p + len };
+	struct pb_reader r;
 	uint32_t	 field;
 	enum pb_wire	 wire;
 
 	*out = p;
 	*outlen = 0;
+	pb_reader_init(&r, p, len);
 	while (r.p < r.end) {
 		if (pb_read_key(&r, &field, &wire) != 0)
 			return -1;
@@ -120,7 +121,7 @@ static int
 msg_read_varints(const uint8_t *p, size_t len, uint32_t fa, uint64_t *a,
     uint32_t fb, uint64_t *b)
 {
-	struct pb_reader r = { p, p + len };
+	struct pb_reader r;
 	uint32_t	 field;
 	enum pb_wire	 wire;
 	uint64_t	 v;
@@ -128,6 +129,7 @@ msg_read_varints(const uint8_t *p, size_t len, uint32_t fa, uint64_t *a,
 	*a = 0;
 	if (b != NULL)
 		*b = 0;
+	pb_reader_init(&r, p, len);
 	while (r.p < r.end) {
 		if (pb_read_key(&r, &field, &wire) != 0)
 			return -1;
@@ -153,13 +155,14 @@ typedef int (*msg_ext_fn)(void *, uint32_t, const uint8_t *, size_t);
 static int
 msg_walk(const uint8_t *p, size_t len, msg_ext_fn ext, void *arg)
 {
-	struct pb_reader r = { p, p + len }, ir;
+	struct pb_reader r, ir;
 	uint32_t	 field;
 	enum pb_wire	 wire;
 	const uint8_t	*q, *e;
 	size_t		 n, elen;
 	int		 rc;
 
+	pb_reader_init(&r, p, len);
 	while (r.p < r.end) {
 		if (pb_read_key(&r, &field, &wire) != 0)
 			return PROTO_ERR_PROTOBUF;
