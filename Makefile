@@ -159,7 +159,7 @@ bench: deps
 
 # Minutes long, not part of check: a lossy, roaming session checked screen
 # for screen, a garbage flood, then the fuzzers for SOAK_FUZZ_SECONDS each.
-SOAK_FUZZ_SECONDS ?= 60
+SOAK_FUZZ_SECONDS ?= 600
 soak: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bash tests/soak/run.sh
