@@ -49,9 +49,12 @@
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 /* Host bytes and keys one input may produce: enough to reach the
- * emulator's limits (the OSC body caps at 16 Ki code points), few
+ * emulator's limits (an OSC body caps at 16 Ki code points), few
  * enough to keep executions fast. */
-#define FS_PAYLOAD_MAX	(256 * 1024)
+#define FS_PAYLOAD_MAX	(32 * 1024)
+/* Keys the server echoes: a line feed on a tall screen costs a scroll,
+ * and the server's screen is the display fuzzer's business anyway. */
+#define FS_ECHO_MAX	1024
 #define FS_COLS		80
 #define FS_ROWS		24
 
@@ -74,6 +77,7 @@ struct fs_ctx {
 	struct term_buf	 out;
 	/* Server: keys on their way to the application. */
 	struct term_input keys;
+	size_t		 echoed;
 	uint64_t	 last_remote;
 	struct buf	 userdiff;
 };
@@ -293,8 +297,10 @@ fs_server_keys(void *arg, const uint8_t *p, size_t n)
 	for (i = 0; i < n; i++) {
 		k = term_input_byte(&f->keys, p[i],
 		    term_emu_app_cursor_keys(h->emu), out);
-		if (k > 0)
+		if (k > 0 && f->echoed < FS_ECHO_MAX) {
+			f->echoed += k;
 			(void)term_emu_write(h->emu, out, k);
+		}
 	}
 	term_buf_clear(term_emu_replies(h->emu));
 	return 0;
