@@ -7,7 +7,10 @@
  * client's copy of that earlier state, as SSP does. The client's screen
  * must then equal the server's. The client then draws it on its own
  * terminal with the display diff from what that showed before, and the
- * terminal must show the same. Any difference aborts.
+ * terminal must show the same. Each chunk also goes to a clone of the
+ * server's terminal taken before it, which must end up the same as the
+ * original and carries on in its place: SSP clones states wherever the
+ * bytes stopped, in the middle of a sequence too. Any difference aborts.
  *
  * Input: byte 0 bit 7 asks for a small screen, sized by byte 1; byte 2
  * the number of chunks (1-8); then per chunk three bytes: where it ends
@@ -111,6 +114,26 @@ fd_check(const char *what, int step, const struct term_fb *want,
 	term_fb_free(g);
 }
 
+/* A clone fed the same bytes as its original shows and answers the same. */
+static void
+fd_same_emu(int step, struct term_emu *orig, struct term_emu *twin)
+{
+	const struct term_buf *a = term_emu_replies(orig);
+	const struct term_buf *b = term_emu_replies(twin);
+
+	if (!term_fb_equal(term_emu_fb(orig), term_emu_fb(twin))) {
+		fd_report("a clone of the server's terminal", step,
+		    term_emu_fb(orig), term_emu_fb(twin));
+		abort();
+	}
+	if (a->len != b->len || (a->len > 0 && memcmp(a->data, b->data,
+	    a->len) != 0)) {
+		fprintf(stderr, "fuzz_display: a clone's replies differ after"
+		    " chunk %d\n", step);
+		abort();
+	}
+}
+
 static const struct term_fb *
 fd_fb(const void *state)
 {
@@ -126,7 +149,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct ssp_state_ops *ops = &host_state_ops;
 	struct host_state *host = NULL;
 	void		*srv[FD_STEPS + 1] = { NULL }, *cli[FD_STEPS + 1] = { NULL };
-	struct term_emu	*tty = NULL;
+	struct term_emu	*tty = NULL, *twin;
 	struct term_fb	*shown = NULL;
 	struct term_buf	 out;
 	struct buf	 diff = BUF_INIT;
@@ -169,7 +192,19 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)term_emu_resize(host->emu, 1 + (r & 0x0f) * 6,
 			    1 + (r >> 4) * 2);
 		n = i == steps ? len : len * desc[3 * (i - 1)] / 255;
+		/*
+		 * A clone taken here, perhaps in the middle of an escape
+		 * sequence (as SSP clones a client's state wherever the
+		 * server's bytes stopped), must go on exactly as the
+		 * original; the clone carries on from here.
+		 */
+		if ((twin = term_emu_clone(host->emu)) == NULL)
+			goto done;
 		(void)term_emu_write(host->emu, p, n);
+		(void)term_emu_write(twin, p, n);
+		fd_same_emu(i, host->emu, twin);
+		term_emu_free(host->emu);
+		host->emu = twin;
 		/* Query replies go back to the application, not the client. */
 		term_buf_clear(term_emu_replies(host->emu));
 		p += n;
