@@ -134,7 +134,7 @@ $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBS) $(PKG_LIBS) -lm
 
 # Fuzz targets: clang + libFuzzer, always with ASan+UBSan, own build tree.
-FUZZ_FLAGS := $(CSTD) -g -O1 -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
+FUZZ_FLAGS := $(CSTD) $(WARN) -g -O1 -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \
               -fno-sanitize-recover=undefined
 build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(MOD_SRC) $(foreach m,$(MODULES),$(wildcard $(m)/*.h))
 	@mkdir -p $(@D)
@@ -164,7 +164,7 @@ bench: deps
 
 # Minutes long, not part of check: a lossy, roaming session checked screen
 # for screen, a garbage flood, then the fuzzers for SOAK_FUZZ_SECONDS each.
-SOAK_FUZZ_SECONDS ?= 60
+SOAK_FUZZ_SECONDS ?= 600
 soak: deps
 	@$(MAKE) --no-print-directory all
 	@BUILD=$(BUILD) bash tests/soak/run.sh

@@ -43,12 +43,13 @@ instruction_encode(const struct instruction *in, struct buf *b)
 enum proto_err
 instruction_decode(const uint8_t *p, size_t len, struct instruction *in)
 {
-	struct pb_reader r = { p, p + len };
+	struct pb_reader r;
 	uint32_t	 field;
 	enum pb_wire	 wire;
 	uint64_t	 v;
 
 	memset(in, 0, sizeof(*in));
+	pb_reader_init(&r, p, len);
 	while (r.p < r.end) {
 		if (pb_read_key(&r, &field, &wire) != 0)
 			return PROTO_ERR_PROTOBUF;

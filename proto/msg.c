@@ -100,12 +100,13 @@ static int
 msg_read_bytes_field(const uint8_t *p, size_t len, uint32_t want,
     const uint8_t **out, size_t *outlen)
 {
-	struct pb_reader r = { p, p + len };
+	struct pb_reader r;
 	uint32_t	 field;
 	enum pb_wire	 wire;
 
 	*out = p;
 	*outlen = 0;
+	pb_reader_init(&r, p, len);
 	while (r.p < r.end) {
 		if (pb_read_key(&r, &field, &wire) != 0)
 			return -1;
@@ -123,7 +124,7 @@ static int
 msg_read_varints(const uint8_t *p, size_t len, uint32_t fa, uint64_t *a,
     uint32_t fb, uint64_t *b)
 {
-	struct pb_reader r = { p, p + len };
+	struct pb_reader r;
 	uint32_t	 field;
 	enum pb_wire	 wire;
 	uint64_t	 v;
@@ -131,6 +132,7 @@ msg_read_varints(const uint8_t *p, size_t len, uint32_t fa, uint64_t *a,
 	*a = 0;
 	if (b != NULL)
 		*b = 0;
+	pb_reader_init(&r, p, len);
 	while (r.p < r.end) {
 		if (pb_read_key(&r, &field, &wire) != 0)
 			return -1;
@@ -163,11 +165,7 @@ msg_walk(const uint8_t *p, size_t len, msg_ext_fn ext, void *arg)
 	size_t		 n, elen;
 	int		 rc;
 
-	/* An empty diff may come as (NULL, 0), and NULL + 0 is undefined. */
-	if (len == 0)
-		return PROTO_OK;
-	r.p = p;
-	r.end = p + len;
+	pb_reader_init(&r, p, len);
 	while (r.p < r.end) {
 		if (pb_read_key(&r, &field, &wire) != 0)
 			return PROTO_ERR_PROTOBUF;

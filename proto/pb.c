@@ -1,5 +1,13 @@
 #include "proto/pb.h"
 
+/* NULL + 0 is undefined in C, and an empty buf's data is NULL. */
+void
+pb_reader_init(struct pb_reader *r, const uint8_t *p, size_t len)
+{
+	r->p = p;
+	r->end = len > 0 ? p + len : p;
+}
+
 int
 pb_read_varint(struct pb_reader *r, uint64_t *out)
 {

@@ -23,6 +23,8 @@ struct pb_reader {
 	const uint8_t	*end;
 };
 
+/* Read len bytes at p; p may be NULL when len is 0 (an empty buf). */
+void	pb_reader_init(struct pb_reader *, const uint8_t *p, size_t len);
 /* Each returns 0, or -1 on malformed or truncated input. */
 int	pb_read_varint(struct pb_reader *, uint64_t *);
 int	pb_read_key(struct pb_reader *, uint32_t *field, enum pb_wire *);

@@ -338,7 +338,13 @@ put_titles(struct frame *f, const struct term_fb *old)
 {
 	const struct term_fb *nf = f->nf;
 
-	if (!nf->title_set)
+	/*
+	 * A screen where no title was ever set leaves the terminal's own,
+	 * unless we put one there: a state built from an older one (SSP
+	 * diffs from the last acknowledged state) may not know of a title
+	 * that was set and then reset since.
+	 */
+	if (!nf->title_set && (old == NULL || !old->title_set))
 		return;
 	if (old != NULL && term_fb_str_equal(old->title, nf->title) &&
 	    term_fb_str_equal(old->icon, nf->icon))

@@ -233,6 +233,29 @@ test_host_msg(struct check *t)
 	buf_free(&s.bytes);
 }
 
+/*
+ * An empty message may come from a buf that never allocated (data NULL),
+ * as the server's user diff does when a state adds no event: NULL + 0 is
+ * undefined behaviour in C, so the readers must not compute it.
+ */
+static void
+test_empty_unallocated(struct check *t)
+{
+	struct buf	 b = BUF_INIT;
+	struct seen	 s = { BUF_INIT, 0, 0, 0, 0, 0 };
+	struct user_msg_handler uh = { seen_bytes, seen_resize, &s };
+	struct host_msg_handler hh = { seen_bytes, seen_resize, seen_echoack, &s };
+	struct instruction in;
+
+	CHECK_EQ_INT(t, user_msg_parse(b.data, b.len, &uh), PROTO_OK);
+	CHECK_EQ_INT(t, host_msg_parse(b.data, b.len, &hh), PROTO_OK);
+	CHECK_EQ_INT(t, user_msg_validate(b.data, b.len), PROTO_OK);
+	CHECK_EQ_INT(t, host_msg_validate(b.data, b.len), PROTO_OK);
+	CHECK_EQ_INT(t, instruction_decode(b.data, b.len, &in), PROTO_OK);
+	CHECK_EQ_INT(t, in.protocol_version, 0);
+	CHECK(t, s.resizes == 0 && s.echoacks == 0 && s.bytes.len == 0);
+}
+
 static void
 test_zip(struct check *t)
 {
@@ -400,6 +423,7 @@ main(void)
 	RUN(&t, test_instruction_any_order_unknown_fields);
 	RUN(&t, test_user_msg);
 	RUN(&t, test_host_msg);
+	RUN(&t, test_empty_unallocated);
 	RUN(&t, test_zip);
 	RUN(&t, test_fragments_roundtrip);
 	RUN(&t, test_fragments_hostile);

@@ -21,6 +21,12 @@ put(struct term_emu *e, const char *s)
 	term_emu_write(e, (const uint8_t *)s, strlen(s));
 }
 
+static void
+put_buf(struct term_emu *e, const struct term_buf *b)
+{
+	term_emu_write(e, b->data, b->len);
+}
+
 /* Emulate before, snapshot, emulate after, diff the two into p->out. */
 static int
 diff_of(struct pair *p, int cols, int rows, const char *before, const char *after)
@@ -295,6 +301,63 @@ held_counts_unshared(struct check *t)
 	ops->free(full);
 }
 
+/*
+ * A title the client drew must go when the state it draws next has none.
+ * SSP may build that state from an older one that never saw a title (a
+ * diff from the acknowledged state), so the new screen does not say a
+ * title was ever set; the user's terminal still shows the old one.
+ */
+static void
+title_cleared_from_older_base(struct check *t)
+{
+	const struct ssp_state_ops *ops = &host_state_ops;
+	struct host_state *s0, *s1, *c1 = NULL, *c2 = NULL;
+	struct term_emu	*tty;
+	struct term_buf	 out;
+	struct buf	 d;
+
+	memset(&d, 0, sizeof(d));
+	term_buf_init(&out);
+	s0 = host_state_new(20, 4);
+	tty = term_emu_new(20, 4);
+	CHECK(t, s0 != NULL && tty != NULL);
+	if (s0 == NULL || tty == NULL)
+		return;
+	s1 = ops->clone(s0);
+	put(s1->emu, "\033]0;foo\a");
+	CHECK(t, ops->diff(s0, s1, &d) == 0);
+	c1 = ops->clone(s0);
+	CHECK(t, ops->apply(c1, d.data, d.len) == PROTO_OK);
+	/* The server's application resets the terminal: no title. */
+	put(s1->emu, "\033c");
+	buf_reset(&d);
+	CHECK(t, ops->diff(s0, s1, &d) == 0);
+	c2 = ops->clone(s0);
+	if (d.len > 0)
+		CHECK(t, ops->apply(c2, d.data, d.len) == PROTO_OK);
+	CHECK(t, ops->equal(c2, s1));
+
+	/* The client shows c1, then c2. */
+	CHECK(t, term_display_diff(NULL, term_emu_fb(c1->emu), &out) == 0);
+	put_buf(tty, &out);
+	CHECK(t, term_emu_fb(tty)->title != NULL);
+	term_buf_clear(&out);
+	CHECK(t, term_display_diff(term_emu_fb(c1->emu), term_emu_fb(c2->emu),
+	    &out) == 0);
+	put_buf(tty, &out);
+	CHECK(t, term_fb_str_equal(term_emu_fb(tty)->title,
+	    term_emu_fb(c2->emu)->title));
+	CHECK(t, term_fb_str_equal(term_emu_fb(tty)->icon,
+	    term_emu_fb(c2->emu)->icon));
+	term_buf_free(&out);
+	buf_free(&d);
+	term_emu_free(tty);
+	ops->free(s0);
+	ops->free(s1);
+	ops->free(c1);
+	ops->free(c2);
+}
+
 int
 main(void)
 {
@@ -313,5 +376,6 @@ main(void)
 	RUN(&t, open_close);
 	RUN(&t, bell_with_resize);
 	RUN(&t, held_counts_unshared);
+	RUN(&t, title_cleared_from_older_base);
 	return check_done(&t);
 }
