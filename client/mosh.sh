@@ -407,8 +407,10 @@ scan() {
 if [ "$localmode" -eq 1 ]; then
 	ip=$host
 	# The server runs from $HOME (so it holds no other directory): a
-	# relative --server path is taken from here.
-	case $server in
+	# relative --server path is taken from here. Only the command word
+	# counts: its arguments may hold slashes (--allow-source 127.0.0.0/8).
+	first=${server%%[ 	]*}
+	case $first in
 	/*) server_run=$server ;;
 	*/*) sq "$PWD/"; server_run=$REPLY$server ;;
 	*) server_run=$server ;;
