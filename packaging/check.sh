@@ -56,13 +56,15 @@ fi
 grep '^[EW]: ' "$out/lintian.log" | sed 's/^/# lintian: /'
 deb=$(ls "$out"/tsmosh_*_*.deb | head -n 1)
 deb_files "$deb" >"$T/deb.list"
-check "the .deb has programs, man pages, config and firewall files" \
+check "the .deb has programs, man pages, config, firewall and completion files" \
     sh -c 'for f in /usr/bin/mosh-server /usr/bin/mosh-client /usr/bin/mosh \
 	/usr/libexec/tsmosh/tsmosh-utmp-helper \
 	/usr/share/man/man1/mosh-server.1 /usr/share/man/man5/tsmosh.conf.5 \
 	/etc/tsmosh/tsmosh.conf /etc/fail2ban/jail.d/tsmosh.conf \
 	/etc/fail2ban/filter.d/tsmosh.conf /etc/ufw/applications.d/tsmosh \
-	/usr/lib/firewalld/services/tsmosh.xml /usr/share/doc/tsmosh/tsmosh.nft; do
+	/usr/lib/firewalld/services/tsmosh.xml /usr/share/doc/tsmosh/tsmosh.nft \
+	/usr/share/bash-completion/completions/mosh \
+	/usr/share/bash-completion/completions/mosh-server; do
 	grep -qx "$f" "$1" || { echo "# missing $f"; exit 1; }; done' - "$T/deb.list"
 check "/etc/tsmosh/tsmosh.conf is a conffile" \
     sh -c 'dpkg-deb -e "$1" "$2/ctl" && grep -qx /etc/tsmosh/tsmosh.conf "$2/ctl/conffiles"' \
