@@ -201,6 +201,8 @@ install: programs
 	    $(DESTDIR)$(SYSCONFDIR)/fail2ban/jail.d/tsmosh.conf
 	install -m 0644 $(BUILD)/etc/ufw/applications.d/tsmosh \
 	    $(DESTDIR)$(SYSCONFDIR)/ufw/applications.d/tsmosh
+	install -m 0644 etc/ufw/applications.d/mosh \
+	    $(DESTDIR)$(SYSCONFDIR)/ufw/applications.d/mosh
 	install -m 0644 $(BUILD)/etc/firewalld/services/tsmosh.xml \
 	    $(DESTDIR)$(FIREWALLD_SERVICES)/tsmosh.xml
 	install -m 0644 $(BUILD)/etc/nftables/tsmosh.nft README.md \

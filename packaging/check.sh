@@ -62,12 +62,15 @@ check "the .deb has programs, man pages, config, firewall and completion files" 
 	/usr/share/man/man1/mosh-server.1 /usr/share/man/man5/tsmosh.conf.5 \
 	/etc/tsmosh/tsmosh.conf /etc/fail2ban/jail.d/tsmosh.conf \
 	/etc/fail2ban/filter.d/tsmosh.conf /etc/ufw/applications.d/tsmosh \
+	/etc/ufw/applications.d/mosh \
 	/usr/lib/firewalld/services/tsmosh.xml /usr/share/doc/tsmosh/tsmosh.nft \
 	/usr/share/bash-completion/completions/mosh \
 	/usr/share/bash-completion/completions/mosh-server; do
 	grep -qx "$f" "$1" || { echo "# missing $f"; exit 1; }; done' - "$T/deb.list"
-check "/etc/tsmosh/tsmosh.conf is a conffile" \
-    sh -c 'dpkg-deb -e "$1" "$2/ctl" && grep -qx /etc/tsmosh/tsmosh.conf "$2/ctl/conffiles"' \
+check "/etc/tsmosh/tsmosh.conf and the ufw profiles are conffiles" \
+    sh -c 'dpkg-deb -e "$1" "$2/ctl" && for f in /etc/tsmosh/tsmosh.conf \
+	/etc/ufw/applications.d/tsmosh /etc/ufw/applications.d/mosh; do
+	grep -qx "$f" "$2/ctl/conffiles" || { echo "# not a conffile: $f"; exit 1; }; done' \
     - "$deb" "$T"
 check "the .deb conflicts with, replaces and provides mosh" \
     sh -c '[ "$(dpkg-deb -f "$1" Conflicts)/$(dpkg-deb -f "$1" Replaces)/$(dpkg-deb -f "$1" Provides)" = mosh/mosh/mosh ]' \
