@@ -7,6 +7,9 @@
 #
 # The words: `--opt=value` may come as one word or, when COMP_WORDBREAKS
 # holds `=` (bash's default), as `--opt`, `=`, `value`; both are handled.
+#
+# shellcheck disable=SC2207,SC2046,SC2086 # compgen's lines (IFS is a newline
+# there), the session ids (digits) and word lists are split on purpose.
 
 # __tsmosh_words: sets cur, prev and cword from COMP_WORDS/COMP_CWORD,
 # with "--opt" "=" "val" joined into prev=--opt, cur=val and a split flag.
@@ -18,7 +21,7 @@ __tsmosh_words()
 	(( cword > 0 )) && prev=${COMP_WORDS[cword-1]}
 	split=
 	if [[ $cur == = && $prev == -* ]]; then
-		cur= split=1
+		cur='' split=1
 	elif [[ $prev == = ]] && (( cword > 1 )) &&
 	    [[ ${COMP_WORDS[cword-2]} == -* ]]; then
 		prev=${COMP_WORDS[cword-2]} split=1
