@@ -9,6 +9,8 @@ MANDIR  ?= $(PREFIX)/share/man
 LIBEXECDIR ?= $(PREFIX)/libexec/tsmosh
 DOCDIR  ?= $(PREFIX)/share/doc/tsmosh
 FIREWALLD_SERVICES ?= $(PREFIX)/lib/firewalld/services
+# bash-completion finds files here by command name (mosh-server: a link).
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 SAN     ?= 0
 FUZZ_SECONDS ?= 30
 
@@ -182,10 +184,13 @@ install: programs
 	    $(DESTDIR)$(SYSCONFDIR)/fail2ban/filter.d \
 	    $(DESTDIR)$(SYSCONFDIR)/fail2ban/jail.d \
 	    $(DESTDIR)$(SYSCONFDIR)/ufw/applications.d \
-	    $(DESTDIR)$(FIREWALLD_SERVICES) $(DESTDIR)$(LIBEXECDIR)
+	    $(DESTDIR)$(FIREWALLD_SERVICES) $(DESTDIR)$(LIBEXECDIR) \
+	    $(DESTDIR)$(BASHCOMPDIR)
 	@for p in $(PROGRAMS); do install -m 0755 $$p $(DESTDIR)$(PREFIX)/bin/; done
 	install -m 0755 $(HELPERS) $(DESTDIR)$(LIBEXECDIR)/
 	install -m 0755 client/mosh.sh $(DESTDIR)$(PREFIX)/bin/mosh
+	install -m 0644 client/mosh.bash $(DESTDIR)$(BASHCOMPDIR)/mosh
+	ln -sf mosh $(DESTDIR)$(BASHCOMPDIR)/mosh-server
 	install -m 0644 man/mosh-server.1 man/mosh-client.1 man/mosh.1 \
 	    $(DESTDIR)$(MANDIR)/man1/
 	install -m 0644 man/tsmosh.conf.5 $(DESTDIR)$(MANDIR)/man5/
@@ -196,6 +201,8 @@ install: programs
 	    $(DESTDIR)$(SYSCONFDIR)/fail2ban/jail.d/tsmosh.conf
 	install -m 0644 $(BUILD)/etc/ufw/applications.d/tsmosh \
 	    $(DESTDIR)$(SYSCONFDIR)/ufw/applications.d/tsmosh
+	install -m 0644 etc/ufw/applications.d/mosh \
+	    $(DESTDIR)$(SYSCONFDIR)/ufw/applications.d/mosh
 	install -m 0644 $(BUILD)/etc/firewalld/services/tsmosh.xml \
 	    $(DESTDIR)$(FIREWALLD_SERVICES)/tsmosh.xml
 	install -m 0644 $(BUILD)/etc/nftables/tsmosh.nft README.md \

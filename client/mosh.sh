@@ -354,8 +354,16 @@ CR=$(printf '\r')
 # add), shows every other line on stderr as it comes, and prints
 # "connect PORT KEY", "ip ADDR", "badip LINE", "bad LINE" and "status N"
 # records on stdout.
+#
+# It stops at the MOSH CONNECT line, as the stock wrapper does: a server
+# started with -v keeps its stderr (our pipe) open after it detaches, so
+# reading to end-of-file would wait until that server gives up for want
+# of a client. What it prints after the line (its banner, its log) is not
+# shown, as with the stock wrapper: the client is about to take the
+# terminal. Its later writes fail with EPIPE (mosh-server ignores
+# SIGPIPE from MOSH CONNECT on); ssh, still waited for, may die of
+# SIGPIPE, as under the stock wrapper, once the server no longer needs it.
 scan() {
-	found=0
 	while IFS= read -r line || [ -n "$line" ]; do
 		while :; do
 			case $line in *"$CR") line=${line%"$CR"} ;; *) break ;; esac
@@ -366,7 +374,6 @@ scan() {
 			continue
 			;;
 		esac
-		[ "$found" -eq 0 ] || continue	# the server's banner after CONNECT
 		case $line in
 		"MOSH CONNECT "*)
 			rest=${line#MOSH CONNECT }
@@ -381,13 +388,12 @@ scan() {
 				*[!A-Za-z0-9/+]*) ;;
 				*)
 					echo "connect $p $k"
-					found=1
-					continue
+					return 0
 					;;
 				esac
 			fi
 			echo "bad $line"
-			found=1
+			return 0
 			;;
 		"MOSH SSH_CONNECTION "*)
 			set -f
@@ -407,8 +413,10 @@ scan() {
 if [ "$localmode" -eq 1 ]; then
 	ip=$host
 	# The server runs from $HOME (so it holds no other directory): a
-	# relative --server path is taken from here.
-	case $server in
+	# relative --server path is taken from here. Only the command word
+	# counts: its arguments may hold slashes (--allow-source 127.0.0.0/8).
+	first=${server%%[ 	]*}
+	case $first in
 	/*) server_run=$server ;;
 	*/*) sq "$PWD/"; server_run=$REPLY$server ;;
 	*) server_run=$server ;;

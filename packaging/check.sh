@@ -7,7 +7,12 @@
 #  - as root: dpkg -i replaces the stock mosh, the installed mosh-server
 #    serves the stock mosh-client (from the cached mosh .deb) on loopback
 #    in tmux, dpkg --purge leaves none of the package's files, and the
-#    stock mosh is put back whatever happened.
+#    stock mosh is put back whatever happened;
+#  - the upgrade from Debian's mosh with `ufw allow mosh` active (ufw on a
+#    private copy of /etc/ufw): the rule still resolves once ours is
+#    installed and mosh's leftovers are purged, the profile is our
+#    conffile, and with the stock mosh back its profile and completion
+#    are Debian's and nothing of ours is left.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-build/pkg}
@@ -56,16 +61,21 @@ fi
 grep '^[EW]: ' "$out/lintian.log" | sed 's/^/# lintian: /'
 deb=$(ls "$out"/tsmosh_*_*.deb | head -n 1)
 deb_files "$deb" >"$T/deb.list"
-check "the .deb has programs, man pages, config and firewall files" \
+check "the .deb has programs, man pages, config, firewall and completion files" \
     sh -c 'for f in /usr/bin/mosh-server /usr/bin/mosh-client /usr/bin/mosh \
 	/usr/libexec/tsmosh/tsmosh-utmp-helper \
 	/usr/share/man/man1/mosh-server.1 /usr/share/man/man5/tsmosh.conf.5 \
 	/etc/tsmosh/tsmosh.conf /etc/fail2ban/jail.d/tsmosh.conf \
 	/etc/fail2ban/filter.d/tsmosh.conf /etc/ufw/applications.d/tsmosh \
-	/usr/lib/firewalld/services/tsmosh.xml /usr/share/doc/tsmosh/tsmosh.nft; do
+	/etc/ufw/applications.d/mosh \
+	/usr/lib/firewalld/services/tsmosh.xml /usr/share/doc/tsmosh/tsmosh.nft \
+	/usr/share/bash-completion/completions/mosh \
+	/usr/share/bash-completion/completions/mosh-server; do
 	grep -qx "$f" "$1" || { echo "# missing $f"; exit 1; }; done' - "$T/deb.list"
-check "/etc/tsmosh/tsmosh.conf is a conffile" \
-    sh -c 'dpkg-deb -e "$1" "$2/ctl" && grep -qx /etc/tsmosh/tsmosh.conf "$2/ctl/conffiles"' \
+check "/etc/tsmosh/tsmosh.conf and the ufw profiles are conffiles" \
+    sh -c 'dpkg-deb -e "$1" "$2/ctl" && for f in /etc/tsmosh/tsmosh.conf \
+	/etc/ufw/applications.d/tsmosh /etc/ufw/applications.d/mosh; do
+	grep -qx "$f" "$2/ctl/conffiles" || { echo "# not a conffile: $f"; exit 1; }; done' \
     - "$deb" "$T"
 check "the .deb conflicts with, replaces and provides mosh" \
     sh -c '[ "$(dpkg-deb -f "$1" Conflicts)/$(dpkg-deb -f "$1" Replaces)/$(dpkg-deb -f "$1" Provides)" = mosh/mosh/mosh ]' \
@@ -143,6 +153,55 @@ if [ -z "$stock_deb" ]; then
 	[ "$failed" -eq 0 ]; exit
 fi
 dpkg-deb -x "$stock_deb" "$T/stock"
+
+# The upgrade from Debian's mosh on a machine where `ufw allow mosh` is
+# active. ufw runs on a private copy of /etc/ufw in a mount and network
+# namespace (this machine's firewall, enabled or not, is not touched);
+# its profiles are refreshed from the real /etc/ufw/applications.d, which
+# dpkg changes, before each look.
+UFW=
+if command -v ufw >/dev/null && command -v unshare >/dev/null; then
+	UFW=$T/ufw
+	cp -a /etc/ufw "$UFW"
+fi
+ufw_here() {	# ufw ARGS... on the copy, with the installed profiles
+	rm -rf "$UFW/applications.d"
+	cp -a /etc/ufw/applications.d "$UFW/applications.d"
+	unshare -m -n sh -c 'mount --make-rprivate / &&
+	    mount --bind "$1" /etc/ufw && shift && ufw "$@"' - "$UFW" "$@" 2>&1
+}
+# ufw_mosh_resolves WHAT: the profile mosh is there with Debian's range,
+# `ufw allow mosh` is still accepted (the rule exists: skipped, status 0),
+# the rule is still listed and `ufw delete allow mosh` would find it.
+ufw_mosh_resolves() {
+	out=$(ufw_here app info mosh)
+	if ! echo "$out" | grep -q '^  60000:61000/udp$'; then
+		echo "$out" | sed 's/^/# ufw app info mosh: /'; nok "$1"; return
+	fi
+	if ! out=$(ufw_here --dry-run allow mosh); then
+		echo "$out" | sed 's/^/# ufw allow mosh: /'; nok "$1"; return
+	fi
+	if ! ufw_here show added | grep -qx 'ufw allow mosh'; then
+		ufw_here show added | sed 's/^/# ufw show added: /'; nok "$1"; return
+	fi
+	# (A dry-run delete prints the rules it would leave; nothing when
+	# there is no such rule.)
+	if out=$(ufw_here --dry-run delete allow mosh) &&
+	    echo "$out" | grep -q '^### RULES ###' &&
+	    ! echo "$out" | grep -q 'dapp_mosh'; then
+		ok "$1"
+	else
+		echo "$out" | grep -i -e mosh -e rule | sed 's/^/# ufw delete: /'; nok "$1"
+	fi
+}
+if [ -n "$UFW" ] && ufw_here allow mosh >"$T/ufw-allow.log" &&
+    grep -q "dapp_mosh" "$UFW/user.rules"; then
+	ok "before: ufw allow mosh with Debian's mosh profile (private ufw copy)"
+else
+	[ -n "$UFW" ] && sed 's/^/# /' "$T/ufw-allow.log"
+	UFW=
+	skip "ufw allow mosh across the upgrade: no ufw or unshare, or the rule failed"
+fi
 restore=yes
 if dpkg -i "$deb" >"$T/dpkg.log" 2>&1 &&
     dpkg-query -W -f='${Status}' tsmosh | grep -q ' installed' &&
@@ -150,6 +209,19 @@ if dpkg -i "$deb" >"$T/dpkg.log" 2>&1 &&
 	ok "dpkg -i installs tsmosh in place of mosh"
 else
 	sed 's/^/# /' "$T/dpkg.log"; nok "dpkg -i installs tsmosh in place of mosh"
+fi
+if [ -n "$UFW" ]; then
+	check "the ufw profile mosh is now tsmosh's conffile" \
+	    sh -c 'dpkg -S /etc/ufw/applications.d/mosh | grep -q "^tsmosh:" &&
+		dpkg-query -W -f="\${Conffiles}" tsmosh |
+		grep -q "^ /etc/ufw/applications.d/mosh [0-9a-f]*\$"'
+	ufw_mosh_resolves "after dpkg -i: the ufw allow mosh rule still resolves"
+	# What mosh left (its state is config-files) purged, as apt's
+	# autoremove --purge would: the profile is ours now, it stays.
+	dpkg --purge mosh >"$T/purge-mosh.log" 2>&1
+	ufw_mosh_resolves "after mosh's leftovers are purged: the rule still resolves"
+	check "ufw app info tsmosh: our own profile is there too" \
+	    sh -c 'echo "$1" | grep -q "^  60001:60999/udp\$"' - "$(ufw_here app info tsmosh)"
 fi
 check "/usr/bin/mosh-server is ours (doctor runs)" \
     sh -c '/usr/bin/mosh-server doctor --iface lo --allow-source 127.0.0.0/8 | grep -q "^OK   config"'
@@ -212,6 +284,28 @@ if dpkg -i "$stock_deb" >"$T/restore.log" 2>&1 &&
     dpkg -S /usr/bin/mosh-client 2>/dev/null | grep -q '^mosh:'; then
 	ok "the stock mosh is back"
 	restore=no
+	# Nothing of ours in the files the two packages share or ours added.
+	left=
+	for f in /etc/ufw/applications.d/mosh \
+	    /usr/share/bash-completion/completions/mosh; do
+		cmp -s "$f" "$T/stock$f" || left="$left $f(not Debian's)"
+		dpkg -S "$f" 2>/dev/null | grep -q '^mosh:' || left="$left $f(not mosh's)"
+	done
+	for f in /etc/ufw/applications.d/tsmosh /etc/tsmosh \
+	    /usr/share/bash-completion/completions/mosh-server \
+	    /usr/libexec/tsmosh; do
+		{ [ -e "$f" ] || [ -L "$f" ]; } && left="$left $f"
+	done
+	if [ -z "$left" ]; then
+		ok "after the stock mosh is back: its profile and completion, nothing of ours"
+	else
+		echo "# left:$left"; nok "after the stock mosh is back: nothing of ours"
+	fi
+	if [ -n "$UFW" ]; then
+		ufw_mosh_resolves "after the stock mosh is back: the rule still resolves"
+		check "ufw app info tsmosh: gone with the package" \
+		    sh -c '! echo "$1" | grep -q "^  [0-9]"' - "$(ufw_here app info tsmosh)"
+	fi
 else
 	sed 's/^/# /' "$T/restore.log"; nok "the stock mosh is back"
 fi

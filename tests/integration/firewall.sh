@@ -82,6 +82,28 @@ if command -v ufw >/dev/null; then
 		t_check "ufw app info reads the profile ($p)" \
 		    grep -q "^  $p\$" "$T_TMP/ufw.out"
 	done
+	# The "mosh" profile the package ships in place of Debian's mosh
+	# package's: `ufw allow mosh` opens the same ports with either.
+	allow_mosh() {	# profile file: the rules `ufw --dry-run allow mosh` adds
+		rm -rf "$T_TMP/ufw"; cp -a /etc/ufw "$T_TMP/ufw"
+		rm -f "$T_TMP/ufw/applications.d/mosh"
+		cp "$1" "$T_TMP/ufw/applications.d/mosh"
+		unshare -m -n sh -c "mount --make-rprivate / &&
+		    mount --bind '$T_TMP/ufw' /etc/ufw &&
+		    ufw app info mosh && ufw --dry-run allow mosh" 2>&1 |
+		    grep -e '^  [0-9]' -e '^-A ufw6*-user-input'
+	}
+	ours=$(allow_mosh "$TOP/etc/ufw/applications.d/mosh")
+	printf '[mosh]\ntitle=Mosh\ndescription=Debian mosh\nports=60000:61000/udp\n' \
+	    >"$T_TMP/debian-mosh"
+	theirs=$(allow_mosh "$T_TMP/debian-mosh")
+	if [ -n "$ours" ] && [ "$ours" = "$theirs" ] &&
+	    echo "$ours" | grep -q '^  60000:61000/udp$'; then
+		t_ok "etc/ufw/applications.d/mosh: ufw allow mosh opens what Debian's profile opens"
+	else
+		echo "$ours" | sed 's/^/# ours: /'; echo "$theirs" | sed 's/^/# debian: /'
+		t_fail "etc/ufw/applications.d/mosh: ufw allow mosh opens what Debian's profile opens"
+	fi
 else
 	t_skip "ufw: not installed"
 fi

@@ -132,6 +132,45 @@ okif "--no-ssh-pty: the bootstrap works without a remote pty" $?
 t_check "--local: server run here with -i 127.0.0.1 and the command" \
     [ "$(tr '\n' ' ' <"$T_TMP/srv-args")" = "new -c 256 -i 127.0.0.1 -l LANG=C.UTF-8 -l LC_ALL=C.UTF-8 -- echo x " ]
 
+# A server that stays attached after MOSH CONNECT (as mosh-server -v):
+# a line before it, which the user must see, then a child that keeps its
+# stdout and stderr open and logs a line a second later. The wrapper
+# stops reading at MOSH CONNECT (as the stock one does) and starts the
+# client at once; reading to end-of-file would wait out the child.
+cat >"$T_TMP/vsrv" <<EOF
+#!/bin/sh
+echo 'verbose-server: before MOSH CONNECT' >&2
+printf '\r\nMOSH CONNECT 60999 $KEY\r\n'
+( sleep 1; echo 'verbose-server: after MOSH CONNECT' >&2; exec sleep 30 ) &
+echo \$! >>"$T_TMP/vsrv.pids"
+EOF
+chmod +x "$T_TMP/vsrv"
+: >"$T_TMP/vsrv.pids"
+# attached NAME WRAPPER-ARGS...: the client starts within 5 s, with the
+# port from MOSH CONNECT, and the line before MOSH CONNECT was shown.
+attached() {
+	name=$1; shift
+	rm -f "$T_TMP/cli-args"
+	t0=$(date +%s)
+	timeout 60 "$W" "$FCLI" "--server=sh $T_TMP/vsrv" "$@" >"$T_TMP/out" 2>&1
+	rc=$? took=$(( $(date +%s) - t0 ))
+	for p in $(cat "$T_TMP/vsrv.pids"); do t_track "$p"; done
+	if [ "$took" -le 5 ] && [ "$rc" -eq 7 ] &&
+	    [ "$(sed -n 3p "$T_TMP/cli-args" 2>/dev/null)" = 60999 ] &&
+	    grep -q '^verbose-server: before MOSH CONNECT' "$T_TMP/out" &&
+	    ! grep -q 'after MOSH CONNECT' "$T_TMP/out"; then
+		t_ok "$name: the client starts at MOSH CONNECT (${took}s), earlier lines shown"
+	else
+		sed 's/^/# /' "$T_TMP/out"
+		t_fail "$name: the client starts at MOSH CONNECT (took ${took}s, status $rc)"
+	fi
+}
+attached "a server that keeps stderr open, --local" --local
+# Through ssh with a pty, sshd ends the session when the remote shell
+# exits. (Without one, ssh lasts as long as the server's stderr, and the
+# wrapper waits for ssh, as the stock wrapper does.)
+attached "a server that keeps stderr open, ssh" "$FSSH" 127.0.0.1
+
 # 7a: ssh cannot connect (nothing listens on port 1).
 "$W" "--ssh=ssh -p 1 -o BatchMode=yes -o ConnectTimeout=5" "--client=$T_TMP/fakeclient" 127.0.0.1 \
     >"$T_TMP/out" 2>&1

@@ -121,6 +121,25 @@ session local "wrapper --local" \
     "$W --local --ssh=/bin/false --server=mosh-server --client=$STOCK_CLIENT -- sh"
 quit local "wrapper --local"
 
+# --local with a verbose server (-v keeps its stderr, the wrapper's pipe,
+# open after it detaches): the wrapper stops reading at MOSH CONNECT and
+# the client starts at once, not when the server gives up for want of a
+# client (60 s). Our server, as --server with its own words, as a user
+# would write it; --iface lo because it binds tailscale0 by default.
+tm_new verbose 100 30 "$W --local --server='$S new -v $OURS_LO' --client=$STOCK_CLIENT -- sh; echo WRAPPER-EXIT-\$?; sleep 60"
+if tm_wait verbose "$PROMPT" 30; then
+	t_ok "--local, server -v: the session opens within 3 s"
+	tm send-keys -t verbose "echo \$PPID >>$PIDS; echo typed-\$((6*7))" Enter
+	t_check "--local, server -v: a typed command's output shows" \
+	    tm_wait verbose '^typed-42' 100
+	quit verbose "--local, server -v"
+else
+	tm_screen verbose | sed 's/^/# /'
+	t_fail "--local, server -v: the session opens within 3 s"
+	# The server, still waiting for a client: ours is on lo only.
+	for p in $(pgrep -f -- "$S new -v" 2>/dev/null); do t_track "$p"; done
+fi
+
 # With our own mosh-client built, the wrapper picks it (it sits next to
 # $BUILD/mosh) with no --client.
 if [ -x "$TOP/$BUILD/mosh-client" ]; then
