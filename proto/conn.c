@@ -436,8 +436,11 @@ conn_served_has(const struct conn *c, const struct conn_peer *p)
 static void
 conn_served_add(struct conn *c, const struct conn_peer *p)
 {
-	if (conn_served_has(c, p) || !conn_served_key(p, &c->served[c->served_next]))
+	struct conn_served k;
+
+	if (!conn_served_key(p, &k) || conn_served_has(c, p))
 		return;
+	c->served[c->served_next] = k;
 	c->served_next = (c->served_next + 1) % CONN_SERVED_MAX;
 }
 
