@@ -61,11 +61,14 @@ put_color(struct term_buf *b, uint32_t c, unsigned base)
 		term_buf_addc(b, ';');
 		term_buf_addu(b, n);
 	} else if (TERM_COLOR_KIND(c) == TERM_COLOR_INDEXED) {
+		/*
+		 * Only 0-7 have a short form: mosh stores SGR 90-97 as
+		 * palette entries 8-15 and writes them out as 38;5;n, so
+		 * do we, whichever way the program wrote them.
+		 */
 		term_buf_addc(b, ';');
 		if (n < 8) {
 			term_buf_addu(b, base + n);
-		} else if (n < 16) {
-			term_buf_addu(b, base + 60 + n - 8);
 		} else {
 			term_buf_addu(b, base + 8);
 			term_buf_adds(b, ";5;");
