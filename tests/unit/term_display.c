@@ -97,6 +97,17 @@ deferred_wrap(struct check *t)
 	term_emu_free(rx);
 }
 
+/* A mark at the start of a line travels on its no-break space, as mosh. */
+static void
+combining_alone(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 10, 3, "", "\314\201x");
+	HAS(t, &p, "\302\240\314\201x");
+	pair_free(&p);
+}
+
 static void
 erasing(struct check *t)
 {
@@ -311,6 +322,7 @@ main(void)
 	setlocale(LC_CTYPE, "C.UTF-8");
 	RUN(&t, repaint_from_unknown);
 	RUN(&t, deferred_wrap);
+	RUN(&t, combining_alone);
 	RUN(&t, erasing);
 	RUN(&t, renditions);
 	RUN(&t, titles_bell_clipboard);
