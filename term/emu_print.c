@@ -121,6 +121,7 @@ emu_print(struct term_emu *e, uint32_t c)
 			return;
 		emu_split_wide(e, r, fb->cx, fb->cx);
 		r->cells[fb->cx] = emu_erase_cell(e);
+		r->wrap = 0;
 		wrap_line(e, 0);
 	}
 	if (w == 2 && fb->cols < 2)
@@ -142,7 +143,9 @@ emu_print(struct term_emu *e, uint32_t c)
 		cell[1].ch = 0;
 		cell[1].wide = 0;
 	}
+	/* A new last cell: the row wraps again only if the text runs on. */
 	if (fb->cx + w >= fb->cols) {
+		r->wrap = 0;
 		fb->cx = fb->cols - 1;
 		e->pending_wrap = e->autowrap;
 	} else {
@@ -186,6 +189,7 @@ emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 		p += room;
 		n -= room;
 		if (fb->cx + (int)room >= fb->cols) {
+			r->wrap = 0;
 			fb->cx = fb->cols - 1;
 			e->pending_wrap = 1;
 		} else {

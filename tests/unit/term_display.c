@@ -97,6 +97,60 @@ deferred_wrap(struct check *t)
 	term_emu_free(rx);
 }
 
+/* diff(old, new) applied to a receiver first shown old: row y's wrap hint. */
+static int
+wraps_after(const struct pair *p, int cols, int rows, const char *before, int y)
+{
+	struct term_emu	*rx = term_emu_new(cols, rows);
+	struct term_buf	 full;
+	int		 wrap;
+
+	term_buf_init(&full);
+	if (p->old != NULL) {
+		term_display_diff(NULL, p->old, &full);
+		term_emu_write(rx, full.data, full.len);
+		if (term_fb_equal(term_emu_fb(rx), p->old) == 0)
+			printf("#   repaint of \"%s\" differs\n", before);
+	}
+	put(rx, (const char *)p->out.data);
+	wrap = term_emu_fb(rx)->row[y]->wrap;
+	term_buf_free(&full);
+	term_emu_free(rx);
+	return wrap;
+}
+
+/*
+ * A row that wraps stays wrapped in the receiver whatever its last cell
+ * holds, a blank included, and however the frames fell.
+ */
+static void
+wrap_through_last_blank(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 10, 3, "", "012345678 ab");
+	HAS(t, &p, "012345678 ab");
+	CHECK(t, wraps_after(&p, 10, 3, "", 0));
+	pair_free(&p);
+	/* the row wraps in a later frame than its blank was written */
+	diff_of(&p, 10, 3, "012345678 ", "ab");
+	HAS(t, &p, " ab");
+	LACKS(t, &p, "\r\n");
+	CHECK(t, wraps_after(&p, 10, 3, "012345678 ", 0));
+	pair_free(&p);
+	/* the same at the bottom, where the screen scrolls between frames */
+	diff_of(&p, 10, 3, "\n\n012345678 ", "ab");
+	CHECK(t, wraps_after(&p, 10, 3, "\n\n012345678 ", 1));
+	pair_free(&p);
+	diff_of(&p, 10, 3, "\n\n012345678\033[7m ", "ab");
+	CHECK(t, wraps_after(&p, 10, 3, "\n\n012345678\033[7m ", 1));
+	pair_free(&p);
+	/* and a row that no longer wraps stops wrapping */
+	diff_of(&p, 10, 3, "012345678 ab", "\033[1;10H\033[K");
+	CHECK(t, !wraps_after(&p, 10, 3, "012345678 ab", 0));
+	pair_free(&p);
+}
+
 /* A mark at the start of a line travels on its no-break space, as mosh. */
 static void
 combining_alone(struct check *t)
@@ -322,6 +376,7 @@ main(void)
 	setlocale(LC_CTYPE, "C.UTF-8");
 	RUN(&t, repaint_from_unknown);
 	RUN(&t, deferred_wrap);
+	RUN(&t, wrap_through_last_blank);
 	RUN(&t, combining_alone);
 	RUN(&t, erasing);
 	RUN(&t, renditions);
