@@ -15,6 +15,7 @@ struct frame {
 	int			 cy;
 	struct term_rend	 pen;		/* receiver's rendition */
 	int			 cursor_visible;
+	const struct term_row	*old_bottom;	/* old last row: never wraps at the receiver */
 };
 
 static const struct term_cell blank_cell = { .ch = ' ' };
@@ -40,6 +41,18 @@ erasable(const struct term_cell *c)
 	return c->ch == ' ' && c->comb[0] == 0 && c->fg == 0 && c->attr == 0;
 }
 
+/*
+ * Does the receiver's row, showing old (NULL: blank) at row y, wrap? A
+ * row wraps there only when the next one was entered by wrapping, so
+ * never on the last row, nor on rows that were last when drawn.
+ */
+static int
+rx_wraps(const struct frame *f, const struct term_row *old, int y)
+{
+	return old != NULL && old->wrap && old != f->old_bottom &&
+	    y < f->nf->rows - 1;
+}
+
 static int
 cell_equal(const struct term_cell *a, const struct term_cell *b)
 {
@@ -61,11 +74,14 @@ put_color(struct term_buf *b, uint32_t c, unsigned base)
 		term_buf_addc(b, ';');
 		term_buf_addu(b, n);
 	} else if (TERM_COLOR_KIND(c) == TERM_COLOR_INDEXED) {
+		/*
+		 * Only 0-7 have a short form: mosh stores SGR 90-97 as
+		 * palette entries 8-15 and writes them out as 38;5;n, so
+		 * do we, whichever way the program wrote them.
+		 */
 		term_buf_addc(b, ';');
 		if (n < 8) {
 			term_buf_addu(b, base + n);
-		} else if (n < 16) {
-			term_buf_addu(b, base + 60 + n - 8);
 		} else {
 			term_buf_addu(b, base + 8);
 			term_buf_adds(b, ";5;");
@@ -252,7 +268,7 @@ put_row(struct frame *f, int y, const struct term_row *old, int wrap_in)
 	const struct term_row	*row = nf->row[y];
 	const struct term_cell	*c, *oc;
 	int			 cols = nf->cols, x = 0, clear = 0;
-	int			 wrap_this, wrote_last = 0;
+	int			 wrap_this, wrap_changed, wrote_last = 0;
 	uint32_t		 clear_bg = 0;
 	struct term_rend	 r;
 
@@ -261,13 +277,21 @@ put_row(struct frame *f, int y, const struct term_row *old, int wrap_in)
 		x = row->cells[0].wide ? 2 : 1;
 		wrote_last = x >= cols;
 	}
-	if (old == row && !wrote_last)
-		return 0;
+	/*
+	 * The receiver's row wraps only if its last cell is printed and the
+	 * next row entered by wrapping; when that differs from what the
+	 * receiver shows, the last cell counts as changed even if it holds
+	 * the same character (often a blank), as mosh keeps the wrap in it.
+	 */
 	wrap_this = row->wrap && y < nf->rows - 1;
+	wrap_changed = wrap_this != rx_wraps(f, old, y);
+	if (old == row && !wrote_last && !wrap_changed)
+		return 0;
 	while (x < cols) {
 		c = &row->cells[x];
 		oc = old ? &old->cells[x] : &blank_cell;
-		if (clear == 0 && cell_equal(c, oc)) {
+		if (clear == 0 && cell_equal(c, oc) &&
+		    !(wrap_changed && x + (c->wide ? 2 : 1) >= cols)) {
 			x += c->wide ? 2 : 1;
 			continue;
 		}
@@ -514,9 +538,17 @@ term_display_diff(const struct term_fb *old, const struct term_fb *nf,
 		f.cy = old->cy;
 		f.pen = old->pen;
 		f.cursor_visible = old->cursor_visible;
+		f.old_bottom = old->row[old->rows - 1];
 		for (y = 0; y < nf->rows; y++)
 			rows[y] = old->row[y];
 		first = put_scroll(&f, rows);
+		/* A row scrolled into place may have begun to wrap since. */
+		for (y = 0; y < first && y < nf->rows - 1; y++) {
+			if (rx_wraps(&f, rows[y], y) != nf->row[y]->wrap)
+				break;
+		}
+		if (y < first)
+			first = y;
 	}
 
 	for (y = first; y < nf->rows; y++)

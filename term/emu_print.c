@@ -28,29 +28,66 @@ wrap_line(struct term_emu *e, int hint)
 	emu_index(e);
 }
 
+/* Append a combining mark; when full, it is dropped, as mosh caps them too. */
 static void
-combine(struct term_emu *e, uint32_t c)
+add_mark(struct term_cell *cell, uint32_t c)
 {
-	struct term_fb	*fb = e->fb;
-	struct term_row	*r;
-	struct term_cell *cell;
-	int		 x, i;
+	int	 i;
 
-	x = e->pending_wrap ? fb->cx : fb->cx - 1;
-	if (x < 0)
-		return;		/* nothing to combine with */
-	if (fb->row[fb->cy]->cells[x].ch == 0 && x > 0)
-		x--;
-	if ((r = emu_row_mut(e, fb->cy)) == NULL)
-		return;
-	cell = &r->cells[x];
 	for (i = 0; i < TERM_COMB_MAX; i++) {
 		if (cell->comb[i] == 0) {
 			cell->comb[i] = c;
 			return;
 		}
 	}
-	/* Full: further marks are dropped, as mosh caps them too. */
+}
+
+/*
+ * A combining mark at the start of a line, with no character to its left.
+ * As mosh: a blank cell under the cursor becomes a no-break space
+ * carrying the mark, in the cell's own rendition, and the cursor moves
+ * past it; any other character under the cursor takes the mark.
+ */
+static void
+combine_alone(struct term_emu *e, uint32_t c)
+{
+	struct term_fb	*fb = e->fb;
+	struct term_row	*r;
+	struct term_cell *cell;
+
+	if ((r = emu_row_mut(e, fb->cy)) == NULL)
+		return;
+	cell = &r->cells[fb->cx];
+	if (cell->ch == ' ' && cell->comb[0] == 0) {
+		cell->ch = 0xa0;
+		cell->comb[0] = c;
+		if (fb->cx + 1 >= fb->cols)
+			e->pending_wrap = e->autowrap;
+		else
+			fb->cx++;
+		return;
+	}
+	add_mark(cell, c);
+}
+
+/* A combining mark joins the last character printed before the cursor. */
+static void
+combine(struct term_emu *e, uint32_t c)
+{
+	struct term_fb	*fb = e->fb;
+	struct term_row	*r;
+	int		 x;
+
+	x = e->pending_wrap ? fb->cx : fb->cx - 1;
+	if (x < 0) {
+		combine_alone(e, c);
+		return;
+	}
+	if (fb->row[fb->cy]->cells[x].ch == 0 && x > 0)
+		x--;
+	if ((r = emu_row_mut(e, fb->cy)) == NULL)
+		return;
+	add_mark(r->cells + x, c);
 }
 
 void
@@ -84,6 +121,7 @@ emu_print(struct term_emu *e, uint32_t c)
 			return;
 		emu_split_wide(e, r, fb->cx, fb->cx);
 		r->cells[fb->cx] = emu_erase_cell(e);
+		r->wrap = 0;
 		wrap_line(e, 0);
 	}
 	if (w == 2 && fb->cols < 2)
@@ -105,7 +143,9 @@ emu_print(struct term_emu *e, uint32_t c)
 		cell[1].ch = 0;
 		cell[1].wide = 0;
 	}
+	/* A new last cell: the row wraps again only if the text runs on. */
 	if (fb->cx + w >= fb->cols) {
+		r->wrap = 0;
 		fb->cx = fb->cols - 1;
 		e->pending_wrap = e->autowrap;
 	} else {
@@ -149,6 +189,7 @@ emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 		p += room;
 		n -= room;
 		if (fb->cx + (int)room >= fb->cols) {
+			r->wrap = 0;
 			fb->cx = fb->cols - 1;
 			e->pending_wrap = 1;
 		} else {

@@ -103,6 +103,71 @@ deferred_wrap(struct check *t)
 	term_emu_free(rx);
 }
 
+/* diff(old, new) applied to a receiver first shown old: row y's wrap hint. */
+static int
+wraps_after(const struct pair *p, int cols, int rows, const char *before, int y)
+{
+	struct term_emu	*rx = term_emu_new(cols, rows);
+	struct term_buf	 full;
+	int		 wrap;
+
+	term_buf_init(&full);
+	if (p->old != NULL) {
+		term_display_diff(NULL, p->old, &full);
+		term_emu_write(rx, full.data, full.len);
+		if (term_fb_equal(term_emu_fb(rx), p->old) == 0)
+			printf("#   repaint of \"%s\" differs\n", before);
+	}
+	put(rx, (const char *)p->out.data);
+	wrap = term_emu_fb(rx)->row[y]->wrap;
+	term_buf_free(&full);
+	term_emu_free(rx);
+	return wrap;
+}
+
+/*
+ * A row that wraps stays wrapped in the receiver whatever its last cell
+ * holds, a blank included, and however the frames fell.
+ */
+static void
+wrap_through_last_blank(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 10, 3, "", "012345678 ab");
+	HAS(t, &p, "012345678 ab");
+	CHECK(t, wraps_after(&p, 10, 3, "", 0));
+	pair_free(&p);
+	/* the row wraps in a later frame than its blank was written */
+	diff_of(&p, 10, 3, "012345678 ", "ab");
+	HAS(t, &p, " ab");
+	LACKS(t, &p, "\r\n");
+	CHECK(t, wraps_after(&p, 10, 3, "012345678 ", 0));
+	pair_free(&p);
+	/* the same at the bottom, where the screen scrolls between frames */
+	diff_of(&p, 10, 3, "\n\n012345678 ", "ab");
+	CHECK(t, wraps_after(&p, 10, 3, "\n\n012345678 ", 1));
+	pair_free(&p);
+	diff_of(&p, 10, 3, "\n\n012345678\033[7m ", "ab");
+	CHECK(t, wraps_after(&p, 10, 3, "\n\n012345678\033[7m ", 1));
+	pair_free(&p);
+	/* and a row that no longer wraps stops wrapping */
+	diff_of(&p, 10, 3, "012345678 ab", "\033[1;10H\033[K");
+	CHECK(t, !wraps_after(&p, 10, 3, "012345678 ab", 0));
+	pair_free(&p);
+}
+
+/* A mark at the start of a line travels on its no-break space, as mosh. */
+static void
+combining_alone(struct check *t)
+{
+	struct pair p;
+
+	diff_of(&p, 10, 3, "", "\314\201x");
+	HAS(t, &p, "\302\240\314\201x");
+	pair_free(&p);
+}
+
 static void
 erasing(struct check *t)
 {
@@ -130,9 +195,17 @@ renditions(struct check *t)
 	diff_of(&p, 40, 2, "", "\033[2;9ma\033[0;91;102mb\033[38;5;200;48;2;1;2;3mc"
 	    "\033[1;3;4;5;7;8md");
 	HAS(t, &p, "\033[0;2;9ma");
-	HAS(t, &p, "\033[0;91;102mb");
+	HAS(t, &p, "\033[0;38;5;9;48;5;10mb");
 	HAS(t, &p, "\033[0;38;5;200;48;2;1;2;3mc");
 	HAS(t, &p, "\033[0;1;3;4;5;7;8;38;5;200;48;2;1;2;3md");
+	pair_free(&p);
+	/* 8-15 keep the 256-colour form, as mosh writes them */
+	diff_of(&p, 40, 2, "", "\033[38;5;8;48;5;15ma\033[97;100mb\033[31;47mc");
+	HAS(t, &p, "\033[0;38;5;8;48;5;15ma");
+	HAS(t, &p, "\033[0;38;5;15;48;5;8mb");
+	HAS(t, &p, "\033[0;31;47mc");
+	LACKS(t, &p, "\033[0;90");
+	LACKS(t, &p, "7;100m");
 	pair_free(&p);
 }
 
@@ -366,6 +439,8 @@ main(void)
 	setlocale(LC_CTYPE, "C.UTF-8");
 	RUN(&t, repaint_from_unknown);
 	RUN(&t, deferred_wrap);
+	RUN(&t, wrap_through_last_blank);
+	RUN(&t, combining_alone);
 	RUN(&t, erasing);
 	RUN(&t, renditions);
 	RUN(&t, titles_bell_clipboard);

@@ -324,8 +324,32 @@ wide_and_combining(struct check *t)
 	CHECK(t, term_fb_cell(fb, 1, 0)->wide && term_fb_cell(fb, 2, 0)->ch == 0);
 	put(e, "\033[1;3Hz");			/* right half overwritten */
 	ROW_IS(t, e, 0, "a ze\314\201\314\202x");
-	put(e, "\r\314\201");			/* nothing to combine with */
-	ROW_IS(t, e, 0, "a ze\314\201\314\202x");
+	term_emu_free(e);
+}
+
+/*
+ * A mark with nothing to its left, as mosh: on a blank it shows on a
+ * no-break space and the cursor moves on; a character under the cursor
+ * takes it.
+ */
+static void
+combining_at_line_start(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 3);
+	const struct term_fb *fb = term_emu_fb(e);
+
+	put(e, "\033[44m\033[2K\033[0m\314\201x");
+	ROW_IS(t, e, 0, "\302\240\314\201x");
+	CHECK_EQ_INT(t, term_fb_cell(fb, 0, 0)->bg, TERM_COLOR_INDEXED | 4);
+	CHECK_EQ_INT(t, fb->cx, 2);
+	put(e, "\314\202");			/* joins the x */
+	ROW_IS(t, e, 0, "\302\240\314\201x\314\202");
+	put(e, "\r\n\314\201\314\202\314\203");	/* third dropped */
+	ROW_IS(t, e, 1, "\302\240\314\201\314\202");
+	CHECK_EQ_INT(t, fb->cx, 1);
+	put(e, "\033[3Hab\r\314\201");		/* onto the a, cursor stays */
+	ROW_IS(t, e, 2, "a\314\201b");
+	CHECK_EQ_INT(t, fb->cx, 0);
 	term_emu_free(e);
 }
 
@@ -423,6 +447,7 @@ main(void)
 	RUN(&t, titles_and_clipboard);
 	RUN(&t, modes);
 	RUN(&t, wide_and_combining);
+	RUN(&t, combining_at_line_start);
 	RUN(&t, repeat_char);
 	RUN(&t, sizes_bounded);
 	RUN(&t, clone_is_independent);

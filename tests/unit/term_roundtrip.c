@@ -248,7 +248,7 @@ apply_and_compare(struct term_emu *rx, const struct term_fb *old,
 {
 	struct term_fb	*got;
 	unsigned	 bells;
-	int		 ok;
+	int		 ok, y;
 
 	term_buf_clear(diff);
 	if (term_display_diff(old, want, diff) == -1)
@@ -262,6 +262,14 @@ apply_and_compare(struct term_emu *rx, const struct term_fb *old,
 	got->bell_count = want->bell_count;
 	if (ok && !term_fb_equal(got, want))
 		ok = 0;
+	/* Wrapped rows must stay wrapped (the last row's hint is moot). */
+	for (y = 0; ok && y < want->rows - 1; y++) {
+		if (got->row[y]->wrap != want->row[y]->wrap) {
+			printf("#   row %d wrap: want %d got %d\n", y,
+			    want->row[y]->wrap, got->row[y]->wrap);
+			ok = 0;
+		}
+	}
 	if (!ok) {
 		dump_difference(want, got);
 		dump_bytes(diff);
