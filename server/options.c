@@ -655,18 +655,22 @@ opt_short(struct opt_scan *s, int argc, char **argv, int *i)
 	return 0;
 }
 
-/* One pass over the words: the early one (--config) or the main one. */
+/*
+ * One pass over the words: the early one (--config) or the main one.
+ * As in mosh, "--" is found first: what follows is the command, so an
+ * option left without its value at the end never takes the "--".
+ */
 static int
 opt_scan(struct opt_scan *s, int argc, char **argv)
 {
-	int	 i, rc;
+	int	 i, nopts;
 
-	for (i = 0; i < argc; i++) {
+	for (nopts = 0; nopts < argc && strcmp(argv[nopts], "--") != 0;
+	    nopts++)
+		;
+	for (i = 0; i < nopts; i++) {
 		const char *a = argv[i];
 
-		if (strcmp(a, "--") == 0)
-			return s->early ? 0 :
-			    opt_command(s->o, argc - i - 1, argv + i + 1);
 		if (a[0] != '-' || a[1] == '\0') {
 			/* "new" is the command word when ours come first
 			 * (mosh --server='mosh-server --iface X'); mosh
@@ -675,12 +679,13 @@ opt_scan(struct opt_scan *s, int argc, char **argv)
 				opt_warn(s, "stray argument", a, 0);
 			continue;
 		}
-		rc = a[1] == '-' ? opt_long(s, argc, argv, &i) :
-		    opt_short(s, argc, argv, &i);
-		if (rc != 0)
+		if ((a[1] == '-' ? opt_long(s, nopts, argv, &i) :
+		    opt_short(s, nopts, argv, &i)) != 0)
 			return -1;
 	}
-	return 0;
+	if (s->early || nopts + 1 >= argc)
+		return 0;
+	return opt_command(s->o, argc - nopts - 1, argv + nopts + 1);
 }
 
 static int
