@@ -1,7 +1,7 @@
 /*
  * mosh-client: a drop-in, wire-compatible mosh client.
  *
- *   MOSH_KEY=KEY mosh-client [-# 'ARGS'] [-v] HOST PORT
+ *   MOSH_KEY=KEY mosh-client [-# 'ARGS'] [-v] HOST PORT  (getopt style)
  *   mosh-client -c        (colours of this terminal, for the wrapper)
  *
  * HOST is a numeric IPv4 or IPv6 address; the wrapper resolves names.
@@ -86,10 +86,133 @@ escape_key(struct client_opts *o)
 	o->escape_requires_lf = k >= 32;
 }
 
+/*
+ * The command line as mosh-client's getopt("#:cv") reads it: grouped
+ * flags (-vc), -# with its value attached or in the next word, options
+ * before, between or after HOST and PORT, "--" ending them. Anything
+ * else it does not know is a usage error (exit 1), as in mosh.
+ */
+struct cli_args {
+	const char	*operand[2];	/* HOST PORT */
+	int		 noperand;
+	int		 verbose;	/* accepted; nothing more to say */
+	bool		 colors;	/* -c: print the colour count */
+};
+
+struct cli_def {
+	char	  name;
+	bool	  has_val;
+	void	(*fn)(struct cli_args *, const char *);
+};
+
+/* -# ARGS: the wrapper's command line, for ps; informational only. */
+static void
+cli_wrapper_args(struct cli_args *a, const char *v)
+{
+	(void)a; (void)v;
+}
+
+static void
+cli_colors(struct cli_args *a, const char *v)
+{
+	(void)v;
+	a->colors = true;
+}
+
+static void
+cli_verbose(struct cli_args *a, const char *v)
+{
+	(void)v;
+	a->verbose++;
+}
+
+static const struct cli_def cli_table[] = {
+	{ '#', true,	cli_wrapper_args },
+	{ 'c', false,	cli_colors },
+	{ 'v', false,	cli_verbose },
+};
+
+static const struct cli_def *
+cli_find(char c)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cli_table) / sizeof(cli_table[0]); i++)
+		if (cli_table[i].name == c)
+			return &cli_table[i];
+	return NULL;
+}
+
+/* One -abc word at argv[*i]; -c stops the scan (it is answered at
+ * once, as in mosh). 0, or -1 after a message for a usage error. */
+static int
+cli_short(struct cli_args *a, int argc, char **argv, int *i)
+{
+	const struct cli_def	*d;
+	const char		*p;
+
+	for (p = argv[*i] + 1; *p != '\0' && !a->colors; p++) {
+		if ((d = cli_find(*p)) == NULL) {
+			fprintf(stderr, "mosh-client: unknown option '-%c'\n",
+			    *p);
+			return -1;
+		}
+		if (!d->has_val) {
+			d->fn(a, NULL);
+			continue;
+		}
+		if (p[1] != '\0') {
+			d->fn(a, p + 1);
+			return 0;
+		}
+		if (*i + 1 >= argc) {
+			fprintf(stderr, "mosh-client: -%c needs a value\n", *p);
+			return -1;
+		}
+		d->fn(a, argv[++*i]);
+		return 0;
+	}
+	return 0;
+}
+
+/* All of argv; 0, or -1 after a message for a usage error. */
+static int
+cli_parse(struct cli_args *a, int argc, char **argv)
+{
+	bool	 opts = true;
+	int	 i;
+
+	memset(a, 0, sizeof(*a));
+	for (i = 1; i < argc && !a->colors; i++) {
+		const char *w = argv[i];
+
+		if (opts && strcmp(w, "--") == 0) {
+			opts = false;
+			continue;
+		}
+		if (opts && w[0] == '-' && w[1] == '-') {
+			fprintf(stderr, "mosh-client: unknown option '%s'\n", w);
+			return -1;
+		}
+		if (opts && w[0] == '-' && w[1] != '\0') {
+			if (cli_short(a, argc, argv, &i) != 0)
+				return -1;
+			continue;
+		}
+		if (a->noperand == 2) {
+			fprintf(stderr, "mosh-client: too many arguments\n");
+			return -1;
+		}
+		a->operand[a->noperand++] = w;
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct client_opts o;
+	struct cli_args	 args;
 	struct addrinfo	 hints, *ai;
 	char		*keystr;
 	const char	*why, *env;
@@ -97,7 +220,7 @@ main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	setlocale(LC_ALL, "");
-	for (i = 1; i < argc; i++) {
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			usage(stdout);
 			return 0;
@@ -107,36 +230,24 @@ main(int argc, char **argv)
 			    "2, compatible with mosh 1.4]\n", TSMOSH_VERSION);
 			return 0;
 		}
-		if (strcmp(argv[i], "-c") == 0) {
-			printf("%d\n", tty_colors());
-			return 0;
-		}
-		/* -# ARGS or -#ARGS (getopt style): the wrapper's command
-		 * line, for ps; informational only. */
-		if (strncmp(argv[i], "-#", 2) == 0) {
-			if (argv[i][2] == '\0' && i + 1 < argc)
-				i++;
-			continue;
-		}
-		/* Accepted as mosh-client does; we have nothing more to say. */
-		if (strcmp(argv[i], "-v") == 0)
-			continue;
-		if (argv[i][0] == '-' && argv[i][1] != '\0') {
-			fprintf(stderr, "mosh-client: unknown option '%s'\n",
-			    argv[i]);
-			usage(stderr);
-			return 1;
-		}
-		if (o.host == NULL)
-			o.host = argv[i];
-		else if (o.port == NULL)
-			o.port = argv[i];
-		else {
-			usage(stderr);
-			return 1;
-		}
 	}
-	if (o.host == NULL || o.port == NULL) {
+	if (cli_parse(&args, argc, argv) != 0) {
+		usage(stderr);
+		return 1;
+	}
+	if (args.colors) {
+		printf("%d\n", tty_colors());
+		return 0;
+	}
+	if (args.noperand != 2) {
+		usage(stderr);
+		return 1;
+	}
+	o.host = args.operand[0];
+	o.port = args.operand[1];
+	/* mosh's check, before the key is looked at. */
+	if (o.port[strspn(o.port, "0123456789")] != '\0') {
+		fprintf(stderr, "mosh-client: bad UDP port '%s'\n", o.port);
 		usage(stderr);
 		return 1;
 	}

@@ -199,63 +199,138 @@ client='' server=mosh-server predict='' overwrite=0 family=prefer-inet
 port_request='' bind=ssh ssh_cmd=ssh ssh_pty=1 term_init=1 localmode=0
 remote_ip=remote
 
-# Options may come before or after the operands (as with Perl's
-# Getopt::Long, which the stock wrapper uses); operands are rotated to the
-# end of "$@". After `--` everything is an operand.
-n=$#
-while [ "$n" -gt 0 ]; do
-	arg=$1; shift; n=$((n - 1))
-	val='' has_val=0
-	case $arg in
-	--*=*) opt=${arg%%=*}; val=${arg#*=}; has_val=1 ;;
-	*) opt=$arg ;;
+# The options as the stock wrapper's Getopt::Long (default configuration)
+# reads them: "-" and "--" alike (-port 1, --p 1), a value after "=" or in
+# the next word, names in any case and abbreviated to any unique prefix
+# (--po, --no-ssh), --no-NAME and --noNAME for the negatable ones. No
+# bundling there (-an is refused); -pPORT, which it refuses, we take.
+# Options may come before or after the operands (operands are rotated to
+# the end of "$@") unless POSIXLY_CORRECT is set; after `--` everything
+# is an operand.
+#
+# The table: NAME (a flag), NAME! (negatable: --no-NAME), NAME=s (takes
+# a value), and ALIAS>NAME. opt_set applies one.
+OPT_TABLE='client=s server=s predict=s predict-overwrite! o>predict-overwrite
+port=s p>port a n family=s 4 6 ssh=s ssh-pty! init! local help version
+fake-proxy! bind-server=s experimental-remote-ip=s remote-ip=s'
+
+# The table on one line, space-delimited, for lookups by pattern.
+OPT_FLAT=" $(printf '%s' "$OPT_TABLE" | tr '\n' ' ') "
+
+# opt_lookup NAME: sets OPT (canonical name), OPT_KIND (flag, neg, value)
+# and OPT_NEG (1 for a --no- form); returns 1 if unknown, 2 if ambiguous.
+# An exact name wins; else a prefix of the names of one option only.
+opt_lookup() {
+	_want=$1 _hits=' ' _exact=
+	for _e in $OPT_TABLE; do
+		_name=${_e%%[=!>]*} _canon=${_e#*>}
+		case $_e in *'>'*) ;; *) _canon=$_name ;; esac
+		_names=$_name
+		case $OPT_FLAT in *" $_canon!"*)
+			_names="$_name no-$_name no$_name" ;;
+		esac
+		for _n in $_names; do
+			case $_n in "$_want"*) ;; *) continue ;; esac
+			_neg=0
+			[ "$_n" = "$_name" ] || _neg=1
+			[ "$_n" != "$_want" ] || _exact="$_canon/$_neg"
+			case $_hits in *" $_canon/$_neg "*) ;; *)
+				_hits="$_hits$_canon/$_neg " ;;
+			esac
+		done
+	done
+	if [ -z "$_exact" ]; then
+		set -- $_hits
+		[ $# -eq 0 ] && return 1
+		[ $# -gt 1 ] && return 2
+		_exact=$1
+	fi
+	OPT=${_exact%/*} OPT_NEG=${_exact#*/}
+	case $OPT_FLAT in
+	*" $OPT=s "*) OPT_KIND=value ;;
+	*" $OPT! "*) OPT_KIND=neg ;;
+	*) OPT_KIND=flag ;;
 	esac
-	case $opt in
-	--client | --server | --predict | --port | --family | --ssh | \
-	--bind-server | --remote-ip | --experimental-remote-ip | -p)
-		if [ "$has_val" -eq 0 ]; then
-			[ "$n" -gt 0 ] || usage_error "option $opt requires an argument"
-			val=$1; shift; n=$((n - 1))
-		fi
+	return 0
+}
+
+# opt_set NAME NEG VALUE: one option, once parsed.
+opt_set() {
+	case $1 in
+	client) client=$3 ;;
+	server) server=$3 ;;
+	predict) predict=$3 ;;
+	a) predict=always ;;
+	n) predict=never ;;
+	predict-overwrite) overwrite=$((1 - $2)) ;;
+	port) port_request=$3 ;;
+	family) family=$(printf '%s' "$3" | tr '[:upper:]' '[:lower:]') ;;
+	4) family=inet ;;
+	6) family=inet6 ;;
+	ssh) ssh_cmd=$3 ;;
+	ssh-pty) ssh_pty=$((1 - $2)) ;;
+	init) term_init=$((1 - $2)) ;;
+	local) localmode=1 ;;
+	bind-server) bind=$3 ;;
+	remote-ip | experimental-remote-ip) remote_ip=$3 ;;
+	fake-proxy)
+		[ "$2" -eq 1 ] ||
+			usage_error "--fake-proxy is not supported by this wrapper (see --remote-ip)"
 		;;
-	--*)
-		[ "$has_val" -eq 0 ] || usage_error "option $opt does not take an argument"
-		;;
-	esac
-	case $opt in
-	--client) client=$val ;;
-	--server) server=$val ;;
-	--predict) predict=$val ;;
-	-a) predict=always ;;
-	-n) predict=never ;;
-	-o | --predict-overwrite) overwrite=1 ;;
-	--no-predict-overwrite | --nopredict-overwrite) overwrite=0 ;;
-	-p | --port) port_request=$val ;;
-	--family) family=$(printf '%s' "$val" | tr '[:upper:]' '[:lower:]') ;;
-	-4) family=inet ;;
-	-6) family=inet6 ;;
-	--ssh) ssh_cmd=$val ;;
-	--ssh-pty) ssh_pty=1 ;;
-	--no-ssh-pty | --nossh-pty) ssh_pty=0 ;;
-	--init) term_init=1 ;;
-	--no-init | --noinit) term_init=0 ;;
-	--local) localmode=1 ;;
-	--bind-server) bind=$val ;;
-	--remote-ip | --experimental-remote-ip) remote_ip=$val ;;
-	--fake-proxy) usage_error "--fake-proxy is not supported by this wrapper (see --remote-ip)" ;;
-	--help) usage; exit 0 ;;
-	--version)
+	help) usage; exit 0 ;;
+	version)
 		printf 'mosh (%s) [POSIX sh wrapper, compatible with mosh 1.4]\n' "$VERSION"
 		exit 0
 		;;
+	esac
+}
+
+n=$# in_order=${POSIXLY_CORRECT+1}
+while [ "$n" -gt 0 ]; do
+	arg=$1; shift; n=$((n - 1))
+	case $arg in
 	--)
 		while [ "$n" -gt 0 ]; do
 			set -- "$@" "$1"; shift; n=$((n - 1))
 		done
+		break
 		;;
-	-?*) usage_error "unknown option: $arg" ;;
-	*) set -- "$@" "$arg" ;;
+	-p[0-9]*) opt_set port 0 "${arg#-p}"; continue ;;
+	--?* | -?*) ;;
+	*)
+		set -- "$@" "$arg"
+		if [ -n "$in_order" ]; then
+			while [ "$n" -gt 0 ]; do
+				set -- "$@" "$1"; shift; n=$((n - 1))
+			done
+		fi
+		continue
+		;;
 	esac
+	word=${arg#-}; word=${word#-}
+	name=${word%%=*}
+	name=$(printf '%s' "$name" | tr '[:upper:]' '[:lower:]')
+	opt_lookup "$name"
+	case $? in
+	1) usage_error "unknown option: $arg" ;;
+	2) usage_error "option $arg is ambiguous" ;;
+	esac
+	case $word in
+	*=*)
+		val=${word#*=}
+		[ "$OPT_KIND" = value ] ||
+			usage_error "option $arg does not take an argument"
+		[ -n "$val" ] || usage_error "option $arg requires an argument"
+		;;
+	*)
+		val=
+		if [ "$OPT_KIND" = value ]; then
+			[ "$n" -gt 0 ] || usage_error "option $arg requires an argument"
+			val=$1; shift; n=$((n - 1))
+		fi
+		;;
+	esac
+	opt_set "$OPT" "$OPT_NEG" "$val"
 done
 
 if [ -n "$predict" ]; then

@@ -59,15 +59,22 @@ locale_is_utf8(void)
 	    strcmp(cs, "utf8") == 0);
 }
 
-/* mosh's rule: the native locale, else the client's -l variables. */
+/* mosh's rule: the native locale, else the client's -l variables
+ * alone (none of ours is left beside them, as in mosh). */
 static int
 setup_locale(const struct server_opts *o)
 {
+	static const char *const vars[] = { "LANG", "LANGUAGE", "LC_CTYPE",
+	    "LC_NUMERIC", "LC_TIME", "LC_COLLATE", "LC_MONETARY",
+	    "LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS",
+	    "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION", "LC_ALL" };
 	size_t	 i;
 
 	setlocale(LC_ALL, "");
 	if (locale_is_utf8())
 		return 0;
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		unsetenv(vars[i]);
 	for (i = 0; i < o->nlocale; i++) {
 		char	*eq = strchr(o->locale_vars[i], '=');
 

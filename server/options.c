@@ -314,31 +314,388 @@ derive(struct server_opts *o)
 	return 0;
 }
 
-/* --config FILE names the system file; it must be known before the
- * layers are read, so it is found first. */
-static const char *
-find_config_flag(int argc, char **argv)
-{
-	int	 i;
+/*
+ * The command line is read as mosh-server's getopt("@:i:p:c:svl:") reads
+ * it, so every spelling mosh's users and scripts write means the same:
+ * grouped flags (-vv, -sv), values attached (-c256, -p60001) or in the
+ * next word, options after stray words (which are ignored), and an
+ * unknown option or a missing value is reported and skipped, not fatal.
+ * Our long options take "--name VALUE" or "--name=VALUE". A value that
+ * is wrong (a bad port, a bad colour count) is still an error.
+ */
+struct opt_scan {
+	struct server_opts	*o;
+	bool			 early;	/* the --config pass: nothing else */
+	bool			 allow_flag;	/* an --allow-source was seen */
+	const char		*flag_ports;	/* -p's value, for MOSH_UDP_PORT */
+	int			 nwarn;	/* options reported and skipped */
+};
 
-	for (i = 0; i + 1 < argc && strcmp(argv[i], "--") != 0; i++)
-		if (strcmp(argv[i], "--config") == 0)
-			return argv[i + 1];
-	return NULL;
+struct opt_def {
+	char		  sname;	/* short name, or 0 */
+	const char	 *lname;	/* long name (without --), or NULL */
+	bool		  has_val;
+	bool		  early;	/* applied before the config is read */
+	int		(*fn)(struct opt_scan *, const char *);
+};
+
+/* -@ ARG: mosh's, discards its argument ("-@ new" for scripts). */
+static int
+opt_discard(struct opt_scan *s, const char *v)
+{
+	(void)s; (void)v;
+	return 0;
+}
+
+/* -s: the address sshd accepted us on (none: any address, as mosh). */
+static int
+opt_ssh_ip(struct opt_scan *s, const char *v)
+{
+	(void)v;
+	free(s->o->bind_ip);
+	s->o->bind_ip = NULL;
+	s->o->ip_from_ssh = true;
+	return 0;
 }
 
 static int
-load_layers(struct server_opts *o, int argc, char **argv)
+opt_verbose(struct opt_scan *s, const char *v)
 {
-	const char	*sys = find_config_flag(argc, argv);
+	(void)v;
+	s->o->verbose++;
+	return 0;
+}
+
+static int
+opt_log_stderr(struct opt_scan *s, const char *v)
+{
+	(void)v;
+	s->o->log_stderr = true;
+	return 0;
+}
+
+static int
+opt_reattach(struct opt_scan *s, const char *v)
+{
+	(void)v;
+	return opt_set(s->o, CFG_REATTACH, "yes", "flag --reattach");
+}
+
+/* --config FILE: found in the early pass, before the layers are read. */
+static int
+opt_config(struct opt_scan *s, const char *v)
+{
+	free(s->o->config_path);
+	if ((s->o->config_path = strdup(v)) == NULL)
+		return -1;
+	return 0;
+}
+
+/* Seconds of no user input, from --idle-timeout or a numeric -i. */
+static int
+opt_idle(struct opt_scan *s, const char *v, const char *origin)
+{
+	long	 n;
+
+	if (config_parse_seconds(v, &n) != 0) {
+		fprintf(stderr, "mosh-server: bad idle timeout '%s' "
+		    "(seconds)\n", v);
+		return -1;
+	}
+	return opt_set(s->o, CFG_IDLE_TIMEOUT, v, origin);
+}
+
+static int
+opt_idle_long(struct opt_scan *s, const char *v)
+{
+	return opt_idle(s, v, "flag --idle-timeout");
+}
+
+/* -i LOCALADDR, or -i SECONDS (a plain number): the idle timeout. */
+static int
+opt_addr(struct opt_scan *s, const char *v)
+{
+	if (all_digits(v))
+		return opt_idle(s, v, "flag -i");
+	free(s->o->bind_ip);
+	if ((s->o->bind_ip = strdup(v)) == NULL)
+		return -1;
+	s->o->ip_from_ssh = false;	/* the later one wins */
+	return 0;
+}
+
+static int
+opt_ports(struct opt_scan *s, const char *v)
+{
+	int	 lo, hi;
+
+	if (options_parse_ports(v, &lo, &hi) != 0) {
+		fprintf(stderr, "mosh-server: bad UDP port range '%s'\n", v);
+		return -1;
+	}
+	if (opt_set(s->o, CFG_PORT_RANGE, v, "flag -p") != 0)
+		return -1;
+	s->flag_ports = v;
+	return 0;
+}
+
+/*
+ * -c COLORS: any integer, as mosh reads it (strtol: leading blanks, a
+ * sign; even an empty word is 0). Only 256 changes anything (TERM), so
+ * a count beyond int is kept as one that is not 256.
+ */
+static int
+opt_colors(struct opt_scan *s, const char *v)
+{
+	char	*end;
+	long	 n;
+
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0') {
+		fprintf(stderr, "mosh-server: bad number of colors '%s'\n", v);
+		return -1;
+	}
+	s->o->colors = n > INT_MAX ? INT_MAX : n < INT_MIN ? INT_MIN : (int)n;
+	return 0;
+}
+
+/* -l NAME=VALUE: a locale variable from the client. */
+static int
+opt_locale(struct opt_scan *s, const char *v)
+{
+	struct server_opts	*o = s->o;
+
+	if (strchr(v, '=') == NULL || o->nlocale == OPT_LOCALE_MAX) {
+		fprintf(stderr, "mosh-server: bad -l '%s' (NAME=VALUE)\n", v);
+		return -1;
+	}
+	if ((o->locale_vars[o->nlocale] = strdup(v)) == NULL)
+		return -1;
+	o->nlocale++;
+	return 0;
+}
+
+static int
+opt_iface(struct opt_scan *s, const char *v)
+{
+	return opt_set(s->o, CFG_INTERFACE, v, "flag --iface");
+}
+
+static int
+opt_sandbox(struct opt_scan *s, const char *v)
+{
+	return opt_set(s->o, CFG_SANDBOX, v, "flag --sandbox");
+}
+
+/* --allow-source: the first replaces the configured list, later ones add
+ * to it; "any" anywhere means every source. */
+static int
+opt_allow(struct opt_scan *s, const char *v)
+{
+	const char	*cur = config_get(&s->o->cfg, CFG_ALLOW_SOURCES);
+	char		 joined[1024];
+
+	if (s->allow_flag && strcmp(cur, NETBIND_ANY) == 0)
+		return 0;	/* any stays any */
+	if (s->allow_flag && strcmp(v, NETBIND_ANY) != 0) {
+		snprintf(joined, sizeof(joined), "%s, %s", cur, v);
+		v = joined;
+	}
+	if (opt_set(s->o, CFG_ALLOW_SOURCES, v, "flag --allow-source") != 0)
+		return -1;
+	s->allow_flag = true;
+	return 0;
+}
+
+static int
+opt_wait_iface(struct opt_scan *s, const char *v)
+{
+	if (!all_digits(v)) {
+		fprintf(stderr, "mosh-server: bad --wait-iface '%s' (seconds, "
+		    "up to %d)\n", v, OPT_WAIT_IFACE_MAX);
+		return -1;
+	}
+	return opt_set(s->o, CFG_WAIT_IFACE, v, "flag --wait-iface");
+}
+
+static const struct opt_def opt_table[] = {
+	{ '@', NULL,		true,	false,	opt_discard },
+	{ 'i', NULL,		true,	false,	opt_addr },
+	{ 'p', NULL,		true,	false,	opt_ports },
+	{ 'c', NULL,		true,	false,	opt_colors },
+	{ 's', NULL,		false,	false,	opt_ssh_ip },
+	{ 'v', NULL,		false,	false,	opt_verbose },
+	{ 'l', NULL,		true,	false,	opt_locale },
+	{ 0, "idle-timeout",	true,	false,	opt_idle_long },
+	{ 0, "iface",		true,	false,	opt_iface },
+	{ 0, "allow-source",	true,	false,	opt_allow },
+	{ 0, "wait-iface",	true,	false,	opt_wait_iface },
+	{ 0, "sandbox",		true,	false,	opt_sandbox },
+	{ 0, "config",		true,	true,	opt_config },
+	{ 0, "reattach",	false,	false,	opt_reattach },
+	{ 0, "log-stderr",	false,	false,	opt_log_stderr },
+};
+
+/* The entry for -C (name NULL) or --NAME (its first len bytes). */
+static const struct opt_def *
+opt_find(char c, const char *name, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(opt_table) / sizeof(opt_table[0]); i++) {
+		const struct opt_def *d = &opt_table[i];
+
+		if (name == NULL ? d->sname == c && c != 0 :
+		    d->lname != NULL && strlen(d->lname) == len &&
+		    strncmp(d->lname, name, len) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+/* mosh's getopt says so and goes on; so do we (in the main pass). */
+static void
+opt_warn(struct opt_scan *s, const char *what, const char *arg, int c)
+{
+	if (s->early)
+		return;
+	if (c != 0)
+		fprintf(stderr, "mosh-server: %s '-%c' (ignored)\n", what, c);
+	else
+		fprintf(stderr, "mosh-server: %s '%s' (ignored)\n", what, arg);
+	s->nwarn++;
+}
+
+/* Apply one option: in the early pass only the early ones. */
+static int
+opt_apply(struct opt_scan *s, const struct opt_def *d, const char *v)
+{
+	if (d->early != s->early)
+		return 0;
+	return d->fn(s, v);
+}
+
+/* The words from "--" on: the command to run instead of a login shell. */
+static int
+opt_command(struct server_opts *o, int argc, char **argv)
+{
+	int	 j;
+
+	if (argc == 0)
+		return 0;
+	if ((o->command = calloc((size_t)argc + 1, sizeof(char *))) == NULL)
+		return -1;
+	for (j = 0; j < argc; j++)
+		if ((o->command[j] = strdup(argv[j])) == NULL)
+			return -1;
+	if ((o->command_path = strdup(argv[0])) == NULL)
+		return -1;
+	return 0;
+}
+
+/* One --NAME[=VALUE] word at argv[*i]; the value may be the next word. */
+static int
+opt_long(struct opt_scan *s, int argc, char **argv, int *i)
+{
+	const char		*a = argv[*i], *name = a + 2, *eq;
+	const struct opt_def	*d;
+	size_t			 len;
+
+	eq = strchr(name, '=');
+	len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+	if ((d = opt_find(0, name, len)) == NULL) {
+		opt_warn(s, "unknown option", a, 0);
+		return 0;
+	}
+	if (!d->has_val) {
+		if (eq != NULL) {
+			opt_warn(s, "no value allowed for", a, 0);
+			return 0;
+		}
+		return opt_apply(s, d, NULL);
+	}
+	if (eq != NULL)
+		return opt_apply(s, d, eq + 1);
+	if (*i + 1 >= argc) {
+		opt_warn(s, "a value is needed for", a, 0);
+		return 0;
+	}
+	(*i)++;
+	return opt_apply(s, d, argv[*i]);
+}
+
+/* One -abc word at argv[*i]: flags, then at most one option whose value
+ * is the rest of the word or the next word. */
+static int
+opt_short(struct opt_scan *s, int argc, char **argv, int *i)
+{
+	const struct opt_def	*d;
+	const char		*p;
+
+	for (p = argv[*i] + 1; *p != '\0'; p++) {
+		if ((d = opt_find(*p, NULL, 0)) == NULL) {
+			opt_warn(s, "unknown option", NULL, *p);
+			continue;
+		}
+		if (!d->has_val) {
+			if (opt_apply(s, d, NULL) != 0)
+				return -1;
+			continue;
+		}
+		if (p[1] != '\0')
+			return opt_apply(s, d, p + 1);
+		if (*i + 1 >= argc) {
+			opt_warn(s, "a value is needed for", NULL, *p);
+			return 0;
+		}
+		(*i)++;
+		return opt_apply(s, d, argv[*i]);
+	}
+	return 0;
+}
+
+/*
+ * One pass over the words: the early one (--config) or the main one.
+ * As in mosh, "--" is found first: what follows is the command, so an
+ * option left without its value at the end never takes the "--".
+ */
+static int
+opt_scan(struct opt_scan *s, int argc, char **argv)
+{
+	int	 i, nopts;
+
+	for (nopts = 0; nopts < argc && strcmp(argv[nopts], "--") != 0;
+	    nopts++)
+		;
+	for (i = 0; i < nopts; i++) {
+		const char *a = argv[i];
+
+		if (a[0] != '-' || a[1] == '\0') {
+			/* "new" is the command word when ours come first
+			 * (mosh --server='mosh-server --iface X'); mosh
+			 * ignores any other stray word, and so do we. */
+			if (strcmp(a, "new") != 0)
+				opt_warn(s, "stray argument", a, 0);
+			continue;
+		}
+		if ((a[1] == '-' ? opt_long(s, nopts, argv, &i) :
+		    opt_short(s, nopts, argv, &i)) != 0)
+			return -1;
+	}
+	if (s->early || nopts + 1 >= argc)
+		return 0;
+	return opt_command(s->o, argc - nopts - 1, argv + nopts + 1);
+}
+
+static int
+load_layers(struct server_opts *o)
+{
+	const char	*sys = o->config_path;
 	char		*user = config_user_path();
 	char		 err[1024];
 	int		 rc;
 
-	if (sys != NULL && (o->config_path = strdup(sys)) == NULL) {
-		free(user);
-		return -1;
-	}
 	rc = config_load(&o->cfg, sys != NULL ? sys : CONFIG_SYSTEM_PATH,
 	    user, err, sizeof(err));
 	free(user);
@@ -352,150 +709,19 @@ load_layers(struct server_opts *o, int argc, char **argv)
 int
 options_parse(struct server_opts *o, int argc, char **argv)
 {
-	int		 i, j;
-	bool		 seen_new = false, allow_flag = false;
-	const char	*flag_ports = NULL;
-	char		 joined[1024];
+	struct opt_scan	 s;
 
 	memset(o, 0, sizeof(*o));
-	if (load_layers(o, argc, argv) != 0)
+	memset(&s, 0, sizeof(s));
+	s.o = o;
+	s.early = true;
+	if (opt_scan(&s, argc, argv) != 0 || load_layers(o) != 0)
 		return -1;
-	for (i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-
-		if (strcmp(a, "--") == 0) {
-			if (i + 1 < argc) {
-				o->command = calloc((size_t)(argc - i), sizeof(char *));
-				if (o->command == NULL)
-					return -1;
-				for (j = i + 1; j < argc; j++)
-					o->command[j - i - 1] = strdup(argv[j]);
-				o->command_path = strdup(argv[i + 1]);
-			}
-			break;
-		}
-		/* mosh --server='mosh-server --iface X' puts ours before
-		 * "new": it is the command word, once, not an argument. */
-		if (strcmp(a, "new") == 0 && !seen_new) {
-			seen_new = true;
-			continue;
-		}
-		if (strcmp(a, "-s") == 0) {
-			o->ip_from_ssh = true;
-			continue;
-		}
-		if (strcmp(a, "-v") == 0) {
-			o->verbose++;
-			continue;
-		}
-		if (strcmp(a, "--log-stderr") == 0) {
-			o->log_stderr = true;
-			continue;
-		}
-		if (strcmp(a, "--reattach") == 0) {
-			if (opt_set(o, CFG_REATTACH, "yes", "flag --reattach") != 0)
-				return -1;
-			continue;
-		}
-		if (strcmp(a, "-i") == 0 || strcmp(a, "-p") == 0 ||
-		    strcmp(a, "-c") == 0 || strcmp(a, "-l") == 0 ||
-		    strcmp(a, "-@") == 0 || strcmp(a, "--idle-timeout") == 0 ||
-		    strcmp(a, "--iface") == 0 ||
-		    strcmp(a, "--allow-source") == 0 ||
-		    strcmp(a, "--wait-iface") == 0 ||
-		    strcmp(a, "--sandbox") == 0 ||
-		    strcmp(a, "--config") == 0) {
-			if (val == NULL) {
-				fprintf(stderr, "mosh-server: %s needs a "
-				    "value\n", a);
-				return -1;
-			}
-			i++;
-		} else {
-			fprintf(stderr, "mosh-server: unknown option '%s'\n", a);
-			return -1;
-		}
-		if (strcmp(a, "-@") == 0 || strcmp(a, "--config") == 0)
-			continue;	/* -@: mosh's, eats its argument */
-		if (strcmp(a, "--iface") == 0) {
-			if (opt_set(o, CFG_INTERFACE, val, "flag --iface") != 0)
-				return -1;
-		} else if (strcmp(a, "--sandbox") == 0) {
-			if (opt_set(o, CFG_SANDBOX, val, "flag --sandbox") != 0)
-				return -1;
-		} else if (strcmp(a, "--allow-source") == 0) {
-			/* The first replaces the configured list. */
-			if (allow_flag && strcmp(val, NETBIND_ANY) != 0 &&
-			    strcmp(config_get(&o->cfg, CFG_ALLOW_SOURCES),
-			    NETBIND_ANY) != 0) {
-				snprintf(joined, sizeof(joined), "%s, %s",
-				    config_get(&o->cfg, CFG_ALLOW_SOURCES), val);
-				val = joined;
-			}
-			if (strcmp(config_get(&o->cfg, CFG_ALLOW_SOURCES),
-			    NETBIND_ANY) == 0 && allow_flag)
-				continue;	/* any stays any */
-			if (opt_set(o, CFG_ALLOW_SOURCES, val,
-			    "flag --allow-source") != 0)
-				return -1;
-			allow_flag = true;
-		} else if (strcmp(a, "--wait-iface") == 0) {
-			if (!all_digits(val)) {
-				fprintf(stderr, "mosh-server: bad --wait-iface "
-				    "'%s' (seconds, up to %d)\n", val,
-				    OPT_WAIT_IFACE_MAX);
-				return -1;
-			}
-			if (opt_set(o, CFG_WAIT_IFACE, val,
-			    "flag --wait-iface") != 0)
-				return -1;
-		} else if (strcmp(a, "--idle-timeout") == 0 ||
-		    (a[1] == 'i' && all_digits(val))) {
-			long	 n;
-
-			if (config_parse_seconds(val, &n) != 0) {
-				fprintf(stderr, "mosh-server: bad idle timeout "
-				    "'%s' (seconds)\n", val);
-				return -1;
-			}
-			if (opt_set(o, CFG_IDLE_TIMEOUT, val, strcmp(a, "-i") == 0 ?
-			    "flag -i" : "flag --idle-timeout") != 0)
-				return -1;
-		} else if (a[1] == 'i') {
-			free(o->bind_ip);
-			o->bind_ip = strdup(val);
-			o->ip_from_ssh = false;	/* the later one wins */
-		} else if (a[1] == 'p') {
-			int	 lo, hi;
-
-			if (options_parse_ports(val, &lo, &hi) != 0) {
-				fprintf(stderr, "mosh-server: bad UDP port "
-				    "range '%s'\n", val);
-				return -1;
-			}
-			if (opt_set(o, CFG_PORT_RANGE, val, "flag -p") != 0)
-				return -1;
-			flag_ports = val;
-		} else if (a[1] == 'c') {
-			long	 n;
-
-			if (parse_long(val, 0, 1 << 24, &n) != 0) {
-				fprintf(stderr, "mosh-server: bad number of "
-				    "colors '%s'\n", val);
-				return -1;
-			}
-			o->colors = (int)n;
-		} else if (a[1] == 'l') {
-			if (strchr(val, '=') == NULL ||
-			    o->nlocale == OPT_LOCALE_MAX) {
-				fprintf(stderr, "mosh-server: bad -l '%s' "
-				    "(NAME=VALUE)\n", val);
-				return -1;
-			}
-			o->locale_vars[o->nlocale++] = strdup(val);
-		}
-	}
+	s.early = false;
+	if (opt_scan(&s, argc, argv) != 0)
+		return -1;
+	if (s.nwarn > 0)
+		options_usage(stderr);
 	if (o->ip_from_ssh) {
 		char *ip = ssh_local_ip();
 
@@ -505,7 +731,7 @@ options_parse(struct server_opts *o, int argc, char **argv)
 			o->bind_ip = ip;
 		}
 	}
-	if (derive(o) != 0 || restrict_ports(o, flag_ports) != 0)
+	if (derive(o) != 0 || restrict_ports(o, s.flag_ports) != 0)
 		return -1;
 	if (o->command == NULL && set_shell(o) != 0)
 		return -1;
