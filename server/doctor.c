@@ -567,7 +567,7 @@ cmd_doctor(int argc, char **argv)
 	struct tally	 t = { 0 };
 	bool		 usable;
 
-	if (options_parse(&o, argc, argv) != 0) {
+	if (options_parse_strict(&o, argc, argv) != 0) {
 		report(&t, V_FAIL, "config", "does not parse (the reason is "
 		    "above); fix it, then `mosh-server config`");
 		options_free(&o);

@@ -287,7 +287,7 @@ cmd_firewall(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	if (options_parse(&o, argc - 1, argv + 1) != 0) {
+	if (options_parse_strict(&o, argc - 1, argv + 1) != 0) {
 		options_free(&o);
 		return 2;
 	}

@@ -289,7 +289,7 @@ cmd_config(int argc, char **argv)
 {
 	struct server_opts o;
 
-	if (options_parse(&o, argc, argv) != 0) {
+	if (options_parse_strict(&o, argc, argv) != 0) {
 		options_free(&o);	/* as cmd_new: no leak report, rc 2 */
 		return 2;
 	}

@@ -329,6 +329,7 @@ struct opt_scan {
 	bool			 allow_flag;	/* an --allow-source was seen */
 	const char		*flag_ports;	/* -p's value, for MOSH_UDP_PORT */
 	int			 nwarn;	/* options reported and skipped */
+	bool			 strict;	/* our own subcommands: an error */
 };
 
 struct opt_def {
@@ -561,9 +562,11 @@ opt_warn(struct opt_scan *s, const char *what, const char *arg, int c)
 	if (s->early)
 		return;
 	if (c != 0)
-		fprintf(stderr, "mosh-server: %s '-%c' (ignored)\n", what, c);
+		fprintf(stderr, "mosh-server: %s '-%c'%s\n", what, c,
+		    s->strict ? "" : " (ignored)");
 	else
-		fprintf(stderr, "mosh-server: %s '%s' (ignored)\n", what, arg);
+		fprintf(stderr, "mosh-server: %s '%s'%s\n", what, arg,
+		    s->strict ? "" : " (ignored)");
 	s->nwarn++;
 }
 
@@ -706,19 +709,23 @@ load_layers(struct server_opts *o)
 	return env_layer(o);
 }
 
-int
-options_parse(struct server_opts *o, int argc, char **argv)
+/* Both passes; `strict` refuses what mosh's getopt would skip. */
+static int
+options_scan_all(struct server_opts *o, int argc, char **argv, bool strict)
 {
 	struct opt_scan	 s;
 
 	memset(o, 0, sizeof(*o));
 	memset(&s, 0, sizeof(s));
 	s.o = o;
+	s.strict = strict;
 	s.early = true;
 	if (opt_scan(&s, argc, argv) != 0 || load_layers(o) != 0)
 		return -1;
 	s.early = false;
 	if (opt_scan(&s, argc, argv) != 0)
+		return -1;
+	if (s.nwarn > 0 && strict)
 		return -1;
 	if (s.nwarn > 0)
 		options_usage(stderr);
@@ -736,6 +743,18 @@ options_parse(struct server_opts *o, int argc, char **argv)
 	if (o->command == NULL && set_shell(o) != 0)
 		return -1;
 	return 0;
+}
+
+int
+options_parse(struct server_opts *o, int argc, char **argv)
+{
+	return options_scan_all(o, argc, argv, false);
+}
+
+int
+options_parse_strict(struct server_opts *o, int argc, char **argv)
+{
+	return options_scan_all(o, argc, argv, true);
 }
 
 void

@@ -57,6 +57,13 @@ struct server_opts {
  * so the result is everything the server will use.
  */
 int	options_parse(struct server_opts *, int argc, char **argv);
+/*
+ * The same for our own subcommands (config, doctor, firewall), which mosh
+ * never had: an unknown option, a stray word or a missing value is an
+ * error there, not something to skip (firewall rules from a mistyped
+ * --allow-source would not be what was asked for).
+ */
+int	options_parse_strict(struct server_opts *, int argc, char **argv);
 
 /* "LOW:HIGH" or "PORT"; 0 or -1. */
 int	options_parse_ports(const char *, int *low, int *high);

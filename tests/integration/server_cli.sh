@@ -26,6 +26,14 @@ bad "bad UDP port range 'x'" new -p x
 bad "bad number of colors 'lots'" new -c lots
 bad "bad -l 'LANG'" new -l LANG
 bad "bad idle timeout '-5'" new --idle-timeout -5
+# Our own subcommands, which mosh never had, keep unknown options errors:
+# rules printed for a mistyped --allow-source would not be the ones asked.
+bad "unknown option '--allow-sourc'" firewall ufw --allow-sourc 10.0.0.0/8
+bad "unknown option '--bogus'" config --bogus
+"$S" doctor --iface >"$T_TMP/o" 2>"$T_TMP/e"
+t_check "mosh-server doctor --iface: a FAIL line, exit 1, 'a value is needed'" \
+    sh -c "[ $? -eq 1 ] && grep -q \"a value is needed for '--iface'\" '$T_TMP/e' &&
+        grep -q '^FAIL config' '$T_TMP/o'"
 # As mosh's getopt: an unknown option or a missing value is reported,
 # with the usage, and the session starts anyway.
 carry_on() {	# expected-message, args after new...
