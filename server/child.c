@@ -60,7 +60,7 @@ child_exec(const struct server_opts *o, const struct rlimit *core)
 		t.c_iflag |= IUTF8;
 		tcsetattr(STDIN_FILENO, TCSANOW, &t);
 	}
-	setenv("TERM", o->colors == 256 ? "xterm-256color" : "xterm", 1);
+	setenv("TERM", o->cfg.colors == 256 ? "xterm-256color" : "xterm", 1);
 	/* UTF-8 line drawing instead of ISO 2022 from ncurses. */
 	setenv("NCURSES_NO_UTF8_ACS", "1", 1);
 	/* So GNU screen inside the session sees itself as top level. */

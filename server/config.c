@@ -2,84 +2,146 @@
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include <ini.h>
 
-#include "netbind/cidr.h"
 #include "netbind/netbind.h"
 #include "server/config.h"
-#include "server/options.h"
 
-typedef int (*config_check_fn)(const char *, char *, size_t);
+#define FIELD(c, d)	((void *)((char *)(c) + (d)->offset))
+#define CFIELD(c, d)	((const void *)((const char *)(c) + (d)->offset))
 
-struct config_def {
-	const char	*name;
-	const char	*def;
-	config_check_fn	 check;
-};
-
+/* A string that fits its field (the field's size is the parser's max). */
 static int
-check_iface(const char *v, char *why, size_t n)
+copy_string(const char *v, char *field, size_t size, char *why, size_t n)
 {
-	if (strcmp(v, NETBIND_ANY) == 0 || netbind_valid_name(v))
-		return 0;
-	snprintf(why, n, "'%s' is not an interface name (or any)", v);
-	return -1;
+	if (strlen(v) >= size) {
+		snprintf(why, n, "longer than %zu bytes", size - 1);
+		return -1;
+	}
+	memcpy(field, v, strlen(v) + 1);
+	return 0;
+}
+
+/* An interface name, or "any". */
+static int
+parse_iface(const struct config_def *d, const char *v, void *field, bool add,
+    char *why, size_t n)
+{
+	(void)d; (void)add;
+	if (strcmp(v, NETBIND_ANY) != 0 && !netbind_valid_name(v)) {
+		snprintf(why, n, "'%s' is not an interface name (or any)", v);
+		return -1;
+	}
+	return copy_string(v, field, sizeof(((struct config *)0)->iface),
+	    why, n);
 }
 
 /* A list of CIDRs separated by commas or spaces, or "any". */
 static int
-check_sources(const char *v, char *why, size_t n)
+parse_sources(const struct config_def *d, const char *v, void *field,
+    bool add, char *why, size_t n)
 {
-	char		 tmp[1024], *p, *tok, *save;
-	struct cidr	 c;
-	size_t		 count = 0;
+	struct config_sources	*out = field, next;
+	char			 tmp[CONFIG_TEXT_MAX], *p, *tok, *save;
 
-	if (strcmp(v, NETBIND_ANY) == 0)
+	(void)d;
+	if (add && out->any)
+		return 0;	/* any stays any */
+	memset(&next, 0, sizeof(next));
+	if (add)
+		next = *out;
+	if (strcmp(v, NETBIND_ANY) == 0) {
+		memset(out, 0, sizeof(*out));
+		out->any = true;
 		return 0;
+	}
 	if (strlen(v) >= sizeof(tmp)) {
 		snprintf(why, n, "list too long");
 		return -1;
 	}
 	strcpy(tmp, v);
 	for (p = tmp; (tok = strtok_r(p, ", \t", &save)) != NULL; p = NULL) {
-		if (cidr_parse(tok, &c) != 0) {
+		if (next.n == CONFIG_ALLOW_MAX) {
+			snprintf(why, n, "more than %d entries",
+			    CONFIG_ALLOW_MAX);
+			return -1;
+		}
+		if (cidr_parse(tok, &next.block[next.n]) != 0) {
 			snprintf(why, n, "'%s' is not ADDR/LEN with the host "
 			    "bits zero", tok);
 			return -1;
 		}
-		if (++count > OPT_ALLOW_MAX) {
-			snprintf(why, n, "more than %d entries", OPT_ALLOW_MAX);
-			return -1;
-		}
+		next.n++;
 	}
-	if (count == 0) {
+	if (next.n == 0) {
 		snprintf(why, n, "empty (use 'any' for no filter)");
 		return -1;
 	}
+	*out = next;
 	return 0;
 }
 
+/* A port, 0-65535. */
 static int
-check_ports(const char *v, char *why, size_t n)
+port_number(const char *s, int *out)
 {
-	int	 lo, hi;
+	char	*end;
+	long	 v;
 
-	if (options_parse_ports(v, &lo, &hi) == 0)
-		return 0;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v > 65535)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* "PORT" or "LOW:HIGH". */
+static int
+parse_ports(const struct config_def *d, const char *v, void *field, bool add,
+    char *why, size_t n)
+{
+	struct config_ports	*out = field, p;
+	char			 tmp[32], *colon;
+
+	(void)d; (void)add;
+	if (strlen(v) >= sizeof(tmp))
+		goto bad;
+	strcpy(tmp, v);
+	if ((colon = strchr(tmp, ':')) != NULL)
+		*colon = '\0';
+	if (port_number(tmp, &p.low) != 0)
+		goto bad;
+	p.high = p.low;
+	if (colon != NULL &&
+	    (port_number(colon + 1, &p.high) != 0 || p.low > p.high))
+		goto bad;
+	*out = p;
+	return 0;
+bad:
 	snprintf(why, n, "'%s' is not PORT or LOW:HIGH (0-65535)", v);
 	return -1;
 }
 
 int
-config_parse_seconds(const char *v, long *out)
+config_parse_duration(const char *v, long *out)
 {
+	static const struct { char unit; long mul; } units[] = {
+		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+		{ 'w', 7 * 86400 },
+	};
 	char	*end;
 	long	 x, mul = 1;
+	size_t	 i;
 
 	if (!isdigit((unsigned char)*v))
 		return -1;
@@ -90,165 +152,452 @@ config_parse_seconds(const char *v, long *out)
 	if (*end != '\0') {
 		if (end[1] != '\0')
 			return -1;
-		switch (*end) {
-		case 's': mul = 1; break;
-		case 'm': mul = 60; break;
-		case 'h': mul = 3600; break;
-		case 'd': mul = 86400; break;
-		case 'w': mul = 7 * 86400; break;
-		default: return -1;
-		}
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (units[i].unit == *end)
+				break;
+		if (i == sizeof(units) / sizeof(units[0]))
+			return -1;
+		mul = units[i].mul;
 	}
+	/* Kept in milliseconds later: no overflow there either. */
 	if (x > LONG_MAX / 1000 / mul)
 		return -1;
 	*out = x * mul;
 	return 0;
 }
 
+/* Seconds, or a number with s, m, h, d or w; at most d->max if set. */
 static int
-check_seconds(const char *v, char *why, size_t n)
+parse_duration(const struct config_def *d, const char *v, void *field,
+    bool add, char *why, size_t n)
 {
 	long	 s;
 
-	if (config_parse_seconds(v, &s) == 0)
-		return 0;
-	snprintf(why, n, "'%s' is not a duration (seconds, or with s, m, h, "
-	    "d, w)", v);
-	return -1;
-}
-
-static int
-check_one_of(const char *v, const char *const *ok, char *why, size_t n)
-{
-	char	 list[128] = "";
-	size_t	 i;
-
-	for (i = 0; ok[i] != NULL; i++) {
-		if (strcmp(v, ok[i]) == 0)
-			return 0;
-		if (i > 0)
-			strncat(list, ", ", sizeof(list) - strlen(list) - 1);
-		strncat(list, ok[i], sizeof(list) - strlen(list) - 1);
-	}
-	snprintf(why, n, "'%s' is not one of %s", v, list);
-	return -1;
-}
-
-static int
-check_facility(const char *v, char *why, size_t n)
-{
-	static const char *const ok[] = { "auth", "authpriv", "daemon",
-	    "user", "local0", "local1", "local2", "local3", "local4",
-	    "local5", "local6", "local7", NULL };
-
-	return check_one_of(v, ok, why, n);
-}
-
-static int
-check_format(const char *v, char *why, size_t n)
-{
-	static const char *const ok[] = { "kv", "json", NULL };
-
-	return check_one_of(v, ok, why, n);
-}
-
-static int
-check_yesno(const char *v, char *why, size_t n)
-{
-	static const char *const ok[] = { "yes", "no", "all", NULL };
-
-	return check_one_of(v, ok, why, n);
-}
-
-static int
-check_sandbox(const char *v, char *why, size_t n)
-{
-	static const char *const ok[] = { "strict", "log", "off", NULL };
-
-	return check_one_of(v, ok, why, n);
-}
-
-static int
-check_bool(const char *v, char *why, size_t n)
-{
-	static const char *const ok[] = { "yes", "no", NULL };
-
-	return check_one_of(v, ok, why, n);
-}
-
-static int
-check_path(const char *v, char *why, size_t n)
-{
-	if (v[0] == '/' && strlen(v) < 108)
-		return 0;
-	snprintf(why, n, "'%s' is not an absolute socket path", v);
-	return -1;
-}
-
-static const struct config_def config_defs[CFG_NKEYS] = {
-	[CFG_INTERFACE] = { "interface", NETBIND_DEFAULT_IFACE, check_iface },
-	[CFG_ALLOW_SOURCES] = { "allow_sources",
-	    NETBIND_TAILNET_V4 ", " NETBIND_TAILNET_V6, check_sources },
-	[CFG_PORT_RANGE] = { "port_range", "60001:60999", check_ports },
-	[CFG_IDLE_TIMEOUT] = { "idle_timeout", "0", check_seconds },
-	[CFG_NETWORK_TIMEOUT] = { "network_timeout", "1w", check_seconds },
-	[CFG_SIGNAL_TIMEOUT] = { "signal_timeout", "0", check_seconds },
-	[CFG_WAIT_IFACE] = { "wait_iface", "0", check_seconds },
-	[CFG_LOG_FACILITY] = { "log_facility", "authpriv", check_facility },
-	[CFG_LOG_FORMAT] = { "log_format", "kv", check_format },
-	[CFG_LOG_FAILED_PACKETS] = { "log_failed_packets", "yes", check_yesno },
-	[CFG_LOG_SOCKET] = { "log_socket", "/dev/log", check_path },
-	[CFG_SANDBOX] = { "sandbox", "strict", check_sandbox },
-	[CFG_REATTACH] = { "reattach", "no", check_bool },
-};
-
-const char *
-config_key_name(enum config_key k)
-{
-	return config_defs[k].name;
-}
-
-int
-config_set(struct config *c, enum config_key k, const char *value,
-    const char *origin, char *err, size_t errlen)
-{
-	char	 why[256];
-	char	*copy;
-
-	if (config_defs[k].check(value, why, sizeof(why)) != 0) {
-		snprintf(err, errlen, "%s: %s: %s", origin, config_defs[k].name,
-		    why);
+	(void)add;
+	if (config_parse_duration(v, &s) != 0) {
+		snprintf(why, n, "'%s' is not a duration (seconds, or with s, "
+		    "m, h, d, w)", v);
 		return -1;
 	}
-	if ((copy = strdup(value)) == NULL) {
-		snprintf(err, errlen, "out of memory");
+	if (d->max != 0 && s > d->max) {
+		snprintf(why, n, "at most %ld seconds", d->max);
 		return -1;
 	}
-	free(c->text[k]);
-	c->text[k] = copy;
-	snprintf(c->origin[k], sizeof(c->origin[k]), "%s", origin);
+	*(long *)field = s;
 	return 0;
 }
 
-const char *
-config_get(const struct config *c, enum config_key k)
+/* One of the row's names; the field is an int. */
+static int
+parse_enum(const struct config_def *d, const char *v, void *field, bool add,
+    char *why, size_t n)
 {
-	return c->text[k];
+	const struct config_name *c;
+	size_t		 used;
+
+	(void)add;
+	for (c = d->names; c->name != NULL; c++) {
+		if (strcmp(v, c->name) == 0) {
+			*(int *)field = c->value;
+			return 0;
+		}
+	}
+	used = (size_t)snprintf(why, n, "'%s' is not one of ", v);
+	for (c = d->names; c->name != NULL && used < n; c++)
+		used += (size_t)snprintf(why + used, n - used, "%s%s",
+		    c == d->names ? "" : ", ", c->name);
+	return -1;
+}
+
+/* yes or no. */
+static int
+parse_bool(const struct config_def *d, const char *v, void *field, bool add,
+    char *why, size_t n)
+{
+	(void)d; (void)add;
+	if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+		snprintf(why, n, "'%s' is not one of yes, no", v);
+		return -1;
+	}
+	*(bool *)field = strcmp(v, "yes") == 0;
+	return 0;
+}
+
+/* An absolute unix socket path. */
+static int
+parse_socket(const struct config_def *d, const char *v, void *field,
+    bool add, char *why, size_t n)
+{
+	(void)d; (void)add;
+	if (v[0] != '/' || strlen(v) >= sizeof(((struct config *)0)->log_socket)) {
+		snprintf(why, n, "'%s' is not an absolute socket path", v);
+		return -1;
+	}
+	return copy_string(v, field, sizeof(((struct config *)0)->log_socket),
+	    why, n);
+}
+
+/* -i's address (checked against the interface when binding). */
+static int
+parse_addr(const struct config_def *d, const char *v, void *field, bool add,
+    char *why, size_t n)
+{
+	(void)d; (void)add;
+	return copy_string(v, field, sizeof(((struct config *)0)->local_addr),
+	    why, n);
+}
+
+/* A file name, for --config. */
+static int
+parse_path(const struct config_def *d, const char *v, void *field, bool add,
+    char *why, size_t n)
+{
+	(void)d; (void)add;
+	return copy_string(v, field, sizeof(((struct config *)0)->config_file),
+	    why, n);
+}
+
+/*
+ * -c COLORS: any integer, as mosh reads it (strtol: leading blanks, a
+ * sign; even an empty word is 0). Only 256 changes anything (TERM), so
+ * a count beyond int is kept as one that is not 256.
+ */
+static int
+parse_colors(const struct config_def *d, const char *v, void *field,
+    bool add, char *why, size_t n)
+{
+	char	*end;
+	long	 x;
+
+	(void)d; (void)add;
+	errno = 0;
+	x = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0') {
+		snprintf(why, n, "'%s' is not a number", v);
+		return -1;
+	}
+	*(int *)field = x > INT_MAX ? INT_MAX : x < INT_MIN ? INT_MIN : (int)x;
+	return 0;
+}
+
+/* -l NAME=VALUE: a locale variable from the client; each one adds. */
+static int
+parse_locale(const struct config_def *d, const char *v, void *field,
+    bool add, char *why, size_t n)
+{
+	struct config_locale	*l = field;
+	char			*copy;
+
+	(void)d; (void)add;
+	if (strchr(v, '=') == NULL || l->n == CONFIG_LOCALE_MAX) {
+		snprintf(why, n, "'%s' is not NAME=VALUE (or too many)", v);
+		return -1;
+	}
+	if ((copy = strdup(v)) == NULL) {
+		snprintf(why, n, "out of memory");
+		return -1;
+	}
+	l->var[l->n++] = copy;
+	return 0;
+}
+
+/* -v: each one counts (the default is "0"). */
+static int
+parse_count(const struct config_def *d, const char *v, void *field, bool add,
+    char *why, size_t n)
+{
+	(void)d; (void)why; (void)n;
+	*(int *)field = add ? *(int *)field + 1 : strcmp(v, "0") != 0;
+	return 0;
+}
+
+static void
+format_string(const struct config_def *d, const void *field, char *buf,
+    size_t len)
+{
+	(void)d;
+	snprintf(buf, len, "%s", (const char *)field);
+}
+
+static void
+format_sources(const struct config_def *d, const void *field, char *buf,
+    size_t len)
+{
+	const struct config_sources *s = field;
+	char		 one[CIDR_STRLEN];
+	size_t		 i, used = 0;
+
+	(void)d;
+	snprintf(buf, len, "%s", s->any ? NETBIND_ANY : "");
+	for (i = 0; i < s->n && used < len; i++) {
+		if (cidr_format(&s->block[i], one, sizeof(one)) != 0)
+			continue;
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i ? ", " : "", one);
+	}
+}
+
+static void
+format_ports(const struct config_def *d, const void *field, char *buf,
+    size_t len)
+{
+	const struct config_ports *p = field;
+
+	(void)d;
+	if (p->low == p->high)
+		snprintf(buf, len, "%d", p->low);
+	else
+		snprintf(buf, len, "%d:%d", p->low, p->high);
+}
+
+/* In the largest unit that says it exactly: 1w, 90m, 45. */
+static void
+format_duration(const struct config_def *d, const void *field, char *buf,
+    size_t len)
+{
+	static const struct { char unit; long secs; } units[] = {
+		{ 'w', 7 * 86400 }, { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 },
+	};
+	long	 s = *(const long *)field;
+	size_t	 i;
+
+	(void)d;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (s != 0 && s % units[i].secs == 0) {
+			snprintf(buf, len, "%ld%c", s / units[i].secs,
+			    units[i].unit);
+			return;
+		}
+	}
+	snprintf(buf, len, "%ld", s);
+}
+
+static void
+format_enum(const struct config_def *d, const void *field, char *buf,
+    size_t len)
+{
+	const struct config_name *c;
+
+	for (c = d->names; c->name != NULL; c++)
+		if (c->value == *(const int *)field)
+			break;
+	snprintf(buf, len, "%s", c->name != NULL ? c->name : "?");
+}
+
+static void
+format_bool(const struct config_def *d, const void *field, char *buf,
+    size_t len)
+{
+	(void)d;
+	snprintf(buf, len, "%s", *(const bool *)field ? "yes" : "no");
+}
+
+static void
+format_int(const struct config_def *d, const void *field, char *buf,
+    size_t len)
+{
+	(void)d;
+	snprintf(buf, len, "%d", *(const int *)field);
+}
+
+static void
+format_locale(const struct config_def *d, const void *field, char *buf,
+    size_t len)
+{
+	const struct config_locale *l = field;
+	size_t		 i, used = 0;
+
+	(void)d;
+	buf[0] = '\0';
+	for (i = 0; i < l->n && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i ? " " : "", l->var[i]);
+}
+
+static const struct config_name facility_names[] = {
+	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
+	{ "daemon", LOG_DAEMON }, { "user", LOG_USER },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	{ NULL, 0 },
+};
+static const struct config_name format_names[] = {
+	{ "kv", LOG_FORMAT_KV }, { "json", LOG_FORMAT_JSON }, { NULL, 0 },
+};
+static const struct config_name failed_names[] = {
+	{ "yes", LOG_FAILED_YES }, { "no", LOG_FAILED_NO },
+	{ "all", LOG_FAILED_ALL }, { NULL, 0 },
+};
+static const struct config_name sandbox_names[] = {
+	{ "strict", SANDBOX_STRICT }, { "log", SANDBOX_LOG },
+	{ "off", SANDBOX_OFF }, { NULL, 0 },
+};
+
+#define AT(f)		offsetof(struct config, f)
+#define IFACE		parse_iface, format_string
+#define SOURCES		parse_sources, format_sources
+#define PORTS		parse_ports, format_ports
+#define DURATION	parse_duration, format_duration
+#define ENUM		parse_enum, format_enum
+#define BOOL		parse_bool, format_bool
+
+/* Every setting, once. */
+static const struct config_def config_defs[CFG_NSETTINGS] = {
+	[CFG_INTERFACE] = { "interface", true, NETBIND_DEFAULT_IFACE, IFACE,
+	    AT(iface), NULL, 0, "--iface", "NAME", NULL, false, NULL, NULL,
+	    "MOSH_SERVER_NETWORK_TMPL", false,
+	    "bind only the addresses of interface NAME; -i and -s\n"
+	    "must name one of them (default: $MOSH_SERVER_NETWORK_TMPL,\n"
+	    "else " NETBIND_DEFAULT_IFACE "). 'any': any address, as mosh "
+	    "does" },
+	[CFG_ALLOW_SOURCES] = { "allow_sources", true,
+	    NETBIND_TAILNET_V4 ", " NETBIND_TAILNET_V6, SOURCES,
+	    AT(allow), NULL, 0, "--allow-source", "CIDR", NULL, false, NULL,
+	    NULL, NULL, false,
+	    "answer only sources inside CIDR (repeatable; the\n"
+	    "first replaces the default " NETBIND_TAILNET_V4 " and\n"
+	    NETBIND_TAILNET_V6 "). 'any': every source" },
+	[CFG_PORT_RANGE] = { "port_range", true, "60001:60999", PORTS,
+	    AT(ports), NULL, 0, "-p", "PORT[:PORT2]", NULL, false,
+	    "UDP port range", NULL, "MOSH_UDP_PORT", false,
+	    "UDP port or range (default 60001:60999; MOSH_UDP_PORT\n"
+	    "restricts it)" },
+	[CFG_IDLE_TIMEOUT] = { "idle_timeout", true, "0", DURATION,
+	    AT(idle_timeout), NULL, 0, "--idle-timeout", "S", NULL, false,
+	    "idle timeout", " (seconds)", NULL, false,
+	    "end the session after S seconds without user input" },
+	[CFG_NETWORK_TIMEOUT] = { "network_timeout", true, "1w", DURATION,
+	    AT(network_timeout), NULL, 0, NULL, NULL, NULL, false, NULL, NULL,
+	    "MOSH_SERVER_NETWORK_TMOUT", true, NULL },
+	[CFG_SIGNAL_TIMEOUT] = { "signal_timeout", true, "0", DURATION,
+	    AT(signal_timeout), NULL, 0, NULL, NULL, NULL, false, NULL, NULL,
+	    "MOSH_SERVER_SIGNAL_TMOUT", true, NULL },
+	[CFG_WAIT_IFACE] = { "wait_iface", true, "0", DURATION,
+	    AT(wait_iface), NULL, CONFIG_WAIT_IFACE_MAX, "--wait-iface", "S",
+	    NULL, false, "--wait-iface", " (seconds, up to 86400)", NULL,
+	    false, "wait up to S seconds for the interface and an address" },
+	[CFG_LOG_FACILITY] = { "log_facility", true, "authpriv", ENUM,
+	    AT(log_facility), facility_names, 0, NULL, NULL, NULL, false,
+	    NULL, NULL, NULL, false, NULL },
+	[CFG_LOG_FORMAT] = { "log_format", true, "kv", ENUM,
+	    AT(log_format), format_names, 0, NULL, NULL, NULL, false, NULL,
+	    NULL, NULL, false, NULL },
+	[CFG_LOG_FAILED_PACKETS] = { "log_failed_packets", true, "yes", ENUM,
+	    AT(log_failed), failed_names, 0, NULL, NULL, NULL, false, NULL,
+	    NULL, NULL, false, NULL },
+	[CFG_LOG_SOCKET] = { "log_socket", true, "/dev/log", parse_socket,
+	    format_string, AT(log_socket), NULL, 0, NULL, NULL, NULL, false,
+	    NULL, NULL, NULL, false, NULL },
+	[CFG_SANDBOX] = { "sandbox", true, "strict", ENUM, AT(sandbox),
+	    sandbox_names, 0, "--sandbox", "MODE", NULL, false, NULL, NULL,
+	    NULL, false,
+	    "strict (default), log (the kernel logs would-be\n"
+	    "violations), off" },
+	[CFG_REATTACH] = { "reattach", true, "no", BOOL, AT(reattach), NULL,
+	    0, "--reattach", NULL, "yes", false, NULL, NULL, NULL, false,
+	    "resume a detached session running the same command" },
+	[CFG_LOCAL_ADDR] = { "local_address", false, "", parse_addr,
+	    format_string, AT(local_addr), NULL, 0, "-i", "LOCALADDR", NULL,
+	    false, NULL, NULL, NULL, false,
+	    "bind to this address (-i SECONDS, a plain number,\n"
+	    "means --idle-timeout SECONDS)" },
+	[CFG_COLORS] = { "colors", false, "0", parse_colors, format_int,
+	    AT(colors), NULL, 0, "-c", "COLORS", NULL, false,
+	    "number of colors", NULL, NULL, false,
+	    "colours of the client terminal (256: TERM=xterm-256color)" },
+	[CFG_LOCALE] = { "locale", false, NULL, parse_locale, format_locale,
+	    AT(locale), NULL, 0, "-l", "NAME=VALUE", NULL, false, "-l",
+	    " (NAME=VALUE)", NULL, false,
+	    "locale variable from the client (repeatable)" },
+	[CFG_VERBOSE] = { "verbose", false, "0", parse_count, format_int,
+	    AT(verbose), NULL, 0, "-v", NULL, "1", false, NULL, NULL, NULL,
+	    false, "verbose: stay attached to the terminal" },
+	[CFG_CONFIG_FILE] = { "config", false, "", parse_path, format_string,
+	    AT(config_file), NULL, 0, "--config", "FILE", NULL, true, NULL,
+	    NULL, NULL, false,
+	    "read FILE instead of " CONFIG_SYSTEM_PATH },
+	[CFG_LOG_STDERR] = { "log_stderr", false, "no", BOOL,
+	    AT(log_stderr), NULL, 0, "--log-stderr", NULL, "yes", false,
+	    NULL, NULL, NULL, false, "events to stderr too" },
+};
+
+const struct config_def *
+config_def(enum config_id id)
+{
+	return &config_defs[id];
+}
+
+int
+config_set(struct config *c, enum config_id id, const char *value,
+    enum config_layer layer, const char *origin, char *err, size_t errlen)
+{
+	const struct config_def	*d = &config_defs[id];
+	struct config_origin	*o = &c->origin[id];
+	char			 why[512];
+	bool			 add;
+
+	add = layer == CONFIG_FLAG && o->layer == CONFIG_FLAG;
+	if (d->parse(d, value, FIELD(c, d), add, why, sizeof(why)) != 0) {
+		snprintf(err, errlen, "%s: %s: %s", origin, d->name, why);
+		return -1;
+	}
+	o->layer = layer;
+	snprintf(o->text, sizeof(o->text), "%s", origin);
+	return 0;
+}
+
+const struct config_origin *
+config_origin(const struct config *c, enum config_id id)
+{
+	return &c->origin[id];
 }
 
 const char *
-config_origin(const struct config *c, enum config_key k)
+config_origin_name(const struct config *c, enum config_id id)
 {
-	return c->origin[k];
+	const struct config_def	*d = &config_defs[id];
+
+	switch (c->origin[id].layer) {
+	case CONFIG_DEFAULT:
+		return "the default";
+	case CONFIG_ENV:
+		return d->env;
+	case CONFIG_FLAG:
+		return d->flag;
+	case CONFIG_FILE:
+		break;
+	}
+	return c->origin[id].text;
 }
 
-long
-config_seconds(const struct config *c, enum config_key k)
+const char *
+config_text(const struct config *c, enum config_id id, char *buf, size_t len)
 {
-	long	 s = 0;
+	const struct config_def	*d = &config_defs[id];
 
-	(void)config_parse_seconds(c->text[k], &s);
-	return s;
+	d->format(d, CFIELD(c, d), buf, len);
+	return buf;
+}
+
+void
+config_defaults(struct config *c)
+{
+	char	 err[512];
+	int	 id;
+
+	memset(c, 0, sizeof(*c));
+	for (id = 0; id < CFG_NSETTINGS; id++) {
+		/* The defaults are ours: they parse. */
+		if (config_defs[id].def != NULL)
+			(void)config_set(c, (enum config_id)id,
+			    config_defs[id].def, CONFIG_DEFAULT, "default",
+			    err, sizeof(err));
+		else
+			snprintf(c->origin[id].text, CONFIG_ORIGIN_MAX,
+			    "default");
+	}
 }
 
 /* One file read into a scratch config, committed only if all of it is
@@ -275,13 +624,14 @@ config_reader(char *str, int num, void *arg)
 	return r;
 }
 
+/* One key = value of a file: a key of the table, a value it parses. */
 static int
 config_ini_handler(void *arg, const char *section, const char *name,
     const char *value)
 {
 	struct config_file *f = arg;
 	char		 origin[CONFIG_ORIGIN_MAX];
-	int		 k;
+	int		 id;
 
 	if (f->failed)
 		return 0;
@@ -292,17 +642,18 @@ config_ini_handler(void *arg, const char *section, const char *name,
 		f->failed = 1;
 		return 0;
 	}
-	for (k = 0; k < CFG_NKEYS; k++)
-		if (strcmp(name, config_defs[k].name) == 0)
+	for (id = 0; id < CFG_NSETTINGS; id++)
+		if (config_defs[id].in_file &&
+		    strcmp(name, config_defs[id].name) == 0)
 			break;
-	if (k == CFG_NKEYS) {
+	if (id == CFG_NSETTINGS) {
 		snprintf(f->why, sizeof(f->why), "unknown key '%s'", name);
 		f->failed = 1;
 		return 0;
 	}
 	snprintf(origin, sizeof(origin), "%s:%d", f->path, f->line);
-	if (config_set(f->scratch, (enum config_key)k, value, origin,
-	    f->why, sizeof(f->why)) != 0) {
+	if (config_set(f->scratch, (enum config_id)id, value, CONFIG_FILE,
+	    origin, f->why, sizeof(f->why)) != 0) {
 		f->failed = 1;
 		return 0;
 	}
@@ -314,13 +665,18 @@ static int
 config_read_stream(struct config *c, const char *path, FILE *fp, char *err,
     size_t errlen)
 {
-	struct config	 scratch;
+	struct config	 *scratch;
 	struct config_file f;
-	int		 line, k;
+	int		 line;
 
-	memset(&scratch, 0, sizeof(scratch));
+	/* A copy: the file's values land on what the layers below gave. */
+	if ((scratch = malloc(sizeof(*scratch))) == NULL) {
+		snprintf(err, errlen, "%s: out of memory", path);
+		return -1;
+	}
+	memcpy(scratch, c, sizeof(*scratch));
 	memset(&f, 0, sizeof(f));
-	f.scratch = &scratch;
+	f.scratch = scratch;
 	f.path = path;
 	f.fp = fp;
 	line = ini_parse_stream(config_reader, &f, config_ini_handler, &f);
@@ -335,22 +691,18 @@ config_read_stream(struct config *c, const char *path, FILE *fp, char *err,
 		else
 			snprintf(err, errlen, "%s:%d: syntax error (want "
 			    "key = value)", path, line);
-		config_free(&scratch);
+		free(scratch);
 		return -1;
 	}
-	for (k = 0; k < CFG_NKEYS; k++) {
-		if (scratch.text[k] == NULL)
-			continue;
-		free(c->text[k]);
-		c->text[k] = scratch.text[k];
-		scratch.text[k] = NULL;
-		memcpy(c->origin[k], scratch.origin[k], sizeof(c->origin[k]));
-	}
+	/* A file sets only file keys, none of which owns memory: the
+	 * copy takes nothing the original still points to. */
+	memcpy(c, scratch, sizeof(*c));
+	free(scratch);
 	return 0;
 }
 
-static int
-config_read_file(struct config *c, const char *path, char *err,
+int
+config_read(struct config *c, const char *path, char *err,
     size_t errlen)
 {
 	FILE	*fp;
@@ -375,8 +727,7 @@ config_load_buffer(struct config *c, const char *name, const char *buf,
 	FILE	*fp;
 	int	 r;
 
-	if (config_load(c, NULL, NULL, err, errlen) != 0)
-		return -1;
+	config_defaults(c);
 	if (len == 0)
 		return 0;	/* fmemopen may refuse an empty buffer */
 	if ((fp = fmemopen((void *)buf, len, "r")) == NULL) {
@@ -393,19 +744,14 @@ int
 config_load(struct config *c, const char *system_path, const char *user_path,
     char *err, size_t errlen)
 {
-	int	 k;
-
-	memset(c, 0, sizeof(*c));
-	for (k = 0; k < CFG_NKEYS; k++)
-		if (config_set(c, (enum config_key)k, config_defs[k].def,
-		    "default", err, errlen) != 0)
-			return -1;
-	if (system_path != NULL &&
-	    config_read_file(c, system_path, err, errlen) != 0)
+	config_defaults(c);
+	if ((system_path != NULL &&
+	    config_read(c, system_path, err, errlen) != 0) ||
+	    (user_path != NULL &&
+	    config_read(c, user_path, err, errlen) != 0)) {
+		config_free(c);
 		return -1;
-	if (user_path != NULL &&
-	    config_read_file(c, user_path, err, errlen) != 0)
-		return -1;
+	}
 	return 0;
 }
 
@@ -434,20 +780,96 @@ config_user_path(void)
 void
 config_print(const struct config *c, FILE *f)
 {
-	int	 k;
+	char	 text[CONFIG_TEXT_MAX];
+	int	 id;
 
-	for (k = 0; k < CFG_NKEYS; k++)
-		fprintf(f, "%-19s = %-40s # %s\n", config_defs[k].name,
-		    c->text[k], c->origin[k]);
+	for (id = 0; id < CFG_NSETTINGS; id++)
+		if (config_defs[id].in_file)
+			fprintf(f, "%-19s = %-40s # %s\n", config_defs[id].name,
+			    config_text(c, (enum config_id)id, text,
+			    sizeof(text)), c->origin[id].text);
+}
+
+/* "-p PORT[:PORT2]", as help shows a flag. */
+static void
+config_flag_words(const struct config_def *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s%s", d->flag, d->arg != NULL ? " " : "",
+	    d->arg != NULL ? d->arg : "");
+}
+
+/* n bytes of text for roff: minus signs, backslashes, no requests. */
+static void
+config_roff_text(FILE *f, const char *s, size_t n)
+{
+	if (n > 0 && (s[0] == '.' || s[0] == '\''))
+		fputs("\\&", f);
+	for (; n > 0; s++, n--) {
+		if (*s == '-')
+			fputs("\\-", f);
+		else if (*s == '\\')
+			fputs("\\e", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+/* A flag as the man page sets it: bold name, italic value. */
+static void
+config_roff_flag(FILE *f, const struct config_def *d)
+{
+	fputs(".TP\n\\fB", f);
+	config_roff_text(f, d->flag, strlen(d->flag));
+	fputs("\\fR", f);
+	if (d->arg != NULL) {
+		fputs(" \\fI", f);
+		config_roff_text(f, d->arg, strlen(d->arg));
+		fputs("\\fR", f);
+	}
+	fputc('\n', f);
+}
+
+void
+config_help(FILE *f, bool roff)
+{
+	const struct config_def	*d;
+	const char		*p, *nl;
+	char			 words[64];
+	int			 id;
+
+	for (id = 0; id < CFG_NSETTINGS; id++) {
+		d = &config_defs[id];
+		if (d->flag == NULL || d->help == NULL)
+			continue;
+		config_flag_words(d, words, sizeof(words));
+		if (roff)
+			config_roff_flag(f, d);
+		else if (strlen(words) < 18)
+			fprintf(f, "  %-17s ", words);
+		else
+			fprintf(f, "  %s\n%20s", words, "");
+		for (p = d->help; *p != '\0'; p = *nl ? nl + 1 : nl) {
+			nl = strchr(p, '\n');
+			if (nl == NULL)
+				nl = p + strlen(p);
+			if (roff) {
+				config_roff_text(f, p, (size_t)(nl - p));
+				fputc('\n', f);
+			} else
+				fprintf(f, "%s%.*s\n", p == d->help ? "" :
+				    "                    ", (int)(nl - p), p);
+		}
+	}
 }
 
 void
 config_free(struct config *c)
 {
-	int	 k;
+	size_t	 i;
 
-	for (k = 0; k < CFG_NKEYS; k++) {
-		free(c->text[k]);
-		c->text[k] = NULL;
+	for (i = 0; i < c->locale.n; i++) {
+		free(c->locale.var[i]);
+		c->locale.var[i] = NULL;
 	}
+	c->locale.n = 0;
 }

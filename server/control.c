@@ -360,7 +360,6 @@ control_read(struct control_conn *cc, uint64_t now, control_fn fn,
 {
 	struct control_req req;
 	enum control_status st;
-	char		 b[64];
 	ssize_t		 r;
 
 	r = recv(cc->fd, cc->buf + cc->len, sizeof(cc->buf) - cc->len,
@@ -378,10 +377,8 @@ control_read(struct control_conn *cc, uint64_t now, control_fn fn,
 		return;
 	if (st == CONTROL_OK)
 		fn(arg, cc->fd, &req, now);
-	else {
-		snprintf(b, sizeof(b), "error=%s\n\n", control_status_name(st));
-		(void)send(cc->fd, b, strlen(b), MSG_NOSIGNAL | MSG_DONTWAIT);
-	}
+	else
+		control_reply_error(cc->fd, control_status_name(st));
 	control_drop(cc);
 }
 

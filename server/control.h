@@ -123,6 +123,32 @@ typedef void (*control_fn)(void *arg, int fd, const struct control_req *,
 void	control_run(struct control *, const struct pollfd *, size_t n,
 	    uint64_t now, control_fn fn, void *arg);
 
+/* What `info` answers (`list` shows it): one writer, one reader. */
+struct control_info {
+	long		 pid;
+	unsigned long long started;	/* time(NULL) at the start */
+	int		 port;
+	char		 iface[32];
+	char		 state[16];	/* attached, detached */
+	char		 client[80];	/* ADDR:PORT, or "" */
+	unsigned long long last_contact;	/* seconds ago */
+	unsigned long long idle;	/* seconds since the last input */
+	char		 command[1024];
+};
+
+/* The reply: "key=value" lines, then an empty one (control bytes in a
+ * value become '?'). 0, or -1 when it does not fit in len. */
+int	control_info_format(const struct control_info *, char *buf,
+	    size_t len);
+/* A reply from a server we do not trust blindly: missing keys read as
+ * 0 or "", values are cut to fit. 0, or -1 without a pid. */
+int	control_info_parse(const char *reply, struct control_info *);
+
+/* Send a reply without ever waiting for the peer (it may be gone). */
+void	control_reply(int fd, const char *text);
+/* "error=REASON" and the empty line. */
+void	control_reply_error(int fd, const char *reason);
+
 /* A unix socket of `type` connected to PATH (CLOEXEC); -1 with errno. */
 int	control_unix_connect(const char *path, int type);
 

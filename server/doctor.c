@@ -99,7 +99,7 @@ capture(const char *const argv[], char *out, size_t len)
 static void
 check_config(struct tally *t, const struct server_opts *o)
 {
-	const char	*sys = o->config_path != NULL ? o->config_path :
+	const char	*sys = o->cfg.config_file[0] != '\0' ? o->cfg.config_file :
 	    CONFIG_SYSTEM_PATH;
 
 	/* A missing system file is fine (defaults), but say which. */
@@ -115,18 +115,18 @@ addr_allowed(const struct server_opts *o, const struct netbind_addr *a)
 	struct sockaddr_in	*s4 = (struct sockaddr_in *)&ss;
 	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&ss;
 
-	if (o->allow_any)
+	if (o->cfg.allow.any)
 		return true;
 	memset(&ss, 0, sizeof(ss));
 	if (a->family == AF_INET) {
 		s4->sin_family = AF_INET;
 		memcpy(&s4->sin_addr, a->addr, 4);
-		return cidr_match_any(o->allow, o->nallow,
+		return cidr_match_any(o->cfg.allow.block, o->cfg.allow.n,
 		    (struct sockaddr *)s4, sizeof(*s4));
 	}
 	s6->sin6_family = AF_INET6;
 	memcpy(&s6->sin6_addr, a->addr, 16);
-	return cidr_match_any(o->allow, o->nallow, (struct sockaddr *)s6,
+	return cidr_match_any(o->cfg.allow.block, o->cfg.allow.n, (struct sockaddr *)s6,
 	    sizeof(*s6));
 }
 
@@ -136,35 +136,36 @@ check_iface(struct tally *t, const struct server_opts *o,
     struct netbind_iface *ifc)
 {
 	enum netbind_status st;
-	char		 a[INET6_ADDRSTRLEN];
+	char		 a[INET6_ADDRSTRLEN], srcs[CONFIG_TEXT_MAX];
 	size_t		 i;
 
-	if (strcmp(o->iface, NETBIND_ANY) == 0) {
+	if (strcmp(o->cfg.iface, NETBIND_ANY) == 0) {
 		report(t, V_WARN, "interface", "any: sessions listen on every "
 		    "address; set interface = tailscale0 to keep them on the "
 		    "tailnet");
 		return true;
 	}
-	st = netbind_resolve(o->iface, ifc);
+	st = netbind_resolve(o->cfg.iface, ifc);
 	switch (st) {
 	case NETBIND_OK:
 		break;
 	case NETBIND_NO_IFACE:
 		report(t, V_FAIL, "interface", "%s: no such interface; start "
 		    "Tailscale (tailscale up) or set interface in the config "
-		    "(from %s)", o->iface, options_iface_from(o->iface_from));
+		    "(from %s)", o->cfg.iface,
+		    config_origin_name(&o->cfg, CFG_INTERFACE));
 		return false;
 	case NETBIND_DOWN:
 		report(t, V_FAIL, "interface", "%s is down; bring it up "
-		    "(tailscale up, or ip link set %s up)", o->iface,
-		    o->iface);
+		    "(tailscale up, or ip link set %s up)", o->cfg.iface,
+		    o->cfg.iface);
 		return false;
 	case NETBIND_NO_ADDR:
 		report(t, V_FAIL, "interface", "%s is up but has no address; "
-		    "check `tailscale status`", o->iface);
+		    "check `tailscale status`", o->cfg.iface);
 		return false;
 	default:
-		report(t, V_FAIL, "interface", "%s: %s", o->iface,
+		report(t, V_FAIL, "interface", "%s: %s", o->cfg.iface,
 		    netbind_status_text(st));
 		return false;
 	}
@@ -173,13 +174,14 @@ check_iface(struct tally *t, const struct server_opts *o,
 			continue;
 		(void)netbind_addr_format(&ifc->addrs[i], a, sizeof(a));
 		report(t, V_OK, "interface", "%s is up with address %s inside "
-		    "allow_sources", o->iface, a);
+		    "allow_sources", o->cfg.iface, a);
 		return true;
 	}
 	(void)netbind_addr_format(&ifc->addrs[0], a, sizeof(a));
 	report(t, V_WARN, "interface", "%s is up, but its address %s is not "
 	    "inside allow_sources (%s): is it the tailnet interface?",
-	    o->iface, a, config_get(&o->cfg, CFG_ALLOW_SOURCES));
+	    o->cfg.iface, a, config_text(&o->cfg, CFG_ALLOW_SOURCES, srcs,
+	    sizeof(srcs)));
 	return true;
 }
 
@@ -203,34 +205,34 @@ check_ports(struct tally *t, const struct server_opts *o,
     struct netbind_iface *ifc, bool usable)
 {
 	const char	*ifname = NULL;
-	int		 port, nfree = 0, total = o->port_high - o->port_low + 1;
+	int		 port, nfree = 0, total = o->cfg.ports.high - o->cfg.ports.low + 1;
 
 	if (!usable) {
 		report(t, V_WARN, "ports", "not checked: the interface cannot "
 		    "be bound");
 		return;
 	}
-	if (strcmp(o->iface, NETBIND_ANY) == 0) {
+	if (strcmp(o->cfg.iface, NETBIND_ANY) == 0) {
 		/* mosh's any: the wildcard address of each family. */
 		memset(ifc, 0, sizeof(*ifc));
 		ifc->addrs[0].family = AF_INET;
 		ifc->addrs[1].family = AF_INET6;
 		ifc->naddrs = 2;
 	} else
-		ifname = o->iface;
-	for (port = o->port_low; port <= o->port_high; port++)
+		ifname = o->cfg.iface;
+	for (port = o->cfg.ports.low; port <= o->cfg.ports.high; port++)
 		if (port_free(ifc, ifname, port))
 			nfree++;
 	if (nfree == 0)
 		report(t, V_FAIL, "ports", "none of udp %d:%d is free; end old "
-		    "sessions or widen port_range", o->port_low, o->port_high);
+		    "sessions or widen port_range", o->cfg.ports.low, o->cfg.ports.high);
 	else if (nfree < total / 10 + 1 && nfree < 10)
 		report(t, V_WARN, "ports", "only %d of %d ports in %d:%d are "
 		    "free; end old sessions or widen port_range", nfree, total,
-		    o->port_low, o->port_high);
+		    o->cfg.ports.low, o->cfg.ports.high);
 	else
 		report(t, V_OK, "ports", "%d of %d ports in udp %d:%d are free",
-		    nfree, total, o->port_low, o->port_high);
+		    nfree, total, o->cfg.ports.low, o->cfg.ports.high);
 }
 
 /* --- the firewall: heuristics over what the tools print --- */
@@ -442,9 +444,9 @@ check_firewalld(struct tally *t, const char *iface, const struct range *r,
 static void
 check_firewall(struct tally *t, const struct server_opts *o)
 {
-	const char	*iface = strcmp(o->iface, NETBIND_ANY) == 0 ? NULL :
-	    o->iface;
-	struct range	 r = { o->port_low, o->port_high };
+	const char	*iface = strcmp(o->cfg.iface, NETBIND_ANY) == 0 ? NULL :
+	    o->cfg.iface;
+	struct range	 r = { o->cfg.ports.low, o->cfg.ports.high };
 	char		*buf;
 
 	if ((buf = malloc(OUT_MAX)) == NULL) {

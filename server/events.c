@@ -17,19 +17,7 @@
 #include "netbind/netbind.h"
 #include "server/control.h"
 #include "server/events.h"
-#include "server/options.h"
-
-static const struct {
-	const char	*name;
-	int		 facility;
-} events_facilities[] = {
-	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
-	{ "daemon", LOG_DAEMON }, { "user", LOG_USER },
-	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
-	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
-	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
-	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
-};
+#include "server/config.h"
 
 static int
 events_syslog_open(const char *path)
@@ -38,28 +26,19 @@ events_syslog_open(const char *path)
 }
 
 void
-events_init(struct events *ev, const struct server_opts *o, FILE *out)
+events_init(struct events *ev, const struct config *c, FILE *out)
 {
-	const char	*fac = config_get(&o->cfg, CFG_LOG_FACILITY);
-	const char	*lf = config_get(&o->cfg, CFG_LOG_FAILED_PACKETS);
-	size_t		 i;
-
 	memset(ev, 0, sizeof(*ev));
 	ev->pid = getpid();
-	ev->iface = o->iface;
+	ev->iface = c->iface;
 	ev->out = out;
-	ev->json = strcmp(config_get(&o->cfg, CFG_LOG_FORMAT), "json") == 0;
-	ev->log_failed = strcmp(lf, "no") == 0 ? 0 : strcmp(lf, "all") == 0 ?
-	    2 : 1;
-	ev->facility = LOG_AUTHPRIV;
-	for (i = 0; i < sizeof(events_facilities) / sizeof(events_facilities[0]);
-	    i++)
-		if (strcmp(fac, events_facilities[i].name) == 0)
-			ev->facility = events_facilities[i].facility;
+	ev->json = c->log_format == LOG_FORMAT_JSON;
+	ev->log_failed = c->log_failed;
+	ev->facility = c->log_facility;
 	ev->global_tokens = EVENTS_GLOBAL_BURST;
 	/* Time zone data is read now: the sandbox allows no open(). */
 	tzset();
-	ev->syslog_fd = events_syslog_open(config_get(&o->cfg, CFG_LOG_SOCKET));
+	ev->syslog_fd = events_syslog_open(c->log_socket);
 }
 
 void
@@ -294,7 +273,8 @@ events_failed_packet(struct events *ev, enum proto_err e,
 	if (slot >= EVENTS_REASONS)
 		slot = EVENTS_REASONS - 1;
 	ev->count[slot]++;
-	if (ev->log_failed == 0 || (e == PROTO_ERR_STALE && ev->log_failed < 2))
+	if (ev->log_failed == LOG_FAILED_NO ||
+	    (e == PROTO_ERR_STALE && ev->log_failed != LOG_FAILED_ALL))
 		return;
 	if (cidr_sockaddr_addr(src, srclen, &family, a) != 0)
 		return;

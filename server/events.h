@@ -56,7 +56,7 @@ struct events {
 	pid_t		 pid;
 	const char	*iface;
 	bool		 json;
-	int		 log_failed;	/* 0 no, 1 yes, 2 all (with stale) */
+	int		 log_failed;	/* enum config_log_failed */
 	int		 facility;	/* LOG_AUTHPRIV etc., shifted */
 	FILE		*out;		/* stderr copy, or NULL */
 	int		 syslog_fd;	/* -1: none */
@@ -67,11 +67,12 @@ struct events {
 	struct events_bucket bucket[EVENTS_BUCKETS];
 };
 
-struct server_opts;
+struct config;
 
-/* Settings from the options; opens the syslog socket (before the
- * sandbox). Never fails: without syslog, lines go to `out` only. */
-void	events_init(struct events *, const struct server_opts *, FILE *out);
+/* Settings from the config; opens the syslog socket (before the
+ * sandbox). Never fails: without syslog, lines go to `out` only. The
+ * config must outlive the events (its interface name is kept). */
+void	events_init(struct events *, const struct config *, FILE *out);
 void	events_close(struct events *);
 
 /* The category a refusal is logged under. */

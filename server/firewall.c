@@ -19,6 +19,7 @@ struct fw {
 	bool			 any_src;
 	int			 lo, hi;
 	const struct config	*cfg;
+	FILE			*out;
 };
 
 /* "60001" or "60001<sep>60999": ufw and fail2ban say ':', the others '-'. */
@@ -47,11 +48,14 @@ has_family(const struct fw *f, int family)
 static void
 header(const struct fw *f, const char *what)
 {
-	printf("# %s for tsmosh, made by `mosh-server firewall` from:\n"
-	    "#   interface = %s\n#   port_range = %s\n#   allow_sources = %s\n",
-	    what, config_get(f->cfg, CFG_INTERFACE),
-	    config_get(f->cfg, CFG_PORT_RANGE),
-	    config_get(f->cfg, CFG_ALLOW_SOURCES));
+	char	 iface[64], range[32], srcs[CONFIG_TEXT_MAX];
+
+	fprintf(f->out, "# %s for tsmosh, made by `mosh-server firewall` "
+	    "from:\n#   interface = %s\n#   port_range = %s\n"
+	    "#   allow_sources = %s\n", what,
+	    config_text(f->cfg, CFG_INTERFACE, iface, sizeof(iface)),
+	    config_text(f->cfg, CFG_PORT_RANGE, range, sizeof(range)),
+	    config_text(f->cfg, CFG_ALLOW_SOURCES, srcs, sizeof(srcs)));
 }
 
 static void
@@ -59,10 +63,10 @@ ufw_rule(const struct fw *f, const char *from)
 {
 	char	 p[16];
 
-	printf("ufw allow ");
+	fprintf(f->out, "ufw allow ");
 	if (f->iface != NULL)
-		printf("in on %s ", f->iface);
-	printf("proto udp from %s to any port %s comment '%s'\n", from,
+		fprintf(f->out, "in on %s ", f->iface);
+	fprintf(f->out, "proto udp from %s to any port %s comment '%s'\n", from,
 	    ports(f, ':', p, sizeof(p)), SERVICE);
 }
 
@@ -94,7 +98,7 @@ gen_ufw_app(const struct fw *f)
 	char	 p[16];
 
 	header(f, "ufw application profile");
-	printf("[%s]\ntitle=tsmosh mosh-server\n"
+	fprintf(f->out, "[%s]\ntitle=tsmosh mosh-server\n"
 	    "description=Mobile shell (mosh) sessions over UDP, tailnet "
 	    "only: see mosh-server firewall ufw\nports=%s/udp\n", SERVICE,
 	    ports(f, ':', p, sizeof(p)));
@@ -106,9 +110,9 @@ gen_firewalld_service(const struct fw *f)
 {
 	char	 p[16];
 
-	printf("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!--\n");
+	fprintf(f->out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!--\n");
 	header(f, "firewalld service");
-	printf("-->\n<service>\n  <short>tsmosh</short>\n"
+	fprintf(f->out, "-->\n<service>\n  <short>tsmosh</short>\n"
 	    "  <description>Mobile shell (mosh) sessions of tsmosh's "
 	    "mosh-server over UDP. Add it to the zone of the tailnet "
 	    "interface only, with the sources as rich rules: see "
@@ -131,30 +135,30 @@ gen_firewalld(const struct fw *f)
 	size_t	 i;
 
 	header(f, "firewall-cmd commands");
-	printf("# Needs the service file: /usr/lib/firewalld/services/"
+	fprintf(f->out, "# Needs the service file: /usr/lib/firewalld/services/"
 	    "tsmosh.xml\n# (mosh-server firewall firewalld-service).\n");
 	if (f->iface != NULL) {
 		snprintf(zone, sizeof(zone), "--zone=%s ", SERVICE);
-		printf("# %s leaves its old zone for this one: add the "
+		fprintf(f->out, "# %s leaves its old zone for this one: add the "
 		    "services it still\n# needs, e.g. firewall-cmd "
 		    "--permanent --zone=%s --add-service=ssh\n", f->iface,
 		    SERVICE);
-		printf("firewall-cmd --permanent --new-zone=%s\n", SERVICE);
-		printf("firewall-cmd --permanent %s--change-interface=%s\n",
+		fprintf(f->out, "firewall-cmd --permanent --new-zone=%s\n", SERVICE);
+		fprintf(f->out, "firewall-cmd --permanent %s--change-interface=%s\n",
 		    zone, f->iface);
 	}
 	if (f->any_src)
-		printf("firewall-cmd --permanent %s--add-service=%s\n", zone,
+		fprintf(f->out, "firewall-cmd --permanent %s--add-service=%s\n", zone,
 		    SERVICE);
 	for (i = 0; i < f->nsrc; i++) {
 		if (cidr_format(&f->src[i], c, sizeof(c)) != 0)
 			return -1;
-		printf("firewall-cmd --permanent %s--add-rich-rule='rule "
+		fprintf(f->out, "firewall-cmd --permanent %s--add-rich-rule='rule "
 		    "family=\"%s\" source address=\"%s\" service name=\"%s\" "
 		    "accept'\n", zone, f->src[i].family == AF_INET ? "ipv4" :
 		    "ipv6", c, SERVICE);
 	}
-	printf("firewall-cmd --reload\n");
+	fprintf(f->out, "firewall-cmd --reload\n");
 	return 0;
 }
 
@@ -167,7 +171,7 @@ nft_set(const struct fw *f, int family)
 
 	if (!has_family(f, family))
 		return 0;
-	printf("\tset sources%c {\n\t\ttype %s; flags interval\n"
+	fprintf(f->out, "\tset sources%c {\n\t\ttype %s; flags interval\n"
 	    "\t\telements = { ", family == AF_INET ? '4' : '6',
 	    family == AF_INET ? "ipv4_addr" : "ipv6_addr");
 	for (i = 0; i < f->nsrc; i++) {
@@ -175,10 +179,10 @@ nft_set(const struct fw *f, int family)
 			continue;
 		if (cidr_format(&f->src[i], c, sizeof(c)) != 0)
 			return -1;
-		printf("%s%s", first ? "" : ", ", c);
+		fprintf(f->out, "%s%s", first ? "" : ", ", c);
 		first = false;
 	}
-	printf(" }\n\t}\n");
+	fprintf(f->out, " }\n\t}\n");
 	return 0;
 }
 
@@ -195,33 +199,33 @@ gen_nftables(const struct fw *f)
 	int	 fam[2] = { AF_INET, AF_INET6 };
 	size_t	 i;
 
-	printf("#!/usr/sbin/nft -f\n");
+	fprintf(f->out, "#!/usr/sbin/nft -f\n");
 	header(f, "nftables ruleset");
 	ports(f, '-', p, sizeof(p));
-	printf("# Load: nft -f tsmosh.nft (or include it from "
+	fprintf(f->out, "# Load: nft -f tsmosh.nft (or include it from "
 	    "/etc/nftables.conf).\n# If your own input chain's policy is "
 	    "drop, accept the range there too:\n#   udp dport %s accept\n",
 	    p);
 	if (f->iface != NULL)
 		snprintf(match, sizeof(match), "iifname \"%s\" ", f->iface);
-	printf("table inet tsmosh\ndelete table inet tsmosh\n\n"
+	fprintf(f->out, "table inet tsmosh\ndelete table inet tsmosh\n\n"
 	    "table inet tsmosh {\n");
 	for (i = 0; i < 2; i++)
 		if (nft_set(f, fam[i]) != 0)
 			return -1;
-	printf("\tchain input {\n\t\ttype filter hook input priority "
+	fprintf(f->out, "\tchain input {\n\t\ttype filter hook input priority "
 	    "filter - 1; policy accept;\n");
 	if (f->any_src)
-		printf("\t\t%sudp dport %s accept\n", match, p);
+		fprintf(f->out, "\t\t%sudp dport %s accept\n", match, p);
 	if (has_family(f, AF_INET))
-		printf("\t\t%sip saddr @sources4 udp dport %s accept\n",
+		fprintf(f->out, "\t\t%sip saddr @sources4 udp dport %s accept\n",
 		    match, p);
 	if (has_family(f, AF_INET6))
-		printf("\t\t%sip6 saddr @sources6 udp dport %s accept\n",
+		fprintf(f->out, "\t\t%sip6 saddr @sources6 udp dport %s accept\n",
 		    match, p);
 	if (f->iface != NULL || !f->any_src)
-		printf("\t\tudp dport %s counter drop\n", p);
-	printf("\t}\n}\n");
+		fprintf(f->out, "\t\tudp dport %s counter drop\n", p);
+	fprintf(f->out, "\t}\n}\n");
 	return 0;
 }
 
@@ -231,7 +235,7 @@ gen_fail2ban(const struct fw *f)
 	char	 p[16];
 
 	header(f, "fail2ban jail");
-	printf("# Disabled until the admin enables it: set \"enabled = "
+	fprintf(f->out, "# Disabled until the admin enables it: set \"enabled = "
 	    "true\" here or in\n# jail.local.\n[tsmosh]\nenabled  = false\n"
 	    "filter   = tsmosh\nport     = %s\nprotocol = udp\n"
 	    "logpath  = %%(syslog_authpriv)s\n"
@@ -267,23 +271,37 @@ usage(void)
 }
 
 int
+firewall_write(FILE *out, const char *backend, const struct config *c)
+{
+	struct fw	 f;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
+		if (strcmp(backend, backends[i].name) == 0)
+			break;
+	if (i == sizeof(backends) / sizeof(backends[0]))
+		return -1;
+	memset(&f, 0, sizeof(f));
+	f.iface = strcmp(c->iface, NETBIND_ANY) == 0 ? NULL : c->iface;
+	f.src = c->allow.block;
+	f.nsrc = c->allow.any ? 0 : c->allow.n;
+	f.any_src = c->allow.any;
+	f.lo = c->ports.low;
+	f.hi = c->ports.high;
+	f.cfg = c;
+	f.out = out;
+	if (backends[i].gen(&f) != 0 || fflush(out) != 0 || ferror(out))
+		return 1;
+	return 0;
+}
+
+int
 cmd_firewall(int argc, char **argv)
 {
 	struct server_opts o;
-	struct fw	 f;
-	size_t		 i;
 	int		 rc;
 
 	if (argc < 1 || argv[0][0] == '-') {
-		usage();
-		return 2;
-	}
-	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
-		if (strcmp(argv[0], backends[i].name) == 0)
-			break;
-	if (i == sizeof(backends) / sizeof(backends[0])) {
-		fprintf(stderr, "mosh-server: unknown firewall '%s'\n",
-		    argv[0]);
 		usage();
 		return 2;
 	}
@@ -291,17 +309,12 @@ cmd_firewall(int argc, char **argv)
 		options_free(&o);
 		return 2;
 	}
-	memset(&f, 0, sizeof(f));
-	f.iface = strcmp(o.iface, NETBIND_ANY) == 0 ? NULL : o.iface;
-	f.src = o.allow;
-	f.nsrc = o.allow_any ? 0 : o.nallow;
-	f.any_src = o.allow_any;
-	f.lo = o.port_low;
-	f.hi = o.port_high;
-	f.cfg = &o.cfg;
-	rc = backends[i].gen(&f) == 0 ? 0 : 1;
-	if (fflush(stdout) != 0)
-		rc = 1;
+	if ((rc = firewall_write(stdout, argv[0], &o.cfg)) == -1) {
+		fprintf(stderr, "mosh-server: unknown firewall '%s'\n",
+		    argv[0]);
+		usage();
+		rc = 2;
+	}
 	options_free(&o);
 	return rc;
 }

@@ -8,7 +8,15 @@
 #ifndef TSMOSH_SERVER_FIREWALL_H
 #define TSMOSH_SERVER_FIREWALL_H
 
+#include <stdio.h>
+
+#include "server/config.h"
+
 /* argv[0] is the backend; returns the exit status (2: usage). */
 int	cmd_firewall(int argc, char **argv);
+
+/* BACKEND's rules for the settings c, to out: 0; -1 for no such
+ * backend (nothing written); 1 when writing failed. */
+int	firewall_write(FILE *out, const char *backend, const struct config *c);
 
 #endif

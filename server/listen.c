@@ -18,7 +18,7 @@ is_tailscale(const char *iface)
 
 /* What to check, for a person reading the ssh session's last lines. */
 static void
-explain(const struct server_opts *o, enum netbind_status st)
+explain(const struct config *o, enum netbind_status st)
 {
 	const char	*name = o->iface;
 
@@ -28,7 +28,7 @@ explain(const struct server_opts *o, enum netbind_status st)
 		return;
 	}
 	fprintf(stderr, "mosh-server: interface %s (%s): %s%s.\n", name,
-	    options_iface_from(o->iface_from), netbind_status_text(st),
+	    config_origin_name(o, CFG_INTERFACE), netbind_status_text(st),
 	    o->wait_iface > 0 ? " after --wait-iface" : "");
 	if (is_tailscale(name))
 		fprintf(stderr, "Is Tailscale up on this machine? Check "
@@ -63,26 +63,26 @@ list_addrs(const struct netbind_iface *ifc, char *buf, size_t len)
 static int
 choose_addr(struct listener *l, const struct netbind_iface *ifc)
 {
-	const struct server_opts *o = l->o;
+	const struct config *o = l->cfg;
 	char		 have[NETBIND_MAX_ADDRS * (ADDR_TEXT + 2)];
 
-	if (o->bind_ip == NULL)
+	if (o->local_addr[0] == '\0')
 		return 0;
-	if (netbind_addr_parse(o->bind_ip, &l->want) == 0 &&
+	if (netbind_addr_parse(o->local_addr, &l->want) == 0 &&
 	    netbind_iface_has(ifc, &l->want)) {
 		l->only = true;
 		return 0;
 	}
 	list_addrs(ifc, have, sizeof(have));
-	if (o->ip_from_ssh)
+	if (o->local_addr_from_ssh)
 		fprintf(stderr, "mosh-server: -s: the SSH connection came in "
 		    "on %s, which is not an\naddress of %s (%s). Connect "
 		    "over %s (its address or name),\nor use --iface any.\n",
-		    o->bind_ip, o->iface, have, o->iface);
+		    o->local_addr, o->iface, have, o->iface);
 	else
 		fprintf(stderr, "mosh-server: -i %s is not an address of %s "
 		    "(%s).\nWith an interface there is no fallback to any "
-		    "address; --iface any has one.\n", o->bind_ip, o->iface,
+		    "address; --iface any has one.\n", o->local_addr, o->iface,
 		    have);
 	return -1;
 }
@@ -91,20 +91,21 @@ choose_addr(struct listener *l, const struct netbind_iface *ifc)
 static int
 open_any(struct listener *l, int *fds, size_t *nfds)
 {
-	const struct server_opts *o = l->o;
+	const struct config *o = l->cfg;
 	int		 fd;
 
 	fprintf(stderr, "mosh-server: --iface any: binding any address, as "
-	    "mosh does; %s.\n", o->allow_any ? "answering every source" :
+	    "mosh does; %s.\n", o->allow.any ? "answering every source" :
 	    "answering only the --allow-source blocks");
-	if (conn_udp_bind(o->bind_ip, o->port_low, o->port_high, &fd,
-	    &l->port) != 0 && (o->bind_ip == NULL ||
-	    conn_udp_bind(NULL, o->port_low, o->port_high, &fd,
+	const char	*ip = o->local_addr[0] != '\0' ? o->local_addr : NULL;
+
+	if (conn_udp_bind(ip, o->ports.low, o->ports.high, &fd,
+	    &l->port) != 0 && (ip == NULL ||
+	    conn_udp_bind(NULL, o->ports.low, o->ports.high, &fd,
 	    &l->port) != 0)) {
 		fprintf(stderr, "mosh-server: cannot bind a UDP port in "
-		    "%d:%d%s%s: %s\n", o->port_low, o->port_high,
-		    o->bind_ip ? " on " : "", o->bind_ip ? o->bind_ip : "",
-		    strerror(errno));
+		    "%d:%d%s%s: %s\n", o->ports.low, o->ports.high,
+		    ip ? " on " : "", ip ? ip : "", strerror(errno));
 		return -1;
 	}
 	fds[0] = fd;
@@ -113,7 +114,7 @@ open_any(struct listener *l, int *fds, size_t *nfds)
 }
 
 int
-listener_open(struct listener *l, const struct server_opts *o, int *fds,
+listener_open(struct listener *l, const struct config *o, int *fds,
     size_t *nfds)
 {
 	struct netbind_iface ifc;
@@ -122,8 +123,7 @@ listener_open(struct listener *l, const struct server_opts *o, int *fds,
 	size_t		 i, n;
 
 	memset(l, 0, sizeof(*l));
-	l->ev.syslog_fd = -1;
-	l->o = o;
+	l->cfg = o;
 	if (strcmp(o->iface, NETBIND_ANY) == 0) {
 		return open_any(l, fds, nfds);
 	}
@@ -141,11 +141,11 @@ listener_open(struct listener *l, const struct server_opts *o, int *fds,
 		goto fail;
 	addrs = l->only ? &l->want : ifc.addrs;
 	n = l->only ? 1 : ifc.naddrs;
-	if (netbind_bind_all(addrs, n, o->iface, o->port_low, o->port_high,
+	if (netbind_bind_all(addrs, n, o->iface, o->ports.low, o->ports.high,
 	    fds, &l->port) != 0) {
 		fprintf(stderr, "mosh-server: cannot bind a UDP port in "
-		    "%d:%d on the addresses of %s: %s\n", o->port_low,
-		    o->port_high, o->iface, strerror(errno));
+		    "%d:%d on the addresses of %s: %s\n", o->ports.low,
+		    o->ports.high, o->iface, strerror(errno));
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {
@@ -164,13 +164,13 @@ fail:
 static bool
 listener_source_allowed(void *arg, const struct conn_peer *p)
 {
-	const struct server_opts *o = ((struct listener *)arg)->o;
+	const struct config *o = ((struct listener *)arg)->cfg;
 
 	/* Before the allowlist, which reads ::ffff:a.b.c.d as a.b.c.d. */
 	if (netbind_src_fakes_v4(p->addr, p->addrlen, p->fd))
 		return false;
-	return o->allow_any ||
-	    cidr_match_any(o->allow, o->nallow, p->addr, p->addrlen);
+	return o->allow.any ||
+	    cidr_match_any(o->allow.block, o->allow.n, p->addr, p->addrlen);
 }
 
 static void
@@ -178,28 +178,20 @@ listener_dropped(void *arg, enum proto_err e, const struct conn_peer *p)
 {
 	struct listener	*l = arg;
 
-	events_failed_packet(&l->ev, e, p->addr, p->addrlen, p->fd,
+	events_failed_packet(l->ev, e, p->addr, p->addrlen, p->fd,
 	    clock_ms());
 }
 
 void
-listener_attach(struct listener *l, struct conn *c)
+listener_attach(struct listener *l, struct conn *c, struct events *ev)
 {
 	struct conn_hooks h;
 
-	/* Here, after the fork: the event lines carry the server's pid. */
-	events_init(&l->ev, l->o,
-	    l->o->log_stderr || l->o->verbose ? stderr : NULL);
+	l->ev = ev;
 	h.source_allowed = listener_source_allowed;
 	h.dropped = listener_dropped;
 	h.arg = l;
 	conn_set_hooks(c, &h);
-}
-
-struct events *
-listener_events(struct listener *l)
-{
-	return &l->ev;
 }
 
 int
@@ -232,7 +224,7 @@ note(const struct listener *l, const struct netbind_addr *a, const char *what)
 
 	if (netbind_addr_format(a, t, sizeof(t)) != 0)
 		strcpy(t, "?");
-	fprintf(stderr, "mosh-server: %s: %s port %d %s\n", l->o->iface, t,
+	fprintf(stderr, "mosh-server: %s: %s port %d %s\n", l->cfg->iface, t,
 	    l->port, what);
 }
 
@@ -273,7 +265,7 @@ listener_resync(struct listener *l, struct conn *c)
 			continue;
 		if (listener_has(l, &want[i]))
 			continue;
-		if (netbind_bind_one(&want[i], l->port, l->o->iface,
+		if (netbind_bind_one(&want[i], l->port, l->cfg->iface,
 		    &fd) != 0) {
 			note(l, &want[i], strerror(errno));
 			continue;
@@ -291,7 +283,6 @@ listener_resync(struct listener *l, struct conn *c)
 void
 listener_close(struct listener *l)
 {
-	events_close(&l->ev);
 	netbind_watch_close(l->watch);
 	l->watch = NULL;
 }

@@ -12,8 +12,8 @@
 
 #include "netbind/netbind.h"
 #include "proto/conn.h"
+#include "server/config.h"
 #include "server/events.h"
-#include "server/options.h"
 
 struct listener_sock {
 	struct netbind_addr	 addr;
@@ -21,7 +21,7 @@ struct listener_sock {
 };
 
 struct listener {
-	const struct server_opts *o;
+	const struct config	*cfg;
 	struct netbind_watch	*watch;	/* NULL with --iface any */
 	bool			 only;	/* -i/-s: just `want` */
 	struct netbind_addr	 want;
@@ -29,7 +29,7 @@ struct listener {
 	struct listener_sock	 socks[NETBIND_MAX_ADDRS];
 	size_t			 nsocks;
 	int			 port;
-	struct events		 ev;
+	struct events		*ev;		/* the session's, not ours */
 };
 
 /*
@@ -37,16 +37,15 @@ struct listener {
  * prints what to check and returns -1: the server exits 1 without a
  * MOSH CONNECT line. Fills fds (CONN_MAX_SOCKS) for conn_server_init.
  */
-int	listener_open(struct listener *, const struct server_opts *,
-	    int *fds, size_t *nfds);
+int	listener_open(struct listener *, const struct config *, int *fds,
+	    size_t *nfds);
 
-/* After the fork: allowlist and drop events become the conn's hooks. */
-void	listener_attach(struct listener *, struct conn *);
+/* After the fork: the allowlist and the drops, logged to ev (which
+ * stays the caller's), become the conn's hooks. */
+void	listener_attach(struct listener *, struct conn *, struct events *);
 
+int	listener_port(const struct listener *);
 /* The netlink event fd to poll, or -1 (--iface any). */
-/* The event log, opened by listener_attach. */
-struct events	*listener_events(struct listener *);
-int		 listener_port(const struct listener *);
 int	listener_watch_fd(const struct listener *);
 
 /* The event fd is readable: follow the interface's addresses. */

@@ -36,8 +36,8 @@
 #include "server/options.h"
 #include "server/proctitle.h"
 #include "server/serve.h"
-#include "server/utmp.h"
 #include "server/sessions.h"
+#include "server/utmp.h"
 
 #define TSMOSH_VERSION	"0.1"
 
@@ -75,11 +75,11 @@ setup_locale(const struct server_opts *o)
 		return 0;
 	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 		unsetenv(vars[i]);
-	for (i = 0; i < o->nlocale; i++) {
-		char	*eq = strchr(o->locale_vars[i], '=');
+	for (i = 0; i < o->cfg.locale.n; i++) {
+		char	*eq = strchr(o->cfg.locale.var[i], '=');
 
 		*eq = '\0';
-		setenv(o->locale_vars[i], eq + 1, 1);
+		setenv(o->cfg.locale.var[i], eq + 1, 1);
 		*eq = '=';
 	}
 	setlocale(LC_ALL, "");
@@ -142,89 +142,102 @@ user_name(void)
 	return pw != NULL ? pw->pw_name : "?";
 }
 
-static int
-cmd_new(int argc, char **argv, struct proctitle *pt)
-{
-	char		 user[64], ctldir[CONTROL_PATH_MAX], why[512];
-	struct control	 ctl;
+/* What a new session holds from its start to its end. */
+struct session {
 	struct server_opts o;
+	char		 user[64];
+	struct rlimit	 core;		/* the user's, for the shell */
+	int		 cols, rows;
+	struct listener	 net;
+	int		 fds[CONN_MAX_SOCKS];
+	size_t		 nfds;
 	struct mosh_key	 key;
-	char		 keystr[MOSH_KEY_B64_LEN + 1];
-	struct rlimit	 core, nocore = { 0, 0 };
+	struct control	 ctl;
+	struct events	 ev;
 	struct conn	 conn;
 	struct child	 child;
-	struct listener	 net;
-	enum serve_end	 end;
-	int		 fds[CONN_MAX_SOCKS], cols, rows;
-	size_t		 nfds;
-	pid_t		 pid;
+};
 
-	if (options_parse(&o, argc, argv) != 0) {
-		options_usage(stderr);
-		options_free(&o);
-		return 2;
-	}
-	/* Said while stderr is still the user's (then syslog, serve()). */
-	if (strcmp(config_get(&o.cfg, CFG_SANDBOX), "off") == 0)
+/*
+ * What must be settled while stderr is still the user's and before the
+ * key exists: the locale, the user's name (the sandbox reads no files
+ * later), that no core file or ptrace peer can see the key, the size.
+ */
+static int
+new_prepare(struct session *s)
+{
+	struct rlimit	 nocore = { 0, 0 };
+
+	if (s->o.cfg.sandbox == SANDBOX_OFF)
 		fprintf(stderr, "mosh-server: warning: sandbox off (%s)\n",
-		    config_origin(&o.cfg, CFG_SANDBOX));
-	/* Looked up now: the sandbox reads no files later. */
-	snprintf(user, sizeof(user), "%s", user_name());
-	if (strcmp(config_get(&o.cfg, CFG_REATTACH), "yes") == 0 &&
-	    reattach(&o) == 0) {
-		options_free(&o);
-		return 0;
-	}
-	if (setup_locale(&o) != 0)
-		goto fail;
-	/* The key must never land in a core file, nor be read through
-	 * ptrace or /proc/PID/mem by another process of this user. The
-	 * shell's exec makes it dumpable again. */
-	getrlimit(RLIMIT_CORE, &core);
+		    config_origin(&s->o.cfg, CFG_SANDBOX)->text);
+	snprintf(s->user, sizeof(s->user), "%s", user_name());
+	if (setup_locale(&s->o) != 0)
+		return -1;
+	/* The shell's exec makes the process dumpable again. */
+	getrlimit(RLIMIT_CORE, &s->core);
 	setrlimit(RLIMIT_CORE, &nocore);
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	window_size(&cols, &rows);
-	if (listener_open(&net, &o, fds, &nfds) != 0)
-		goto fail;
-	if (key_generate(&key) != 0) {
-		fprintf(stderr, "mosh-server: no randomness (libsodium)\n");
-		listener_close(&net);
-		goto fail;
-	}
-	/*
-	 * For mosh-server list, kill and attach. Opened here, while stderr
-	 * is the user's and before MOSH CONNECT (the mosh wrapper shows
-	 * only what comes before it): a session without one still runs, it
-	 * just cannot be managed, and the user must hear so.
-	 */
-	control_init(&ctl);
-	if (control_dir(ctldir, sizeof(ctldir), why, sizeof(why)) != 0)
+	window_size(&s->cols, &s->rows);
+	return 0;
+}
+
+/*
+ * The control socket, for mosh-server list, kill and attach. Opened
+ * before MOSH CONNECT (the mosh wrapper shows only what comes before
+ * it): a session without one still runs, it just cannot be managed,
+ * and the user must hear so.
+ */
+static void
+new_control(struct session *s)
+{
+	char	 dir[CONTROL_PATH_MAX], why[512];
+
+	control_init(&s->ctl);
+	if (control_dir(dir, sizeof(dir), why, sizeof(why)) != 0)
 		fprintf(stderr, "mosh-server: no control socket (%s): this "
 		    "session cannot be listed, killed or attached\n", why);
-	else if (control_open(&ctl, ctldir, getpid()) != 0)
+	else if (control_open(&s->ctl, dir, getpid()) != 0)
 		fprintf(stderr, "mosh-server: no control socket (%s/%ld.sock: "
 		    "%s): this session cannot be listed, killed or attached\n",
-		    ctldir, (long)getpid(), strerror(errno));
-	key_format(&key, keystr);
+		    dir, (long)getpid(), strerror(errno));
+}
+
+/* The line the mosh wrapper waits for: port and key. */
+static void
+new_announce(struct session *s)
+{
+	char	 keystr[MOSH_KEY_B64_LEN + 1];
+
+	key_format(&s->key, keystr);
 	/* Typeahead on a tty could hide the line from the wrapper. */
 	if (isatty(STDIN_FILENO))
 		fputs("\r\n", stdout);
-	printf("MOSH CONNECT %d %s\n", net.port, keystr);
+	printf("MOSH CONNECT %d %s\n", s->net.port, keystr);
 	memset(keystr, 0, sizeof(keystr));
 	fflush(stdout);
+}
+
+/*
+ * Fork; the parent says where the server went and exits, so the ssh
+ * session can end. Returns in the child, in a session of its own.
+ */
+static int
+new_detach(struct session *s)
+{
+	pid_t	 pid;
 
 	signal(SIGPIPE, SIG_IGN);
 	/*
 	 * Until the child has its own session it is in the ssh session's
 	 * process group: when our parent exits, the remote shell exits and
-	 * sshd hangs up the pty, and that SIGHUP would kill it (a race that
-	 * the detached server often lost). Ignore it until setsid(), as mosh
-	 * does; afterwards SIGHUP ends the session again (serve()).
+	 * sshd hangs up the pty, and that SIGHUP would kill it. Ignore it
+	 * until setsid(), as mosh does; afterwards SIGHUP ends the session.
 	 */
 	signal(SIGHUP, SIG_IGN);
 	if ((pid = fork()) == -1) {
 		fprintf(stderr, "mosh-server: fork: %s\n", strerror(errno));
-		return 1;
+		return -1;
 	}
 	if (pid > 0) {
 		fputc('\n', stderr);
@@ -236,48 +249,81 @@ cmd_new(int argc, char **argv, struct proctitle *pt)
 	}
 	/* Named after the process that answers on it (a failure leaves
 	 * the parent's pid in the name, nothing worse). */
-	(void)control_rename(&ctl, getpid());
-	/* Our own session: the ssh connection's hangup is not ours. */
+	(void)control_rename(&s->ctl, getpid());
 	setsid();
 	signal(SIGHUP, SIG_DFL);
-	if (o.verbose == 0)
-		detach_stdio(o.log_stderr);
+	if (s->o.cfg.verbose == 0)
+		detach_stdio(s->o.cfg.log_stderr);
+	return 0;
+}
 
-	if (conn_server_init(&conn, &key, fds, nfds, clock_ms()) != 0) {
+/* In the detached server: the connection, the event log (its lines
+ * carry this pid), the shell; then the session until it ends. */
+static int
+new_run(struct session *s, struct proctitle *pt)
+{
+	struct serve_env env = { &s->o, &s->conn, &s->child, &s->net, &s->ctl,
+	    &s->ev, pt, s->cols, s->rows };
+	enum serve_end	 end;
+
+	if (conn_server_init(&s->conn, &s->key, s->fds, s->nfds,
+	    clock_ms()) != 0) {
 		fprintf(stderr, "mosh-server: %s\n", strerror(errno));
 		return 1;
 	}
-	key_wipe(&key);
-	listener_attach(&net, &conn);
-	if (child_spawn(&o, cols, rows, &core, &child) != 0)
+	key_wipe(&s->key);
+	events_init(&s->ev, &s->o.cfg, s->o.cfg.log_stderr ||
+	    s->o.cfg.verbose ? stderr : NULL);
+	listener_attach(&s->net, &s->conn, &s->ev);
+	if (child_spawn(&s->o, s->cols, s->rows, &s->core, &s->child) != 0)
 		return 1;
-	events_session(listener_events(&net), "session-start",
-	    "port=%d iface=%s user=%s", net.port, o.iface, user);
-	end = serve(&o, &conn, &child, cols, rows, pt, &net, &ctl);
-	(void)events_flush(listener_events(&net), clock_ms(), true);
-	events_session(listener_events(&net), "session-end", "reason=%s",
+	events_session(&s->ev, "session-start", "port=%d iface=%s user=%s",
+	    s->net.port, s->o.cfg.iface, s->user);
+	end = serve(&env);
+	(void)events_flush(&s->ev, clock_ms(), true);
+	events_session(&s->ev, "session-end", "reason=%s",
 	    serve_end_name(end));
-	control_close(&ctl);
-	conn_close(&conn);
-	listener_close(&net);
-	close(child.master);
-	options_free(&o);
+	events_close(&s->ev);
+	control_close(&s->ctl);
+	conn_close(&s->conn);
+	listener_close(&s->net);
+	close(s->child.master);
 	return end == END_ERROR ? 1 : 0;
-fail:
-	/* Refusals are common (no interface): exit without leaks, so the
-	 * sanitizer build keeps the exit status. */
-	options_free(&o);
-	return 1;
 }
 
-static void
-argv_free(char **argv)
+/* mosh-server new: a session for one client, detached from ssh. */
+static int
+cmd_new(int argc, char **argv, struct proctitle *pt)
 {
-	size_t	 i;
+	struct session	*s;
+	int		 rc = 1;
 
-	for (i = 0; argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return 1;
+	if (options_parse(&s->o, argc, argv) != 0) {
+		options_usage(stderr);
+		rc = 2;
+	} else if (s->o.cfg.reattach && reattach(&s->o) == 0)
+		rc = 0;
+	else if (new_prepare(s) == 0 &&
+	    listener_open(&s->net, &s->o.cfg, s->fds, &s->nfds) == 0) {
+		if (key_generate(&s->key) != 0) {
+			fprintf(stderr, "mosh-server: no randomness "
+			    "(libsodium)\n");
+			listener_close(&s->net);
+		} else {
+			new_control(s);
+			new_announce(s);
+			if (new_detach(s) == 0)
+				rc = new_run(s, pt);
+		}
+	}
+	/* Refusals are common (no interface): exit without leaks, so the
+	 * sanitizer build keeps the exit status. */
+	options_free(&s->o);
+	key_wipe(&s->key);
+	free(s);
+	return rc;
 }
 
 /*
@@ -298,15 +344,51 @@ cmd_config(int argc, char **argv)
 	return 0;
 }
 
+/* Every subcommand: its name, what runs it and its usage line. */
+static const struct subcommand {
+	const char	*name;
+	int		(*fn)(int, char **);
+	/* new: the session, which sets the process title. */
+	int		(*session)(int, char **, struct proctitle *);
+	const char	*usage;
+} subcommands[] = {
+	{ "new",	NULL,		cmd_new,
+	    "new [options] [-- COMMAND...]" },
+	{ "config",	cmd_config,	NULL,	"config [options]" },
+	{ "doctor",	cmd_doctor,	NULL,	"doctor [options]" },
+	{ "firewall",	cmd_firewall,	NULL,
+	    "firewall ufw|ufw-app|firewalld|firewalld-service|nftables|"
+	    "fail2ban\n                            [options]" },
+	{ "list",	cmd_list,	NULL,	"list [--json]" },
+	{ "kill",	cmd_kill,	NULL,
+	    "kill ID | all | --idle-over DURATION" },
+	{ "attach",	cmd_attach,	NULL,	"attach [ID]" },
+};
+
+/* Every subcommand's usage, then the options of new. */
+static void
+usage(FILE *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+		fprintf(f, "%s mosh-server %s\n", i == 0 ? "usage:" : "      ",
+		    subcommands[i].usage);
+	fprintf(f, "       mosh-server --help | --version\n\n"
+	    "Options of new (config, doctor and firewall take them too):\n");
+	options_help(f);
+}
+
+/* --help or --version anywhere before "--" answers at once. */
 static int
-run(int argc, char **argv, struct proctitle *pt)
+help_or_version(int argc, char **argv)
 {
 	int	 i;
 
 	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
 		if (strcmp(argv[i], "--help") == 0 ||
 		    strcmp(argv[i], "-h") == 0) {
-			options_usage(stdout);
+			usage(stdout);
 			return 0;
 		}
 		if (strcmp(argv[i], "--version") == 0) {
@@ -314,28 +396,43 @@ run(int argc, char **argv, struct proctitle *pt)
 			return 0;
 		}
 	}
-	if (argc < 2)
-		return cmd_new(0, argv + 1, pt);
-	if (strcmp(argv[1], "new") == 0)
-		return cmd_new(argc - 2, argv + 2, pt);
-	if (strcmp(argv[1], "config") == 0)
-		return cmd_config(argc - 2, argv + 2);
-	if (strcmp(argv[1], "list") == 0)
-		return cmd_list(argc - 2, argv + 2);
-	if (strcmp(argv[1], "kill") == 0)
-		return cmd_kill(argc - 2, argv + 2);
-	if (strcmp(argv[1], "attach") == 0)
-		return cmd_attach(argc - 2, argv + 2);
-	if (strcmp(argv[1], "firewall") == 0)
-		return cmd_firewall(argc - 2, argv + 2);
-	if (strcmp(argv[1], "doctor") == 0)
-		return cmd_doctor(argc - 2, argv + 2);
+	return -1;
+}
+
+static int
+run(int argc, char **argv, struct proctitle *pt)
+{
+	const struct subcommand	*sc = &subcommands[0];
+	size_t			 i;
+	int			 skip = 1;
+
+	if (help_or_version(argc, argv) == 0)
+		return 0;
+	for (i = 0; argc > 1 && i < sizeof(subcommands) / sizeof(subcommands[0]);
+	    i++)
+		if (strcmp(argv[1], subcommands[i].name) == 0) {
+			sc = &subcommands[i];
+			skip = 2;
+		}
 	/* Options before "new": mosh's --server=CMD with our flags in it. */
-	if (argv[1][0] == '-')
-		return cmd_new(argc - 1, argv + 1, pt);
-	fprintf(stderr, "mosh-server: unknown command '%s'\n", argv[1]);
-	options_usage(stderr);
-	return 2;
+	if (argc > 1 && skip == 1 && argv[1][0] != '-') {
+		fprintf(stderr, "mosh-server: unknown command '%s'\n", argv[1]);
+		usage(stderr);
+		return 2;
+	}
+	if (sc->session != NULL)
+		return sc->session(argc - skip, argv + skip, pt);
+	return sc->fn(argc - skip, argv + skip);
+}
+
+static void
+argv_free(char **argv)
+{
+	size_t	 i;
+
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
 }
 
 int

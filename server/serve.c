@@ -45,6 +45,15 @@ struct echo_frame {
 	uint64_t	 ts;
 };
 
+/* What poll watches in one round, and where each kind sits. */
+struct serve_poll {
+	struct pollfd	 pfd[CONN_MAX_SOCKS + 3 + CONTROL_POLLFDS];
+	size_t		 n;
+	size_t		 nnet;		/* the sockets come first */
+	size_t		 sig_i, pty_i, watch_i;	/* 0: not polled (but sig) */
+	size_t		 ctl_i, nctl;
+};
+
 struct serve_ctx {
 	const struct server_opts *o;
 	struct conn	*conn;
@@ -71,11 +80,14 @@ struct serve_ctx {
 	struct events	*ev;
 	char		 peer_port[NI_MAXSERV];
 	uint64_t	 title_at;
-	enum serve_end	 end;
-	bool		 end_set;
+	enum serve_end	 end;		/* the first reason to end, or END_NONE */
+	bool		 leave;		/* end now: nobody to tell */
 	struct listener	*net;
+	struct control	*ctl;		/* NULL: no control socket */
 	bool		 attached_once;	/* a client has been here: no 60 s exit */
 	bool		 kill_requested;
+	bool		 usr1;		/* SIGUSR1 in this round */
+	uint64_t	 net_ms, sig_ms, idle_ms;	/* timeouts; 0: off */
 	uint64_t	 started_wall;	/* time(NULL) at start, for list */
 	uint64_t	 farewell_at;	/* last goodbye to an old key, or 0 */
 };
@@ -84,6 +96,7 @@ const char *
 serve_end_name(enum serve_end e)
 {
 	switch (e) {
+	case END_NONE:			return "none";
 	case END_CLIENT_QUIT:		return "client-quit";
 	case END_SHELL_EXIT:		return "shell-exit";
 	case END_SIGNAL:		return "signal";
@@ -97,13 +110,38 @@ serve_end_name(enum serve_end e)
 	return "unknown";
 }
 
+/* The first reason to end is the one logged; the rest change nothing. */
 static void
 serve_set_end(struct serve_ctx *s, enum serve_end e)
 {
-	if (!s->end_set) {
+	if (s->end == END_NONE)
 		s->end = e;
-		s->end_set = true;
+}
+
+/*
+ * End the session for reason e: tell the client if there is one and it
+ * is not being told already; otherwise leave at once.
+ */
+static void
+serve_quit(struct serve_ctx *s, enum serve_end e, uint64_t now)
+{
+	serve_set_end(s, e);
+	if (!conn_has_remote(s->conn) || ssp_shutdown_in_progress(&s->ssp)) {
+		s->leave = true;
+		return;
 	}
+	ssp_start_shutdown(&s->ssp, now);
+	if (s->o->cfg.verbose)
+		fprintf(stderr, "Shutting down (%s); srtt %.0f ms\n",
+		    serve_end_name(s->end), conn_srtt(s->conn));
+}
+
+/* The shell and its jobs are gone: tell the client, then leave. */
+static void
+serve_shell_gone(struct serve_ctx *s, uint64_t now)
+{
+	serve_set_end(s, END_SHELL_EXIT);
+	ssp_start_shutdown(&s->ssp, now);
 }
 
 static struct host_state *
@@ -242,7 +280,7 @@ serve_title(struct serve_ctx *s, uint64_t now)
 	s->title_at = now;
 	if (ssp_remote_num(&s->ssp) == 0)
 		proctitle_set(s->pt, "mosh-server: waiting for a client "
-		    "on port %d", s->o->port_low);
+		    "on port %d", s->o->cfg.ports.low);
 	else
 		proctitle_set(s->pt, "mosh-server: %s %s, idle %llus "
 		    "(input %s)", s->attached ? "attached" : "detached",
@@ -275,7 +313,7 @@ serve_note_peer(struct serve_ctx *s, uint64_t now)
 		snprintf(s->peer, sizeof(s->peer), "%s", host);
 		snprintf(s->peer_port, sizeof(s->peer_port), "%s", serv);
 		serve_utmp(s, true);
-		if (s->o->verbose)
+		if (s->o->cfg.verbose)
 			fprintf(stderr, "Server now attached to client at "
 			    "%s:%s\n", host, serv);
 		serve_title(s, now);
@@ -336,7 +374,7 @@ serve_network(struct serve_ctx *s, int fd, uint64_t now)
 	serve_note_peer(s, now);
 	if (!s->child_released) {
 		if (child_release(s->child) != 0)
-			ssp_start_shutdown(&s->ssp, now);
+			serve_shell_gone(s, now);
 		s->child_released = true;
 	}
 }
@@ -411,7 +449,7 @@ static int
 serve_sandbox(const struct server_opts *o, const struct events *ev)
 {
 	struct sandbox_conf c = {
-		.mode = SANDBOX_STRICT,
+		.mode = (enum sandbox_mode)o->cfg.sandbox,
 		.logfd = STDERR_FILENO,
 		.syslog_fd = ev->syslog_fd,
 		.syslog_facility = ev->facility,
@@ -419,8 +457,6 @@ serve_sandbox(const struct server_opts *o, const struct events *ev)
 		.tty = NULL,
 	};
 
-	/* The config checked the value: strict, log or off. */
-	(void)sandbox_mode_parse(config_get(&o->cfg, CFG_SANDBOX), &c.mode);
 	return sandbox_enter(&sandbox_policy_server, &c);
 }
 
@@ -436,25 +472,29 @@ remaining(uint64_t since, uint64_t now, uint64_t span)
 	return since + span > now ? since + span - now : 0;
 }
 
-/* One key=value per line, ended by an empty line, for `list`. */
+/* The `list` line of this session, written by the control codec. */
 static void
 serve_control_info(struct serve_ctx *s, int fd, uint64_t now)
 {
-	char		 b[CONTROL_LINE_MAX], cmd[1024];
+	struct control_info i;
+	char		 b[CONTROL_LINE_MAX];
 	uint64_t	 since = now - ssp_remote_timestamp(&s->ssp);
+	bool		 heard = ssp_remote_num(&s->ssp) != 0;
 
-	options_command_line(s->o, cmd, sizeof(cmd));
-	snprintf(b, sizeof(b), "pid=%ld\nstarted=%llu\nport=%d\niface=%s\n"
-	    "state=%s\nclient=%s%s%s\nlast_contact=%llu\nidle=%llu\n"
-	    "command=%s\n\n", (long)getpid(),
-	    (unsigned long long)s->started_wall, listener_port(s->net),
-	    s->o->iface, ssp_remote_num(&s->ssp) != 0 &&
-	    since < DETACHED_AFTER_MS ? "attached" : "detached",
-	    s->peer[0] ? s->peer : "-", s->peer[0] ? ":" : "",
-	    s->peer[0] ? s->peer_port : "",
-	    ssp_remote_num(&s->ssp) ? (unsigned long long)(since / 1000) : 0ULL,
-	    (unsigned long long)((now - s->last_input) / 1000), cmd);
-	(void)send(fd, b, strlen(b), MSG_NOSIGNAL | MSG_DONTWAIT);
+	memset(&i, 0, sizeof(i));
+	i.pid = (long)getpid();
+	i.started = s->started_wall;
+	i.port = listener_port(s->net);
+	snprintf(i.iface, sizeof(i.iface), "%s", s->o->cfg.iface);
+	snprintf(i.state, sizeof(i.state), "%s",
+	    heard && since < DETACHED_AFTER_MS ? "attached" : "detached");
+	snprintf(i.client, sizeof(i.client), "%.63s%s%.15s", s->peer[0] ?
+	    s->peer : "-", s->peer[0] ? ":" : "", s->peer_port);
+	i.last_contact = heard ? since / 1000 : 0;
+	i.idle = (now - s->last_input) / 1000;
+	options_command_line(s->o, i.command, sizeof(i.command));
+	if (control_info_format(&i, b, sizeof(b)) == 0)
+		control_reply(fd, b);
 }
 
 /*
@@ -477,15 +517,13 @@ serve_control_attach(struct serve_ctx *s, int fd, uint64_t now)
 	if (base == NULL || user == NULL || key_generate(&key) != 0) {
 		host_state_free(base);
 		userstream_free(user);
-		(void)send(fd, "error=cannot re-key\n\n", 21,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		control_reply_error(fd, "cannot re-key");
 		return;
 	}
 	/* All or nothing: on failure the old client keeps its session. */
 	if (ssp_rekey(&s->ssp, &key, base, user, now) != 0) {
 		key_wipe(&key);
-		(void)send(fd, "error=out of memory\n\n", 21,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		control_reply_error(fd, "out of memory");
 		return;
 	}
 	s->farewell_at = 0;
@@ -502,7 +540,7 @@ serve_control_attach(struct serve_ctx *s, int fd, uint64_t now)
 	key_wipe(&key);
 	snprintf(b, sizeof(b), "MOSH CONNECT %d %s\n\n", listener_port(s->net),
 	    keystr);
-	(void)send(fd, b, strlen(b), MSG_NOSIGNAL | MSG_DONTWAIT);
+	control_reply(fd, b);
 	memset(keystr, 0, sizeof(keystr));
 	memset(b, 0, sizeof(b));
 	events_session(s->ev, "session-rekey", "port=%d",
@@ -517,8 +555,7 @@ serve_control(void *arg, int fd, const struct control_req *req, uint64_t now)
 	struct serve_ctx *s = arg;
 
 	if (req->arg[0] != '\0') {
-		(void)send(fd, "error=no argument taken\n\n", 25,
-		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		control_reply_error(fd, "no argument taken");
 		return;
 	}
 	switch (req->kind) {
@@ -529,214 +566,242 @@ serve_control(void *arg, int fd, const struct control_req *req, uint64_t now)
 		serve_control_attach(s, fd, now);
 		break;
 	case CONTROL_KILL:
-		(void)send(fd, "ok=1\n\n", 6, MSG_NOSIGNAL | MSG_DONTWAIT);
+		control_reply(fd, "ok=1\n\n");
 		s->kill_requested = true;
 		break;
 	}
 }
 
-enum serve_end
-serve(const struct server_opts *o, struct conn *conn, struct child *child,
-    int cols, int rows, struct proctitle *pt, struct listener *net,
-    struct control *ctl)
+/* The state, the signalfd and the sandbox; false if any failed. */
+static bool
+serve_setup(struct serve_ctx *s, const struct serve_env *env)
 {
-	struct serve_ctx s;
-	struct pollfd	 pfd[CONN_MAX_SOCKS + 3 + CONTROL_POLLFDS];
-	int		 fds[CONN_MAX_SOCKS];
-	size_t		 nfd, nnet, i, pty_i, watch_i, ctl_i, nctl;
-	uint64_t	 now, since_remote;
-	uint64_t	 net_ms, sig_ms, idle_ms;
-	int		 wait;
-	bool		 quit_signal, usr1;
-	struct signalfd_siginfo si;
-	struct host_state *host;
-	struct userstream *user;
+	const struct config *c = &env->o->cfg;
+	struct host_state *host = host_state_new(env->cols, env->rows);
+	struct userstream *user = userstream_new();
+	uint64_t	 now = clock_ms();
 
-	memset(&s, 0, sizeof(s));
-	s.o = o;
-	s.conn = conn;
-	s.child = child;
-	s.pt = pt;
-	s.ev = listener_events(net);
-	s.net = net;
-	s.started_wall = (uint64_t)time(NULL);
-	now = s.start = s.last_input = clock_ms();
+	memset(s, 0, sizeof(*s));
+	s->o = env->o;
+	s->conn = env->conn;
+	s->child = env->child;
+	s->pt = env->pt;
+	s->ev = env->ev;
+	s->net = env->net;
+	s->ctl = env->ctl;
+	s->started_wall = (uint64_t)time(NULL);
+	s->start = s->last_input = now;
 	/* network_timeout defaults to a week (config); 0 means never. */
-	net_ms = o->network_timeout ? (uint64_t)o->network_timeout * 1000 :
+	s->net_ms = c->network_timeout ? (uint64_t)c->network_timeout * 1000 :
 	    NEVER_MS;
-	sig_ms = (uint64_t)o->signal_timeout * 1000;
-	idle_ms = (uint64_t)o->idle_timeout * 1000;
-
-	host = host_state_new(cols, rows);
-	user = userstream_new();
-	if (host == NULL || user == NULL ||
-	    ssp_init(&s.ssp, conn, &host_state_ops, host, &userstream_ops,
+	s->sig_ms = (uint64_t)c->signal_timeout * 1000;
+	s->idle_ms = (uint64_t)c->idle_timeout * 1000;
+	if (host == NULL || user == NULL) {
+		host_state_free(host);
+		userstream_free(user);
+		fprintf(stderr, "mosh-server: out of memory\n");
+		return false;
+	}
+	if (ssp_init(&s->ssp, s->conn, &host_state_ops, host, &userstream_ops,
 	    user, now) != 0) {
 		fprintf(stderr, "mosh-server: out of memory\n");
-		return END_ERROR;
+		return false;
 	}
-	if ((s.sigfd = serve_signals_open()) == -1) {
-		ssp_free(&s.ssp);
-		return END_ERROR;
-	}
-	serve_utmp(&s, false);
-	serve_title(&s, now);
-	if (serve_sandbox(o, s.ev) != 0) {
-		serve_set_end(&s, END_ERROR);
-		goto done;
-	}
+	s->sigfd = serve_signals_open();
+	serve_utmp(s, false);
+	serve_title(s, now);
+	if (s->sigfd == -1 || serve_sandbox(s->o, s->ev) != 0)
+		return false;
 	(void)malloc_trim(0);
+	return true;
+}
 
-	for (;;) {
-		now = clock_ms();
-		wait = ssp_wait_time(&s.ssp, now);
-		wait = min_wait(wait, (uint64_t)serve_echo_wait(&s, now));
-		if (ssp_remote_num(&s.ssp) == 0 ||
-		    ssp_shutdown_in_progress(&s.ssp))
-			wait = min_wait(wait, 5000);
-		wait = min_wait(wait, (uint64_t)events_flush(s.ev, now, false));
-		wait = min_wait(wait, remaining(ssp_remote_timestamp(&s.ssp),
-		    now, net_ms));
-		if (idle_ms)
-			wait = min_wait(wait, remaining(s.last_input, now,
-			    idle_ms));
-		if (s.attached)
-			wait = min_wait(wait, remaining(
-			    ssp_remote_timestamp(&s.ssp), now, UTMP_DETACH_MS));
+/* Milliseconds poll may sleep: until the first thing that is due. */
+static int
+serve_next_wait(struct serve_ctx *s, uint64_t now)
+{
+	uint64_t	 heard = ssp_remote_timestamp(&s->ssp);
+	int		 wait = ssp_wait_time(&s->ssp, now);
 
-		nnet = conn_fds(conn, fds, CONN_MAX_SOCKS);
-		for (i = 0; i < nnet; i++) {
-			pfd[i].fd = fds[i];
-			pfd[i].events = POLLIN;
-		}
-		nfd = nnet;
-		pfd[nfd].fd = s.sigfd;
-		pfd[nfd++].events = POLLIN;
-		pty_i = watch_i = 0;
-		if (!ssp_shutdown_in_progress(&s.ssp)) {
-			pfd[pty_i = nfd].fd = child->master;
-			pfd[nfd++].events = POLLIN |
-			    (s.to_pty.len > 0 ? POLLOUT : 0);
-		}
-		if (listener_watch_fd(net) != -1) {
-			pfd[watch_i = nfd].fd = listener_watch_fd(net);
-			pfd[nfd++].events = POLLIN;
-		}
-		ctl_i = nfd;
-		nctl = ctl != NULL ? control_pollfds(ctl, &pfd[nfd]) : 0;
-		nfd += nctl;
-		if (ctl != NULL)
-			wait = min_wait(wait, (uint64_t)control_wait(ctl, now));
-		if (poll(pfd, nfd, wait) < 0 && errno != EINTR) {
-			serve_set_end(&s, END_ERROR);
-			break;
-		}
-		now = clock_ms();
+	wait = min_wait(wait, (uint64_t)serve_echo_wait(s, now));
+	/* Waiting for a client, or for one to ack the shutdown. */
+	if (ssp_remote_num(&s->ssp) == 0 || ssp_shutdown_in_progress(&s->ssp))
+		wait = min_wait(wait, 5000);
+	wait = min_wait(wait, (uint64_t)events_flush(s->ev, now, false));
+	wait = min_wait(wait, remaining(heard, now, s->net_ms));
+	if (s->idle_ms)
+		wait = min_wait(wait, remaining(s->last_input, now,
+		    s->idle_ms));
+	if (s->attached)
+		wait = min_wait(wait, remaining(heard, now, UTMP_DETACH_MS));
+	if (s->ctl != NULL)
+		wait = min_wait(wait, (uint64_t)control_wait(s->ctl, now));
+	return wait;
+}
 
-		for (i = 0; i < nnet; i++)
-			if (pfd[i].revents & POLLIN)
-				serve_network(&s, pfd[i].fd, now);
+/* What poll watches: the sockets, the signals, the pty (until the
+ * shutdown), the interface's addresses and the control socket. */
+static void
+serve_poll_build(struct serve_ctx *s, struct serve_poll *p)
+{
+	int	 fds[CONN_MAX_SOCKS];
+	size_t	 i;
 
-		quit_signal = usr1 = false;
-		if (pfd[nnet].revents & POLLIN) {
-			while (read(s.sigfd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGUSR1)
-					usr1 = true;
-				else if (si.ssi_signo == SIGCHLD)
-					while (waitpid(-1, NULL, WNOHANG) > 0)
-						;
-				else
-					quit_signal = true;
-			}
-		}
-
-		/* After the reads above: a re-bind may close their fds. */
-		if (watch_i != 0 && (pfd[watch_i].revents & POLLIN))
-			listener_resync(net, conn);
-		if (nctl > 0)
-			control_run(ctl, &pfd[ctl_i], nctl, now, serve_control,
-			    &s);
-		if (s.kill_requested) {
-			serve_set_end(&s, END_KILLED);
-			quit_signal = true;
-		}
-
-		if (pty_i != 0 && !ssp_shutdown_in_progress(&s.ssp)) {
-			short	 re = pfd[pty_i].revents;
-
-			if ((re & (POLLIN | POLLHUP | POLLERR)) &&
-			    !serve_pty_read(&s)) {
-				serve_set_end(&s, END_SHELL_EXIT);
-				ssp_start_shutdown(&s.ssp, now);
-			}
-		}
-		if (s.to_pty.len > 0 && !ssp_shutdown_in_progress(&s.ssp) &&
-		    !serve_pty_write(&s)) {
-			serve_set_end(&s, END_SHELL_EXIT);
-			ssp_start_shutdown(&s.ssp, now);
-		}
-
-		since_remote = now - ssp_remote_timestamp(&s.ssp);
-		if (since_remote >= net_ms) {
-			serve_set_end(&s, END_NETWORK_TIMEOUT);
-			quit_signal = true;
-		}
-		if (usr1 && (sig_ms == 0 || since_remote >= sig_ms)) {
-			serve_set_end(&s, END_SIGNAL_TIMEOUT);
-			quit_signal = true;
-		}
-		if (idle_ms && now - s.last_input >= idle_ms) {
-			serve_set_end(&s, END_IDLE_TIMEOUT);
-			quit_signal = true;
-		}
-		if (quit_signal) {
-			serve_set_end(&s, END_SIGNAL);
-			/* Tell the client if there is one; otherwise go. */
-			if (conn_has_remote(conn) &&
-			    !ssp_shutdown_in_progress(&s.ssp)) {
-				ssp_start_shutdown(&s.ssp, now);
-				if (o->verbose)
-					fprintf(stderr, "Shutting down (%s); "
-					    "srtt %.0f ms\n",
-					    serve_end_name(s.end),
-					    conn_srtt(conn));
-			}
-			else
-				break;
-		}
-		if (ssp_shutdown_in_progress(&s.ssp) &&
-		    (ssp_shutdown_acknowledged(&s.ssp) ||
-		    ssp_shutdown_ack_timed_out(&s.ssp, now)))
-			break;
-		if (ssp_counterparty_shutdown_acknowledged(&s.ssp)) {
-			serve_set_end(&s, END_CLIENT_QUIT);
-			break;
-		}
-		if (ssp_remote_num(&s.ssp) > 0)
-			s.attached_once = true;
-		/* Only a session nobody ever used: after an attach, a client
-		 * that fails to come must not cost the user their session. */
-		if (!s.attached_once && ssp_remote_num(&s.ssp) == 0 &&
-		    now - s.start >= NO_CLIENT_TIMEOUT_MS) {
-			serve_set_end(&s, END_NO_CLIENT);
-			break;
-		}
-		if (s.attached && since_remote > UTMP_DETACH_MS) {
-			events_session(s.ev, "client-gone", "src=%s idle=%llu",
-			    s.peer, (unsigned long long)(since_remote / 1000));
-			serve_utmp(&s, false);
-			serve_title(&s, now);
-		}
-		serve_echo_update(&s, now);
-		if (now - s.title_at >= TITLE_EVERY_MS)
-			serve_title(&s, now);
-		(void)ssp_tick(&s.ssp, now);
+	memset(p, 0, sizeof(*p));
+	p->nnet = conn_fds(s->conn, fds, CONN_MAX_SOCKS);
+	for (i = 0; i < p->nnet; i++) {
+		p->pfd[i].fd = fds[i];
+		p->pfd[i].events = POLLIN;
 	}
-done:
-	(void)utmp_helper_remove(child->utmp);
-	close(s.sigfd);
+	p->n = p->nnet;
+	p->pfd[p->sig_i = p->n].fd = s->sigfd;
+	p->pfd[p->n++].events = POLLIN;
+	if (!ssp_shutdown_in_progress(&s->ssp)) {
+		p->pfd[p->pty_i = p->n].fd = s->child->master;
+		p->pfd[p->n++].events = POLLIN |
+		    (s->to_pty.len > 0 ? POLLOUT : 0);
+	}
+	if (listener_watch_fd(s->net) != -1) {
+		p->pfd[p->watch_i = p->n].fd = listener_watch_fd(s->net);
+		p->pfd[p->n++].events = POLLIN;
+	}
+	p->ctl_i = p->n;
+	p->nctl = s->ctl != NULL ? control_pollfds(s->ctl, &p->pfd[p->n]) : 0;
+	p->n += p->nctl;
+}
+
+/* SIGUSR1 is noted for the end check; SIGCHLD reaps; the rest quit. */
+static void
+serve_signals(struct serve_ctx *s, uint64_t now)
+{
+	struct signalfd_siginfo si;
+
+	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGUSR1)
+			s->usr1 = true;
+		else if (si.ssi_signo == SIGCHLD)
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
+		else
+			serve_quit(s, END_SIGNAL, now);
+	}
+}
+
+/* The pty both ways, while the session is not shutting down. */
+static void
+serve_pty(struct serve_ctx *s, const struct serve_poll *p, uint64_t now)
+{
+	if (p->pty_i != 0 && !ssp_shutdown_in_progress(&s->ssp) &&
+	    (p->pfd[p->pty_i].revents & (POLLIN | POLLHUP | POLLERR)) &&
+	    !serve_pty_read(s))
+		serve_shell_gone(s, now);
+	if (s->to_pty.len > 0 && !ssp_shutdown_in_progress(&s->ssp) &&
+	    !serve_pty_write(s))
+		serve_shell_gone(s, now);
+}
+
+/* Whatever poll found ready. */
+static void
+serve_handle(struct serve_ctx *s, const struct serve_poll *p, uint64_t now)
+{
+	size_t	 i;
+
+	for (i = 0; i < p->nnet; i++)
+		if (p->pfd[i].revents & POLLIN)
+			serve_network(s, p->pfd[i].fd, now);
+	s->usr1 = false;
+	if (p->pfd[p->sig_i].revents & POLLIN)
+		serve_signals(s, now);
+	/* After the reads above: a re-bind may close their fds. */
+	if (p->watch_i != 0 && (p->pfd[p->watch_i].revents & POLLIN))
+		listener_resync(s->net, s->conn);
+	if (p->nctl > 0)
+		control_run(s->ctl, &p->pfd[p->ctl_i], p->nctl, now,
+		    serve_control, s);
+	serve_pty(s, p, now);
+}
+
+/* END_NONE while the session goes on; else why it ended. */
+static enum serve_end
+serve_check_end(struct serve_ctx *s, uint64_t now)
+{
+	uint64_t	 since = now - ssp_remote_timestamp(&s->ssp);
+
+	if (s->kill_requested)
+		serve_quit(s, END_KILLED, now);
+	if (since >= s->net_ms)
+		serve_quit(s, END_NETWORK_TIMEOUT, now);
+	if (s->usr1 && (s->sig_ms == 0 || since >= s->sig_ms))
+		serve_quit(s, END_SIGNAL_TIMEOUT, now);
+	if (s->idle_ms && now - s->last_input >= s->idle_ms)
+		serve_quit(s, END_IDLE_TIMEOUT, now);
+	if (s->leave || (ssp_shutdown_in_progress(&s->ssp) &&
+	    (ssp_shutdown_acknowledged(&s->ssp) ||
+	    ssp_shutdown_ack_timed_out(&s->ssp, now))))
+		return s->end;
+	if (ssp_counterparty_shutdown_acknowledged(&s->ssp)) {
+		serve_set_end(s, END_CLIENT_QUIT);
+		return s->end;
+	}
+	if (ssp_remote_num(&s->ssp) > 0)
+		s->attached_once = true;
+	/* Only a session nobody ever used: after an attach, a client
+	 * that fails to come must not cost the user their session. */
+	if (!s->attached_once && now - s->start >= NO_CLIENT_TIMEOUT_MS) {
+		serve_set_end(s, END_NO_CLIENT);
+		return s->end;
+	}
+	return END_NONE;
+}
+
+/* A client silent too long is gone; echo acks, title, then send. */
+static void
+serve_housekeeping(struct serve_ctx *s, uint64_t now)
+{
+	uint64_t	 since = now - ssp_remote_timestamp(&s->ssp);
+
+	if (s->attached && since > UTMP_DETACH_MS) {
+		events_session(s->ev, "client-gone", "src=%s idle=%llu",
+		    s->peer, (unsigned long long)(since / 1000));
+		serve_utmp(s, false);
+		serve_title(s, now);
+	}
+	serve_echo_update(s, now);
+	if (now - s->title_at >= TITLE_EVERY_MS)
+		serve_title(s, now);
+	(void)ssp_tick(&s->ssp, now);
+}
+
+enum serve_end
+serve(const struct serve_env *env)
+{
+	struct serve_ctx s;
+	struct serve_poll p;
+	enum serve_end	 end = END_ERROR;
+	uint64_t	 now;
+
+	if (serve_setup(&s, env)) {
+		for (;;) {
+			now = clock_ms();
+			serve_poll_build(&s, &p);
+			if (poll(p.pfd, p.n, serve_next_wait(&s, now)) < 0 &&
+			    errno != EINTR) {
+				end = END_ERROR;
+				break;
+			}
+			now = clock_ms();
+			serve_handle(&s, &p, now);
+			if ((end = serve_check_end(&s, now)) != END_NONE)
+				break;
+			serve_housekeeping(&s, now);
+		}
+	}
+	if (s.child != NULL)
+		(void)utmp_helper_remove(s.child->utmp);
+	if (s.sigfd > 0)
+		close(s.sigfd);
 	ssp_free(&s.ssp);
 	buf_free(&s.to_pty);
 	buf_free(&s.userdiff);
-	return s.end;
+	return end;
 }

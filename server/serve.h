@@ -5,12 +5,14 @@
 #include "proto/conn.h"
 #include "server/child.h"
 #include "server/control.h"
+#include "server/events.h"
 #include "server/listen.h"
 #include "server/options.h"
 #include "server/proctitle.h"
 
 /* Why a session ended: for the log line and the exit status. */
 enum serve_end {
+	END_NONE,		/* not ended */
 	END_CLIENT_QUIT,	/* the client shut down */
 	END_SHELL_EXIT,		/* the shell exited */
 	END_SIGNAL,		/* SIGTERM, SIGINT or SIGHUP */
@@ -24,14 +26,20 @@ enum serve_end {
 
 const char	*serve_end_name(enum serve_end);
 
-/*
- * Runs until the session ends; the conn, child and listener stay the
- * caller's. The listener's netlink fd is polled too: addresses that come
- * back are re-bound on the session's port. The control socket (fd -1:
- * none) answers mosh-server list, kill and attach.
- */
-enum serve_end	serve(const struct server_opts *, struct conn *,
-		    struct child *, int cols, int rows, struct proctitle *,
-		    struct listener *, struct control *);
+/* What a session runs with: all of it stays the caller's. */
+struct serve_env {
+	const struct server_opts *o;
+	struct conn	*conn;
+	struct child	*child;
+	struct listener	*net;	/* its netlink fd is polled: addresses that
+				 * come back are bound again on the port */
+	struct control	*ctl;	/* list, kill and attach; NULL: none */
+	struct events	*ev;
+	struct proctitle *pt;
+	int		 cols, rows;	/* the first size of the terminal */
+};
+
+/* Runs until the session ends, in the sandbox; returns why it ended. */
+enum serve_end	serve(const struct serve_env *);
 
 #endif

@@ -18,16 +18,8 @@
 
 struct session_info {
 	char		 path[CONTROL_PATH_MAX];
-	long		 pid;
-	unsigned long long started;
-	int		 port;
-	char		 iface[32];
-	char		 state[16];
-	char		 client[80];
-	unsigned long long last_contact;
-	unsigned long long idle;
-	char		 command[1024];
-	double		 rss_mib;
+	struct control_info i;		/* what the server says */
+	double		 rss_mib;	/* what /proc says */
 	double		 cpu_s;
 };
 
@@ -40,7 +32,7 @@ session_proc(struct session_info *s)
 	unsigned long long ut = 0, st = 0;
 	long	 kb = 0;
 
-	snprintf(path, sizeof(path), "/proc/%ld/status", s->pid);
+	snprintf(path, sizeof(path), "/proc/%ld/status", s->i.pid);
 	if ((f = fopen(path, "r")) != NULL) {
 		while (fgets(line, sizeof(line), f) != NULL)
 			if (sscanf(line, "VmRSS: %ld kB", &kb) == 1)
@@ -48,7 +40,7 @@ session_proc(struct session_info *s)
 		fclose(f);
 	}
 	s->rss_mib = (double)kb / 1024.0;
-	snprintf(path, sizeof(path), "/proc/%ld/stat", s->pid);
+	snprintf(path, sizeof(path), "/proc/%ld/stat", s->i.pid);
 	if ((f = fopen(path, "r")) != NULL) {
 		if (fgets(line, sizeof(line), f) != NULL) {
 			char	*p = strrchr(line, ')');
@@ -65,31 +57,16 @@ session_proc(struct session_info *s)
 static int
 session_query(const char *path, struct session_info *s)
 {
-	char	 reply[CONTROL_LINE_MAX], v[64];
+	char	 reply[CONTROL_LINE_MAX];
 	size_t	 l = strlen(path);
 
 	memset(s, 0, sizeof(*s));
 	if (l >= sizeof(s->path))
 		return -1;
 	memcpy(s->path, path, l + 1);
-	if (control_request(path, "info", reply, sizeof(reply)) != 0)
+	if (control_request(path, "info", reply, sizeof(reply)) != 0 ||
+	    control_info_parse(reply, &s->i) != 0)
 		return -1;
-	if (control_reply_get(reply, "pid", v, sizeof(v)) == NULL)
-		return -1;
-	s->pid = strtol(v, NULL, 10);
-	/* A missing key reads as "": 0. */
-	control_reply_get(reply, "started", v, sizeof(v));
-	s->started = strtoull(v, NULL, 10);
-	control_reply_get(reply, "port", v, sizeof(v));
-	s->port = atoi(v);
-	control_reply_get(reply, "iface", s->iface, sizeof(s->iface));
-	control_reply_get(reply, "state", s->state, sizeof(s->state));
-	control_reply_get(reply, "client", s->client, sizeof(s->client));
-	control_reply_get(reply, "last_contact", v, sizeof(v));
-	s->last_contact = strtoull(v, NULL, 10);
-	control_reply_get(reply, "idle", v, sizeof(v));
-	s->idle = strtoull(v, NULL, 10);
-	control_reply_get(reply, "command", s->command, sizeof(s->command));
 	session_proc(s);
 	return 0;
 }
@@ -181,18 +158,18 @@ cmd_list(int argc, char **argv)
 		printf("[");
 		for (i = 0; i < n; i++) {
 			printf("%s{\"id\":%ld,\"pid\":%ld,\"started\":%llu,"
-			    "\"state\":", i ? "," : "", ss[i].pid, ss[i].pid,
-			    ss[i].started);
-			json_string(ss[i].state);
+			    "\"state\":", i ? "," : "", ss[i].i.pid, ss[i].i.pid,
+			    ss[i].i.started);
+			json_string(ss[i].i.state);
 			printf(",\"client\":");
-			json_string(ss[i].client);
+			json_string(ss[i].i.client);
 			printf(",\"last_contact\":%llu,\"idle\":%llu,"
-			    "\"port\":%d,\"iface\":", ss[i].last_contact,
-			    ss[i].idle, ss[i].port);
-			json_string(ss[i].iface);
+			    "\"port\":%d,\"iface\":", ss[i].i.last_contact,
+			    ss[i].i.idle, ss[i].i.port);
+			json_string(ss[i].i.iface);
 			printf(",\"rss_mib\":%.1f,\"cpu_s\":%.2f,\"command\":",
 			    ss[i].rss_mib, ss[i].cpu_s);
-			json_string(ss[i].command);
+			json_string(ss[i].i.command);
 			printf("}");
 		}
 		printf("]\n");
@@ -208,16 +185,16 @@ cmd_list(int argc, char **argv)
 	    "ID", "STATE", "CLIENT", "STARTED", "CONTACT", "IDLE", "PORT",
 	    "IFACE", "RSS", "CPU", "COMMAND");
 	for (i = 0; i < n; i++) {
-		t = (time_t)ss[i].started;
+		t = (time_t)ss[i].i.started;
 		localtime_r(&t, &tm);
 		strftime(started, sizeof(started), "%Y-%m-%d %H:%M", &tm);
-		human(ss[i].last_contact, last, sizeof(last));
-		human(ss[i].idle, idle, sizeof(idle));
+		human(ss[i].i.last_contact, last, sizeof(last));
+		human(ss[i].i.idle, idle, sizeof(idle));
 		printf("%-8ld %-9s %-24s %-16s %-8s %-6s %-5d %-11s %5.1fM %6.2fs"
-		    " %s\n", ss[i].pid, ss[i].state, ss[i].client, started,
-		    strcmp(ss[i].client, "-") == 0 ? "-" : last, idle,
-		    ss[i].port, ss[i].iface, ss[i].rss_mib, ss[i].cpu_s,
-		    ss[i].command);
+		    " %s\n", ss[i].i.pid, ss[i].i.state, ss[i].i.client, started,
+		    strcmp(ss[i].i.client, "-") == 0 ? "-" : last, idle,
+		    ss[i].i.port, ss[i].i.iface, ss[i].rss_mib, ss[i].cpu_s,
+		    ss[i].i.command);
 	}
 	free(ss);
 	return 0;
@@ -231,10 +208,10 @@ session_kill(const struct session_info *s)
 	if (control_request(s->path, "kill", reply, sizeof(reply)) != 0 ||
 	    strncmp(reply, "ok=", 3) != 0) {
 		fprintf(stderr, "mosh-server: session %ld did not answer\n",
-		    s->pid);
+		    s->i.pid);
 		return -1;
 	}
-	printf("killed session %ld (%s)\n", s->pid, s->command);
+	printf("killed session %ld (%s)\n", s->i.pid, s->i.command);
 	return 0;
 }
 
@@ -249,7 +226,7 @@ cmd_kill(int argc, char **argv)
 	if (argc == 1 && strcmp(argv[0], "all") == 0)
 		all = 1;
 	else if (argc == 2 && strcmp(argv[0], "--idle-over") == 0) {
-		if (config_parse_seconds(argv[1], &idle_over) != 0) {
+		if (config_parse_duration(argv[1], &idle_over) != 0) {
 			fprintf(stderr, "mosh-server: bad duration '%s' (e.g. "
 			    "3600, 90m, 24h, 7d)\n", argv[1]);
 			return 2;
@@ -265,9 +242,9 @@ cmd_kill(int argc, char **argv)
 		return 1;
 	sessions_collect(ss, SESSIONS_MAX, &n);
 	for (i = 0; i < n; i++) {
-		if (!all && id != -1 && ss[i].pid != id)
+		if (!all && id != -1 && ss[i].i.pid != id)
 			continue;
-		if (idle_over >= 0 && ss[i].idle < (unsigned long long)idle_over)
+		if (idle_over >= 0 && ss[i].i.idle < (unsigned long long)idle_over)
 			continue;
 		if (session_kill(&ss[i]) != 0)
 			rc = 1;
@@ -291,7 +268,7 @@ session_attach(const struct session_info *s)
 	if (control_request(s->path, "attach", reply, sizeof(reply)) != 0 ||
 	    strncmp(reply, "MOSH CONNECT ", 13) != 0) {
 		fprintf(stderr, "mosh-server: session %ld would not re-key: "
-		    "%s\n", s->pid, reply);
+		    "%s\n", s->i.pid, reply);
 		return -1;
 	}
 	if ((end = strchr(reply, '\n')) != NULL)
@@ -303,7 +280,7 @@ session_attach(const struct session_info *s)
 	fflush(stdout);
 	memset(reply, 0, sizeof(reply));
 	fprintf(stderr, "\n[mosh-server attached to session %ld, %s]\n",
-	    s->pid, s->command);
+	    s->i.pid, s->i.command);
 	return 0;
 }
 
@@ -337,8 +314,8 @@ cmd_attach(int argc, char **argv)
 		return 1;
 	sessions_collect(ss, SESSIONS_MAX, &n);
 	for (i = 0; i < n; i++) {
-		if (id != -1 ? ss[i].pid == id :
-		    strcmp(ss[i].state, "detached") == 0) {
+		if (id != -1 ? ss[i].i.pid == id :
+		    strcmp(ss[i].i.state, "detached") == 0) {
 			found++;
 			pick = i;
 		}
@@ -373,8 +350,8 @@ sessions_reattach(const char *command)
 		return -1;
 	sessions_collect(ss, SESSIONS_MAX, &n);
 	for (i = 0; i < n && rc != 0; i++)
-		if (strcmp(ss[i].state, "detached") == 0 &&
-		    strcmp(ss[i].command, command) == 0)
+		if (strcmp(ss[i].i.state, "detached") == 0 &&
+		    strcmp(ss[i].i.command, command) == 0)
 			rc = session_attach(&ss[i]);
 	free(ss);
 	return rc;

@@ -2,8 +2,8 @@
  * libFuzzer target for the config file parser (server/config.c over
  * inih): the input is a whole file. Any bytes must parse or be refused
  * without a crash or a leak; a refusal names the file; an accepted file
- * leaves every key with a value that its own check accepts again and
- * an origin.
+ * leaves every key with an origin and a value that, printed as the
+ * config command prints it, parses again to the same printed value.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -19,7 +19,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct config	 c, again;
-	char		 err[1024];
+	char		 err[1024], text[CONFIG_TEXT_MAX], text2[CONFIG_TEXT_MAX];
 	int		 k;
 
 	if (config_load_buffer(&c, FUZZ_NAME, (const char *)data, size, err,
@@ -32,14 +32,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (config_load(&again, NULL, NULL, err, sizeof(err)) != 0)
 		abort();
-	for (k = 0; k < CFG_NKEYS; k++) {
-		if (config_get(&c, k) == NULL || config_origin(&c, k)[0] == '\0')
+	for (k = 0; k < CFG_NSETTINGS; k++) {
+		if (!config_def(k)->in_file)
+			continue;
+		if (config_origin(&c, k)->text[0] == '\0')
 			abort();
-		/* What was stored passes the same check when set again. */
-		if (config_set(&again, k, config_get(&c, k), "again", err,
+		config_text(&c, k, text, sizeof(text));
+		if (config_set(&again, k, text, CONFIG_FILE, "again", err,
 		    sizeof(err)) != 0)
 			abort();
-		(void)config_seconds(&c, k);
+		if (strcmp(config_text(&again, k, text2, sizeof(text2)),
+		    text) != 0)
+			abort();
 	}
 	config_free(&again);
 	config_free(&c);
