@@ -7,7 +7,6 @@
  * the command on a pty when the first client datagram arrives, and keeps
  * the client's screen in sync until the session ends.
  */
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -24,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "proto/clock.h"
 #include "proto/conn.h"
 #include "proto/key.h"
@@ -39,8 +39,6 @@
 #include "server/utmp.h"
 #include "server/sessions.h"
 
-#define TSMOSH_VERSION	"0.1"
-
 static void
 print_version(FILE *f)
 {
@@ -50,13 +48,11 @@ print_version(FILE *f)
 	    TSMOSH_VERSION);
 }
 
+/* Does the locale setlocale picked speak UTF-8? (setup_locale asks.) */
 static bool
 locale_is_utf8(void)
 {
-	const char *cs = nl_langinfo(CODESET);
-
-	return cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
-	    strcmp(cs, "utf8") == 0);
+	return base_locale_utf8();
 }
 
 /* mosh's rule: the native locale, else the client's -l variables
@@ -93,18 +89,11 @@ setup_locale(const struct server_opts *o)
 	return -1;
 }
 
+/* The user's terminal, if stdin is one: the shell's first size. */
 static void
 window_size(int *cols, int *rows)
 {
-	struct winsize	 ws;
-
-	*cols = 80;
-	*rows = 24;
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
-	    ws.ws_row > 0) {
-		*cols = ws.ws_col;
-		*rows = ws.ws_row;
-	}
+	(void)base_winsize(STDIN_FILENO, cols, rows);
 }
 
 static void
