@@ -39,8 +39,9 @@ CFLAGS_ALL  = $(CSTD) $(WARN) $(OPT) -I. $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 LDFLAGS_ALL = $(SANLD) $(LDFLAGS)
 
 # Modules: every .c in a module directory is part of its library. Order
-# matters for static linking: a library before the ones it uses.
-MODULES   := statesync term netbind sandbox proto
+# matters for static linking: a library before the ones it uses (base/,
+# used by all, last).
+MODULES   := statesync term netbind sandbox proto base
 LIBS      := $(MODULES:%=$(BUILD)/lib%.a)
 MOD_SRC   := $(foreach m,$(MODULES),$(wildcard $(m)/*.c))
 MOD_OBJ   := $(MOD_SRC:%.c=$(BUILD)/%.o)

@@ -19,10 +19,9 @@
 
 #include <sodium.h>
 
+#include "base/base.h"
 #include "client/session.h"
 #include "client/tty.h"
-
-#define TSMOSH_VERSION	"0.1"
 
 static void
 usage(FILE *f)
@@ -36,14 +35,6 @@ usage(FILE *f)
 	    "MOSH_PREDICTION_OVERWRITE=yes, MOSH_ESCAPE_KEY, "
 	    "MOSH_TITLE_NOPREFIX, MOSH_NO_TERM_INIT,\n"
 	    "MOSH_CLIENT_SANDBOX=strict|log|off (default strict).\n", f);
-}
-
-static bool
-locale_is_utf8(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-
-	return cs != NULL && strcmp(cs, "UTF-8") == 0;
 }
 
 static int
@@ -265,7 +256,7 @@ main(int argc, char **argv)
 	sodium_memzero(keystr, strlen(keystr));
 	unsetenv("MOSH_KEY");
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (!locale_is_utf8()) {
+	if (!base_locale_utf8()) {
 		fprintf(stderr, "mosh-client needs a UTF-8 native locale to "
 		    "run.\n\nUnfortunately, the client's environment "
 		    "specifies the character set \"%s\".\nSet LANG or LC_ALL "

@@ -1,4 +1,3 @@
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 
 #include <errno.h>
@@ -10,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "client/notify.h"
 #include "client/predict.h"
 #include "client/session.h"
@@ -211,32 +211,14 @@ process_user_input(struct session *s, uint64_t now)
 static void
 process_resize(struct session *s)
 {
-	struct winsize	 ws;
+	int	 cols, rows;
 
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0 ||
-	    ws.ws_row == 0)
+	/* No size to give (no terminal, or 0x0): keep the one we have. */
+	if (base_winsize(STDIN_FILENO, &cols, &rows) != 0)
 		return;
 	if (!ssp_shutdown_in_progress(&s->ssp))
-		(void)userstream_push_resize(ssp_current(&s->ssp), ws.ws_col,
-		    ws.ws_row);
+		(void)userstream_push_resize(ssp_current(&s->ssp), cols, rows);
 	predict_reset(&s->pred);
-}
-
-static int
-signals_open(void)
-{
-	sigset_t	 set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGWINCH);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGPIPE);
-	sigaddset(&set, SIGCONT);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
-		return -1;
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
 static void
@@ -283,17 +265,14 @@ session_sandbox(struct session *s)
 static int
 session_start(struct session *s, uint64_t now)
 {
-	struct winsize	 ws;
+	static const int signals[] = { SIGWINCH, SIGTERM, SIGINT, SIGHUP,
+	    SIGPIPE, SIGCONT, 0 };
 	struct host_state *hs;
 	struct userstream *us;
-	int		 cols = 80, rows = 24;
+	int		 cols, rows;
 
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
-	    ws.ws_row > 0) {
-		cols = ws.ws_col;
-		rows = ws.ws_row;
-	}
-	if ((s->sigfd = signals_open()) == -1)
+	(void)base_winsize(STDIN_FILENO, &cols, &rows);
+	if ((s->sigfd = base_signalfd_open(signals)) == -1)
 		return -1;
 	if ((s->shown = term_fb_new(cols, rows)) == NULL)
 		return -1;
@@ -340,20 +319,18 @@ session_loop(struct session *s)
 	int		 fds[CONN_MAX_SOCKS];
 	size_t		 nnet, i;
 	uint64_t	 now;
-	int		 wait, w2;
+	struct base_wait wait;
 	struct signalfd_siginfo si;
 	bool		 quit;
 
 	for (;;) {
 		now = clock_ms();
 		output_frame(s, now);
-		wait = ssp_wait_time(&s->ssp, now);
-		if ((w2 = notify_wait_time(&s->note, now)) < wait)
-			wait = w2;
-		if ((w2 = predict_wait_time(&s->pred)) < wait)
-			wait = w2;
-		if (still_connecting(s) && wait > CONNECT_NOTICE_MS)
-			wait = CONNECT_NOTICE_MS;
+		base_wait_init(&wait, ssp_wait_time(&s->ssp, now));
+		base_wait_for(&wait, (uint64_t)notify_wait_time(&s->note, now));
+		base_wait_for(&wait, (uint64_t)predict_wait_time(&s->pred));
+		if (still_connecting(s))
+			base_wait_for(&wait, CONNECT_NOTICE_MS);
 
 		nnet = conn_fds(&s->conn, fds, CONN_MAX_SOCKS);
 		for (i = 0; i < nnet; i++) {
@@ -365,7 +342,7 @@ session_loop(struct session *s)
 		pfd[nnet].revents = 0;
 		pfd[nnet + 1].fd = s->sigfd;
 		pfd[nnet + 1].events = POLLIN;
-		if (poll(pfd, nnet + 2, wait) < 0 && errno != EINTR)
+		if (poll(pfd, nnet + 2, wait.ms) < 0 && errno != EINTR)
 			break;
 		now = clock_ms();
 		for (i = 0; i < nnet; i++)

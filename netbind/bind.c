@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "netbind/netbind.h"
 #include "proto/conn.h"
 
@@ -28,26 +29,6 @@ netbind_src_fakes_v4(const struct sockaddr *src, socklen_t len, int fd)
 	return !IN6_IS_ADDR_UNSPECIFIED(&((struct sockaddr_in6 *)&ss)->sin6_addr);
 }
 
-static socklen_t
-sockaddr_for(const struct netbind_addr *a, int port,
-    struct sockaddr_storage *ss)
-{
-	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-	memset(ss, 0, sizeof(*ss));
-	if (a->family == AF_INET) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		memcpy(&s4->sin_addr, a->addr, 4);
-		return sizeof(*s4);
-	}
-	s6->sin6_family = AF_INET6;
-	s6->sin6_port = htons((uint16_t)port);
-	memcpy(&s6->sin6_addr, a->addr, 16);
-	return sizeof(*s6);
-}
-
 int
 netbind_bind_one(const struct netbind_addr *a, int port, const char *ifname,
     int *fdp)
@@ -59,7 +40,7 @@ netbind_bind_one(const struct netbind_addr *a, int port, const char *ifname,
 	if (port < 0 || port > 65535 ||
 	    (a->family != AF_INET && a->family != AF_INET6))
 		return errno = EINVAL, -1;
-	len = sockaddr_for(a, port, &ss);
+	len = base_sockaddr_make(&ss, a->family, a->addr, port);
 	if ((fd = socket(a->family, SOCK_DGRAM, 0)) == -1)
 		return -1;
 	/* One socket per family: a v4 peer never arrives on a v6 one. */
@@ -81,20 +62,6 @@ fail:
 	close(fd);
 	errno = saved;
 	return -1;
-}
-
-/* The port a socket got (for -p 0: the kernel's pick). */
-static int
-bound_port(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t	 sl = sizeof(ss);
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &sl) != 0)
-		return -1;
-	return ntohs(ss.ss_family == AF_INET6 ?
-	    ((struct sockaddr_in6 *)&ss)->sin6_port :
-	    ((struct sockaddr_in *)&ss)->sin_port);
 }
 
 static void
@@ -125,7 +92,7 @@ netbind_bind_all(const struct netbind_addr *addrs, size_t n,
 				break;
 			/* Port 0: the kernel picks on the first address,
 			 * the others follow it. */
-			if (use == 0 && (use = bound_port(fds[0])) <= 0) {
+			if (use == 0 && (use = base_sock_port(fds[0])) <= 0) {
 				i++;
 				break;
 			}

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/base.h"
 #include "netbind/cidr.h"
 
 static const uint8_t v4mapped[12] = {
@@ -106,29 +107,7 @@ int
 cidr_sockaddr_addr(const struct sockaddr *sa, socklen_t len, int *family,
     uint8_t addr[16])
 {
-	const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
-	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
-
-	memset(addr, 0, 16);
-	if (sa == NULL || len < sizeof(sa->sa_family))
-		return -1;
-	if (sa->sa_family == AF_INET) {
-		if (len < sizeof(*s4))
-			return -1;
-		memcpy(addr, &s4->sin_addr, 4);
-		*family = AF_INET;
-		return 0;
-	}
-	if (sa->sa_family != AF_INET6 || len < sizeof(*s6))
-		return -1;
-	if (memcmp(&s6->sin6_addr, v4mapped, sizeof(v4mapped)) == 0) {
-		memcpy(addr, (const uint8_t *)&s6->sin6_addr + 12, 4);
-		*family = AF_INET;
-		return 0;
-	}
-	memcpy(addr, &s6->sin6_addr, 16);
-	*family = AF_INET6;
-	return 0;
+	return base_sockaddr_split(sa, len, BASE_UNMAP_V4, family, addr, NULL);
 }
 
 static bool

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "proto/conn.h"
 
 #define ECN_ECT		0x02	/* ECN-capable transport */
@@ -233,25 +234,15 @@ static int
 conn_try_bind(int family, const char *ip, int port, int *fdp)
 {
 	struct sockaddr_storage ss;
-	struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+	uint8_t		 a[16];
 	socklen_t	 len;
 	int		 fd, off = 0, saved;
 
-	memset(&ss, 0, sizeof(ss));
-	if (family == AF_INET) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		len = sizeof(*s4);
-		if (ip != NULL && inet_pton(AF_INET, ip, &s4->sin_addr) != 1)
-			return errno = EINVAL, -1;
-	} else {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		len = sizeof(*s6);
-		if (ip != NULL && inet_pton(AF_INET6, ip, &s6->sin6_addr) != 1)
-			return errno = EINVAL, -1;
-	}
+	/* No ip: the any-address, all zeros. */
+	memset(a, 0, sizeof(a));
+	if (ip != NULL && inet_pton(family, ip, a) != 1)
+		return errno = EINVAL, -1;
+	len = base_sockaddr_make(&ss, family, a, port);
 	if ((fd = socket(family, SOCK_DGRAM, 0)) == -1)
 		return -1;
 	/* The any-address v6 socket also takes v4, as mosh's does. */
@@ -300,14 +291,9 @@ conn_udp_bind(const char *ip, int lo, int hi, int *fd, int *port)
 	return -1;
 bound:
 	if (port != NULL) {
-		struct sockaddr_storage ss;
-		socklen_t	 sl = sizeof(ss);
-
-		if (getsockname(*fd, (struct sockaddr *)&ss, &sl) != 0)
+		if ((p = base_sock_port(*fd)) == -1)
 			return close(*fd), -1;
-		*port = ntohs(ss.ss_family == AF_INET6 ?
-		    ((struct sockaddr_in6 *)&ss)->sin6_port :
-		    ((struct sockaddr_in *)&ss)->sin_port);
+		*port = p;
 	}
 	return 0;
 }
@@ -402,19 +388,10 @@ conn_drop(struct conn *c, enum proto_err e, const struct conn_peer *peer)
 static bool
 conn_served_key(const struct conn_peer *p, struct conn_served *out)
 {
-	const struct sockaddr_in *s4 = (const struct sockaddr_in *)p->addr;
-	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)p->addr;
-
 	memset(out, 0, sizeof(*out));
-	if (p->addr->sa_family == AF_INET && p->addrlen >= sizeof(*s4)) {
-		out->family = AF_INET;
-		memcpy(out->addr, &s4->sin_addr, 4);
-	} else if (p->addr->sa_family == AF_INET6 && p->addrlen >= sizeof(*s6)) {
-		out->family = AF_INET6;
-		memcpy(out->addr, &s6->sin6_addr, 16);
-	} else
-		return false;
-	return true;
+	/* Mapped stays v6: the list holds what the socket saw. */
+	return base_sockaddr_split(p->addr, p->addrlen, 0, &out->family,
+	    out->addr, NULL) == 0;
 }
 
 static bool

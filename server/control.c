@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "server/control.h"
 
 /* Room after a directory for "/PID.sock" (pid_max is below 2^22). */
@@ -441,28 +442,6 @@ control_run(struct control *c, const struct pollfd *pfd, size_t n,
 }
 
 int
-control_unix_connect(const char *path, int type)
-{
-	struct sockaddr_un sun;
-	int		 fd, saved;
-
-	memset(&sun, 0, sizeof(sun));
-	sun.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return errno = ENAMETOOLONG, -1;
-	strcpy(sun.sun_path, path);
-	if ((fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0)) == -1)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
-		saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
-}
-
-int
 control_request(const char *path, const char *cmd, char *reply, size_t len)
 {
 	struct pollfd	 p;
@@ -470,7 +449,7 @@ control_request(const char *path, const char *cmd, char *reply, size_t len)
 	ssize_t		 r;
 	int		 fd;
 
-	if ((fd = control_unix_connect(path, SOCK_STREAM)) == -1)
+	if ((fd = base_unix_connect(path, SOCK_STREAM)) == -1)
 		return -1;
 	if (send(fd, cmd, strlen(cmd), MSG_NOSIGNAL) != (ssize_t)strlen(cmd) ||
 	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1) {

@@ -149,9 +149,6 @@ void	control_reply(int fd, const char *text);
 /* "error=REASON" and the empty line. */
 void	control_reply_error(int fd, const char *reason);
 
-/* A unix socket of `type` connected to PATH (CLOEXEC); -1 with errno. */
-int	control_unix_connect(const char *path, int type);
-
 /* Client side: send a request to PATH and read the whole reply. */
 int	control_request(const char *path, const char *cmd, char *reply,
 	    size_t len);

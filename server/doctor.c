@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "netbind/cidr.h"
 #include "netbind/netbind.h"
 #include "server/doctor.h"
@@ -112,22 +113,13 @@ static bool
 addr_allowed(const struct server_opts *o, const struct netbind_addr *a)
 {
 	struct sockaddr_storage ss;
-	struct sockaddr_in	*s4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6	*s6 = (struct sockaddr_in6 *)&ss;
+	socklen_t	 len;
 
 	if (o->cfg.allow.any)
 		return true;
-	memset(&ss, 0, sizeof(ss));
-	if (a->family == AF_INET) {
-		s4->sin_family = AF_INET;
-		memcpy(&s4->sin_addr, a->addr, 4);
-		return cidr_match_any(o->cfg.allow.block, o->cfg.allow.n,
-		    (struct sockaddr *)s4, sizeof(*s4));
-	}
-	s6->sin6_family = AF_INET6;
-	memcpy(&s6->sin6_addr, a->addr, 16);
-	return cidr_match_any(o->cfg.allow.block, o->cfg.allow.n, (struct sockaddr *)s6,
-	    sizeof(*s6));
+	len = base_sockaddr_make(&ss, a->family, a->addr, 0);
+	return cidr_match_any(o->cfg.allow.block, o->cfg.allow.n,
+	    (struct sockaddr *)&ss, len);
 }
 
 /* The interface and its addresses; false when the server could not bind. */
@@ -489,7 +481,7 @@ check_locale(struct tally *t)
 
 	setlocale(LC_ALL, "");
 	cs = nl_langinfo(CODESET);
-	if (cs != NULL && (strcmp(cs, "UTF-8") == 0 || strcmp(cs, "utf8") == 0))
+	if (base_locale_utf8())
 		report(t, V_OK, "locale", "%s", cs);
 	else
 		report(t, V_WARN, "locale", "%s is not UTF-8; sessions need the "

@@ -13,16 +13,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "netbind/cidr.h"
+#include "base/base.h"
 #include "netbind/netbind.h"
-#include "server/control.h"
 #include "server/events.h"
 #include "server/config.h"
 
 static int
 events_syslog_open(const char *path)
 {
-	return control_unix_connect(path, SOCK_DGRAM);
+	return base_unix_connect(path, SOCK_DGRAM);
 }
 
 void
@@ -155,29 +154,25 @@ static void
 addr_text(const struct sockaddr *sa, socklen_t len, bool fake_v4, char *host,
     size_t hlen, unsigned int *port)
 {
-	struct sockaddr_in	 s4;
+	struct sockaddr_storage	 s4;
 	uint8_t			 a[16];
-	int			 family;
+	int			 family, p;
 
 	*port = 0;
-	if (cidr_sockaddr_addr(sa, len, &family, a) != 0) {
-		snprintf(host, hlen, "?");
-		return;
-	}
 	/* A native IPv6 datagram claiming ::ffff:a.b.c.d keeps that
 	 * spelling, which the fail2ban filter does not match: a.b.c.d
 	 * never sent it. */
-	if (fake_v4)
-		family = AF_INET6;
-	*port = ntohs(sa->sa_family == AF_INET6 ?
-	    ((const struct sockaddr_in6 *)sa)->sin6_port :
-	    ((const struct sockaddr_in *)sa)->sin_port);
-	if (family == AF_INET && sa->sa_family == AF_INET6) {
-		memset(&s4, 0, sizeof(s4));
-		s4.sin_family = AF_INET;
-		memcpy(&s4.sin_addr, a, 4);
+	if (base_sockaddr_split(sa, len, fake_v4 ? 0 : BASE_UNMAP_V4, &family,
+	    a, &p) != 0) {
+		snprintf(host, hlen, "?");
+		return;
+	}
+	*port = (unsigned int)p;
+	/* Unmapped: printed from a v4 sockaddr. Others as they came, so a
+	 * link-local source keeps its scope. */
+	if (family != sa->sa_family) {
+		len = base_sockaddr_make(&s4, family, a, 0);
 		sa = (const struct sockaddr *)&s4;
-		len = sizeof(s4);
 	}
 	if (getnameinfo(sa, len, host, (socklen_t)hlen, NULL, 0,
 	    NI_NUMERICHOST) != 0)
@@ -208,20 +203,7 @@ events_summary(struct events *ev, struct events_bucket *b, uint64_t now)
 	struct sockaddr_storage ss;
 	socklen_t	 len;
 
-	memset(&ss, 0, sizeof(ss));
-	if (b->family == AF_INET) {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
-
-		s4->sin_family = AF_INET;
-		memcpy(&s4->sin_addr, b->addr, 4);
-		len = sizeof(*s4);
-	} else {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
-
-		s6->sin6_family = AF_INET6;
-		memcpy(&s6->sin6_addr, b->addr, 16);
-		len = sizeof(*s6);
-	}
+	len = base_sockaddr_make(&ss, b->family, b->addr, 0);
 	if (getnameinfo((struct sockaddr *)&ss, len, host, sizeof(host), NULL,
 	    0, NI_NUMERICHOST) != 0)
 		snprintf(host, sizeof(host), "?");
@@ -276,13 +258,12 @@ events_failed_packet(struct events *ev, enum proto_err e,
 	if (ev->log_failed == LOG_FAILED_NO ||
 	    (e == PROTO_ERR_STALE && ev->log_failed != LOG_FAILED_ALL))
 		return;
-	if (cidr_sockaddr_addr(src, srclen, &family, a) != 0)
+	/* A fake v4 source gets its own rate-limit slot, not the v4
+	 * peer's it names. */
+	fake_v4 = netbind_src_fakes_v4(src, srclen, fd);
+	if (base_sockaddr_split(src, srclen, fake_v4 ? 0 : BASE_UNMAP_V4,
+	    &family, a, NULL) != 0)
 		return;
-	/* Its own rate-limit slot, not the v4 peer's it names. */
-	if ((fake_v4 = netbind_src_fakes_v4(src, srclen, fd))) {
-		family = AF_INET6;
-		memcpy(a, &((const struct sockaddr_in6 *)src)->sin6_addr, 16);
-	}
 	b = events_bucket_for(ev, family, a, now);
 	events_refill(&b->tokens, &b->tokens_at, EVENTS_BURST,
 	    EVENTS_REFILL_MS, now);

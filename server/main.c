@@ -7,7 +7,6 @@
  * the command on a pty when the first client datagram arrives, and keeps
  * the client's screen in sync until the session ends.
  */
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -24,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "proto/clock.h"
 #include "proto/conn.h"
 #include "proto/key.h"
@@ -39,8 +39,6 @@
 #include "server/sessions.h"
 #include "server/utmp.h"
 
-#define TSMOSH_VERSION	"0.1"
-
 static void
 print_version(FILE *f)
 {
@@ -48,15 +46,6 @@ print_version(FILE *f)
 	    "compatible with mosh 1.4]\n"
 	    "tsmosh: a hardened, Tailscale-aware mosh server.\n",
 	    TSMOSH_VERSION);
-}
-
-static bool
-locale_is_utf8(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-
-	return cs != NULL && (strcmp(cs, "UTF-8") == 0 ||
-	    strcmp(cs, "utf8") == 0);
 }
 
 /* mosh's rule: the native locale, else the client's -l variables
@@ -71,7 +60,7 @@ setup_locale(const struct server_opts *o)
 	size_t	 i;
 
 	setlocale(LC_ALL, "");
-	if (locale_is_utf8())
+	if (base_locale_utf8())
 		return 0;
 	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
 		unsetenv(vars[i]);
@@ -83,7 +72,7 @@ setup_locale(const struct server_opts *o)
 		*eq = '=';
 	}
 	setlocale(LC_ALL, "");
-	if (locale_is_utf8())
+	if (base_locale_utf8())
 		return 0;
 	fprintf(stderr, "mosh-server needs a UTF-8 native locale to run.\n\n"
 	    "Neither the local environment nor the one the client sent (-l)\n"
@@ -91,20 +80,6 @@ setup_locale(const struct server_opts *o)
 	    "to a UTF-8 locale, e.g. LANG=C.UTF-8, and check `locale -a`.\n",
 	    nl_langinfo(CODESET));
 	return -1;
-}
-
-static void
-window_size(int *cols, int *rows)
-{
-	struct winsize	 ws;
-
-	*cols = 80;
-	*rows = 24;
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
-	    ws.ws_row > 0) {
-		*cols = ws.ws_col;
-		*rows = ws.ws_row;
-	}
 }
 
 static void
@@ -178,7 +153,8 @@ new_prepare(struct session *s)
 	getrlimit(RLIMIT_CORE, &s->core);
 	setrlimit(RLIMIT_CORE, &nocore);
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	window_size(&s->cols, &s->rows);
+	/* The user's terminal, if stdin is one: the shell's first size. */
+	(void)base_winsize(STDIN_FILENO, &s->cols, &s->rows);
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "proto/clock.h"
 #include "proto/msg.h"
 #include "proto/ssp.h"
@@ -425,22 +426,6 @@ serve_pty_write(struct serve_ctx *s)
 	return true;
 }
 
-static int
-serve_signals_open(void)
-{
-	sigset_t	 set;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGCHLD);
-	if (sigprocmask(SIG_BLOCK, &set, NULL) != 0)
-		return -1;
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-}
-
 /*
  * Everything the loop needs is open (sockets, pty, signalfd, the utmp
  * helper): from here on the server cannot open, exec or connect.
@@ -458,18 +443,6 @@ serve_sandbox(const struct server_opts *o, const struct events *ev)
 	};
 
 	return sandbox_enter(&sandbox_policy_server, &c);
-}
-
-static int
-min_wait(int a, uint64_t b)
-{
-	return b < (uint64_t)a ? (int)b : a;
-}
-
-static uint64_t
-remaining(uint64_t since, uint64_t now, uint64_t span)
-{
-	return since + span > now ? since + span - now : 0;
 }
 
 /* The `list` line of this session, written by the control codec. */
@@ -607,7 +580,8 @@ serve_setup(struct serve_ctx *s, const struct serve_env *env)
 		fprintf(stderr, "mosh-server: out of memory\n");
 		return false;
 	}
-	s->sigfd = serve_signals_open();
+	s->sigfd = base_signalfd_open((const int[]){ SIGTERM, SIGINT, SIGHUP,
+	    SIGUSR1, SIGCHLD, 0 });
 	serve_utmp(s, false);
 	serve_title(s, now);
 	if (s->sigfd == -1 || serve_sandbox(s->o, s->ev) != 0)
@@ -621,22 +595,22 @@ static int
 serve_next_wait(struct serve_ctx *s, uint64_t now)
 {
 	uint64_t	 heard = ssp_remote_timestamp(&s->ssp);
-	int		 wait = ssp_wait_time(&s->ssp, now);
+	struct base_wait w;
 
-	wait = min_wait(wait, (uint64_t)serve_echo_wait(s, now));
+	base_wait_init(&w, ssp_wait_time(&s->ssp, now));
+	base_wait_for(&w, (uint64_t)serve_echo_wait(s, now));
 	/* Waiting for a client, or for one to ack the shutdown. */
 	if (ssp_remote_num(&s->ssp) == 0 || ssp_shutdown_in_progress(&s->ssp))
-		wait = min_wait(wait, 5000);
-	wait = min_wait(wait, (uint64_t)events_flush(s->ev, now, false));
-	wait = min_wait(wait, remaining(heard, now, s->net_ms));
+		base_wait_for(&w, 5000);
+	base_wait_for(&w, (uint64_t)events_flush(s->ev, now, false));
+	base_wait_until(&w, heard, s->net_ms, now);
 	if (s->idle_ms)
-		wait = min_wait(wait, remaining(s->last_input, now,
-		    s->idle_ms));
+		base_wait_until(&w, s->last_input, s->idle_ms, now);
 	if (s->attached)
-		wait = min_wait(wait, remaining(heard, now, UTMP_DETACH_MS));
+		base_wait_until(&w, heard, UTMP_DETACH_MS, now);
 	if (s->ctl != NULL)
-		wait = min_wait(wait, (uint64_t)control_wait(s->ctl, now));
-	return wait;
+		base_wait_for(&w, (uint64_t)control_wait(s->ctl, now));
+	return w.ms;
 }
 
 /* What poll watches: the sockets, the signals, the pty (until the
