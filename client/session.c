@@ -290,7 +290,7 @@ session_start(struct session *s, uint64_t now)
 	if (hs == NULL || us == NULL || ssp_init(&s->ssp, &s->conn,
 	    &userstream_ops, us, &host_state_ops, hs, now) != 0)
 		return -1;
-	ssp_set_send_mindelay(&s->ssp, SSP_MINDELAY_CLIENT);
+	ssp_set_send_mindelay(&s->ssp, SSP_MINDELAY_CLIENT_MS);
 	/* The server learns our size first thing. */
 	(void)userstream_push_resize(ssp_current(&s->ssp), cols, rows);
 	return session_sandbox(s);

@@ -1,5 +1,5 @@
 /*
- * Binding to one network interface (issue 7). The kernel is asked over
+ * Binding to one network interface. The kernel is asked over
  * rtnetlink (libmnl) for the interface's state and addresses; nothing
  * parses `ip` output or calls getifaddrs. The server binds one UDP socket
  * per address, the same port on each, and follows address events so a

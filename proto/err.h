@@ -1,7 +1,7 @@
 /*
  * Reason codes for everything proto/ refuses. Each decode of bytes from the
  * network returns one of these instead of crashing or touching state, so
- * the server can log the drop (issue 9) with a stable name.
+ * the server can log the drop with a stable name.
  */
 #ifndef TSMOSH_PROTO_ERR_H
 #define TSMOSH_PROTO_ERR_H

@@ -20,7 +20,7 @@ ssp_init(struct ssp *t, struct conn *c, const struct ssp_state_ops *mine,
 	t->next_ack_time = now;
 	t->next_send_time = now;
 	t->mindelay_clock = SSP_NEVER;
-	t->send_mindelay = SSP_MINDELAY_SERVER;
+	t->send_mindelay = SSP_MINDELAY_SERVER_MS;
 	fragmenter_init(&t->frag);
 	frag_assembly_init(&t->assembly);
 
@@ -44,7 +44,7 @@ ssp_init(struct ssp *t, struct conn *c, const struct ssp_state_ops *mine,
 	t->recv[0].state = remote_initial;
 	t->recv[0].held = remote->held(remote_initial);
 	t->recv_held = t->recv[0].held;
-	t->recv_budget = SSP_RECV_BUDGET;
+	t->recv_budget = SSP_RECV_BUDGET_BYTES;
 	t->nrecv = 1;
 	return 0;
 }
@@ -136,10 +136,10 @@ ssp_send_interval(const struct ssp *t)
 {
 	double	 i = ceil(conn_srtt(t->conn) / 2.0);
 
-	if (i < SSP_SEND_INTERVAL_MIN)
-		return SSP_SEND_INTERVAL_MIN;
-	if (i > SSP_SEND_INTERVAL_MAX)
-		return SSP_SEND_INTERVAL_MAX;
+	if (i < SSP_SEND_INTERVAL_MIN_MS)
+		return SSP_SEND_INTERVAL_MIN_MS;
+	if (i > SSP_SEND_INTERVAL_MAX_MS)
+		return SSP_SEND_INTERVAL_MAX_MS;
 	return (unsigned)i;
 }
 
@@ -153,7 +153,7 @@ ssp_sent_back(struct ssp *t)
 static void
 ssp_update_assumed(struct ssp *t, uint64_t now)
 {
-	uint64_t	 window = conn_timeout(t->conn) + SSP_ACK_DELAY;
+	uint64_t	 window = conn_timeout(t->conn) + SSP_ACK_DELAY_MS;
 	size_t		 i;
 
 	t->assumed = 0;
@@ -190,10 +190,10 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 	ssp_rationalize(t);
 	back = ssp_sent_back(t);
 
-	if (t->pending_data_ack && t->next_ack_time > now + SSP_ACK_DELAY)
-		t->next_ack_time = now + SSP_ACK_DELAY;
+	if (t->pending_data_ack && t->next_ack_time > now + SSP_ACK_DELAY_MS)
+		t->next_ack_time = now + SSP_ACK_DELAY_MS;
 
-	heard_recently = t->last_heard + SSP_ACTIVE_RETRY_TIMEOUT > now;
+	heard_recently = t->last_heard + SSP_ACTIVE_RETRY_MS > now;
 	if (!o->equal(t->current, back->state)) {
 		if (t->mindelay_clock == SSP_NEVER)
 			t->mindelay_clock = now;
@@ -208,7 +208,7 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 			t->next_send_time = t->mindelay_clock + t->send_mindelay;
 	} else if (!o->equal(t->current, t->sent[0].state) && heard_recently) {
 		t->next_send_time = back->ts + conn_timeout(t->conn) +
-		    SSP_ACK_DELAY;
+		    SSP_ACK_DELAY_MS;
 	} else
 		t->next_send_time = SSP_NEVER;
 
@@ -244,7 +244,7 @@ ssp_add_sent_state(struct ssp *t, uint64_t ts, uint64_t num)
 	t->sent[t->nsent].ts = ts;
 	t->sent[t->nsent].state = copy;
 	t->nsent++;
-	if (t->nsent <= SSP_SENT_MAX)
+	if (t->nsent <= SSP_SENT_STATES_MAX)
 		return 0;
 	/* Full: drop one from the middle, keeping old and recent ones. */
 	victim = t->nsent - 16;
@@ -306,7 +306,7 @@ ssp_send_empty_ack(struct ssp *t, uint64_t now)
 	if (ssp_add_sent_state(t, now, new_num) != 0)
 		return PROTO_ERR_NOMEM;
 	e = ssp_send_fragments(t, NULL, 0, new_num, now);
-	t->next_ack_time = now + SSP_ACK_INTERVAL;
+	t->next_ack_time = now + SSP_ACK_INTERVAL_MS;
 	t->next_send_time = SSP_NEVER;
 	return e;
 }
@@ -331,7 +331,7 @@ ssp_send_to_receiver(struct ssp *t, const uint8_t *diff, size_t len,
 		return PROTO_ERR_NOMEM;
 	e = ssp_send_fragments(t, diff, len, new_num, now);
 	t->assumed = t->nsent - 1;
-	t->next_ack_time = now + SSP_ACK_INTERVAL;
+	t->next_ack_time = now + SSP_ACK_INTERVAL_MS;
 	t->next_send_time = SSP_NEVER;
 	return e;
 }
@@ -452,7 +452,7 @@ ssp_shutdown_ack_timed_out(const struct ssp *t, uint64_t now)
 {
 	return t->shutdown_in_progress &&
 	    (t->shutdown_tries >= SSP_SHUTDOWN_RETRIES ||
-	    now - t->shutdown_start >= SSP_ACTIVE_RETRY_TIMEOUT);
+	    now - t->shutdown_start >= SSP_ACTIVE_RETRY_MS);
 }
 
 uint64_t
@@ -615,9 +615,9 @@ ssp_receive(struct ssp *t, const uint8_t *p, size_t len, uint64_t now)
 		return ssp_drop(t, PROTO_ERR_PROTOBUF);
 	}
 	ssp_throwaway_until(t, in.throwaway_num);
-	if (t->nrecv > SSP_RECV_SOFT_MAX) {
+	if (t->nrecv > SSP_RECV_STATES_SOFT) {
 		if (now < t->receiver_quench_timer ||
-		    t->nrecv >= SSP_RECV_HARD_MAX) {
+		    t->nrecv >= SSP_RECV_STATES_HARD) {
 			t->remote_ops->free(ns.state);
 			return PROTO_ERR_TOO_LARGE;
 		}

@@ -17,16 +17,18 @@
 #include "proto/err.h"
 #include "proto/fragment.h"
 
-#define SSP_SEND_INTERVAL_MIN	20
-#define SSP_SEND_INTERVAL_MAX	250
-#define SSP_ACK_INTERVAL	3000
-#define SSP_ACK_DELAY		100
-#define SSP_SHUTDOWN_RETRIES	16
-#define SSP_ACTIVE_RETRY_TIMEOUT 10000
-#define SSP_SENT_MAX		32
-#define SSP_RECV_SOFT_MAX	1024	/* then one more per quench period */
-#define SSP_RECV_HARD_MAX	2048
-#define SSP_QUENCH_MS		15000
+/* mosh's timing rules; every time is in milliseconds. */
+#define SSP_SEND_INTERVAL_MIN_MS 20	/* frames at most this often ... */
+#define SSP_SEND_INTERVAL_MAX_MS 250	/* ... and this seldom, by RTT */
+#define SSP_ACK_INTERVAL_MS	3000	/* an ack at least this often */
+#define SSP_ACK_DELAY_MS	100	/* an ack waits this long for data */
+#define SSP_SHUTDOWN_RETRIES	16	/* sends of the shutdown, then go */
+#define SSP_ACTIVE_RETRY_MS	10000	/* the peer counts as there this long
+					 * after it was last heard */
+#define SSP_SENT_STATES_MAX	32	/* states kept for the peer to ack */
+#define SSP_RECV_STATES_SOFT	1024	/* then one more per quench period */
+#define SSP_RECV_STATES_HARD	2048
+#define SSP_QUENCH_MS		15000	/* the quench period */
 /*
  * What received states may hold in all, by their ops->held: a peer with
  * the key can send many states built on one large one, each a full copy.
@@ -35,9 +37,9 @@
  * beside the oldest: memory stays under this plus two of the largest
  * states a message can make.
  */
-#define SSP_RECV_BUDGET		(16u * 1024 * 1024)
-#define SSP_MINDELAY_SERVER	8
-#define SSP_MINDELAY_CLIENT	1
+#define SSP_RECV_BUDGET_BYTES	(16u * 1024 * 1024)
+#define SSP_MINDELAY_SERVER_MS	8	/* collect output this long first */
+#define SSP_MINDELAY_CLIENT_MS	1
 #define SSP_NEVER		UINT64_MAX
 
 struct ssp_state_ops {
@@ -68,7 +70,7 @@ struct ssp {
 	/* Sender: our own state. */
 	const struct ssp_state_ops *my_ops;
 	void		*current;
-	struct ssp_timed_state sent[SSP_SENT_MAX + 1];
+	struct ssp_timed_state sent[SSP_SENT_STATES_MAX + 1];
 	size_t		 nsent;
 	size_t		 assumed;	/* index: what the peer likely has */
 	struct fragmenter frag;
@@ -90,7 +92,7 @@ struct ssp {
 	size_t		 nrecv;
 	size_t		 recv_cap;
 	size_t		 recv_held;	/* sum of recv[].held */
-	size_t		 recv_budget;	/* SSP_RECV_BUDGET; tests lower it */
+	size_t		 recv_budget;	/* SSP_RECV_BUDGET_BYTES; tests lower it */
 	uint64_t	 receiver_quench_timer;
 	void		*last_receiver_state;
 	struct frag_assembly assembly;

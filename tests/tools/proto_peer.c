@@ -267,7 +267,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "proto_peer: out of memory\n");
 		return 1;
 	}
-	ssp_set_send_mindelay(&ssp, SSP_MINDELAY_CLIENT);
+	ssp_set_send_mindelay(&ssp, SSP_MINDELAY_CLIENT_MS);
 	/* As mosh-client: the first real event is the window size. */
 	userstream_push_resize(ssp_current(&ssp), cols, rows);
 

@@ -69,7 +69,7 @@ pair_open(struct pair *p, uint64_t seed)
 	    ssp_init(&p->server.s, &p->server.c, &userstream_ops,
 	    userstream_new(), &userstream_ops, userstream_new(), p->now) != 0)
 		return -1;
-	ssp_set_send_mindelay(&p->client.s, SSP_MINDELAY_CLIENT);
+	ssp_set_send_mindelay(&p->client.s, SSP_MINDELAY_CLIENT_MS);
 	return 0;
 }
 
@@ -164,10 +164,10 @@ test_basic_sync(struct check *t)
 	/* The other direction too. */
 	/* No RTT sample yet on the server: frames are 250 ms apart. */
 	userstream_push_keys(ssp_current(&p.server.s), (const uint8_t *)"xy", 2);
-	pair_run(&p, SSP_SEND_INTERVAL_MAX + 10);
+	pair_run(&p, SSP_SEND_INTERVAL_MAX_MS + 10);
 	CHECK_EQ_INT(t, userstream_events(ssp_remote(&p.client.s)), 2);
 	/* Acks flow within ACK_DELAY: both sides' sent lists trimmed. */
-	pair_run(&p, SSP_ACK_DELAY + 50);
+	pair_run(&p, SSP_ACK_DELAY_MS + 50);
 	CHECK(t, ssp_sent_state_acked(&p.client.s) > 0);
 	CHECK(t, ssp_sent_state_acked(&p.server.s) > 0);
 	buf_free(&d);
@@ -263,10 +263,10 @@ test_ack_timing(struct check *t)
 		pair_run(&p, 1);
 	CHECK(t, ssp_remote_num(&p.server.s) != num);
 	sent0 = p.server.c.stats.sent;
-	pair_run(&p, SSP_ACK_DELAY + 1);
+	pair_run(&p, SSP_ACK_DELAY_MS + 1);
 	CHECK_EQ_INT(t, p.server.c.stats.sent, sent0 + 1);
 	/* RTT on loopback with a 1 ms step is tiny: frames 20 ms apart. */
-	CHECK_EQ_INT(t, ssp_send_interval(&p.client.s), SSP_SEND_INTERVAL_MIN);
+	CHECK_EQ_INT(t, ssp_send_interval(&p.client.s), SSP_SEND_INTERVAL_MIN_MS);
 	CHECK(t, conn_timeout(&p.client.c) == CONN_MIN_RTO);
 	pair_close(&p);
 }
