@@ -34,13 +34,25 @@ static int
 parse_iface(const struct config_def *d, const char *v, void *field, bool add,
     char *why, size_t n)
 {
+	struct config_iface	*out = field;
+
 	(void)d; (void)add;
 	if (strcmp(v, NETBIND_ANY) != 0 && !netbind_valid_name(v)) {
 		snprintf(why, n, "'%s' is not an interface name (or any)", v);
 		return -1;
 	}
-	return copy_string(v, field, sizeof(((struct config *)0)->iface),
-	    why, n);
+	if (copy_string(v, out->name, sizeof(out->name), why, n) != 0)
+		return -1;
+	out->any = strcmp(v, NETBIND_ANY) == 0;
+	return 0;
+}
+
+static void
+format_iface(const struct config_def *d, const void *field, char *buf,
+    size_t len)
+{
+	(void)d;
+	snprintf(buf, len, "%s", ((const struct config_iface *)field)->name);
 }
 
 /* A list of CIDRs separated by commas or spaces, or "any". */
@@ -436,7 +448,7 @@ static const struct config_name sandbox_names[] = {
 };
 
 #define AT(f)		offsetof(struct config, f)
-#define IFACE		parse_iface, format_string
+#define IFACE		parse_iface, format_iface
 #define SOURCES		parse_sources, format_sources
 #define PORTS		parse_ports, format_ports
 #define DURATION	parse_duration, format_duration

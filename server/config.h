@@ -84,13 +84,18 @@ struct config_ports {
 	int		 high;
 };
 
+struct config_iface {
+	char		 name[IF_NAMESIZE];	/* or NETBIND_ANY */
+	bool		 any;		/* any address, as mosh binds */
+};
+
 struct config_locale {
 	size_t		 n;
 	char		*var[CONFIG_LOCALE_MAX];	/* NAME=VALUE, owned */
 };
 
 struct config {
-	char		 iface[IF_NAMESIZE];	/* or NETBIND_ANY: any address */
+	struct config_iface iface;
 	struct config_sources allow;
 	struct config_ports ports;
 	long		 idle_timeout;	/* seconds; 0: never */

@@ -131,33 +131,33 @@ check_iface(struct tally *t, const struct server_opts *o,
 	char		 a[INET6_ADDRSTRLEN], srcs[CONFIG_TEXT_MAX];
 	size_t		 i;
 
-	if (strcmp(o->cfg.iface, NETBIND_ANY) == 0) {
+	if (o->cfg.iface.any) {
 		report(t, V_WARN, "interface", "any: sessions listen on every "
 		    "address; set interface = tailscale0 to keep them on the "
 		    "tailnet");
 		return true;
 	}
-	st = netbind_resolve(o->cfg.iface, ifc);
+	st = netbind_resolve(o->cfg.iface.name, ifc);
 	switch (st) {
 	case NETBIND_OK:
 		break;
 	case NETBIND_NO_IFACE:
 		report(t, V_FAIL, "interface", "%s: no such interface; start "
 		    "Tailscale (tailscale up) or set interface in the config "
-		    "(from %s)", o->cfg.iface,
+		    "(from %s)", o->cfg.iface.name,
 		    config_origin_name(&o->cfg, CFG_INTERFACE));
 		return false;
 	case NETBIND_DOWN:
 		report(t, V_FAIL, "interface", "%s is down; bring it up "
-		    "(tailscale up, or ip link set %s up)", o->cfg.iface,
-		    o->cfg.iface);
+		    "(tailscale up, or ip link set %s up)", o->cfg.iface.name,
+		    o->cfg.iface.name);
 		return false;
 	case NETBIND_NO_ADDR:
 		report(t, V_FAIL, "interface", "%s is up but has no address; "
-		    "check `tailscale status`", o->cfg.iface);
+		    "check `tailscale status`", o->cfg.iface.name);
 		return false;
 	default:
-		report(t, V_FAIL, "interface", "%s: %s", o->cfg.iface,
+		report(t, V_FAIL, "interface", "%s: %s", o->cfg.iface.name,
 		    netbind_status_text(st));
 		return false;
 	}
@@ -166,13 +166,13 @@ check_iface(struct tally *t, const struct server_opts *o,
 			continue;
 		(void)netbind_addr_format(&ifc->addrs[i], a, sizeof(a));
 		report(t, V_OK, "interface", "%s is up with address %s inside "
-		    "allow_sources", o->cfg.iface, a);
+		    "allow_sources", o->cfg.iface.name, a);
 		return true;
 	}
 	(void)netbind_addr_format(&ifc->addrs[0], a, sizeof(a));
 	report(t, V_WARN, "interface", "%s is up, but its address %s is not "
 	    "inside allow_sources (%s): is it the tailnet interface?",
-	    o->cfg.iface, a, config_text(&o->cfg, CFG_ALLOW_SOURCES, srcs,
+	    o->cfg.iface.name, a, config_text(&o->cfg, CFG_ALLOW_SOURCES, srcs,
 	    sizeof(srcs)));
 	return true;
 }
@@ -204,14 +204,14 @@ check_ports(struct tally *t, const struct server_opts *o,
 		    "be bound");
 		return;
 	}
-	if (strcmp(o->cfg.iface, NETBIND_ANY) == 0) {
+	if (o->cfg.iface.any) {
 		/* mosh's any: the wildcard address of each family. */
 		memset(ifc, 0, sizeof(*ifc));
 		ifc->addrs[0].family = AF_INET;
 		ifc->addrs[1].family = AF_INET6;
 		ifc->naddrs = 2;
 	} else
-		ifname = o->cfg.iface;
+		ifname = o->cfg.iface.name;
 	for (port = o->cfg.ports.low; port <= o->cfg.ports.high; port++)
 		if (port_free(ifc, ifname, port))
 			nfree++;
@@ -436,8 +436,8 @@ check_firewalld(struct tally *t, const char *iface, const struct range *r,
 static void
 check_firewall(struct tally *t, const struct server_opts *o)
 {
-	const char	*iface = strcmp(o->cfg.iface, NETBIND_ANY) == 0 ? NULL :
-	    o->cfg.iface;
+	const char	*iface = o->cfg.iface.any ? NULL :
+	    o->cfg.iface.name;
 	struct range	 r = { o->cfg.ports.low, o->cfg.ports.high };
 	char		*buf;
 

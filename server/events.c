@@ -29,7 +29,7 @@ events_init(struct events *ev, const struct config *c, FILE *out)
 {
 	memset(ev, 0, sizeof(*ev));
 	ev->pid = getpid();
-	ev->iface = c->iface;
+	ev->iface = c->iface.name;
 	ev->out = out;
 	ev->json = c->log_format == LOG_FORMAT_JSON;
 	ev->log_failed = c->log_failed;

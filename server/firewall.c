@@ -282,7 +282,7 @@ firewall_write(FILE *out, const char *backend, const struct config *c)
 	if (i == sizeof(backends) / sizeof(backends[0]))
 		return -1;
 	memset(&f, 0, sizeof(f));
-	f.iface = strcmp(c->iface, NETBIND_ANY) == 0 ? NULL : c->iface;
+	f.iface = c->iface.any ? NULL : c->iface.name;
 	f.src = c->allow.block;
 	f.nsrc = c->allow.any ? 0 : c->allow.n;
 	f.any_src = c->allow.any;

@@ -20,7 +20,7 @@ is_tailscale(const char *iface)
 static void
 explain(const struct config *o, enum netbind_status st)
 {
-	const char	*name = o->iface;
+	const char	*name = o->iface.name;
 
 	if (st == NETBIND_ERROR) {
 		fprintf(stderr, "mosh-server: cannot ask the kernel about "
@@ -78,11 +78,11 @@ choose_addr(struct listener *l, const struct netbind_iface *ifc)
 		fprintf(stderr, "mosh-server: -s: the SSH connection came in "
 		    "on %s, which is not an\naddress of %s (%s). Connect "
 		    "over %s (its address or name),\nor use --iface any.\n",
-		    o->local_addr, o->iface, have, o->iface);
+		    o->local_addr, o->iface.name, have, o->iface.name);
 	else
 		fprintf(stderr, "mosh-server: -i %s is not an address of %s "
 		    "(%s).\nWith an interface there is no fallback to any "
-		    "address; --iface any has one.\n", o->local_addr, o->iface,
+		    "address; --iface any has one.\n", o->local_addr, o->iface.name,
 		    have);
 	return -1;
 }
@@ -124,11 +124,11 @@ listener_open(struct listener *l, const struct config *o, int *fds,
 
 	memset(l, 0, sizeof(*l));
 	l->cfg = o;
-	if (strcmp(o->iface, NETBIND_ANY) == 0) {
+	if (o->iface.any) {
 		return open_any(l, fds, nfds);
 	}
 	/* Opened before the first look, so no change falls between. */
-	if ((l->watch = netbind_watch_open(o->iface)) == NULL) {
+	if ((l->watch = netbind_watch_open(o->iface.name)) == NULL) {
 		fprintf(stderr, "mosh-server: netlink: %s\n", strerror(errno));
 		return -1;
 	}
@@ -141,11 +141,11 @@ listener_open(struct listener *l, const struct config *o, int *fds,
 		goto fail;
 	addrs = l->only ? &l->want : ifc.addrs;
 	n = l->only ? 1 : ifc.naddrs;
-	if (netbind_bind_all(addrs, n, o->iface, o->ports.low, o->ports.high,
+	if (netbind_bind_all(addrs, n, o->iface.name, o->ports.low, o->ports.high,
 	    fds, &l->port) != 0) {
 		fprintf(stderr, "mosh-server: cannot bind a UDP port in "
 		    "%d:%d on the addresses of %s: %s\n", o->ports.low,
-		    o->ports.high, o->iface, strerror(errno));
+		    o->ports.high, o->iface.name, strerror(errno));
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {
@@ -224,7 +224,7 @@ note(const struct listener *l, const struct netbind_addr *a, const char *what)
 
 	if (netbind_addr_format(a, t, sizeof(t)) != 0)
 		strcpy(t, "?");
-	fprintf(stderr, "mosh-server: %s: %s port %d %s\n", l->cfg->iface, t,
+	fprintf(stderr, "mosh-server: %s: %s port %d %s\n", l->cfg->iface.name, t,
 	    l->port, what);
 }
 
@@ -265,7 +265,7 @@ listener_resync(struct listener *l, struct conn *c)
 			continue;
 		if (listener_has(l, &want[i]))
 			continue;
-		if (netbind_bind_one(&want[i], l->port, l->cfg->iface,
+		if (netbind_bind_one(&want[i], l->port, l->cfg->iface.name,
 		    &fd) != 0) {
 			note(l, &want[i], strerror(errno));
 			continue;

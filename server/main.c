@@ -254,7 +254,7 @@ new_run(struct session *s, struct proctitle *pt)
 	if (child_spawn(&s->o, s->cols, s->rows, &s->core, &s->child) != 0)
 		return 1;
 	events_session(&s->ev, "session-start", "port=%d iface=%s user=%s",
-	    s->net.port, s->o.cfg.iface, s->user);
+	    s->net.port, s->o.cfg.iface.name, s->user);
 	end = serve(&env);
 	(void)events_flush(&s->ev, clock_ms(), true);
 	events_session(&s->ev, "session-end", "reason=%s",

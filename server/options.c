@@ -27,6 +27,8 @@ struct opt_scan {
 	int			 nwarn;	/* options reported and skipped */
 	struct config_ports	 env_ports;	/* MOSH_UDP_PORT, if set */
 	bool			 env_ports_set;
+	char			**operands;	/* options_operands: the words */
+	size_t			 noperands, max;
 };
 
 /* What a flag word names: a setting, or one of mosh's two extras. */
@@ -230,7 +232,7 @@ opt_find(char c, const char *name, size_t len, struct opt_flag *out)
 static void
 opt_warn(struct opt_scan *s, const char *what, const char *arg, int c)
 {
-	if (s->early)
+	if (s->early || s->operands != NULL)
 		return;
 	if (c != 0)
 		fprintf(stderr, "mosh-server: %s '-%c'%s\n", what, c,
@@ -250,7 +252,7 @@ opt_apply(struct opt_scan *s, const struct opt_flag *f, const char *v)
 	char			 origin[32], addr[64];
 	enum config_id		 id = f->id;
 
-	if (f->extra == '@')
+	if (f->extra == '@' || s->operands != NULL)
 		return 0;	/* mosh's: discards its value ("-@ new") */
 	if (s->early != (f->extra == 0 && config_def(id)->early))
 		return 0;
@@ -374,7 +376,9 @@ opt_scan(struct opt_scan *s, int argc, char **argv)
 			/* "new" is the command word when ours come first
 			 * (mosh --server='mosh-server --iface X'); mosh
 			 * ignores any other stray word, and so do we. */
-			if (strcmp(a, "new") != 0)
+			if (s->operands != NULL && s->noperands < s->max)
+				s->operands[s->noperands++] = argv[i];
+			else if (strcmp(a, "new") != 0)
 				opt_warn(s, "stray argument", a, 0);
 			continue;
 		}
@@ -382,7 +386,7 @@ opt_scan(struct opt_scan *s, int argc, char **argv)
 		    opt_short(s, nopts, argv, &i)) != 0)
 			return -1;
 	}
-	if (s->early || nopts + 1 >= argc)
+	if (s->early || s->operands != NULL || nopts + 1 >= argc)
 		return 0;
 	return opt_command(s->o, argc - nopts - 1, argv + nopts + 1);
 }
@@ -436,6 +440,15 @@ int
 options_parse_strict(struct server_opts *o, int argc, char **argv)
 {
 	return options_scan_all(o, argc, argv, true);
+}
+
+size_t
+options_operands(int argc, char **argv, char **out, size_t max)
+{
+	struct opt_scan	 s = { .operands = out, .max = max };
+
+	(void)opt_scan(&s, argc, argv);
+	return s.noperands;
 }
 
 void

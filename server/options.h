@@ -37,6 +37,13 @@ int	options_parse(struct server_opts *, int argc, char **argv);
  */
 int	options_parse_strict(struct server_opts *, int argc, char **argv);
 
+/*
+ * The words before "--" that are neither options nor their values, as
+ * the scan of options_parse finds them (nothing is set or printed): up
+ * to max of them into out, in order. How many there were.
+ */
+size_t	options_operands(int argc, char **argv, char **out, size_t max);
+
 /* The usage of `new`, then options_help. */
 void	options_usage(FILE *);
 /* Every flag (config.c's table and mosh's own -s) and variable. */

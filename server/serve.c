@@ -458,7 +458,7 @@ serve_control_info(struct serve_ctx *s, int fd, uint64_t now)
 	i.pid = (long)getpid();
 	i.started = s->started_wall;
 	i.port = listener_port(s->net);
-	snprintf(i.iface, sizeof(i.iface), "%s", s->o->cfg.iface);
+	snprintf(i.iface, sizeof(i.iface), "%s", s->o->cfg.iface.name);
 	snprintf(i.state, sizeof(i.state), "%s",
 	    heard && since < DETACHED_AFTER_MS ? "attached" : "detached");
 	snprintf(i.client, sizeof(i.client), "%.63s%s%.15s", s->peer[0] ?

@@ -12,6 +12,7 @@
 
 #include "server/config.h"
 #include "server/control.h"
+#include "server/options.h"
 #include "server/sessions.h"
 
 #define SESSIONS_MAX	256
@@ -288,28 +289,18 @@ int
 cmd_attach(int argc, char **argv)
 {
 	struct session_info *ss;
-	size_t		 n, i, found = 0, pick = 0;
+	char		*words[8];
+	size_t		 n, i, nwords, found = 0, pick = 0;
 	long		 id = -1;
-	int		 j, rc;
+	int		 rc;
 
 	/* The mosh wrapper runs `SERVER new -c N -s -l ...`: with
-	 * --server='mosh-server attach' those words follow; skip them. */
-	for (j = 0; j < argc; j++) {
-		const char *a = argv[j];
-
-		if (strcmp(a, "--") == 0)
-			break;
-		if (strcmp(a, "-c") == 0 || strcmp(a, "-l") == 0 ||
-		    strcmp(a, "-p") == 0 || strcmp(a, "-i") == 0 ||
-		    strcmp(a, "-@") == 0 || strncmp(a, "--", 2) == 0) {
-			if (strncmp(a, "--", 2) != 0 || (j + 1 < argc &&
-			    argv[j + 1][0] != '-'))
-				j++;
-			continue;
-		}
-		if (isdigit((unsigned char)a[0]))
-			id = strtol(a, NULL, 10);
-	}
+	 * --server='mosh-server attach' those words follow; the ID is
+	 * the word that is neither an option nor an option's value. */
+	nwords = options_operands(argc, argv, words, 8);
+	for (i = 0; i < nwords && i < 8; i++)
+		if (isdigit((unsigned char)words[i][0]))
+			id = strtol(words[i], NULL, 10);
 	if ((ss = calloc(SESSIONS_MAX, sizeof(*ss))) == NULL)
 		return 1;
 	sessions_collect(ss, SESSIONS_MAX, &n);
