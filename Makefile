@@ -84,7 +84,7 @@ SNIPPETS  := ufw/applications.d/tsmosh:ufw-app \
              fail2ban/jail.d/tsmosh.conf:fail2ban
 GENERATED := $(foreach s,$(SNIPPETS),$(BUILD)/etc/$(firstword $(subst :, ,$(s))))
 
-.PHONY: all deps check check-only demo bench fuzz install clean snippets \
+.PHONY: all deps check check-only demo bench fuzz install clean snippets man \
         programs package package-check soak
 .SUFFIXES:
 
@@ -97,6 +97,16 @@ $(BUILD)/etc/$(1): $(CONF) $(BUILD)/mosh-server
 	mv $$@.tmp $$@
 endef
 $(foreach s,$(SNIPPETS),$(eval $(call snippet,$(firstword $(subst :, ,$(s))),$(lastword $(subst :, ,$(s))))))
+
+# mosh-server.1's option list comes from the settings table, between
+# its two marker lines; tests/integration/man_options.sh compares.
+man: $(BUILD)/tests/tools/man_options
+	awk -v tool=$(BUILD)/tests/tools/man_options \
+	    'index($$0, ".\\\" BEGIN OPTIONS") == 1 { print; fflush(); \
+	         system(tool); skip = 1; next } \
+	     index($$0, ".\\\" END OPTIONS") == 1 { skip = 0 } !skip' \
+	    man/mosh-server.1 >man/mosh-server.1.tmp
+	mv man/mosh-server.1.tmp man/mosh-server.1
 
 snippets: $(GENERATED)
 	@for f in $(GENERATED:$(BUILD)/%=%); do \
@@ -140,8 +150,8 @@ $(BUILD)/mosh: client/mosh.sh
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(SERVER_LIB) $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(SERVER_LIB) $(LIBS) $(PKG_LIBS) $(SERVER_LIBS) -lm
 
-$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(LIBS)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(LIBS) $(PKG_LIBS) -lm
+$(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(SERVER_LIB) $(LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(SERVER_LIB) $(LIBS) $(PKG_LIBS) $(SERVER_LIBS) -lm
 
 # Fuzz targets: clang + libFuzzer, always with ASan+UBSan, own build tree.
 FUZZ_FLAGS := $(CSTD) $(WARN) -g -O1 -I. $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined \

@@ -522,7 +522,8 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	[CFG_LOCALE] = { "locale", false, NULL, parse_locale, format_locale,
 	    AT(locale), NULL, 0, "-l", "NAME=VALUE", NULL, false, "-l",
 	    " (NAME=VALUE)", NULL, false,
-	    "locale variable from the client (repeatable)" },
+	    "locale variable from the client (repeatable), used when\n"
+	    "the server's own locale is not UTF-8" },
 	[CFG_VERBOSE] = { "verbose", false, "0", parse_count, format_int,
 	    AT(verbose), NULL, 0, "-v", NULL, "1", false, NULL, NULL, NULL,
 	    false, "verbose: stay attached to the terminal" },

@@ -352,7 +352,7 @@ usage(FILE *f)
 		    subcommands[i].usage);
 	fprintf(f, "       mosh-server --help | --version\n\n"
 	    "Options of new (config, doctor and firewall take them too):\n");
-	options_help(f);
+	options_help(f, false);
 }
 
 /* --help or --version anywhere before "--" answers at once. */

@@ -39,8 +39,14 @@ struct opt_flag {
 };
 
 void
-options_help(FILE *f)
+options_help(FILE *f, bool roff)
 {
+	if (roff) {
+		fprintf(f, ".TP\n\\fB\\-s\\fR\nbind to the local address of "
+		    "the SSH connection\n");
+		config_help(f, true);
+		return;
+	}
 	fprintf(f, "  -s                bind to the local address of the "
 	    "SSH connection\n");
 	config_help(f, false);
@@ -61,7 +67,7 @@ options_usage(FILE *f)
 	    "[--allow-source CIDR|any]...\n"
 	    "                       [--wait-iface SECONDS] "
 	    "[-- COMMAND...]\n\n");
-	options_help(f);
+	options_help(f, false);
 }
 
 /* The local address sshd accepted us on: SSH_CONNECTION's third field;

@@ -46,8 +46,9 @@ size_t	options_operands(int argc, char **argv, char **out, size_t max);
 
 /* The usage of `new`, then options_help. */
 void	options_usage(FILE *);
-/* Every flag (config.c's table and mosh's own -s) and variable. */
-void	options_help(FILE *);
+/* Every flag (config.c's table and mosh's own -s) and variable, or the
+ * flags alone as the man page's option list (roff). */
+void	options_help(FILE *, bool roff);
 void	options_free(struct server_opts *);
 
 /* The command joined by spaces into buf (cut to fit): what `list` shows
