@@ -235,38 +235,26 @@ parse_bool(const struct config_def *d, const char *v, void *field, bool add,
 	return 0;
 }
 
+/* Text that fits its field (d->max bytes with the NUL): -i's address
+ * (checked against the interface when binding), --config's file. */
+static int
+parse_text(const struct config_def *d, const char *v, void *field, bool add,
+    char *why, size_t n)
+{
+	(void)add;
+	return copy_string(v, field, (size_t)d->max, why, n);
+}
+
 /* An absolute unix socket path. */
 static int
 parse_socket(const struct config_def *d, const char *v, void *field,
     bool add, char *why, size_t n)
 {
-	(void)d; (void)add;
-	if (v[0] != '/' || strlen(v) >= sizeof(((struct config *)0)->log_socket)) {
+	if (v[0] != '/' || strlen(v) >= (size_t)d->max) {
 		snprintf(why, n, "'%s' is not an absolute socket path", v);
 		return -1;
 	}
-	return copy_string(v, field, sizeof(((struct config *)0)->log_socket),
-	    why, n);
-}
-
-/* -i's address (checked against the interface when binding). */
-static int
-parse_addr(const struct config_def *d, const char *v, void *field, bool add,
-    char *why, size_t n)
-{
-	(void)d; (void)add;
-	return copy_string(v, field, sizeof(((struct config *)0)->local_addr),
-	    why, n);
-}
-
-/* A file name, for --config. */
-static int
-parse_path(const struct config_def *d, const char *v, void *field, bool add,
-    char *why, size_t n)
-{
-	(void)d; (void)add;
-	return copy_string(v, field, sizeof(((struct config *)0)->config_file),
-	    why, n);
+	return parse_text(d, v, field, add, why, n);
 }
 
 /*
@@ -448,6 +436,7 @@ static const struct config_name sandbox_names[] = {
 };
 
 #define AT(f)		offsetof(struct config, f)
+#define SIZE(f)		((long)sizeof(((struct config *)0)->f))
 #define IFACE		parse_iface, format_iface
 #define SOURCES		parse_sources, format_sources
 #define PORTS		parse_ports, format_ports
@@ -500,7 +489,7 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    AT(log_failed), failed_names, 0, NULL, NULL, NULL, false, NULL,
 	    NULL, NULL, false, NULL },
 	[CFG_LOG_SOCKET] = { "log_socket", true, "/dev/log", parse_socket,
-	    format_string, AT(log_socket), NULL, 0, NULL, NULL, NULL, false,
+	    format_string, AT(log_socket), NULL, SIZE(log_socket), NULL, NULL, NULL, false,
 	    NULL, NULL, NULL, false, NULL },
 	[CFG_SANDBOX] = { "sandbox", true, "strict", ENUM, AT(sandbox),
 	    sandbox_names, 0, "--sandbox", "MODE", NULL, false, NULL, NULL,
@@ -510,8 +499,8 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	[CFG_REATTACH] = { "reattach", true, "no", BOOL, AT(reattach), NULL,
 	    0, "--reattach", NULL, "yes", false, NULL, NULL, NULL, false,
 	    "resume a detached session running the same command" },
-	[CFG_LOCAL_ADDR] = { "local_address", false, "", parse_addr,
-	    format_string, AT(local_addr), NULL, 0, "-i", "LOCALADDR", NULL,
+	[CFG_LOCAL_ADDR] = { "local_address", false, "", parse_text,
+	    format_string, AT(local_addr), NULL, SIZE(local_addr), "-i", "LOCALADDR", NULL,
 	    false, NULL, NULL, NULL, false,
 	    "bind to this address (-i SECONDS, a plain number,\n"
 	    "means --idle-timeout SECONDS)" },
@@ -527,8 +516,8 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	[CFG_VERBOSE] = { "verbose", false, "0", parse_count, format_int,
 	    AT(verbose), NULL, 0, "-v", NULL, "1", false, NULL, NULL, NULL,
 	    false, "verbose: stay attached to the terminal" },
-	[CFG_CONFIG_FILE] = { "config", false, "", parse_path, format_string,
-	    AT(config_file), NULL, 0, "--config", "FILE", NULL, true, NULL,
+	[CFG_CONFIG_FILE] = { "config", false, "", parse_text, format_string,
+	    AT(config_file), NULL, SIZE(config_file), "--config", "FILE", NULL, true, NULL,
 	    NULL, NULL, false,
 	    "read FILE instead of " CONFIG_SYSTEM_PATH },
 	[CFG_LOG_STDERR] = { "log_stderr", false, "no", BOOL,

@@ -139,7 +139,8 @@ struct config_def {
 	config_format_fn format;
 	size_t		 offset;	/* of the field in struct config */
 	const struct config_name *names;	/* enum kinds: the choices */
-	long		 max;		/* durations: the largest */
+	long		 max;		/* durations: the largest; text: the
+					 * field's size */
 	const char	*flag;		/* "-p", "--iface", or NULL */
 	const char	*arg;		/* its value in help ("PORT[:PORT2]"),
 					 * NULL: the flag takes none */

@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <spawn.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -56,10 +57,11 @@ report(struct tally *t, enum verdict v, const char *what, const char *fmt,
 static int
 capture(const char *const argv[], char *out, size_t len)
 {
+	posix_spawn_file_actions_t fa;
 	const char	*full[16];
 	size_t		 n = 0, got = 0;
 	ssize_t		 r;
-	int		 p[2], st, null;
+	int		 p[2], st, rc;
 	pid_t		 pid;
 
 	full[n++] = "timeout";
@@ -68,23 +70,23 @@ capture(const char *const argv[], char *out, size_t len)
 		full[n++] = *argv;
 	full[n] = NULL;
 	out[0] = '\0';
-	if (pipe(p) != 0)
+	if (pipe2(p, O_CLOEXEC) != 0)
 		return -1;
-	if ((pid = fork()) == -1) {
-		close(p[0]);
-		close(p[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		null = open("/dev/null", O_RDWR);
-		dup2(null, STDIN_FILENO);
-		dup2(null, STDERR_FILENO);
-		dup2(p[1], STDOUT_FILENO);
-		close(p[0]);
-		execvp(full[0], (char *const *)full);
-		_exit(127);
-	}
+	/* stdin and stderr on /dev/null, stdout into the pipe. */
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null",
+	    O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null",
+	    O_WRONLY, 0);
+	posix_spawn_file_actions_adddup2(&fa, p[1], STDOUT_FILENO);
+	rc = posix_spawnp(&pid, full[0], &fa, NULL, (char *const *)full,
+	    environ);
+	posix_spawn_file_actions_destroy(&fa);
 	close(p[1]);
+	if (rc != 0) {
+		close(p[0]);
+		return -1;
+	}
 	while ((r = read(p[0], out + got, len - 1 - got)) > 0) {
 		got += (size_t)r;
 		if (got == len - 1)

@@ -16,6 +16,7 @@ struct fw {
 	const char		*iface;		/* NULL: any interface */
 	const struct cidr	*src;		/* empty with any_src */
 	size_t			 nsrc;
+	bool			 has4, has6;	/* sources of each family */
 	bool			 any_src;
 	int			 lo, hi;
 	const struct config	*cfg;
@@ -33,17 +34,6 @@ ports(const struct fw *f, char sep, char *buf, size_t len)
 	return buf;
 }
 
-static bool
-has_family(const struct fw *f, int family)
-{
-	size_t	 i;
-
-	for (i = 0; i < f->nsrc; i++)
-		if (f->src[i].family == family)
-			return true;
-	return false;
-}
-
 /* So a reader can tell which settings made the file. */
 static void
 header(const struct fw *f, const char *what)
@@ -56,6 +46,18 @@ header(const struct fw *f, const char *what)
 	    config_text(f->cfg, CFG_INTERFACE, iface, sizeof(iface)),
 	    config_text(f->cfg, CFG_PORT_RANGE, range, sizeof(range)),
 	    config_text(f->cfg, CFG_ALLOW_SOURCES, srcs, sizeof(srcs)));
+}
+
+/* A file that is the header and fixed text around the port range. */
+static int
+gen_text(const struct fw *f, const char *what, const char *before,
+    const char *after)
+{
+	char	 p[16];
+
+	header(f, what);
+	fprintf(f->out, "%s%s%s", before, ports(f, ':', p, sizeof(p)), after);
+	return 0;
 }
 
 static void
@@ -95,14 +97,10 @@ gen_ufw(const struct fw *f)
 static int
 gen_ufw_app(const struct fw *f)
 {
-	char	 p[16];
-
-	header(f, "ufw application profile");
-	fprintf(f->out, "[%s]\ntitle=tsmosh mosh-server\n"
+	return gen_text(f, "ufw application profile",
+	    "[" SERVICE "]\ntitle=tsmosh mosh-server\n"
 	    "description=Mobile shell (mosh) sessions over UDP, tailnet "
-	    "only: see mosh-server firewall ufw\nports=%s/udp\n", SERVICE,
-	    ports(f, ':', p, sizeof(p)));
-	return 0;
+	    "only: see mosh-server firewall ufw\nports=", "/udp\n");
 }
 
 static int
@@ -169,7 +167,7 @@ nft_set(const struct fw *f, int family)
 	size_t	 i;
 	bool	 first = true;
 
-	if (!has_family(f, family))
+	if (!(family == AF_INET ? f->has4 : f->has6))
 		return 0;
 	fprintf(f->out, "\tset sources%c {\n\t\ttype %s; flags interval\n"
 	    "\t\telements = { ", family == AF_INET ? '4' : '6',
@@ -217,10 +215,10 @@ gen_nftables(const struct fw *f)
 	    "filter - 1; policy accept;\n");
 	if (f->any_src)
 		fprintf(f->out, "\t\t%sudp dport %s accept\n", match, p);
-	if (has_family(f, AF_INET))
+	if (f->has4)
 		fprintf(f->out, "\t\t%sip saddr @sources4 udp dport %s accept\n",
 		    match, p);
-	if (has_family(f, AF_INET6))
+	if (f->has6)
 		fprintf(f->out, "\t\t%sip6 saddr @sources6 udp dport %s accept\n",
 		    match, p);
 	if (f->iface != NULL || !f->any_src)
@@ -229,19 +227,17 @@ gen_nftables(const struct fw *f)
 	return 0;
 }
 
+/* Disabled until the admin enables it. */
 static int
 gen_fail2ban(const struct fw *f)
 {
-	char	 p[16];
-
-	header(f, "fail2ban jail");
-	fprintf(f->out, "# Disabled until the admin enables it: set \"enabled = "
+	return gen_text(f, "fail2ban jail",
+	    "# Disabled until the admin enables it: set \"enabled = "
 	    "true\" here or in\n# jail.local.\n[tsmosh]\nenabled  = false\n"
-	    "filter   = tsmosh\nport     = %s\nprotocol = udp\n"
-	    "logpath  = %%(syslog_authpriv)s\n"
-	    "backend  = %%(syslog_backend)s\nmaxretry = 5\nfindtime = 600\n"
-	    "bantime  = 3600\n", ports(f, ':', p, sizeof(p)));
-	return 0;
+	    "filter   = tsmosh\nport     = ", "\nprotocol = udp\n"
+	    "logpath  = %(syslog_authpriv)s\n"
+	    "backend  = %(syslog_backend)s\nmaxretry = 5\nfindtime = 600\n"
+	    "bantime  = 3600\n");
 }
 
 static const struct {
@@ -274,7 +270,7 @@ int
 firewall_write(FILE *out, const char *backend, const struct config *c)
 {
 	struct fw	 f;
-	size_t		 i;
+	size_t		 i, j;
 
 	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
 		if (strcmp(backend, backends[i].name) == 0)
@@ -286,6 +282,10 @@ firewall_write(FILE *out, const char *backend, const struct config *c)
 	f.src = c->allow.block;
 	f.nsrc = c->allow.any ? 0 : c->allow.n;
 	f.any_src = c->allow.any;
+	for (j = 0; j < f.nsrc; j++) {
+		f.has4 = f.has4 || f.src[j].family == AF_INET;
+		f.has6 = f.has6 || f.src[j].family == AF_INET6;
+	}
 	f.lo = c->ports.low;
 	f.hi = c->ports.high;
 	f.cfg = c;
