@@ -703,36 +703,14 @@ config_read_stream(struct config *c, const char *path, FILE *fp, char *err,
 	return 0;
 }
 
-int
-config_read(struct config *c, const char *path, char *err,
+/* A file just opened (NULL: why is in errno), read and closed. */
+static int
+config_read_opened(struct config *c, const char *name, FILE *fp, char *err,
     size_t errlen)
 {
-	FILE	*fp;
 	int	 r;
 
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		snprintf(err, errlen, "%s: cannot read: %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	r = config_read_stream(c, path, fp, err, errlen);
-	fclose(fp);
-	return r;
-}
-
-int
-config_load_buffer(struct config *c, const char *name, const char *buf,
-    size_t len, char *err, size_t errlen)
-{
-	FILE	*fp;
-	int	 r;
-
-	config_defaults(c);
-	if (len == 0)
-		return 0;	/* fmemopen may refuse an empty buffer */
-	if ((fp = fmemopen((void *)buf, len, "r")) == NULL) {
+	if (fp == NULL) {
 		snprintf(err, errlen, "%s: cannot read: %s", name,
 		    strerror(errno));
 		return -1;
@@ -740,6 +718,28 @@ config_load_buffer(struct config *c, const char *name, const char *buf,
 	r = config_read_stream(c, name, fp, err, errlen);
 	fclose(fp);
 	return r;
+}
+
+int
+config_read(struct config *c, const char *path, char *err,
+    size_t errlen)
+{
+	FILE	*fp = fopen(path, "r");
+
+	if (fp == NULL && errno == ENOENT)
+		return 0;
+	return config_read_opened(c, path, fp, err, errlen);
+}
+
+int
+config_load_buffer(struct config *c, const char *name, const char *buf,
+    size_t len, char *err, size_t errlen)
+{
+	config_defaults(c);
+	if (len == 0)
+		return 0;	/* fmemopen may refuse an empty buffer */
+	return config_read_opened(c, name, fmemopen((void *)buf, len, "r"),
+	    err, errlen);
 }
 
 int
