@@ -680,3 +680,13 @@ ssp_remote_diff(struct ssp *t, struct buf *out)
 	t->last_receiver_state = copy;
 	return 0;
 }
+
+int
+ssp_remote_news(struct ssp *t, uint64_t *seen, struct buf *out)
+{
+	if (ssp_remote_num(t) == *seen)
+		return 1;
+	*seen = ssp_remote_num(t);
+	buf_reset(out);
+	return ssp_remote_diff(t, out);
+}

@@ -132,6 +132,10 @@ uint64_t	 ssp_remote_timestamp(const struct ssp *);
 /* What the peer's state gained since the last call (mosh's
  * get_remote_diff). 0, or -1. */
 int		 ssp_remote_diff(struct ssp *, struct buf *);
+/* The same, but only when the peer's state number moved past *seen
+ * (then updated): 0 with the diff in out (reset first), 1 when nothing
+ * is new, -1 on failure. */
+int		 ssp_remote_news(struct ssp *, uint64_t *seen, struct buf *out);
 
 /*
  * Feed one payload from conn_recv. PROTO_OK whether or not it completed

@@ -357,11 +357,7 @@ serve_network(struct serve_ctx *s, int fd, uint64_t now)
 		else if (e == PROTO_ERR_OLD_KEY)
 			serve_farewell(s, p, n, now);
 	}
-	if (ssp_remote_num(&s->ssp) == s->last_remote_num)
-		return;
-	s->last_remote_num = ssp_remote_num(&s->ssp);
-	buf_reset(&s->userdiff);
-	if (ssp_remote_diff(&s->ssp, &s->userdiff) != 0)
+	if (ssp_remote_news(&s->ssp, &s->last_remote_num, &s->userdiff) != 0)
 		return;
 	s->had_input = false;
 	/* Parse failures cannot happen here: SSP applied it already. */

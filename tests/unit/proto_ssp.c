@@ -141,6 +141,29 @@ server_keys(struct pair *p, uint8_t *out, size_t cap)
 	return n;
 }
 
+/* News only when the peer's state number moved, the diff reset first. */
+static void
+test_remote_news(struct check *t)
+{
+	struct pair	 p;
+	struct buf	 d = BUF_INIT;
+	uint64_t	 seen = 0;
+
+	CHECK(t, pair_open(&p, 11) == 0);
+	CHECK_EQ_INT(t, ssp_remote_news(&p.server.s, &seen, &d), 1);
+	userstream_push_keys(ssp_current(&p.client.s),
+	    (const uint8_t *)"abc", 3);
+	pair_run(&p, 50);
+	(void)buf_append(&d, (const uint8_t *)"stale", 5);
+	CHECK_EQ_INT(t, ssp_remote_news(&p.server.s, &seen, &d), 0);
+	CHECK_EQ_INT(t, seen, ssp_remote_num(&p.server.s));
+	CHECK(t, d.len > 0 && user_msg_validate(d.data, d.len) == PROTO_OK);
+	CHECK(t, d.len < 5 || memcmp(d.data, "stale", 5) != 0);
+	CHECK_EQ_INT(t, ssp_remote_news(&p.server.s, &seen, &d), 1);
+	buf_free(&d);
+	pair_close(&p);
+}
+
 static void
 test_basic_sync(struct check *t)
 {
@@ -431,6 +454,7 @@ main(void)
 	struct check t = { 0 };
 
 	RUN(&t, test_basic_sync);
+	RUN(&t, test_remote_news);
 	RUN(&t, test_converges_under_loss);
 	RUN(&t, test_replay_changes_nothing);
 	RUN(&t, test_ack_timing);
