@@ -1,6 +1,7 @@
 #!/bin/sh
 # The man page's option list is the one the settings table makes (the
-# same table --help and `mosh-server config` come from): `make man`.
+# same table --help and `mosh-server config` come from): `make man`; the
+# bash completion offers those flags too.
 . "$(dirname "$0")/../lib/common.sh"
 S="$TOP/$BUILD/mosh-server"
 
@@ -21,3 +22,10 @@ sed -n 's/^\\fB\([-\\a-z]*\)\\fR.*/\1/p' "$T_TMP/have" | sed 's/\\-/-/g' |
     sort -u >"$T_TMP/man"
 t_check "--help and the man page name the same flags" \
     sh -c "[ -s '$T_TMP/help' ] && cmp -s '$T_TMP/help' '$T_TMP/man'"
+
+# The bash completion offers the same flags for `mosh-server new`.
+sed -n "/^__tsmosh_server_opts_new='/,/'$/p" "$TOP/client/mosh.bash" |
+    tr -d "'" | sed 's/^__tsmosh_server_opts_new=//' | tr ' ' '\n' |
+    grep -v '^--$' | grep . | sort -u >"$T_TMP/comp"
+t_check "the completion offers the flags --help names" \
+    sh -c "[ -s '$T_TMP/comp' ] && cmp -s '$T_TMP/help' '$T_TMP/comp'"
