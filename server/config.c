@@ -47,14 +47,6 @@ parse_iface(const struct config_def *d, const char *v, void *field, bool add,
 	return 0;
 }
 
-static void
-format_iface(const struct config_def *d, const void *field, char *buf,
-    size_t len)
-{
-	(void)d;
-	snprintf(buf, len, "%s", ((const struct config_iface *)field)->name);
-}
-
 /* A list of CIDRs separated by commas or spaces, or "any". */
 static int
 parse_sources(const struct config_def *d, const char *v, void *field,
@@ -221,20 +213,6 @@ parse_enum(const struct config_def *d, const char *v, void *field, bool add,
 	return -1;
 }
 
-/* yes or no. */
-static int
-parse_bool(const struct config_def *d, const char *v, void *field, bool add,
-    char *why, size_t n)
-{
-	(void)d; (void)add;
-	if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
-		snprintf(why, n, "'%s' is not one of yes, no", v);
-		return -1;
-	}
-	*(bool *)field = strcmp(v, "yes") == 0;
-	return 0;
-}
-
 /* Text that fits its field (d->max bytes with the NUL): -i's address
  * (checked against the interface when binding), --config's file. */
 static int
@@ -385,14 +363,6 @@ format_enum(const struct config_def *d, const void *field, char *buf,
 }
 
 static void
-format_bool(const struct config_def *d, const void *field, char *buf,
-    size_t len)
-{
-	(void)d;
-	snprintf(buf, len, "%s", *(const bool *)field ? "yes" : "no");
-}
-
-static void
 format_int(const struct config_def *d, const void *field, char *buf,
     size_t len)
 {
@@ -430,6 +400,9 @@ static const struct config_name failed_names[] = {
 	{ "yes", LOG_FAILED_YES }, { "no", LOG_FAILED_NO },
 	{ "all", LOG_FAILED_ALL }, { NULL, 0 },
 };
+static const struct config_name yes_no[] = {
+	{ "yes", 1 }, { "no", 0 }, { NULL, 0 },
+};
 static const struct config_name sandbox_names[] = {
 	{ "strict", SANDBOX_STRICT }, { "log", SANDBOX_LOG },
 	{ "off", SANDBOX_OFF }, { NULL, 0 },
@@ -437,12 +410,12 @@ static const struct config_name sandbox_names[] = {
 
 #define AT(f)		offsetof(struct config, f)
 #define SIZE(f)		((long)sizeof(((struct config *)0)->f))
-#define IFACE		parse_iface, format_iface
+#define IFACE		parse_iface, format_string	/* the name comes first */
 #define SOURCES		parse_sources, format_sources
 #define PORTS		parse_ports, format_ports
 #define DURATION	parse_duration, format_duration
 #define ENUM		parse_enum, format_enum
-#define BOOL		parse_bool, format_bool
+#define BOOL		parse_enum, format_enum
 
 /* Every setting, once. */
 static const struct config_def config_defs[CFG_NSETTINGS] = {
@@ -496,7 +469,7 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    NULL, false,
 	    "strict (default), log (the kernel logs would-be\n"
 	    "violations), off" },
-	[CFG_REATTACH] = { "reattach", true, "no", BOOL, AT(reattach), NULL,
+	[CFG_REATTACH] = { "reattach", true, "no", BOOL, AT(reattach), yes_no,
 	    0, "--reattach", NULL, "yes", false, NULL, NULL, NULL, false,
 	    "resume a detached session running the same command" },
 	[CFG_LOCAL_ADDR] = { "local_address", false, "", parse_text,
@@ -521,7 +494,7 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    NULL, NULL, false,
 	    "read FILE instead of " CONFIG_SYSTEM_PATH },
 	[CFG_LOG_STDERR] = { "log_stderr", false, "no", BOOL,
-	    AT(log_stderr), NULL, 0, "--log-stderr", NULL, "yes", false,
+	    AT(log_stderr), yes_no, 0, "--log-stderr", NULL, "yes", false,
 	    NULL, NULL, NULL, false, "events to stderr too" },
 };
 

@@ -107,14 +107,14 @@ struct config {
 	int		 log_failed;	/* enum config_log_failed */
 	char		 log_socket[108];
 	int		 sandbox;	/* enum sandbox_mode */
-	bool		 reattach;
+	int		 reattach;	/* yes (1) or no (0) */
 	char		 local_addr[64];	/* -i/-s; "": any address */
 	bool		 local_addr_from_ssh;	/* set by -s, for messages */
 	int		 colors;
 	struct config_locale locale;	/* -l, from the client */
 	int		 verbose;
 	char		 config_file[4096];	/* "": the system path */
-	bool		 log_stderr;
+	int		 log_stderr;	/* yes (1) or no (0) */
 	struct config_origin origin[CFG_NSETTINGS];
 };
 
