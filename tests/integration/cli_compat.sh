@@ -25,6 +25,18 @@ printf 'interface = any\nallow_sources = 127.0.0.0/8\n' \
     >"$T_TMP/xdg/tsmosh/tsmosh.conf"
 export SSH_CONNECTION="127.0.0.2 40000 127.0.0.2 22"
 
+# started_cmd PID: once the client is acknowledged, CMD is the server's
+# child running sleep (the session's command); true once there is one.
+started_cmd() {
+	grep -q acked "$T_TMP/hp.out" || return 1
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		case $(readlink "/proc/$c/exe") in
+		*/sleep) cmd=$c ;;
+		esac
+	done
+	[ -n "$cmd" ]
+}
+
 # srv_run BIN LOCALE ARGS...: start `BIN new ARGS -- sleep`, connect, and
 # print one line of what it did; stop everything it started.
 srv_run() {
@@ -62,18 +74,8 @@ srv_run() {
 	    >"$T_TMP/hp.out" 2>/dev/null &
 	hp=$!
 	t_track "$hp"
-	cmd= n=0
-	while [ -z "$cmd" ] && [ "$n" -lt 30 ]; do
-		if grep -q acked "$T_TMP/hp.out"; then
-			for c in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
-				case $(readlink "/proc/$c/exe") in
-				*/sleep) cmd=$c ;;
-				esac
-			done
-		fi
-		[ -n "$cmd" ] || sleep 0.1
-		n=$((n + 1))
-	done
+	cmd=
+	t_until 30 started_cmd "$pid"
 	envs=-
 	if [ -n "$cmd" ]; then
 		t_track "$cmd"

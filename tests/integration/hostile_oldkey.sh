@@ -24,8 +24,7 @@ interface = lo
 allow_sources = 127.0.0.0/8
 log_socket = $T_TMP/log.sock
 EOC
-n=0
-while [ ! -S "$T_TMP/log.sock" ] && [ $n -lt 30 ]; do sleep 0.1; n=$((n + 1)); done
+t_until 30 [ -S "$T_TMP/log.sock" ]
 t_start_mosh_server "$S" --config "$T_TMP/tsmosh.conf" --log-stderr \
     -i 127.0.0.1 -- /bin/sh ||
     { sed 's/^/# /' "$T_TMP/srv.err"; t_fail "server starts"; exit 1; }
@@ -120,12 +119,13 @@ if ! [ -S /run/systemd/journal/socket ] || ! command -v journalctl >/dev/null ||
 fi
 mark=100.64.$(($$ % 250)).$(( ($$ / 250) % 250 + 1))
 logger -t mosh-server "failed-packet reason=auth-failed src=$mark sport=1 dst=100.100.0.1 dport=60001 iface=tailscale0 count=1"
-n=0
-while ! journalctl -t mosh-server --since=-60s -o cat 2>/dev/null | grep -q "src=$mark " &&
-    [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+journal_has() {
+	journalctl -t mosh-server --since=-60s -o cat 2>/dev/null | grep -q "src=$mark "
+}
+t_until 50 journal_has; logged=$?
 fail2ban-regex --print-all-matched 'systemd-journal' "$T_TMP/filter.d/tsmosh.conf" \
     >"$T_TMP/f2b-journal.out" 2>&1
-if [ $n -lt 50 ] && ! grep -q "src=$mark " "$T_TMP/f2b-journal.out"; then
+if [ "$logged" -eq 0 ] && ! grep -q "src=$mark " "$T_TMP/f2b-journal.out"; then
 	t_ok "journal: a 'logger -t mosh-server' line is not matched (journalmatch pins the program)"
 else
 	grep "$mark" "$T_TMP/f2b-journal.out" | head -n 2 | sed 's/^/# /'

@@ -100,11 +100,7 @@ sleep 1
 t_check "--wait-iface 5: nothing printed while tailscale0 is missing" \
     sh -c "t=\$(cat '$T_TMP/w.out'); [ -z \"\$t\" ] && kill -0 $waiter"
 ns_add_tailscale
-n=0
-while ! grep -q '^MOSH CONNECT' "$T_TMP/w.out" && [ $n -lt 50 ]; do
-	sleep 0.1; n=$((n + 1))
-done
-if grep -q '^MOSH CONNECT' "$T_TMP/w.out"; then
+if t_until 50 grep -q '^MOSH CONNECT' "$T_TMP/w.out"; then
 	t_ok "--wait-iface 5: starts once tailscale0 appears 1 s later"
 else
 	sed 's/^/# /' "$T_TMP/w.out" "$T_TMP/w.err"

@@ -12,10 +12,7 @@ t_start_mosh_server "$S" ${OURS_LO:-} -i 127.0.0.1 -- /bin/sh || { t_fail "serve
 tm_new c 80 24 "sh -i"
 # (The client alone on the line: a stopped job ends a dash list.)
 tm send-keys -t c "MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $SRV_PORT" Enter
-n=0
-while [ -z "$(pgrep -n -f "^$C 127.0.0.1 $SRV_PORT")" ] && [ $n -lt 50 ]; do
-	sleep 0.1; n=$((n + 1))
-done
+t_until 50 pgrep -n -f "^$C 127.0.0.1 $SRV_PORT" >/dev/null
 cpid=$(pgrep -n -f "^$C 127.0.0.1 $SRV_PORT")
 tm send-keys -t c 'clear; echo typed-$((40+2))' Enter
 t_check "sandboxed client: typing works" tm_wait c '^typed-42' 100

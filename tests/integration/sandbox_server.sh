@@ -86,6 +86,11 @@ check_end() {
 	fi
 }
 
+# title_has WINDOW TEXT: the pane's title (OSC 2) holds TEXT.
+title_has() { tm display -p -t "$1" '#{pane_title}' | grep -q "$2"; }
+# buffer_is TEXT: tmux's paste buffer (OSC 52) is TEXT.
+buffer_is() { [ "$(tm show-buffer 2>/dev/null)" = "$1" ]; }
+
 session() {	# MODE
 	m=$1
 	K0=$(dmesg 2>/dev/null | wc -l)
@@ -140,19 +145,11 @@ session() {	# MODE
 	t_check "$m: 200000 lines of output" tm_wait "$w" '^seq-done-7' 300
 
 	tm send-keys -t "$w" "clear; printf '\\033]2;sb-title-%s\\007' ok" Enter
-	n=0
-	while ! tm display -p -t "$w" '#{pane_title}' | grep -q sb-title-ok && [ $n -lt 50 ]; do
-		sleep 0.1; n=$((n + 1))
-	done
 	t_check "$m: the window title (OSC 2) arrives" \
-	    sh -c "tmux -L '$T_TMUX' display -p -t '$w' '#{pane_title}' | grep -q sb-title-ok"
+	    t_until 50 title_has "$w" sb-title-ok
 
 	tm send-keys -t "$w" "clear; printf '\\033]52;c;%s\\007' $(printf clip-ok-9 | base64)" Enter
-	n=0
-	while [ "$(tm show-buffer 2>/dev/null)" != clip-ok-9 ] && [ $n -lt 50 ]; do
-		sleep 0.1; n=$((n + 1))
-	done
-	t_check "$m: the clipboard (OSC 52) arrives" [ "$(tm show-buffer 2>/dev/null)" = clip-ok-9 ]
+	t_check "$m: the clipboard (OSC 52) arrives" t_until 50 buffer_is clip-ok-9
 	tm delete-buffer 2>/dev/null
 
 	tm send-keys -t "$w" C-^ .
@@ -187,11 +184,11 @@ SINK=$BUILD/tests/tools/syslog_sink
 "$SINK" "$T_TMP/log.sock" "$T_TMP/auth.log" "$T_TMP/raw.log" &
 t_track $!
 printf 'log_socket = %s\nsandbox = off\n' "$T_TMP/log.sock" >"$T_TMP/off.conf"
-n=0; while [ ! -S "$T_TMP/log.sock" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
+t_until 50 [ -S "$T_TMP/log.sock" ]
 if t_start_mosh_server "$S" --config "$T_TMP/off.conf" -i 127.0.0.1 $EXTRA -- /bin/sh; then
 	t_check "off (config file): warned on stderr with where it was set" \
 	    grep -q "^mosh-server: warning: sandbox off ($T_TMP/off.conf:2)" "$T_TMP/srv.err"
-	n=0; while ! grep -q 'sandbox off' "$T_TMP/raw.log" 2>/dev/null && [ $n -lt 30 ]; do sleep 0.1; n=$((n+1)); done
+	t_until 30 grep -q 'sandbox off' "$T_TMP/raw.log" 2>/dev/null
 	t_check "off: said on syslog" \
 	    grep -q "mosh-server\[$SRV_PID\]: sandbox off (asked for)" "$T_TMP/raw.log"
 	t_check "off: no filter (Seccomp: 0)" \

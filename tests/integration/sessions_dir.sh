@@ -68,11 +68,8 @@ fi
 if [ -n "$K2" ]; then
 	tm_new a 80 24 "MOSH_PREDICTION_DISPLAY=never MOSH_KEY=$K2 mosh-client 127.0.0.1 $PORT; sleep 60"
 	tm send-keys -t a 'typed-here' Enter
-	n=0
-	while [ "$(tm_screen a | grep -c '^typed-here$')" -lt 2 ] && [ $n -lt 100 ]; do
-		sleep 0.1; n=$((n + 1))
-	done
-	if [ $n -lt 100 ] && tm_screen a | grep -q '^dir-ready' &&
+	typed_twice() { [ "$(tm_screen a | grep -c '^typed-here$')" -ge 2 ]; }
+	if t_until 100 typed_twice && tm_screen a | grep -q '^dir-ready' &&
 	    as_user "$H" list | grep -Eq "^$A_PID +attached"; then
 		t_ok "a stock client with the new key gets that same session"
 	else

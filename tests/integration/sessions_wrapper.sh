@@ -28,9 +28,8 @@ tm send-keys -t w 'echo inside-tmux-$((3*5))' Enter
 tm_wait w '^inside-tmux-15' 50
 pkill -KILL -f "^mosh-client -# .*$T_TMP" 2>/dev/null ||
     pkill -KILL -f 'mosh-client -#'
-n=0
-while ! "$S" list | grep -q ' detached ' && [ $n -lt 150 ]; do sleep 0.1; n=$((n+1)); done
-t_check "the session is detached after the client's SIGKILL" sh -c "'$S' list | grep -q ' detached '"
+listed() { "$S" list | grep -Eq -- "$1"; }
+t_check "the session is detached after the client's SIGKILL" t_until 150 listed ' detached '
 tm kill-session -t w
 tm_new r 80 24 "mosh --ssh='$SSH_CMD' --server='env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR $S attach' 127.0.0.1; echo RE-EXIT-\$?; sleep 60"
 if tm_wait r '^inside-tmux-15' 150 && tm_wait r '\[work\]' 10; then
@@ -49,8 +48,7 @@ R_PID=$SRV_PID
 tm_new x 80 24 "MOSH_KEY=$SRV_KEY mosh-client 127.0.0.1 $SRV_PORT; sleep 60"
 tm_wait x '^resumable' 100
 pkill -KILL -f "^mosh-client 127.0.0.1 $SRV_PORT"
-n=0
-while ! "$S" list | grep -Eq "^$R_PID +detached" && [ $n -lt 150 ]; do sleep 0.1; n=$((n+1)); done
+t_until 150 listed "^$R_PID +detached"
 out=$("$S" new $OURS_LO -i 127.0.0.1 --reattach -- sh -c 'echo resumable; cat' 2>"$T_TMP/e")
 if printf '%s\n' "$out" | grep -q '^MOSH CONNECT ' && grep -q "attached to session $R_PID" "$T_TMP/e" &&
     [ "$("$S" list | grep -c resumable)" -eq 1 ]; then

@@ -31,16 +31,23 @@ t_alive() {
 	[ -n "$st" ] && [ "$st" != Z ]
 }
 
-# Wait until process $1 has exited, up to $2 tenths of a second.
-t_wait_gone() {
-	n=0
-	while t_alive "$1"; do
-		n=$((n + 1))
-		[ "$n" -ge "$2" ] && return 1
+# t_until TENTHS COMMAND...: run COMMAND every 0.1 s until it succeeds,
+# for up to TENTHS tenths of a second; status 1 if it never did. COMMAND
+# runs in this shell, so it may be a function (for a pipe or a $(...) that
+# must be run again each time); not itself a t_until (one counter).
+t_until() {
+	t_until_left=$1; shift
+	until "$@"; do
+		[ "$t_until_left" -le 0 ] && return 1
+		t_until_left=$((t_until_left - 1))
 		sleep 0.1
 	done
-	return 0
 }
+# t_not COMMAND...: true when COMMAND fails (for t_until and t_check).
+t_not() { ! "$@"; }
+
+# Wait until process $1 has exited, up to $2 tenths of a second.
+t_wait_gone() { t_until "$2" t_not t_alive "$1"; }
 
 # Start a mosh-server (stock by default) on 127.0.0.1. Sets SRV_PORT,
 # SRV_KEY, SRV_PID. Args after the first are passed after `new`.
@@ -63,10 +70,7 @@ t_start_hostile_server() {
 	    --port-file "$T_TMP/port" "$@" >"$T_TMP/hp.out" 2>"$T_TMP/hp.err" &
 	HP_PID=$!
 	t_track "$HP_PID"
-	n=0
-	while [ ! -s "$T_TMP/port" ] && [ $n -lt 50 ]; do
-		sleep 0.1; n=$((n + 1))
-	done
+	t_until 50 [ -s "$T_TMP/port" ]
 	HP_KEY=$(sed -n 's/^MOSH CONNECT [0-9]* //p' "$T_TMP/hp.out")
 	HP_PORT=$(cat "$T_TMP/port" 2>/dev/null)
 	[ -n "$HP_KEY" ] && [ -n "$HP_PORT" ]
@@ -93,20 +97,12 @@ tm_new() {
 	tm set-option -t "$1" -g remain-on-exit off >/dev/null 2>&1
 }
 tm_screen() { tm capture-pane -p -t "$1"; }
-# tm_wait NAME TEXT TENTHS: until TEXT (a grep -E pattern) is on screen.
-tm_wait() {
-	n=0
-	while ! tm_screen "$1" | grep -Eq -- "$2"; do
-		n=$((n + 1)); [ "$n" -ge "$3" ] && return 1; sleep 0.1
-	done
-}
+# tm_shows NAME TEXT: TEXT (a grep -E pattern) is on screen now.
+tm_shows() { tm_screen "$1" | grep -Eq -- "$2"; }
+# tm_wait NAME TEXT TENTHS: until TEXT is on screen.
+tm_wait() { t_until "$3" tm_shows "$1" "$2"; }
 # tm_wait_gone NAME TEXT TENTHS: until TEXT is no longer on screen.
-tm_wait_gone() {
-	n=0
-	while tm_screen "$1" | grep -Eq -- "$2"; do
-		n=$((n + 1)); [ "$n" -ge "$3" ] && return 1; sleep 0.1
-	done
-}
+tm_wait_gone() { t_until "$3" t_not tm_shows "$1" "$2"; }
 # t_check NAME COMMAND...: ok/not ok from the command's status.
 t_check() {
 	name=$1; shift
