@@ -50,16 +50,15 @@ srv_run() {
 		    >"$T_TMP/s.out" 2>"$T_TMP/s.err" </dev/null
 	fi
 	rc=$?
-	port=$(sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p' "$T_TMP/s.out")
-	key=$(sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]*\).*/\1/p' \
-	    "$T_TMP/s.out")
-	pid=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/s.err")
+	t_connect_line "$T_TMP/s.out"
+	port=$CONN_PORT key=$CONN_KEY
+	t_detached "$T_TMP/s.err"
+	pid=$SRV_PID
 	if [ "$rc" -ne 0 ] || [ -z "$pid" ] || [ -z "$port" ]; then
-		[ -n "$pid" ] && { t_track "$pid"; kill "$pid"; }
+		[ -n "$pid" ] && kill "$pid"
 		echo "refused"
 		return
 	fi
-	t_track "$pid"
 	addr=$(ss -Huln "sport = :$port" | awk '{ print $4 }' | sed -n 1p)
 	addr=${addr%:*}
 	case $addr in 0.0.0.0 | '*' | '[::]') addr=any ;; esac

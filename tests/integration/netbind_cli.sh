@@ -42,8 +42,7 @@ t_check "--help names --iface, --allow-source, --wait-iface" \
 # Options first, then "new", as the stock wrapper runs --server='... --iface lo'.
 # shellcheck disable=SC2086 # OURS_LO is several words
 "$S" $OURS_LO new -c 256 -- /bin/sh >"$T_TMP/o" 2>"$T_TMP/e" </dev/null
-pid=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/e")
-[ -n "$pid" ] && t_track "$pid"
+t_detached "$T_TMP/e"
 t_check "options before 'new' work (mosh --server='mosh-server --iface lo')" \
     grep -q '^MOSH CONNECT [0-9]* ' "$T_TMP/o"
-[ -n "$pid" ] && kill "$pid"
+[ -n "$SRV_PID" ] && kill "$SRV_PID"

@@ -106,9 +106,7 @@ else
 	sed 's/^/# /' "$T_TMP/w.out" "$T_TMP/w.err"
 	t_fail "--wait-iface 5: starts once tailscale0 appears 1 s later"
 fi
-SRV_PID=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/w.err")
-[ -n "$SRV_PID" ] && t_track "$SRV_PID"
-port=$(sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p' "$T_TMP/w.out")
+t_server_started "$T_TMP/w.out" "$T_TMP/w.err"
 t_check "... on tailscale0's addresses" \
-    [ "$(ns_udp_listeners "$NS_S" "$port" | grep -c tailscale0)" -ge 1 ]
+    [ "$(ns_udp_listeners "$NS_S" "$SRV_PORT" | grep -c tailscale0)" -ge 1 ]
 stop_server

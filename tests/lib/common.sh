@@ -49,17 +49,33 @@ t_not() { ! "$@"; }
 # Wait until process $1 has exited, up to $2 tenths of a second.
 t_wait_gone() { t_until "$2" t_not t_alive "$1"; }
 
+# t_connect_line FILE: CONN_PORT and CONN_KEY from the line "MOSH CONNECT
+# PORT KEY" in FILE (empty without one); true when both are there.
+t_connect_line() {
+	CONN_PORT=$(sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p' "$1")
+	CONN_KEY=$(sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]*\).*/\1/p' "$1")
+	[ -n "$CONN_PORT" ] && [ -n "$CONN_KEY" ]
+}
+# t_detached FILE: SRV_PID from a server's "detached, pid = N" line in
+# FILE, tracked for cleanup; true when there is one.
+t_detached() {
+	SRV_PID=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$1")
+	[ -n "$SRV_PID" ] && t_track "$SRV_PID"
+}
+# t_server_started OUT ERR: SRV_PORT, SRV_KEY and SRV_PID (tracked) from
+# what `mosh-server new` wrote to OUT and ERR; true when all three are.
+t_server_started() {
+	t_connect_line "$1"
+	SRV_PORT=$CONN_PORT SRV_KEY=$CONN_KEY
+	t_detached "$2" && [ -n "$SRV_PORT" ] && [ -n "$SRV_KEY" ]
+}
+
 # Start a mosh-server (stock by default) on 127.0.0.1. Sets SRV_PORT,
 # SRV_KEY, SRV_PID. Args after the first are passed after `new`.
 t_start_mosh_server() {
 	bin=$1; shift
 	"$bin" new "$@" >"$T_TMP/srv.out" 2>"$T_TMP/srv.err" </dev/null
-	SRV_PORT=$(sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p' "$T_TMP/srv.out")
-	SRV_KEY=$(sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]*\).*/\1/p' \
-	    "$T_TMP/srv.out")
-	SRV_PID=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/srv.err")
-	[ -n "$SRV_PID" ] && t_track "$SRV_PID"
-	[ -n "$SRV_PORT" ] && [ -n "$SRV_KEY" ] && [ -n "$SRV_PID" ]
+	t_server_started "$T_TMP/srv.out" "$T_TMP/srv.err"
 }
 
 # Start tests/tools/hostile_peer --server with the given steps (-e STEP
@@ -71,7 +87,8 @@ t_start_hostile_server() {
 	HP_PID=$!
 	t_track "$HP_PID"
 	t_until 50 [ -s "$T_TMP/port" ]
-	HP_KEY=$(sed -n 's/^MOSH CONNECT [0-9]* //p' "$T_TMP/hp.out")
+	t_connect_line "$T_TMP/hp.out"
+	HP_KEY=$CONN_KEY
 	HP_PORT=$(cat "$T_TMP/port" 2>/dev/null)
 	[ -n "$HP_KEY" ] && [ -n "$HP_PORT" ]
 }
