@@ -21,7 +21,6 @@
 #    is a bonus; the log file is what counts there.)
 . "$(dirname "$0")/../lib/common.sh"
 S=$BUILD/mosh-server
-IMPAIR=$BUILD/tests/tools/impair
 PROBE=$BUILD/tests/tools/sandbox_probe
 command -v mosh-client >/dev/null || { t_skip "sandbox server: no mosh-client"; exit 0; }
 [ -e /run/utmp ] || { : >/run/utmp && chgrp utmp /run/utmp && chmod 664 /run/utmp; } 2>/dev/null
@@ -50,15 +49,6 @@ fi
 # kernel_violations PID FROM_LINE: the seccomp audit records for PID.
 kernel_violations() {
 	dmesg | tail -n +"$(($2 + 1))" | grep "type=1326.* pid=$1 "
-}
-
-start_proxy() {
-	rm -f "$T_TMP/port" "$T_TMP/pid"
-	"$IMPAIR" --listen 127.0.0.1:0 --to "127.0.0.1:$SRV_PORT" --seed 5 \
-	    --port-file "$T_TMP/port" --pid-file "$T_TMP/pid" 2>/dev/null &
-	t_track $!
-	n=0; while [ ! -s "$T_TMP/port" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
-	PPORT=$(cat "$T_TMP/port"); IPID=$(cat "$T_TMP/pid")
 }
 
 # check_end MODE WHY: the server ended normally, nothing was denied.
@@ -100,8 +90,8 @@ session() {	# MODE
 		t_fail "$m: our server starts"
 		return
 	fi
-	start_proxy
-	tm_new "s$m" 80 24 "MOSH_KEY=$SRV_KEY mosh-client 127.0.0.1 $PPORT; echo CLIENT-EXIT-\$?; sleep 60"
+	t_start_impair "$SRV_PORT" --seed 5
+	tm_new "s$m" 80 24 "MOSH_KEY=$SRV_KEY mosh-client 127.0.0.1 $IMP_PORT; echo CLIENT-EXIT-\$?; sleep 60"
 	tm set-option -s set-clipboard on
 	w="s$m"
 	t_check "$m: the prompt arrives" tm_wait "$w" '#' 100
@@ -134,7 +124,7 @@ session() {	# MODE
 	tm send-keys -t "$w" 'clear; stty size' Enter
 	t_check "$m: a resize reaches the pty (ioctl TIOCSWINSZ)" tm_wait "$w" '^30 100$' 50
 
-	kill -USR1 "$IPID"	# roam: a new source port
+	kill -USR1 "$IMP_PID"	# roam: a new source port
 	sleep 0.3
 	tm send-keys -t "$w" 'echo after-roam-$((2*21))' Enter
 	t_check "$m: after a roam the session carries on" tm_wait "$w" '^after-roam-42' 100
@@ -155,7 +145,7 @@ session() {	# MODE
 	tm send-keys -t "$w" C-^ .
 	t_check "$m: Ctrl-^ . quits" tm_wait "$w" 'CLIENT-EXIT-0' 50
 	check_end "$m" client-quit
-	kill "$IPID" 2>/dev/null
+	kill "$IMP_PID" 2>/dev/null
 }
 
 idle() {	# MODE

@@ -93,6 +93,24 @@ t_start_hostile_server() {
 	[ -n "$HP_KEY" ] && [ -n "$HP_PORT" ]
 }
 
+# t_start_impair PORT [impair options...]: tests/tools/impair on
+# 127.0.0.1 in front of 127.0.0.1:PORT; waits up to 5 s for its port.
+# Sets IMP_PORT and IMP_PID (tracked: cleanup ends it by pid); its stderr
+# is $T_TMP/impair.N.err, N counting the proxies this test started.
+T_IMP_N=0
+t_start_impair() {
+	T_IMP_N=$((T_IMP_N + 1))
+	t_imp=$T_TMP/impair.$T_IMP_N t_imp_to=$1; shift
+	"$TOP/$BUILD/tests/tools/impair" --listen 127.0.0.1:0 \
+	    --to "127.0.0.1:$t_imp_to" --port-file "$t_imp.port" "$@" \
+	    2>"$t_imp.err" &
+	IMP_PID=$!
+	t_track "$IMP_PID"
+	t_until 50 [ -s "$t_imp.port" ]
+	IMP_PORT=$(cat "$t_imp.port" 2>/dev/null)
+	[ -n "$IMP_PORT" ]
+}
+
 # tmux: one private server per test script, killed on exit.
 T_TMUX=tsmosh-test-$$
 tm() { tmux -L "$T_TMUX" "$@"; }
