@@ -15,6 +15,20 @@ C=$TOP/$BUILD/mosh-client
 W=$TOP/$BUILD/mosh
 HP=$TOP/$BUILD/tests/tools/hostile_peer
 
+# as_stock NAME DETAIL [COMMAND...]: "ok - NAME" and DETAIL when $stock
+# and $ours (what each program did) are the same; else both, what COMMAND
+# prints, and "not ok - NAME".
+as_stock() {
+	name=$1 detail=$2; shift 2
+	if [ "$stock" = "$ours" ]; then
+		t_ok "$name$detail"
+	else
+		echo "# stock: $stock"; echo "# ours:  $ours"
+		"$@"
+		t_fail "$name"
+	fi
+}
+
 # ---- mosh-server new ------------------------------------------------------
 
 # Ours binds as mosh does (any interface) and answers loopback, from a
@@ -89,6 +103,9 @@ srv_run() {
 	echo "port=$port addr=$addr verbose=$verbose $envs"
 }
 
+# The last lines our server wrote to stderr, but the usage's.
+ours_stderr() { grep -v "^ " "$T_TMP/s.err" | sed "s/^/# ours: /" | tail -n 4; }
+
 # Rows: LOCALE (U: C.UTF-8; C: LANG=C, for -l) and the words after new.
 # Ports differ per row so a slow exit cannot make the next one move.
 while read -r loc args; do
@@ -97,13 +114,7 @@ while read -r loc args; do
 	stock=$(srv_run /usr/bin/mosh-server "$loc" $args)
 	# shellcheck disable=SC2086
 	ours=$(srv_run "$S" "$loc" $args)
-	if [ "$stock" = "$ours" ]; then
-		t_ok "mosh-server new $args: as mosh ($ours)"
-	else
-		echo "# stock: $stock"; echo "# ours:  $ours"
-		grep -v "^ " "$T_TMP/s.err" | sed "s/^/# ours: /" | tail -n 4
-		t_fail "mosh-server new $args: as mosh"
-	fi
+	as_stock "mosh-server new $args: as mosh" " ($ours)" ours_stderr
 done <<'EOF'
 U -i 127.0.0.1 -p 60301
 U -i127.0.0.1 -p60302
@@ -157,12 +168,7 @@ while read -r args; do
 	stock=$(cli_run /usr/bin/mosh-client $args)
 	# shellcheck disable=SC2086
 	ours=$(cli_run "$C" $args)
-	if [ "$stock" = "$ours" ]; then
-		t_ok "mosh-client $args: as mosh ($ours)"
-	else
-		echo "# stock: $stock"; echo "# ours:  $ours"
-		t_fail "mosh-client $args: as mosh"
-	fi
+	as_stock "mosh-client $args: as mosh" " ($ours)"
 done <<'EOF'
 -c
 -vc
@@ -231,12 +237,7 @@ while read -r args; do
 	stock=$(wr_run /usr/bin/mosh $args)
 	# shellcheck disable=SC2086
 	ours=$(wr_run "$W" $args)
-	if [ "$stock" = "$ours" ]; then
-		t_ok "mosh $args: as the stock wrapper"
-	else
-		echo "# stock: $stock"; echo "# ours:  $ours"
-		t_fail "mosh $args: as the stock wrapper"
-	fi
+	as_stock "mosh $args: as the stock wrapper" ""
 done <<'EOF'
 -p 60010 127.0.0.1
 -p=60010 127.0.0.1
