@@ -431,26 +431,16 @@ title_cleared_from_older_base(struct check *t)
 	ops->free(c2);
 }
 
-int
-main(void)
+static void
+utf8_ctype(void)
 {
-	struct check t = { 0 };
-
 	setlocale(LC_CTYPE, "C.UTF-8");
-	RUN(&t, repaint_from_unknown);
-	RUN(&t, deferred_wrap);
-	RUN(&t, wrap_through_last_blank);
-	RUN(&t, combining_alone);
-	RUN(&t, erasing);
-	RUN(&t, renditions);
-	RUN(&t, titles_bell_clipboard);
-	RUN(&t, modes_travel);
-	RUN(&t, scroll_past_lookalikes);
-	RUN(&t, cursor_over_plain_cells);
-	RUN(&t, nothing_changed);
-	RUN(&t, open_close);
-	RUN(&t, bell_with_resize);
-	RUN(&t, held_counts_unshared);
-	RUN(&t, title_cleared_from_older_base);
-	return check_done(&t);
 }
+
+CHECK_MAIN_SETUP(utf8_ctype,
+    CASE(repaint_from_unknown), CASE(deferred_wrap),
+    CASE(wrap_through_last_blank), CASE(combining_alone), CASE(erasing),
+    CASE(renditions), CASE(titles_bell_clipboard), CASE(modes_travel),
+    CASE(scroll_past_lookalikes), CASE(cursor_over_plain_cells),
+    CASE(nothing_changed), CASE(open_close), CASE(bell_with_resize),
+    CASE(held_counts_unshared), CASE(title_cleared_from_older_base))

@@ -427,30 +427,16 @@ clone_inside_osc(struct check *t)
 	term_emu_free(c);
 }
 
-int
-main(void)
+static void
+utf8_ctype(void)
 {
-	struct check t = { 0 };
-
 	setlocale(LC_CTYPE, "C.UTF-8");
-	RUN(&t, pending_wrap);
-	RUN(&t, scroll_regions);
-	RUN(&t, origin_mode);
-	RUN(&t, insert_delete);
-	RUN(&t, tab_stops);
-	RUN(&t, dec_graphics);
-	RUN(&t, alt_screen);
-	RUN(&t, erase_colour);
-	RUN(&t, replies);
-	RUN(&t, invalid_utf8);
-	RUN(&t, unknown_ignored);
-	RUN(&t, titles_and_clipboard);
-	RUN(&t, modes);
-	RUN(&t, wide_and_combining);
-	RUN(&t, combining_at_line_start);
-	RUN(&t, repeat_char);
-	RUN(&t, sizes_bounded);
-	RUN(&t, clone_is_independent);
-	RUN(&t, clone_inside_osc);
-	return check_done(&t);
 }
+
+CHECK_MAIN_SETUP(utf8_ctype,
+    CASE(pending_wrap), CASE(scroll_regions), CASE(origin_mode),
+    CASE(insert_delete), CASE(tab_stops), CASE(dec_graphics), CASE(alt_screen),
+    CASE(erase_colour), CASE(replies), CASE(invalid_utf8),
+    CASE(unknown_ignored), CASE(titles_and_clipboard), CASE(modes),
+    CASE(wide_and_combining), CASE(combining_at_line_start), CASE(repeat_char),
+    CASE(sizes_bounded), CASE(clone_is_independent), CASE(clone_inside_osc))
