@@ -70,6 +70,20 @@ t_server_started() {
 	t_detached "$2" && [ -n "$SRV_PORT" ] && [ -n "$SRV_KEY" ]
 }
 
+# t_bad_args MESSAGE ARGS...: our `mosh-server ARGS` is refused: exit 2,
+# MESSAGE on stderr (its $T_TMP/e), no MOSH CONNECT (its $T_TMP/o).
+t_bad_args() {
+	msg=$1; shift
+	"$TOP/$BUILD/mosh-server" "$@" >"$T_TMP/o" 2>"$T_TMP/e" </dev/null
+	rc=$?
+	if [ "$rc" -eq 2 ] && grep -q -- "$msg" "$T_TMP/e" &&
+	    ! grep -q 'MOSH CONNECT' "$T_TMP/o"; then
+		t_ok "mosh-server $*: exit 2, '$msg'"
+	else
+		sed 's/^/# /' "$T_TMP/e"; t_fail "mosh-server $*: exit 2, '$msg' (got $rc)"
+	fi
+}
+
 # Start a mosh-server (stock by default) on 127.0.0.1. Sets SRV_PORT,
 # SRV_KEY, SRV_PID. Args after the first are passed after `new`.
 t_start_mosh_server() {
