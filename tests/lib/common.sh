@@ -84,6 +84,10 @@ t_bad_args() {
 	fi
 }
 
+# t_listed PATTERN: a line of our `mosh-server list` matches PATTERN
+# (grep -E).
+t_listed() { "$TOP/$BUILD/mosh-server" list | grep -Eq -- "$1"; }
+
 # Start a mosh-server (stock by default) on 127.0.0.1. Sets SRV_PORT,
 # SRV_KEY, SRV_PID. Args after the first are passed after `new`.
 t_start_mosh_server() {
@@ -156,6 +160,18 @@ tm_wait_gone() { t_until "$3" t_not tm_shows "$1" "$2"; }
 t_check() {
 	name=$1; shift
 	if "$@"; then t_ok "$name"; else t_fail "$name"; fi
+}
+# tm_check NAME WINDOW TEXT TENTHS [TEXT TENTHS]...: ok when WINDOW shows
+# each TEXT in turn, each within its TENTHS; else its screen (as # lines)
+# and not ok.
+tm_check() {
+	name=$1 win=$2; shift 2
+	while [ $# -ge 2 ] && tm_wait "$win" "$1" "$2"; do shift 2; done
+	if [ $# -eq 0 ]; then
+		t_ok "$name"
+	else
+		tm_screen "$win" | sed 's/^/# /'; t_fail "$name"
+	fi
 }
 
 # t_same_render NAME WINDOW: print renditions and UTF-8 (bold, 256-colour,
