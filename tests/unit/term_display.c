@@ -61,6 +61,15 @@ pair_free(struct pair *p)
 	}								\
 } while (0)
 
+/* One diff, one string it must hold. */
+#define DIFF_HAS(t, cols, rows, before, after, s) do {			\
+	struct pair p_;							\
+									\
+	diff_of(&p_, (cols), (rows), (before), (after));		\
+	HAS(t, &p_, s);							\
+	pair_free(&p_);							\
+} while (0)
+
 #define LACKS(t, p, s) do {						\
 	if (strstr((const char *)(p)->out.data, (s)) != NULL) {		\
 		printf("#   %s:%d: diff has %s\n", __FILE__, __LINE__, #s);	\
@@ -93,13 +102,10 @@ deferred_wrap(struct check *t)
 	put(rx, (const char *)p.out.data);
 	CHECK(t, term_emu_fb(rx)->row[0]->wrap);
 	pair_free(&p);
-	diff_of(&p, 10, 3, "", "0123456789\r\nab");
-	HAS(t, &p, "0123456789\r\nab");
-	pair_free(&p);
+	DIFF_HAS(t, 10, 3, "", "0123456789\r\nab", "0123456789\r\nab");
 	/* the last cell of the last row: the cursor must be placed, not moved */
-	diff_of(&p, 10, 3, ".", "\033[3;1H0123456789\033[3;5H");
-	HAS(t, &p, "0123456789\033[3;5H");
-	pair_free(&p);
+	DIFF_HAS(t, 10, 3, ".", "\033[3;1H0123456789\033[3;5H",
+	    "0123456789\033[3;5H");
 	term_emu_free(rx);
 }
 
@@ -161,30 +167,17 @@ wrap_through_last_blank(struct check *t)
 static void
 combining_alone(struct check *t)
 {
-	struct pair p;
-
-	diff_of(&p, 10, 3, "", "\314\201x");
-	HAS(t, &p, "\302\240\314\201x");
-	pair_free(&p);
+	DIFF_HAS(t, 10, 3, "", "\314\201x", "\302\240\314\201x");
 }
 
 static void
 erasing(struct check *t)
 {
-	struct pair p;
-
-	diff_of(&p, 20, 2, "aXXXXXXXb", "\033[1;2H\033[6X");
-	HAS(t, &p, "\033[6X");
-	pair_free(&p);
-	diff_of(&p, 20, 2, "aXXXb", "\033[1;2H\033[3X");
-	HAS(t, &p, "   ");
-	pair_free(&p);
-	diff_of(&p, 20, 2, "abcdef", "\033[1;2H\033[K");
-	HAS(t, &p, "\033[K");
-	pair_free(&p);
-	diff_of(&p, 20, 2, "abcdef", "\033[1;2H\033[44m\033[K\033[0m");
-	HAS(t, &p, "\033[0;44m\033[K");
-	pair_free(&p);
+	DIFF_HAS(t, 20, 2, "aXXXXXXXb", "\033[1;2H\033[6X", "\033[6X");
+	DIFF_HAS(t, 20, 2, "aXXXb", "\033[1;2H\033[3X", "   ");
+	DIFF_HAS(t, 20, 2, "abcdef", "\033[1;2H\033[K", "\033[K");
+	DIFF_HAS(t, 20, 2, "abcdef", "\033[1;2H\033[44m\033[K\033[0m",
+	    "\033[0;44m\033[K");
 }
 
 static void
@@ -220,9 +213,8 @@ titles_bell_clipboard(struct check *t)
 	HAS(t, &p, "\033]0;same\a");
 	HAS(t, &p, "\033]52;c;Zm9v\a");
 	pair_free(&p);
-	diff_of(&p, 10, 2, "\033]0;x\a", "\033]1;icon\a");
-	HAS(t, &p, "\033]1;icon\a\033]2;x\a");
-	pair_free(&p);
+	DIFF_HAS(t, 10, 2, "\033]0;x\a", "\033]1;icon\a",
+	    "\033]1;icon\a\033]2;x\a");
 }
 
 static void
@@ -239,9 +231,8 @@ modes_travel(struct check *t)
 	HAS(t, &p, "\033[?5h");
 	HAS(t, &p, "\033[?25l");
 	pair_free(&p);
-	diff_of(&p, 10, 2, "\033[?1002h", "\033[?1002l");
-	HAS(t, &p, "\033[?1003l\033[?1002l\033[?1001l\033[?1000l");
-	pair_free(&p);
+	DIFF_HAS(t, 10, 2, "\033[?1002h", "\033[?1002l",
+	    "\033[?1003l\033[?1002l\033[?1001l\033[?1000l");
 }
 
 /*
@@ -273,9 +264,8 @@ cursor_over_plain_cells(struct check *t)
 	LACKS(t, &p, "\033[1C");
 	pair_free(&p);
 	/* not over a cell in another rendition */
-	diff_of(&p, 10, 2, "a\033[1mb\033[0m", "\033[1;1HA\033[1;3H");
-	HAS(t, &p, "A\033[1C");
-	pair_free(&p);
+	DIFF_HAS(t, 10, 2, "a\033[1mb\033[0m", "\033[1;1HA\033[1;3H",
+	    "A\033[1C");
 }
 
 static void
