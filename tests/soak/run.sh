@@ -84,8 +84,8 @@ else
 	echo "| client screen = server screen (text, attributes, cursor) | **NO** after ${CONV} s |"
 	diff <(bt capture-pane -p -t soak) <(inner capture-pane -p -t ref) | sed 's/^/    /'
 fi
-echo "| server CPU / peak RSS at the end | $(b_cpu "$spid") s / $(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' /proc/"$spid"/status) MiB |"
-echo "| client CPU / peak RSS at the end | $(b_cpu "$cpid") s / $(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' /proc/"$cpid"/status) MiB |"
+echo "| server CPU / peak RSS at the end | $(b_cpu "$spid") s / $(b_hwm "$spid") MiB |"
+echo "| client CPU / peak RSS at the end | $(b_cpu "$cpid") s / $(b_hwm "$cpid") MiB |"
 b_end_session soak "$spid"
 kill "$px" 2>/dev/null
 inner kill-server 2>/dev/null
