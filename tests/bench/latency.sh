@@ -20,20 +20,20 @@
 # sampling noise (one-sided two-proportion z-test, 5 %), and keys shown
 # at once drawn no later than stock's (median + 5 ms, the polling step).
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/keys.bash"
 b_have_stock || { echo "| latency | skipped: stock mosh not installed | | | | |"; exit 0; }
 KEYS=${LAT_KEYS:-110}
 RTTS=${LAT_RTTS:-50 200 500}
 SRV=${LAT_SERVER:-stock}
 FAST=30
 
-now_us() { local t=${EPOCHREALTIME/./}; echo "$t"; }
 letters=abcdefghijklmnopqrstuvwxyz
 
 # type_line WINDOW OUTFILE LINE: type line number LINE ("#" + 2 letters
 # encoding the line number, so every line is unique, + 8 letters), one
 # sample per key appended to OUTFILE, then Enter.
 type_line() {
-	local win=$1 out=$2 line=$3 typed= k t0 t1 word i
+	local win=$1 out=$2 line=$3 typed= k word i
 	word="#${letters:$((line / 26 % 26)):1}${letters:$((line % 26)):1}"
 	for ((i = 0; i < 8; i++)); do
 		word+=${letters:$(((line * 7 + i * 3) % 26)):1}
@@ -42,15 +42,7 @@ type_line() {
 		k=${word:$i:1}
 		typed+=$k
 		want="\$ $typed"
-		t0=$(now_us)
-		bt send-keys -t "$win" -l "$k"
-		while :; do
-			scr=$'\n'$(bt capture-pane -p -t "$win")$'\n'
-			t1=$(now_us)
-			[[ $scr == *$'\n'"$want"$'\n'* ]] && break
-			if [ $((t1 - t0)) -gt 3000000 ]; then break; fi
-		done
-		echo $(((t1 - t0) / 1000)) >>"$out"
+		key_ms "$win" "$k" "$want" 3000000 >>"$out"
 		sleep "0.$((12 + RANDOM % 15))"
 	done
 	bt send-keys -t "$win" Enter

@@ -5,39 +5,25 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 #include <vterm.h>
 
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "../tools/benchutil.h"
 
 int
 main(int argc, char **argv)
 {
-	FILE		*f;
 	char		*data;
 	long		 len;
 	size_t		 off, n;
 	VTerm		*vt;
 	VTermScreen	*vs;
 	double		 t0, best = 0, mbs;
-	int		 runs = argc > 2 ? atoi(argv[2]) : 5, i;
+	int		 runs = argc > 2 ? atoi(argv[2]) : 5, i, rc;
 
-	if (argc < 2 || (f = fopen(argv[1], "rb")) == NULL)
+	if (argc < 2)
 		return 2;
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	if (len <= 0 || (data = malloc((size_t)len)) == NULL ||
-	    fread(data, 1, (size_t)len, f) != (size_t)len)
-		return 1;
-	fclose(f);
+	if ((data = read_all(argv[1], &len, &rc)) == NULL)
+		return rc;
 	for (i = 0; i < runs; i++) {
 		vt = vterm_new(24, 80);
 		vterm_set_utf8(vt, 1);

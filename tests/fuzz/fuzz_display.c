@@ -18,7 +18,6 @@
  * gives columns, the high one rows), and which earlier state the diff
  * starts from (0: the previous one). The rest is the host output.
  */
-#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +27,7 @@
 #include "statesync/hoststate.h"
 #include "term/display.h"
 #include "term/emu.h"
+#include "tests/fuzz/fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -145,7 +145,6 @@ fd_fb(const void *state)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int	 locale_set;
 	const struct ssp_state_ops *ops = &host_state_ops;
 	struct host_state *host = NULL;
 	void		*srv[FD_STEPS + 1] = { NULL }, *cli[FD_STEPS + 1] = { NULL };
@@ -156,20 +155,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t	*desc, *p;
 	size_t		 len, n;
 	unsigned	 bells;
-	int		 cols = 80, rows = 24, steps, i, base;
+	int		 cols, rows, steps, i, base;
 	uint8_t		 r;
 
-	if (!locale_set) {
-		setlocale(LC_CTYPE, "C.UTF-8");
-		locale_set = 1;
-	}
+	fuzz_utf8_locale();
 	if (size < 3)
 		return 0;
-	/* Small screens find the edge cases sooner. */
-	if (data[0] & 0x80) {
-		cols = 1 + (data[1] & 0x0f);
-		rows = 1 + (data[1] >> 4 & 0x07);
-	}
+	fuzz_screen_size(data, &cols, &rows);
 	steps = 1 + data[2] % FD_STEPS;
 	if (size < 3 + 3 * (size_t)steps)
 		return 0;

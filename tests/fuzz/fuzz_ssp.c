@@ -31,7 +31,6 @@
  */
 #include <sys/socket.h>
 
-#include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +43,7 @@
 #include "statesync/hoststate.h"
 #include "term/display.h"
 #include "term/input.h"
+#include "tests/fuzz/fuzz.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -335,7 +335,6 @@ fs_server_input(struct fs_ctx *f)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int	 locale_set;
 	struct fs_ctx	 f;
 	struct fs_in	 in;
 	struct host_state *hs;
@@ -344,10 +343,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t		 op, b, c;
 	size_t		 n;
 
-	if (!locale_set) {
-		setlocale(LC_CTYPE, "C.UTF-8");
-		locale_set = 1;
-	}
+	fuzz_utf8_locale();
 	if (size < 1)
 		return 0;
 	memset(&f, 0, sizeof(f));

@@ -4,13 +4,13 @@
  * is repainted onto a blank receiver (diff from NULL) and diffed from the
  * previous screen onto a receiver showing it; both must match exactly.
  */
-#include <locale.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "term/display.h"
 #include "term/emu.h"
+#include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -31,24 +31,16 @@ check_same(const struct term_fb *want, struct term_emu *rx)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int	 locale_set;
 	struct term_emu	*host = NULL, *rx = NULL, *fresh = NULL;
 	struct term_fb	*a = NULL, *b = NULL;
 	struct term_buf	 out;
 	size_t		 cut;
-	int		 cols = 80, rows = 24;
+	int		 cols, rows;
 
-	if (!locale_set) {
-		setlocale(LC_CTYPE, "C.UTF-8");
-		locale_set = 1;
-	}
+	fuzz_utf8_locale();
 	if (size < 2)
 		return 0;
-	/* Small screens find the edge cases sooner. */
-	if (data[0] & 0x80) {
-		cols = 1 + (data[1] & 0x0f);
-		rows = 1 + (data[1] >> 4 & 0x07);
-	}
+	fuzz_screen_size(data, &cols, &rows);
 	cut = 2 + (size - 2) * (data[0] & 0x7f) / 128;
 	term_buf_init(&out);
 	if ((host = term_emu_new(cols, rows)) == NULL ||

@@ -15,6 +15,20 @@ C=$TOP/$BUILD/mosh-client
 W=$TOP/$BUILD/mosh
 HP=$TOP/$BUILD/tests/tools/hostile_peer
 
+# as_stock NAME DETAIL [COMMAND...]: "ok - NAME" and DETAIL when $stock
+# and $ours (what each program did) are the same; else both, what COMMAND
+# prints, and "not ok - NAME".
+as_stock() {
+	name=$1 detail=$2; shift 2
+	if [ "$stock" = "$ours" ]; then
+		t_ok "$name$detail"
+	else
+		echo "# stock: $stock"; echo "# ours:  $ours"
+		"$@"
+		t_fail "$name"
+	fi
+}
+
 # ---- mosh-server new ------------------------------------------------------
 
 # Ours binds as mosh does (any interface) and answers loopback, from a
@@ -24,6 +38,18 @@ mkdir -p "$T_TMP/xdg/tsmosh"
 printf 'interface = any\nallow_sources = 127.0.0.0/8\n' \
     >"$T_TMP/xdg/tsmosh/tsmosh.conf"
 export SSH_CONNECTION="127.0.0.2 40000 127.0.0.2 22"
+
+# started_cmd PID: once the client is acknowledged, CMD is the server's
+# child running sleep (the session's command); true once there is one.
+started_cmd() {
+	grep -q acked "$T_TMP/hp.out" || return 1
+	for c in $(cat /proc/"$1"/task/*/children 2>/dev/null); do
+		case $(readlink "/proc/$c/exe") in
+		*/sleep) cmd=$c ;;
+		esac
+	done
+	[ -n "$cmd" ]
+}
 
 # srv_run BIN LOCALE ARGS...: start `BIN new ARGS -- sleep`, connect, and
 # print one line of what it did; stop everything it started.
@@ -38,16 +64,15 @@ srv_run() {
 		    >"$T_TMP/s.out" 2>"$T_TMP/s.err" </dev/null
 	fi
 	rc=$?
-	port=$(sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p' "$T_TMP/s.out")
-	key=$(sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]*\).*/\1/p' \
-	    "$T_TMP/s.out")
-	pid=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/s.err")
+	t_connect_line "$T_TMP/s.out"
+	port=$CONN_PORT key=$CONN_KEY
+	t_detached "$T_TMP/s.err"
+	pid=$SRV_PID
 	if [ "$rc" -ne 0 ] || [ -z "$pid" ] || [ -z "$port" ]; then
-		[ -n "$pid" ] && { t_track "$pid"; kill "$pid"; }
+		[ -n "$pid" ] && kill "$pid"
 		echo "refused"
 		return
 	fi
-	t_track "$pid"
 	addr=$(ss -Huln "sport = :$port" | awk '{ print $4 }' | sed -n 1p)
 	addr=${addr%:*}
 	case $addr in 0.0.0.0 | '*' | '[::]') addr=any ;; esac
@@ -62,18 +87,8 @@ srv_run() {
 	    >"$T_TMP/hp.out" 2>/dev/null &
 	hp=$!
 	t_track "$hp"
-	cmd= n=0
-	while [ -z "$cmd" ] && [ "$n" -lt 30 ]; do
-		if grep -q acked "$T_TMP/hp.out"; then
-			for c in $(cat /proc/"$pid"/task/*/children 2>/dev/null); do
-				case $(readlink "/proc/$c/exe") in
-				*/sleep) cmd=$c ;;
-				esac
-			done
-		fi
-		[ -n "$cmd" ] || sleep 0.1
-		n=$((n + 1))
-	done
+	cmd=
+	t_until 30 started_cmd "$pid"
 	envs=-
 	if [ -n "$cmd" ]; then
 		t_track "$cmd"
@@ -88,6 +103,9 @@ srv_run() {
 	echo "port=$port addr=$addr verbose=$verbose $envs"
 }
 
+# The last lines our server wrote to stderr, but the usage's.
+ours_stderr() { grep -v "^ " "$T_TMP/s.err" | sed "s/^/# ours: /" | tail -n 4; }
+
 # Rows: LOCALE (U: C.UTF-8; C: LANG=C, for -l) and the words after new.
 # Ports differ per row so a slow exit cannot make the next one move.
 while read -r loc args; do
@@ -96,13 +114,7 @@ while read -r loc args; do
 	stock=$(srv_run /usr/bin/mosh-server "$loc" $args)
 	# shellcheck disable=SC2086
 	ours=$(srv_run "$S" "$loc" $args)
-	if [ "$stock" = "$ours" ]; then
-		t_ok "mosh-server new $args: as mosh ($ours)"
-	else
-		echo "# stock: $stock"; echo "# ours:  $ours"
-		grep -v "^ " "$T_TMP/s.err" | sed "s/^/# ours: /" | tail -n 4
-		t_fail "mosh-server new $args: as mosh"
-	fi
+	as_stock "mosh-server new $args: as mosh" " ($ours)" ours_stderr
 done <<'EOF'
 U -i 127.0.0.1 -p 60301
 U -i127.0.0.1 -p60302
@@ -156,12 +168,7 @@ while read -r args; do
 	stock=$(cli_run /usr/bin/mosh-client $args)
 	# shellcheck disable=SC2086
 	ours=$(cli_run "$C" $args)
-	if [ "$stock" = "$ours" ]; then
-		t_ok "mosh-client $args: as mosh ($ours)"
-	else
-		echo "# stock: $stock"; echo "# ours:  $ours"
-		t_fail "mosh-client $args: as mosh"
-	fi
+	as_stock "mosh-client $args: as mosh" " ($ours)"
 done <<'EOF'
 -c
 -vc
@@ -230,12 +237,7 @@ while read -r args; do
 	stock=$(wr_run /usr/bin/mosh $args)
 	# shellcheck disable=SC2086
 	ours=$(wr_run "$W" $args)
-	if [ "$stock" = "$ours" ]; then
-		t_ok "mosh $args: as the stock wrapper"
-	else
-		echo "# stock: $stock"; echo "# ours:  $ours"
-		t_fail "mosh $args: as the stock wrapper"
-	fi
+	as_stock "mosh $args: as the stock wrapper" ""
 done <<'EOF'
 -p 60010 127.0.0.1
 -p=60010 127.0.0.1

@@ -8,17 +8,13 @@
 . "$(dirname "$0")/../lib/common.sh"
 C=$TOP/$BUILD/mosh-client
 S=$TOP/$BUILD/mosh-server
-IMPAIR=$BUILD/tests/tools/impair
 
 # ticks PID: user + system CPU of PID in clock ticks, or nothing.
 ticks() { awk '{ print $14 + $15 }' /proc/"$1"/stat 2>/dev/null; }
 
 t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh || { t_fail "server"; exit 1; }
-"$IMPAIR" --listen 127.0.0.1:0 --to "127.0.0.1:$SRV_PORT" --delay 150 \
-    --port-file "$T_TMP/port" 2>/dev/null &
-t_track $!
-n=0; while [ ! -s "$T_TMP/port" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
-PORT=$(cat "$T_TMP/port")
+t_start_impair "$SRV_PORT" --delay 150
+PORT=$IMP_PORT
 tm_new h 80 24 "MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $PORT"
 tm_wait h '#' 100
 cpid=$(pgrep -n -f "^$C 127.0.0.1 $PORT")

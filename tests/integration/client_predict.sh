@@ -6,7 +6,6 @@
 . "$(dirname "$0")/../lib/common.sh"
 C=$TOP/$BUILD/mosh-client
 S=$TOP/$BUILD/mosh-server
-IMPAIR=$BUILD/tests/tools/impair
 
 ms() { date +%s%3N; }
 # Milliseconds until the pane shows PATTERN (polling every few ms), or 9999.
@@ -19,11 +18,8 @@ time_to_show() {	# window pattern
 }
 
 t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh || { t_fail "server"; exit 1; }
-"$IMPAIR" --listen 127.0.0.1:0 --to "127.0.0.1:$SRV_PORT" --delay 150 \
-    --seed 1 --port-file "$T_TMP/port" 2>/dev/null &
-t_track $!
-n=0; while [ ! -s "$T_TMP/port" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
-P=$(cat "$T_TMP/port")
+t_start_impair "$SRV_PORT" --delay 150 --seed 1
+P=$IMP_PORT
 tm_new p 80 24 "MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $P; echo CLIENT-EXIT-\$?; sleep 60"
 tm_wait p '#' 100
 # Teach the epoch: type slowly so the first guesses get confirmed.
@@ -75,12 +71,9 @@ t_check "the secret still reached the program (got-sekrit)" tm_wait p '^got-sekr
 # experimental mode shows guesses at once: the wrong ones are rolled back.
 tm_new x 80 24 "MOSH_PREDICTION_DISPLAY=experimental MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $P; sleep 60" 2>/dev/null
 t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh
-"$IMPAIR" --listen 127.0.0.1:0 --to "127.0.0.1:$SRV_PORT" --delay 150 \
-    --seed 2 --port-file "$T_TMP/port2" 2>/dev/null &
-t_track $!
-n=0; while [ ! -s "$T_TMP/port2" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
+t_start_impair "$SRV_PORT" --delay 150 --seed 2
 tm kill-session -t x
-tm_new x 80 24 "MOSH_PREDICTION_DISPLAY=experimental MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $(cat "$T_TMP/port2"); sleep 60"
+tm_new x 80 24 "MOSH_PREDICTION_DISPLAY=experimental MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $IMP_PORT; sleep 60"
 tm_wait x '#' 100
 tm send-keys -t x 'stty -echo; read x; stty echo; echo got-$x' Enter
 sleep 1

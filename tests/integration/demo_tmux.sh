@@ -12,12 +12,8 @@ tmux_ new-session -d -x 80 -y 24 -s demo \
     "cd '$TOP' && BUILD='$BUILD' SHELL=/bin/sh sh tests/demo.sh; echo DEMO-EXIT-\$?; sleep 30"
 t_track "$(tmux_ display -p -t demo '#{pid}' 2>/dev/null)"
 screen() { tmux_ capture-pane -p -t demo; }
-wait_for() {	# text, tenths
-	n=0
-	while ! screen | grep -q -- "$1"; do
-		n=$((n + 1)); [ "$n" -ge "$2" ] && return 1; sleep 0.1
-	done
-}
+shows() { screen | grep -q -- "$1"; }
+wait_for() { t_until "$2" shows "$1"; }	# text, tenths
 if wait_for '#' 100 || wait_for '\$' 10; then
 	t_ok "demo: a shell prompt appears in the terminal"
 else

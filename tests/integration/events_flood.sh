@@ -42,11 +42,8 @@ t_check "the live session stays responsive after the flood" tm_wait c '^during-4
 ip -n "$NS_C" addr add 100.100.1.176/10 dev ts-peer
 ip netns exec "$NS_C" "$PROBE" --from 100.100.1.176 --to "100.100.0.1:$SRV_PORT" \
     --count 1 --size 200 --wait 100 >/dev/null
-n=0
-while ! grep -q 'failed-packet-summary src=100\.100\.0\.3 ' "$T_TMP/auth.log" &&
-    [ $n -lt 30 ]; do sleep 0.1; n=$((n + 1)); done
 t_check "a source taking over a rate-limit slot: the old source's summary is logged at once" \
-    grep -q 'failed-packet-summary src=100\.100\.0\.3 ' "$T_TMP/auth.log"
+    t_until 30 grep -q 'failed-packet-summary src=100\.100\.0\.3 ' "$T_TMP/auth.log"
 
 # Rate limit: 10 lines at once per source, then summaries only.
 sleep 0.5

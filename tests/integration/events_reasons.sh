@@ -10,12 +10,14 @@ SINK=$BUILD/tests/tools/syslog_sink
 
 "$SINK" "$T_TMP/log.sock" "$T_TMP/auth.log" "$T_TMP/raw.log" &
 t_track $!
-cat >"$T_TMP/tsmosh.conf" <<EOC
-interface = lo
-allow_sources = 127.0.0.1/32
-log_failed_packets = all
-log_socket = $T_TMP/log.sock
-EOC
+# conf FILE SETTING...: a config for lo, 127.0.0.1 only, logging to the
+# sink, with SETTING... (lines) as well.
+conf() {
+	f=$1; shift
+	printf '%s\n' 'interface = lo' 'allow_sources = 127.0.0.1/32' "$@" \
+	    "log_socket = $T_TMP/log.sock" >"$f"
+}
+conf "$T_TMP/tsmosh.conf" 'log_failed_packets = all'
 sleep 0.2
 if ! t_start_mosh_server "$S" --config "$T_TMP/tsmosh.conf" --log-stderr \
     -i 127.0.0.1 -- /bin/sh; then
@@ -59,12 +61,7 @@ t_check "session-end is logged with its reason" \
     grep -q "session-end reason=signal" "$T_TMP/srv.err"
 
 # JSON, and stale not logged by default.
-cat >"$T_TMP/json.conf" <<EOC
-interface = lo
-allow_sources = 127.0.0.1/32
-log_format = json
-log_socket = $T_TMP/log.sock
-EOC
+conf "$T_TMP/json.conf" 'log_format = json'
 t_start_mosh_server "$S" --config "$T_TMP/json.conf" --log-stderr -i 127.0.0.1 -- /bin/sh
 "$PROBE" --from 127.0.0.1 --to 127.0.0.1:$SRV_PORT --count 1 --size 100 >/dev/null
 "$CRAFT" --key "$SRV_KEY" --to 127.0.0.1:$SRV_PORT --seq 5 --payload 0102

@@ -31,8 +31,7 @@ t_start_hostile_server \
 KEY=$HP_KEY PORT=$HP_PORT
 
 tm_new a 200 60 "MOSH_KEY=$KEY '$C' 127.0.0.1 $PORT 2>'$T_TMP/client.err'; echo CLIENT-EXIT-\$?; sleep 60"
-n=0
-while ! grep -q flooded "$T_TMP/hp.out" && [ $n -lt 200 ]; do sleep 0.1; n=$((n + 1)); done
+t_until 200 grep -q flooded "$T_TMP/hp.out"
 CPID=$(pgrep -f "^$C 127.0.0.1 $PORT\$" | head -n 1)
 hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$CPID/status" 2>/dev/null)
 echo "# client VmHWM after $STATES full-screen states: ${hwm:-?} KiB"

@@ -45,6 +45,26 @@ kib() {	# field (hwm_kib, rss_kib), tag: from the rss line after "print tag"
 under() {	# KiB, MiB
 	[ -n "$1" ] && [ "$1" -ge 0 ] && [ "$1" -lt $(($2 * 1024)) ]
 }
+# run_script FILE: our client role of hostile_peer runs FILE against the
+# server (stopped past GUARD_MIB); rc is its status, its output shown.
+run_script() {
+	MOSH_KEY=$SRV_KEY "$HP" --client --max-rss "$SRV_PID:$GUARD_MIB" \
+	    --script "$1" 127.0.0.1 "$SRV_PORT" \
+	    >"$T_TMP/hp.out" 2>"$T_TMP/hp.err"
+	rc=$?
+	sed 's/^/# /' "$T_TMP/hp.out"
+}
+# still_works NAME: the script typed its probe, got to "works", and its
+# shutdown ended the server.
+still_works() {
+	if [ "$rc" -eq 0 ] && grep -q '^works$' "$T_TMP/hp.out" &&
+	    t_wait_gone "$SRV_PID" 50; then
+		t_ok "$1"
+	else
+		tail -n 3 "$T_TMP/hp.err" | sed 's/^/# /'
+		t_fail "$1"
+	fi
+}
 
 # States built on a huge one. Numbers: 1 resize, 2 the big state, 3..32
 # and 33..332 the small ones on it. The probe goes on the newest state
@@ -73,11 +93,7 @@ expect "PROBE-OK" 10000
 print works
 shutdown
 EOS
-MOSH_KEY=$SRV_KEY "$HP" --client --max-rss "$SRV_PID:$GUARD_MIB" \
-    --script "$T_TMP/states" 127.0.0.1 "$SRV_PORT" \
-    >"$T_TMP/hp.out" 2>"$T_TMP/hp.err"
-rc=$?
-sed 's/^/# /' "$T_TMP/hp.out"
+run_script "$T_TMP/states"
 # Stopped by the guard: give the memory back before the next part.
 [ "$rc" -eq 3 ] && kill -9 "$SRV_PID"
 h30=$(kib hwm_kib after30)
@@ -90,13 +106,7 @@ else
 	t_check "... + 300 states on it: server peak RSS < $PEAK_MAX_MIB MiB (${h300:-?} KiB)" \
 	    under "$h300" "$PEAK_MAX_MIB"
 fi
-if [ "$rc" -eq 0 ] && grep -q '^works$' "$T_TMP/hp.out" &&
-    t_wait_gone "$SRV_PID" 50; then
-	t_ok "the session still works: typed text reaches the program, shutdown ends it"
-else
-	tail -n 3 "$T_TMP/hp.err" | sed 's/^/# /'
-	t_fail "the session still works: typed text reaches the program, shutdown ends it"
-fi
+still_works "the session still works: typed text reaches the program, shutdown ends it"
 
 # Fragment sets with fresh ids that never complete.
 start
@@ -114,11 +124,7 @@ expect "PROBE-OK" 10000
 print works
 shutdown
 EOS
-MOSH_KEY=$SRV_KEY "$HP" --client --max-rss "$SRV_PID:$GUARD_MIB" \
-    --script "$T_TMP/burst" 127.0.0.1 "$SRV_PORT" \
-    >"$T_TMP/hp.out" 2>"$T_TMP/hp.err"
-rc=$?
-sed 's/^/# /' "$T_TMP/hp.out"
+run_script "$T_TMP/burst"
 base=$(kib rss_kib base)
 hb=$(kib hwm_kib after)
 rb=$(kib rss_kib after)
@@ -132,10 +138,4 @@ else
 	t_check "and RSS comes back to within $BURST_LEFT_MIB MiB of before (${base:-?} -> ${rb:-?} KiB)" \
 	    under "$((${rb:-0} - ${base:-0}))" "$BURST_LEFT_MIB"
 fi
-if [ "$rc" -eq 0 ] && grep -q '^works$' "$T_TMP/hp.out" &&
-    t_wait_gone "$SRV_PID" 50; then
-	t_ok "the session still works after the burst; shutdown ends it"
-else
-	tail -n 3 "$T_TMP/hp.err" | sed 's/^/# /'
-	t_fail "the session still works after the burst; shutdown ends it"
-fi
+still_works "the session still works after the burst; shutdown ends it"

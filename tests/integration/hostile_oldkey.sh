@@ -24,8 +24,7 @@ interface = lo
 allow_sources = 127.0.0.0/8
 log_socket = $T_TMP/log.sock
 EOC
-n=0
-while [ ! -S "$T_TMP/log.sock" ] && [ $n -lt 30 ]; do sleep 0.1; n=$((n + 1)); done
+t_until 30 [ -S "$T_TMP/log.sock" ]
 t_start_mosh_server "$S" --config "$T_TMP/tsmosh.conf" --log-stderr \
     -i 127.0.0.1 -- /bin/sh ||
     { sed 's/^/# /' "$T_TMP/srv.err"; t_fail "server starts"; exit 1; }
@@ -45,6 +44,17 @@ attach() {	# prints the new key
 	"$S" attach "$SRV_PID" 2>>"$T_TMP/attach.err" |
 	    sed -n "s/^MOSH CONNECT $PORT \([A-Za-z0-9/+]\{22\}\)\$/\1/p"
 }
+# device WINDOW KEY CLIENT READY: CLIENT with KEY in a new window, until
+# READY (a pattern) is on its screen.
+device() {
+	tm_new "$1" 80 24 "MOSH_KEY=$2 '$3' 127.0.0.1 $PORT; echo CLIENT-EXIT-\$?; sleep 60"
+	tm_wait "$1" "$4" 100
+}
+# client_pid CLIENT WHO: CPID, the pid of CLIENT on our port, said as WHO's.
+client_pid() {
+	CPID=$(pgrep -f "^$1 127.0.0.1 $PORT\$" | head -n 1)
+	echo "# $2: pid ${CPID:-not found}"
+}
 # type_into WINDOW: a line every 0.3 s for 3 s; the client's datagrams
 # go out under whatever key it holds.
 type_into() {
@@ -56,12 +66,11 @@ type_into() {
 }
 
 # The stock client, then an attach from "another device".
-tm_new old 80 24 "MOSH_KEY=$SRV_KEY mosh-client 127.0.0.1 $PORT; echo CLIENT-EXIT-\$?; sleep 60"
-tm_wait old '^[$#] ?$' 100
+device old "$SRV_KEY" mosh-client '^[$#] ?$'
 tm send-keys -t old 'echo first-$((3*4))' Enter
 t_check "the stock client works before the attach" tm_wait old '^first-12' 100
-OLD_PID=$(pgrep -f "^mosh-client 127.0.0.1 $PORT\$" | head -n 1)
-echo "# old stock client: pid ${OLD_PID:-not found}"
+client_pid mosh-client "old stock client"
+OLD_PID=$CPID
 KEY2=$(attach)
 t_check "mosh-server attach ID prints a new key" \
     sh -c "[ -n '$KEY2' ] && [ '$KEY2' != '$SRV_KEY' ]"
@@ -89,12 +98,11 @@ else
 fi
 
 # Our client on the new key; then another attach makes it the old one.
-tm_new ours 80 24 "MOSH_KEY=$KEY2 '$C' 127.0.0.1 $PORT; echo CLIENT-EXIT-\$?; sleep 60"
-tm_wait ours 'old-device|first-12' 100
+device ours "$KEY2" "$C" 'old-device|first-12'
 tm send-keys -t ours 'clear; echo second-$((4*4))' Enter
 t_check "our client attaches with the new key" tm_wait ours '^second-16' 100
-OURS_PID=$(pgrep -f "^$C 127.0.0.1 $PORT\$" | head -n 1)
-echo "# our client: pid ${OURS_PID:-not found}"
+client_pid "$C" "our client"
+OURS_PID=$CPID
 KEY3=$(attach)
 type_into ours &
 TYPER=$!
@@ -120,12 +128,13 @@ if ! [ -S /run/systemd/journal/socket ] || ! command -v journalctl >/dev/null ||
 fi
 mark=100.64.$(($$ % 250)).$(( ($$ / 250) % 250 + 1))
 logger -t mosh-server "failed-packet reason=auth-failed src=$mark sport=1 dst=100.100.0.1 dport=60001 iface=tailscale0 count=1"
-n=0
-while ! journalctl -t mosh-server --since=-60s -o cat 2>/dev/null | grep -q "src=$mark " &&
-    [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
+journal_has() {
+	journalctl -t mosh-server --since=-60s -o cat 2>/dev/null | grep -q "src=$mark "
+}
+t_until 50 journal_has; logged=$?
 fail2ban-regex --print-all-matched 'systemd-journal' "$T_TMP/filter.d/tsmosh.conf" \
     >"$T_TMP/f2b-journal.out" 2>&1
-if [ $n -lt 50 ] && ! grep -q "src=$mark " "$T_TMP/f2b-journal.out"; then
+if [ "$logged" -eq 0 ] && ! grep -q "src=$mark " "$T_TMP/f2b-journal.out"; then
 	t_ok "journal: a 'logger -t mosh-server' line is not matched (journalmatch pins the program)"
 else
 	grep "$mark" "$T_TMP/f2b-journal.out" | head -n 2 | sed 's/^/# /'

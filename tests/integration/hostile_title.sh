@@ -27,9 +27,8 @@ else
 	tm_screen a | sed 's/^/# /'; sed 's/^/# /' "$T_TMP/hp.err" "$T_TMP/client.err"
 	t_fail "the client shows the text after 4000 x U+1F600 in an open title"
 fi
-n=0
-while ! grep -q states-acked "$T_TMP/hp.out" && [ $n -lt 50 ]; do sleep 0.1; n=$((n + 1)); done
-t_check "the client acknowledged both states" grep -q states-acked "$T_TMP/hp.out"
+t_check "the client acknowledged both states" \
+    t_until 50 grep -q states-acked "$T_TMP/hp.out"
 CPID=$(pgrep -f "^$C 127.0.0.1 $PORT\$" | head -n 1)
 t_check "the client is still running" sh -c "[ -n '$CPID' ] && kill -0 '$CPID'"
 t_check "it holds the alternate screen meanwhile" \

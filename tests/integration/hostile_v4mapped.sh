@@ -23,11 +23,7 @@ udp6_in() {	# NS: UDP datagrams IPv6 has delivered to sockets there
 	    awk '$1 == "Udp6InDatagrams" { print $2 }'
 }
 wait_line() {	# pattern: in the server's log within 3 s
-	n=0
-	while ! grep -q -- "$1" "$T_TMP/srv.err" && [ $n -lt 30 ]; do
-		sleep 0.1; n=$((n + 1))
-	done
-	grep -q -- "$1" "$T_TMP/srv.err"
+	t_until 30 grep -q -- "$1" "$T_TMP/srv.err"
 }
 # send NS IFACE SRC DST [MAC]: one datagram of junk to the server's port
 send() {

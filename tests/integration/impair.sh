@@ -123,6 +123,22 @@ client() {	# client options...: run udp_echo client at the proxy
 	return 0
 }
 
+# client_signalled "SIG..." client options...: the client in the
+# background; each SIG goes to the proxy 0.3 s after the one before (the
+# first 0.3 s in); then the client is waited for.
+client_signalled() {
+	sigs=$1; shift
+	client "$@" &
+	cpid=$!
+	pids="$pids $cpid"
+	for sig in $sigs; do
+		sleep 0.3
+		kill -"$sig" "$impair_pid"
+	done
+	wait "$cpid"
+	forget "$cpid"
+}
+
 # Shorthands for the three stats lines.
 c() { field "$dir/client.out" "$1"; }
 i() { field "$dir/impair.stats" "$1"; }
@@ -249,13 +265,7 @@ result "queue of 4 slots: overflow dropped and counted" "$dir"
 # 5. Roaming: after SIGUSR1 the server sees a new source port and traffic
 # continues to the end.
 if setup roam; then
-	client --count 60 --interval 10 --idle 300 &
-	cpid=$!
-	pids="$pids $cpid"
-	sleep 0.3
-	kill -USR1 "$impair_pid"
-	wait "$cpid"
-	forget "$cpid"
+	client_signalled USR1 --count 60 --interval 10 --idle 300
 	teardown
 	expect "two peers seen" eq "$(wc -l <"$dir/peers")" 2
 	expect "new source port" [ "$(sed -n 1p "$dir/peers")" != \
@@ -289,15 +299,7 @@ result "client roams: replies follow its new source port" "$dir"
 # 6. Blackout: SIGUSR2 stops traffic, a second SIGUSR2 restores it: one
 # gap of roughly 30 packets (0.3 s at 10 ms), first and last get through.
 if setup blackout; then
-	client --count 100 --interval 10 --idle 300 &
-	cpid=$!
-	pids="$pids $cpid"
-	sleep 0.3
-	kill -USR2 "$impair_pid"
-	sleep 0.3
-	kill -USR2 "$impair_pid"
-	wait "$cpid"
-	forget "$cpid"
+	client_signalled "USR2 USR2" --count 100 --interval 10 --idle 300
 	teardown
 	expect "first got through" eq "$(c first)" 0
 	expect "last got through" eq "$(c last)" 99

@@ -15,20 +15,13 @@ command -v setpriv >/dev/null || { t_skip "key hygiene: no setpriv"; exit 0; }
 mkdir -p "$T_TMP/run"; chown nobody "$T_TMP/run" "$T_TMP"; chmod 700 "$T_TMP/run"
 as_nobody env HOME="$T_TMP" XDG_RUNTIME_DIR="$T_TMP/run" "$S" new $OURS_LO \
     -i 127.0.0.1 -- sh -c 'echo hygiene-ready; cat' >"$T_TMP/srv.out" 2>"$T_TMP/srv.err" </dev/null
-SRV_PORT=$(sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p' "$T_TMP/srv.out")
-SRV_KEY=$(sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]*\).*/\1/p' "$T_TMP/srv.out")
-SRV_PID=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/srv.err")
-[ -n "$SRV_PID" ] && [ -n "$SRV_KEY" ] || { cat "$T_TMP/srv.err"; t_fail "server as nobody"; exit 1; }
-t_track "$SRV_PID"
+t_server_started "$T_TMP/srv.out" "$T_TMP/srv.err" ||
+    { cat "$T_TMP/srv.err"; t_fail "server as nobody"; exit 1; }
 t_check "the server of a user is not dumpable: its /proc/PID/mem is root's" \
     [ "$(stat -c %u "/proc/$SRV_PID/mem")" = 0 ]
 
 tm_new a 80 24 "MOSH_KEY=$SRV_KEY setpriv --reuid=$NOBODY --regid=$(id -g nobody) --clear-groups '$C' 127.0.0.1 $SRV_PORT; echo CLIENT-EXIT-\$?; sleep 60"
-if tm_wait a '^hygiene-ready' 100; then
-	t_ok "our client runs as nobody against it"
-else
-	tm_screen a | sed 's/^/# /'; t_fail "our client runs as nobody against it"
-fi
+tm_check "our client runs as nobody against it" a '^hygiene-ready' 100
 CPID=$(pgrep -f "^$C 127.0.0.1 $SRV_PORT" | head -n 1)
 t_check "the client of a user is not dumpable: its /proc/PID/environ is root's" \
     sh -c "[ -n '$CPID' ] && [ \"\$(stat -c %u /proc/$CPID/environ)\" = 0 ]"

@@ -5,26 +5,15 @@
 . "$(dirname "$0")/../lib/common.sh"
 S=$BUILD/mosh-server
 
-bad() {	# expected-message, args...
-	msg=$1; shift
-	"$S" "$@" >"$T_TMP/o" 2>"$T_TMP/e" </dev/null
-	rc=$?
-	if [ "$rc" -eq 2 ] && grep -q -- "$msg" "$T_TMP/e" &&
-	    ! grep -q 'MOSH CONNECT' "$T_TMP/o"; then
-		t_ok "mosh-server $*: exit 2, '$msg'"
-	else
-		sed 's/^/# /' "$T_TMP/e"; t_fail "mosh-server $*: exit 2, '$msg' (got $rc)"
-	fi
-}
-bad "flag --allow-source: allow_sources: '100.64.0.0/33' is not ADDR/LEN" new --allow-source 100.64.0.0/33
-bad "flag --allow-source: allow_sources: 'fd7a::/129' is not ADDR/LEN" new --allow-source fd7a::/129
-bad "flag --allow-source: allow_sources: '100.64.1.1/10' is not ADDR/LEN" new --allow-source 100.64.1.1/10
-bad "flag --allow-source: allow_sources: 'junk' is not ADDR/LEN" new --allow-source junk
-bad "flag --allow-source: allow_sources: empty" new --allow-source ''
-bad "flag --iface: interface: 'a/b' is not an interface name" new --iface a/b
-bad "flag --iface: interface: '0123456789abcdef' is not an interface name" new --iface 0123456789abcdef
-bad "bad --wait-iface 'soon'" new --wait-iface soon
-bad "bad --wait-iface '-1'" new --wait-iface -1
+t_bad_args "flag --allow-source: allow_sources: '100.64.0.0/33' is not ADDR/LEN" new --allow-source 100.64.0.0/33
+t_bad_args "flag --allow-source: allow_sources: 'fd7a::/129' is not ADDR/LEN" new --allow-source fd7a::/129
+t_bad_args "flag --allow-source: allow_sources: '100.64.1.1/10' is not ADDR/LEN" new --allow-source 100.64.1.1/10
+t_bad_args "flag --allow-source: allow_sources: 'junk' is not ADDR/LEN" new --allow-source junk
+t_bad_args "flag --allow-source: allow_sources: empty" new --allow-source ''
+t_bad_args "flag --iface: interface: 'a/b' is not an interface name" new --iface a/b
+t_bad_args "flag --iface: interface: '0123456789abcdef' is not an interface name" new --iface 0123456789abcdef
+t_bad_args "bad --wait-iface 'soon'" new --wait-iface soon
+t_bad_args "bad --wait-iface '-1'" new --wait-iface -1
 # A trailing --allow-source without its value: `new` reports and skips
 # it as mosh's getopt would (server_cli.sh); our own subcommands refuse
 # it, so `config` never shows settings that were not asked for.
@@ -42,8 +31,7 @@ t_check "--help names --iface, --allow-source, --wait-iface" \
 # Options first, then "new", as the stock wrapper runs --server='... --iface lo'.
 # shellcheck disable=SC2086 # OURS_LO is several words
 "$S" $OURS_LO new -c 256 -- /bin/sh >"$T_TMP/o" 2>"$T_TMP/e" </dev/null
-pid=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/e")
-[ -n "$pid" ] && t_track "$pid"
+t_detached "$T_TMP/e"
 t_check "options before 'new' work (mosh --server='mosh-server --iface lo')" \
     grep -q '^MOSH CONNECT [0-9]* ' "$T_TMP/o"
-[ -n "$pid" ] && kill "$pid"
+[ -n "$SRV_PID" ] && kill "$SRV_PID"

@@ -21,6 +21,18 @@ refused() {
 	fi
 }
 stop_server() { [ -n "$SRV_PID" ] && kill "$SRV_PID" && t_wait_gone "$SRV_PID" 20; }
+# binds NAME WANT ARGS...: a server started with ARGS listens exactly on
+# WANT (its local addresses, each followed by a space).
+binds() {
+	name=$1 want=$2; shift 2
+	if ns_start_server "$NS_S" "$@" -- /bin/sh; then
+		got=$(ns_udp_listeners "$NS_S" "$SRV_PORT" | tr '\n' ' ')
+		t_check "$name" [ "$got" = "$want" ]
+		stop_server
+	else
+		t_fail "$name"
+	fi
+}
 
 refused "no tailscale0: exit 1, no MOSH CONNECT" \
     'interface tailscale0 (the default): no such interface'
@@ -43,25 +55,13 @@ refused "-i with an address of another interface: exit 1, no fallback" \
 SSH_CONNECTION="192.168.77.2 50000 192.168.77.1 22" refused \
     "-s with an SSH login over lan0: exit 1, no fallback" \
     '-s: the SSH connection came in on 192.168.77.1' -s
-if SSH_CONNECTION="100.100.0.2 50000 100.100.0.1 22" \
-    ns_start_server "$NS_S" -s -- /bin/sh; then
-	got=$(ns_udp_listeners "$NS_S" "$SRV_PORT" | tr '\n' ' ')
-	t_check "-s with an SSH login over tailscale0 binds just that address" \
-	    [ "$got" = "100.100.0.1%tailscale0 " ]
-	stop_server
-else
-	t_fail "-s with an SSH login over tailscale0 binds just that address"
-fi
+SSH_CONNECTION="100.100.0.2 50000 100.100.0.1 22" binds \
+    "-s with an SSH login over tailscale0 binds just that address" \
+    "100.100.0.1%tailscale0 " -s
 
 # Precedence: --iface beats the environment, the environment the default.
-if MOSH_SERVER_NETWORK_TMPL=lan0 ns_start_server "$NS_S" -- /bin/sh; then
-	got=$(ns_udp_listeners "$NS_S" "$SRV_PORT" | tr '\n' ' ')
-	t_check "MOSH_SERVER_NETWORK_TMPL=lan0 binds lan0's address" \
-	    [ "$got" = "192.168.77.1%lan0 " ]
-	stop_server
-else
-	t_fail "MOSH_SERVER_NETWORK_TMPL=lan0 binds lan0's address"
-fi
+MOSH_SERVER_NETWORK_TMPL=lan0 binds \
+    "MOSH_SERVER_NETWORK_TMPL=lan0 binds lan0's address" "192.168.77.1%lan0 "
 if MOSH_SERVER_NETWORK_TMPL=lan0 ns_start_server "$NS_S" --iface tailscale0 -- /bin/sh; then
 	got=$(ns_udp_listeners "$NS_S" "$SRV_PORT" | grep -c tailscale0)
 	[ "$got" = 2 ] || ns_udp_listeners "$NS_S" "$SRV_PORT" | sed 's/^/# /'
@@ -100,19 +100,13 @@ sleep 1
 t_check "--wait-iface 5: nothing printed while tailscale0 is missing" \
     sh -c "t=\$(cat '$T_TMP/w.out'); [ -z \"\$t\" ] && kill -0 $waiter"
 ns_add_tailscale
-n=0
-while ! grep -q '^MOSH CONNECT' "$T_TMP/w.out" && [ $n -lt 50 ]; do
-	sleep 0.1; n=$((n + 1))
-done
-if grep -q '^MOSH CONNECT' "$T_TMP/w.out"; then
+if t_until 50 grep -q '^MOSH CONNECT' "$T_TMP/w.out"; then
 	t_ok "--wait-iface 5: starts once tailscale0 appears 1 s later"
 else
 	sed 's/^/# /' "$T_TMP/w.out" "$T_TMP/w.err"
 	t_fail "--wait-iface 5: starts once tailscale0 appears 1 s later"
 fi
-SRV_PID=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/w.err")
-[ -n "$SRV_PID" ] && t_track "$SRV_PID"
-port=$(sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p' "$T_TMP/w.out")
+t_server_started "$T_TMP/w.out" "$T_TMP/w.err"
 t_check "... on tailscale0's addresses" \
-    [ "$(ns_udp_listeners "$NS_S" "$port" | grep -c tailscale0)" -ge 1 ]
+    [ "$(ns_udp_listeners "$NS_S" "$SRV_PORT" | grep -c tailscale0)" -ge 1 ]
 stop_server

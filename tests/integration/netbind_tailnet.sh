@@ -79,18 +79,12 @@ t_check "and leaves no log line (nothing listens on lan0)" \
 
 # tailscaled restarting: the address goes away and comes back.
 ip -n "$NS_S" addr del 100.100.0.1/10 dev tailscale0
-n=0
-while ! grep -q '100.100.0.1 port .* went away' "$T_TMP/srv.err" && [ $n -lt 30 ]; do
-	sleep 0.1; n=$((n + 1))
-done
+t_until 30 grep -q '100.100.0.1 port .* went away' "$T_TMP/srv.err"
 t_check "the server notices the address going away" \
     grep -q "tailscale0: 100.100.0.1 port $SRV_PORT went away" "$T_TMP/srv.err"
 sleep 1
 ip -n "$NS_S" addr add 100.100.0.1/10 dev tailscale0
-n=0
-while ! grep -q '100.100.0.1 port .* bound again' "$T_TMP/srv.err" && [ $n -lt 30 ]; do
-	sleep 0.1; n=$((n + 1))
-done
+t_until 30 grep -q '100.100.0.1 port .* bound again' "$T_TMP/srv.err"
 t_check "and re-binds it on the same port when it is back" \
     sh -c "grep -q 'tailscale0: 100.100.0.1 port $SRV_PORT bound again' '$T_TMP/srv.err' &&
         ip netns exec $NS_S ss -Huln 'sport = :$SRV_PORT' | grep -q '100.100.0.1%tailscale0'"
@@ -106,11 +100,10 @@ before=$(grep -c 'bound again' "$T_TMP/srv.err")
 kill -STOP "$SRV_PID"
 ip -n "$NS_S" link del tailscale0 && ns_add_tailscale
 kill -CONT "$SRV_PID"
-n=0
-while [ "$(grep -c "100.100.0.1 port $SRV_PORT bound again" "$T_TMP/srv.err")" -lt 2 ] &&
-    [ $n -lt 30 ]; do
-	sleep 0.1; n=$((n + 1))
-done
+bound_twice() {
+	[ "$(grep -c "100.100.0.1 port $SRV_PORT bound again" "$T_TMP/srv.err")" -ge 2 ]
+}
+t_until 30 bound_twice
 got=$(ns_udp_listeners "$NS_S" "$SRV_PORT" | sort | tr '\n' ' ')
 if [ "$(grep -c 'bound again' "$T_TMP/srv.err")" -ge $((before + 2)) ] &&
     [ "$got" = "$want" ]; then

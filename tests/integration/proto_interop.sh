@@ -70,19 +70,11 @@ if t_start_mosh_server mosh-server -i 127.0.0.1 -- /bin/sh; then
 fi
 
 # 4. Through the impairment proxy: 20% loss each way, 50 ms delay.
-IMPAIR=$BUILD/tests/tools/impair
 if t_start_mosh_server mosh-server -i 127.0.0.1 -- /bin/sh; then
-	"$IMPAIR" --listen 127.0.0.1:0 --to "127.0.0.1:$SRV_PORT" --loss 20 \
-	    --delay 50 --seed 42 --port-file "$T_TMP/imp.port" \
-	    --pid-file "$T_TMP/imp.pid" 2>"$T_TMP/imp.err" &
-	t_track $!
-	n=0
-	while [ ! -s "$T_TMP/imp.port" ] && [ "$n" -lt 50 ]; do
-		sleep 0.1; n=$((n + 1))
-	done
+	t_start_impair "$SRV_PORT" --loss 20 --delay 50 --seed 42
 	MOSH_KEY=$SRV_KEY "$PEER" -w 40 -t 'seq 1 200 | tail -n 3\r' \
 	    -e '198' -e '199' -e '200' -d "$T_TMP/host4.bin" 127.0.0.1 \
-	    "$(cat "$T_TMP/imp.port")" 2>"$T_TMP/peer4.err"
+	    "$IMP_PORT" 2>"$T_TMP/peer4.err"
 	rc=$?
 	if grep -q 'saw everything' "$T_TMP/peer4.err"; then
 		t_ok "20% loss, 50 ms delay: the output still arrives"

@@ -20,7 +20,7 @@ SINK=$BUILD/tests/tools/syslog_sink
 if [ -x "$SINK" ]; then
 	"$SINK" "$T_TMP/log.sock" "$T_TMP/auth.log" "$T_TMP/raw.log" &
 	t_track $!
-	n=0; while [ ! -S "$T_TMP/log.sock" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
+	t_until 50 [ -S "$T_TMP/log.sock" ]
 	"$PROBE" violate "$T_TMP/log.sock" >"$T_TMP/v.out" 2>"$T_TMP/v.err"
 	st=$?
 	vp=$(sed -n 's/^pid //p' "$T_TMP/v.out")

@@ -21,7 +21,6 @@
 #    is a bonus; the log file is what counts there.)
 . "$(dirname "$0")/../lib/common.sh"
 S=$BUILD/mosh-server
-IMPAIR=$BUILD/tests/tools/impair
 PROBE=$BUILD/tests/tools/sandbox_probe
 command -v mosh-client >/dev/null || { t_skip "sandbox server: no mosh-client"; exit 0; }
 [ -e /run/utmp ] || { : >/run/utmp && chgrp utmp /run/utmp && chmod 664 /run/utmp; } 2>/dev/null
@@ -52,15 +51,6 @@ kernel_violations() {
 	dmesg | tail -n +"$(($2 + 1))" | grep "type=1326.* pid=$1 "
 }
 
-start_proxy() {
-	rm -f "$T_TMP/port" "$T_TMP/pid"
-	"$IMPAIR" --listen 127.0.0.1:0 --to "127.0.0.1:$SRV_PORT" --seed 5 \
-	    --port-file "$T_TMP/port" --pid-file "$T_TMP/pid" 2>/dev/null &
-	t_track $!
-	n=0; while [ ! -s "$T_TMP/port" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
-	PPORT=$(cat "$T_TMP/port"); IPID=$(cat "$T_TMP/pid")
-}
-
 # check_end MODE WHY: the server ended normally, nothing was denied.
 check_end() {
 	if t_wait_gone "$SRV_PID" 30; then
@@ -86,6 +76,11 @@ check_end() {
 	fi
 }
 
+# title_has WINDOW TEXT: the pane's title (OSC 2) holds TEXT.
+title_has() { tm display -p -t "$1" '#{pane_title}' | grep -q "$2"; }
+# buffer_is TEXT: tmux's paste buffer (OSC 52) is TEXT.
+buffer_is() { [ "$(tm show-buffer 2>/dev/null)" = "$1" ]; }
+
 session() {	# MODE
 	m=$1
 	K0=$(dmesg 2>/dev/null | wc -l)
@@ -95,8 +90,8 @@ session() {	# MODE
 		t_fail "$m: our server starts"
 		return
 	fi
-	start_proxy
-	tm_new "s$m" 80 24 "MOSH_KEY=$SRV_KEY mosh-client 127.0.0.1 $PPORT; echo CLIENT-EXIT-\$?; sleep 60"
+	t_start_impair "$SRV_PORT" --seed 5
+	tm_new "s$m" 80 24 "MOSH_KEY=$SRV_KEY mosh-client 127.0.0.1 $IMP_PORT; echo CLIENT-EXIT-\$?; sleep 60"
 	tm set-option -s set-clipboard on
 	w="s$m"
 	t_check "$m: the prompt arrives" tm_wait "$w" '#' 100
@@ -129,7 +124,7 @@ session() {	# MODE
 	tm send-keys -t "$w" 'clear; stty size' Enter
 	t_check "$m: a resize reaches the pty (ioctl TIOCSWINSZ)" tm_wait "$w" '^30 100$' 50
 
-	kill -USR1 "$IPID"	# roam: a new source port
+	kill -USR1 "$IMP_PID"	# roam: a new source port
 	sleep 0.3
 	tm send-keys -t "$w" 'echo after-roam-$((2*21))' Enter
 	t_check "$m: after a roam the session carries on" tm_wait "$w" '^after-roam-42' 100
@@ -140,25 +135,17 @@ session() {	# MODE
 	t_check "$m: 200000 lines of output" tm_wait "$w" '^seq-done-7' 300
 
 	tm send-keys -t "$w" "clear; printf '\\033]2;sb-title-%s\\007' ok" Enter
-	n=0
-	while ! tm display -p -t "$w" '#{pane_title}' | grep -q sb-title-ok && [ $n -lt 50 ]; do
-		sleep 0.1; n=$((n + 1))
-	done
 	t_check "$m: the window title (OSC 2) arrives" \
-	    sh -c "tmux -L '$T_TMUX' display -p -t '$w' '#{pane_title}' | grep -q sb-title-ok"
+	    t_until 50 title_has "$w" sb-title-ok
 
 	tm send-keys -t "$w" "clear; printf '\\033]52;c;%s\\007' $(printf clip-ok-9 | base64)" Enter
-	n=0
-	while [ "$(tm show-buffer 2>/dev/null)" != clip-ok-9 ] && [ $n -lt 50 ]; do
-		sleep 0.1; n=$((n + 1))
-	done
-	t_check "$m: the clipboard (OSC 52) arrives" [ "$(tm show-buffer 2>/dev/null)" = clip-ok-9 ]
+	t_check "$m: the clipboard (OSC 52) arrives" t_until 50 buffer_is clip-ok-9
 	tm delete-buffer 2>/dev/null
 
 	tm send-keys -t "$w" C-^ .
 	t_check "$m: Ctrl-^ . quits" tm_wait "$w" 'CLIENT-EXIT-0' 50
 	check_end "$m" client-quit
-	kill "$IPID" 2>/dev/null
+	kill "$IMP_PID" 2>/dev/null
 }
 
 idle() {	# MODE
@@ -187,11 +174,11 @@ SINK=$BUILD/tests/tools/syslog_sink
 "$SINK" "$T_TMP/log.sock" "$T_TMP/auth.log" "$T_TMP/raw.log" &
 t_track $!
 printf 'log_socket = %s\nsandbox = off\n' "$T_TMP/log.sock" >"$T_TMP/off.conf"
-n=0; while [ ! -S "$T_TMP/log.sock" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
+t_until 50 [ -S "$T_TMP/log.sock" ]
 if t_start_mosh_server "$S" --config "$T_TMP/off.conf" -i 127.0.0.1 $EXTRA -- /bin/sh; then
 	t_check "off (config file): warned on stderr with where it was set" \
 	    grep -q "^mosh-server: warning: sandbox off ($T_TMP/off.conf:2)" "$T_TMP/srv.err"
-	n=0; while ! grep -q 'sandbox off' "$T_TMP/raw.log" 2>/dev/null && [ $n -lt 30 ]; do sleep 0.1; n=$((n+1)); done
+	t_until 30 grep -q 'sandbox off' "$T_TMP/raw.log" 2>/dev/null
 	t_check "off: said on syslog" \
 	    grep -q "mosh-server\[$SRV_PID\]: sandbox off (asked for)" "$T_TMP/raw.log"
 	t_check "off: no filter (Seccomp: 0)" \

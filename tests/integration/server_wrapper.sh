@@ -14,12 +14,8 @@ $SSH_CMD 127.0.0.1 true </dev/null
 t_check "test sshd accepts the test key" [ $? -eq 0 ]
 
 tm_new w 80 24 "mosh --ssh='$SSH_CMD' --server='$TOP/$BUILD/mosh-server $OURS_LO' 127.0.0.1 -- sh; echo WRAPPER-EXIT-\$?; sleep 60"
-if tm_wait w '^(\\$|#) ?$|[$#] $' 150; then
-	t_ok "mosh --server=our mosh-server: the session's prompt appears"
-else
-	tm_screen w | sed 's/^/# /'
-	t_fail "mosh --server=our mosh-server: the session's prompt appears"
-fi
+tm_check "mosh --server=our mosh-server: the session's prompt appears" \
+    w '^(\\$|#) ?$|[$#] $' 150
 tm send-keys -t w 'echo via-wrapper-$((3*3)); ps -o args= -p $PPID' Enter
 t_check "typed command runs in our server's session" tm_wait w '^via-wrapper-9' 100
 t_check "the shell's parent is our mosh-server" tm_wait w '^mosh-server: attached' 50

@@ -29,24 +29,20 @@ t_check "list --json has id, state, client, port, rss and cpu" \
 
 # The client dies without a word.
 pkill -KILL -f "^mosh-client 127.0.0.1 $A_PORT"
-n=0
-while ! "$S" list | grep -Eq "^$A_PID +detached" && [ $n -lt 150 ]; do sleep 0.1; n=$((n+1)); done
 t_check "after the client is SIGKILLed, list shows the session detached" \
-    sh -c "'$S' list | grep -Eq '^$A_PID +detached'"
+    t_until 150 t_listed "^$A_PID +detached"
 reply=$("$S" attach new -c 256 -s -l LANG=C.UTF-8 2>"$T_TMP/att.err")
 NEW_KEY=$(printf '%s\n' "$reply" | sed -n "s/^MOSH CONNECT $A_PORT \([A-Za-z0-9/+]\{22\}\)$/\1/p")
 t_check "attach (with the wrapper's new -c -s -l words) prints MOSH CONNECT with a new key" \
     sh -c "[ -n '$NEW_KEY' ] && [ '$NEW_KEY' != '$OLD_KEY' ]"
 tm kill-session -t a
 tm_new b 80 24 "MOSH_KEY=$NEW_KEY mosh-client 127.0.0.1 $A_PORT; echo CLIENT-EXIT-\$?; sleep 60"
-if tm_wait b '^state-A' 100 && tm_wait b '^typed-before' 10; then
-	t_ok "a new stock client sees the same screen (full repaint)"
-else
-	tm_screen b | sed 's/^/# /'; t_fail "a new stock client sees the same screen (full repaint)"
-fi
+tm_check "a new stock client sees the same screen (full repaint)" \
+    b '^state-A' 100 '^typed-before' 10
 tm send-keys -t b 'typed-after' Enter
+typed_twice() { [ "$(tm_screen b | grep -c '^typed-after')" -ge 2 ]; }
 t_check "the same program still runs and gets typing (cat echoes)" \
-    sh -c "n=0; while [ \$(tmux -L '$T_TMUX' capture-pane -p -t b | grep -c '^typed-after') -lt 2 ] && [ \$n -lt 50 ]; do sleep 0.1; n=\$((n+1)); done; [ \$n -lt 50 ]"
+    t_until 50 typed_twice
 # The old key is refused now, but it is our own old device, not an
 # attack: logged under its own reason, which the fail2ban filter skips.
 "$CRAFT" --key "$OLD_KEY" --to "127.0.0.1:$A_PORT" --seq 1000 --payload 00

@@ -32,9 +32,8 @@ as_user() {
 
 as_user "$H" new $OURS_LO -i 127.0.0.1 -- sh -c "$CMD" \
     >"$T_TMP/a.out" 2>"$T_TMP/a.err" </dev/null
-A_PID=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/a.err")
-[ -n "$A_PID" ] && t_track "$A_PID"
-[ -n "$A_PID" ] || { cat "$T_TMP/a.err"; t_fail "server as $U"; exit 1; }
+t_detached "$T_TMP/a.err" || { cat "$T_TMP/a.err"; t_fail "server as $U"; exit 1; }
+A_PID=$SRV_PID
 sleep 0.3
 if as_user "$H" list | grep -Eq "^$A_PID +detached"; then
 	t_ok "with /tmp/tsmosh-UID taken by another user, list finds the session"
@@ -54,11 +53,11 @@ t_check "attach ID re-keys it" [ -n "$K1" ]
 
 as_user "$H" new --reattach $OURS_LO -i 127.0.0.1 -- sh -c "$CMD" \
     >"$T_TMP/re.out" 2>"$T_TMP/re.err" </dev/null
-PORT=$(sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p' "$T_TMP/re.out")
+t_connect_line "$T_TMP/re.out"
+PORT=$CONN_PORT
 K2=$(sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]\{22\}\)$/\1/p' "$T_TMP/re.out")
-NEW=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/re.err")
-[ -n "$NEW" ] && t_track "$NEW"
-if [ -z "$NEW" ] && grep -q "attached to session $A_PID" "$T_TMP/re.err" &&
+t_detached "$T_TMP/re.err"
+if [ -z "$SRV_PID" ] && grep -q "attached to session $A_PID" "$T_TMP/re.err" &&
     [ -n "$K2" ] && [ "$K2" != "$K1" ]; then
 	t_ok "new --reattach resumes it instead of starting another"
 else
@@ -68,11 +67,8 @@ fi
 if [ -n "$K2" ]; then
 	tm_new a 80 24 "MOSH_PREDICTION_DISPLAY=never MOSH_KEY=$K2 mosh-client 127.0.0.1 $PORT; sleep 60"
 	tm send-keys -t a 'typed-here' Enter
-	n=0
-	while [ "$(tm_screen a | grep -c '^typed-here$')" -lt 2 ] && [ $n -lt 100 ]; do
-		sleep 0.1; n=$((n + 1))
-	done
-	if [ $n -lt 100 ] && tm_screen a | grep -q '^dir-ready' &&
+	typed_twice() { [ "$(tm_screen a | grep -c '^typed-here$')" -ge 2 ]; }
+	if t_until 100 typed_twice && tm_screen a | grep -q '^dir-ready' &&
 	    as_user "$H" list | grep -Eq "^$A_PID +attached"; then
 		t_ok "a stock client with the new key gets that same session"
 	else
@@ -86,8 +82,8 @@ fi
 # No usable directory anywhere: the home does not exist either.
 as_user /nonexistent new $OURS_LO -i 127.0.0.1 -- sh -c "$CMD" \
     >"$T_TMP/b.out" 2>&1 </dev/null
-B_PID=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/b.out")
-[ -n "$B_PID" ] && t_track "$B_PID"
+t_detached "$T_TMP/b.out"
+B_PID=$SRV_PID
 msg=$(grep -n 'no control socket' "$T_TMP/b.out" | head -n 1 | cut -d: -f1)
 conn=$(grep -n '^MOSH CONNECT' "$T_TMP/b.out" | head -n 1 | cut -d: -f1)
 if [ -n "$msg" ] && [ -n "$conn" ] && [ "$msg" -lt "$conn" ] &&

@@ -20,12 +20,10 @@ t_check "the control socket exists" test -S "$SOCK"
 
 # echo_within NAME TENTHS: type NAME, ok when cat's copy (the second
 # line showing it) is on screen within TENTHS tenths of a second.
+shown_twice() { [ "$(tm_screen a | grep -c "^$1\$")" -ge 2 ]; }
 echo_within() {
 	tm send-keys -t a "$1" Enter
-	n=0
-	while [ "$(tm_screen a | grep -c "^$1\$")" -lt 2 ]; do
-		n=$((n + 1)); [ "$n" -ge "$2" ] && return 1; sleep 0.1
-	done
+	t_until "$2" shown_twice "$1"
 }
 t_check "typing echoes at once before any trickle" echo_within typed-0 10
 

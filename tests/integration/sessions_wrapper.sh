@@ -19,25 +19,17 @@ trap inner_cleanup EXIT INT TERM
 srv="env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR $S --iface lo --allow-source 127.0.0.0/8"
 
 tm_new w 80 24 "mosh --ssh='$SSH_CMD' --server='$srv' 127.0.0.1 -- env TMUX_TMPDIR=$TMUX_TMPDIR tmux new -s work; sleep 60"
-if tm_wait w '\[work\]' 150; then
-	t_ok "mosh + tmux through the stock wrapper and our server"
-else
-	tm_screen w | sed 's/^/# /'; t_fail "mosh + tmux through the stock wrapper and our server"
-fi
+tm_check "mosh + tmux through the stock wrapper and our server" w '\[work\]' 150
 tm send-keys -t w 'echo inside-tmux-$((3*5))' Enter
 tm_wait w '^inside-tmux-15' 50
 pkill -KILL -f "^mosh-client -# .*$T_TMP" 2>/dev/null ||
     pkill -KILL -f 'mosh-client -#'
-n=0
-while ! "$S" list | grep -q ' detached ' && [ $n -lt 150 ]; do sleep 0.1; n=$((n+1)); done
-t_check "the session is detached after the client's SIGKILL" sh -c "'$S' list | grep -q ' detached '"
+t_check "the session is detached after the client's SIGKILL" \
+    t_until 150 t_listed ' detached '
 tm kill-session -t w
 tm_new r 80 24 "mosh --ssh='$SSH_CMD' --server='env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR $S attach' 127.0.0.1; echo RE-EXIT-\$?; sleep 60"
-if tm_wait r '^inside-tmux-15' 150 && tm_wait r '\[work\]' 10; then
-	t_ok "mosh --server='mosh-server attach' brings the same tmux screen back"
-else
-	tm_screen r | sed 's/^/# /'; t_fail "mosh --server='mosh-server attach' brings the same tmux screen back"
-fi
+tm_check "mosh --server='mosh-server attach' brings the same tmux screen back" \
+    r '^inside-tmux-15' 150 '\[work\]' 10
 tm send-keys -t r 'echo after-reattach' Enter
 t_check "typing reaches tmux after the reattach" tm_wait r '^after-reattach' 50
 tm send-keys -t r C-^ .
@@ -49,8 +41,7 @@ R_PID=$SRV_PID
 tm_new x 80 24 "MOSH_KEY=$SRV_KEY mosh-client 127.0.0.1 $SRV_PORT; sleep 60"
 tm_wait x '^resumable' 100
 pkill -KILL -f "^mosh-client 127.0.0.1 $SRV_PORT"
-n=0
-while ! "$S" list | grep -Eq "^$R_PID +detached" && [ $n -lt 150 ]; do sleep 0.1; n=$((n+1)); done
+t_until 150 t_listed "^$R_PID +detached"
 out=$("$S" new $OURS_LO -i 127.0.0.1 --reattach -- sh -c 'echo resumable; cat' 2>"$T_TMP/e")
 if printf '%s\n' "$out" | grep -q '^MOSH CONNECT ' && grep -q "attached to session $R_PID" "$T_TMP/e" &&
     [ "$("$S" list | grep -c resumable)" -eq 1 ]; then

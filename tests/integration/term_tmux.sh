@@ -56,34 +56,33 @@ for i in 0 1 2 3 4 5 6 7; do
 done
 
 rc=0
+# rendered TEST OUT [term_render options]: the stream $s through term_render.
+rendered() {
+	t=$1 out=$2; shift 2
+	"$render" "$@" <"$s" >"$out" && return 0
+	echo "not ok - term_tmux $t: term_render failed"
+	rc=1
+	return 1
+}
+# same_as_orig TEST FILE: ok when FILE, shown in tmux, gave the screen
+# state the original stream did.
+same_as_orig() {
+	if cmp -s "$work/$name.orig" "$2"; then
+		echo "ok - term_tmux $1"
+	else
+		diff "$work/$name.orig" "$2" | head -20 | sed 's/^/# /'
+		echo "not ok - term_tmux $1"
+		rc=1
+	fi
+}
 for s in "$top"/tests/term/*.stream; do
 	name=$(basename "$s" .stream)
-	if ! "$render" <"$s" >"$work/$name.render"; then
-		echo "not ok - term_tmux $name: term_render failed"
-		rc=1
-		continue
-	fi
+	rendered "$name" "$work/$name.render" || continue
 	show "$s" orig | sed $bright >"$work/$name.orig"
 	show "$work/$name.render" ours >"$work/$name.ours"
-	if cmp -s "$work/$name.orig" "$work/$name.ours"; then
-		echo "ok - term_tmux $name"
-	else
-		diff "$work/$name.orig" "$work/$name.ours" | head -20 | sed 's/^/# /'
-		echo "not ok - term_tmux $name"
-		rc=1
-	fi
-	if ! "$render" -k 40 <"$s" >"$work/$name.steps"; then
-		echo "not ok - term_tmux $name diffs: term_render failed"
-		rc=1
-		continue
-	fi
+	same_as_orig "$name" "$work/$name.ours"
+	rendered "$name diffs" "$work/$name.steps" -k 40 || continue
 	show "$work/$name.steps" steps >"$work/$name.steps.out"
-	if cmp -s "$work/$name.orig" "$work/$name.steps.out"; then
-		echo "ok - term_tmux $name diffs"
-	else
-		diff "$work/$name.orig" "$work/$name.steps.out" | head -20 | sed 's/^/# /'
-		echo "not ok - term_tmux $name diffs"
-		rc=1
-	fi
+	same_as_orig "$name diffs" "$work/$name.steps.out"
 done
 exit $rc

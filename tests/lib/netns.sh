@@ -74,12 +74,7 @@ ns_start_server() {
 	ip netns exec "$ns" "$TOP/$BUILD/mosh-server" new "$@" \
 	    >"$T_TMP/srv.out" 2>"$T_TMP/srv.err" </dev/null
 	rc=$?
-	SRV_PORT=$(sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p' "$T_TMP/srv.out")
-	SRV_KEY=$(sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]*\).*/\1/p' \
-	    "$T_TMP/srv.out")
-	SRV_PID=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T_TMP/srv.err")
-	[ -n "$SRV_PID" ] && t_track "$SRV_PID"
-	[ -n "$SRV_PORT" ] && [ -n "$SRV_KEY" ] && [ -n "$SRV_PID" ] && return 0
+	t_server_started "$T_TMP/srv.out" "$T_TMP/srv.err" && return 0
 	[ "$rc" -ne 0 ] && return "$rc"
 	return 1
 }

@@ -26,8 +26,7 @@ AcceptEnv LANG LC_*
 Subsystem sftp internal-sftp
 EOC
 	/usr/sbin/sshd -f "$d/sshd_config" -E "$d/sshd.log" || return 1
-	n=0
-	while [ ! -s "$d/sshd.pid" ] && [ $n -lt 50 ]; do sleep 0.1; n=$((n+1)); done
+	t_until 50 [ -s "$d/sshd.pid" ]
 	t_track "$(cat "$d/sshd.pid")"
 	SSH_CMD="ssh -p $SSHD_PORT -i $d/user_key -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR"
 }

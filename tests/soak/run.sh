@@ -14,13 +14,13 @@
 #     each with a client attached: keystroke latency before and during the
 #     flood, server CPU during it, and our failed-packet log volume.
 . "$(dirname "$0")/../bench/lib.sh"
+. "$(dirname "$0")/../bench/keys.bash"
 SECS=${SOAK_SECONDS:-600}
 CONV=${SOAK_CONVERGE:-30}
 FLOOD=${FLOOD_SECONDS:-20}
 SCLI=${SOAK_CLIENT:-ours}
 FLOODER=$TOP/$BUILD/tests/tools/udp_flood
 INNER=tsmosh-soak-inner-$$
-now_us() { local t=${EPOCHREALTIME/./}; echo "$t"; }
 inner() { tmux -L "$INNER" "$@"; }
 trap 'inner kill-server 2>/dev/null; b_cleanup' EXIT
 fail=0
@@ -84,8 +84,8 @@ else
 	echo "| client screen = server screen (text, attributes, cursor) | **NO** after ${CONV} s |"
 	diff <(bt capture-pane -p -t soak) <(inner capture-pane -p -t ref) | sed 's/^/    /'
 fi
-echo "| server CPU / peak RSS at the end | $(b_cpu "$spid") s / $(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' /proc/"$spid"/status) MiB |"
-echo "| client CPU / peak RSS at the end | $(b_cpu "$cpid") s / $(awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' /proc/"$cpid"/status) MiB |"
+echo "| server CPU / peak RSS at the end | $(b_cpu "$spid") s / $(b_hwm "$spid") MiB |"
+echo "| client CPU / peak RSS at the end | $(b_cpu "$cpid") s / $(b_hwm "$cpid") MiB |"
 b_end_session soak "$spid"
 kill "$px" 2>/dev/null
 inner kill-server 2>/dev/null
@@ -93,19 +93,11 @@ inner kill-server 2>/dev/null
 # ---- 2. garbage flood ----
 # lat WINDOW N: N keys, one at a time; prints "median p95" ms
 lat() {
-	local win=$1 n=$2 i typed= t0 t1 out=$B_TMP/lat.$$
+	local win=$1 n=$2 i typed= out=$B_TMP/lat.$$
 	: >"$out"
 	for ((i = 0; i < n; i++)); do
 		k=${letters:$(((i * 7) % 26)):1}; typed+=$k
-		t0=$(now_us)
-		bt send-keys -t "$win" -l "$k"
-		while :; do
-			scr=$'\n'$(bt capture-pane -p -t "$win")$'\n'
-			t1=$(now_us)
-			[[ $scr == *$'\n'"\$ #$typed"$'\n'* ]] && break
-			[ $((t1 - t0)) -gt 5000000 ] && break
-		done
-		echo $(((t1 - t0) / 1000)) >>"$out"
+		key_ms "$win" "$k" "\$ #$typed" 5000000 >>"$out"
 		sleep 0.15
 	done
 	bt send-keys -t "$win" C-u; sleep 0.5

@@ -545,22 +545,12 @@ udp_socket(int family)
 static int
 open_listen(struct impair *im)
 {
-	struct sockaddr_storage	 ss;
-	socklen_t		 len = sizeof ss;
-	char			 text[32];
-	int			 fd, port;
+	int	 fd;
 
 	if ((fd = udp_socket(im->listen_addr.ss_family)) == -1)
 		goto fail;
-	if (bind(fd, (struct sockaddr *)&im->listen_addr, im->listen_len) != 0)
-		goto fail;
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
-		goto fail;
-	port = ss.ss_family == AF_INET6 ?
-	    ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
-	    ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	snprintf(text, sizeof text, "%d\n", port);
-	if (im->port_file != NULL && write_file_atomic(im->port_file, text))
+	if (bind_port_file(fd, (struct sockaddr *)&im->listen_addr,
+	    im->listen_len, im->port_file) != 0)
 		goto fail;
 	im->listen_fd = fd;
 	return 0;

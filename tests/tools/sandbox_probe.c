@@ -49,6 +49,7 @@ struct env {
 	int	 master, slave;
 	int	 udp_a, udp_b;
 	struct sockaddr_in addr_b;
+	const int *sock;	/* p_socket's domain, type, protocol */
 };
 
 enum expect { ALLOWED, EACCES_, KILLED };
@@ -60,6 +61,7 @@ struct probe {
 	int		(*fn)(struct env *);
 	enum expect	 expect;
 	const char	*syscall;	/* KILLED: the name the log must give */
+	int		 sock[3];	/* p_socket's arguments */
 };
 
 #define R(x)	((x) == -1 ? -1 : 0)
@@ -120,46 +122,11 @@ p_landlock_open(struct env *e)
 	return R(open("/etc/hostname", O_RDONLY));
 }
 
+/* socket() with the probe's arguments (AF_UNIX, netlink, TCP, UDP...). */
 static int
-p_unix(struct env *e)
+p_socket(struct env *e)
 {
-	(void)e;
-	return R(socket(AF_UNIX, SOCK_STREAM, 0));
-}
-
-static int
-p_netlink_other(struct env *e)
-{
-	(void)e;
-	return R(socket(AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG));
-}
-
-static int
-p_netlink_route(struct env *e)
-{
-	(void)e;
-	return R(socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE));
-}
-
-static int
-p_tcp(struct env *e)
-{
-	(void)e;
-	return R(socket(AF_INET, SOCK_STREAM, 0));
-}
-
-static int
-p_udp_new(struct env *e)
-{
-	(void)e;
-	return R(socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-}
-
-static int
-p_udplite(struct env *e)
-{
-	(void)e;
-	return R(socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE));
+	return R(socket(e->sock[0], e->sock[1], e->sock[2]));
 }
 
 static int
@@ -314,96 +281,81 @@ p_memory(struct env *e)
 	return getrandom(r, sizeof(r), 0) == sizeof(r) ? 0 : -1;
 }
 
+/*
+ * The table: who (the server's or the client's policy), the mode (strict
+ * unless named), what is tried, what must happen. SOCKET tries socket()
+ * with the given domain, type and protocol.
+ */
+#define PROBE(who, mode, what, fn, expect, sc)				\
+	{ #who ": " what, &sandbox_policy_##who, mode, fn, expect, sc,	\
+	    { 0, 0, 0 } }
+#define SERVER(what, fn, expect, sc)					\
+	PROBE(server, SANDBOX_STRICT, what, fn, expect, sc)
+#define CLIENT(what, fn, expect, sc)					\
+	PROBE(client, SANDBOX_STRICT, what, fn, expect, sc)
+#define SERVER_LOG(what, fn)						\
+	PROBE(server, SANDBOX_LOG, what, fn, EACCES_, NULL)
+#define SOCKET(who, what, expect, sc, domain, type, protocol)		\
+	{ #who ": " what, &sandbox_policy_##who, SANDBOX_STRICT, p_socket,	\
+	    expect, sc, { domain, type, protocol } }
+
 static const struct probe probes[] = {
-	{ "server: execve is killed", &sandbox_policy_server, SANDBOX_STRICT,
-	    p_execve, KILLED, "execve" },
-	{ "server: open fails with EACCES", &sandbox_policy_server,
-	    SANDBOX_STRICT, p_open, EACCES_, NULL },
-	{ "server: openat fails with EACCES", &sandbox_policy_server,
-	    SANDBOX_STRICT, p_openat, EACCES_, NULL },
-	{ "server: creating a file fails with EACCES", &sandbox_policy_server,
-	    SANDBOX_STRICT, p_creat, EACCES_, NULL },
-	{ "server: socket(AF_UNIX) fails with EACCES", &sandbox_policy_server,
-	    SANDBOX_STRICT, p_unix, EACCES_, NULL },
-	{ "server: a link-local peer's address can be printed (scope)",
-	    &sandbox_policy_server, SANDBOX_STRICT, p_linklocal_name, ALLOWED,
-	    NULL },
-	{ "server: socket(AF_NETLINK, SOCK_DIAG) is killed",
-	    &sandbox_policy_server, SANDBOX_STRICT, p_netlink_other, KILLED,
-	    "socket" },
-	{ "server: socket(AF_INET, SOCK_STREAM) is killed",
-	    &sandbox_policy_server, SANDBOX_STRICT, p_tcp, KILLED, "socket" },
-	{ "server: socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE) is killed",
-	    &sandbox_policy_server, SANDBOX_STRICT, p_udplite, KILLED,
-	    "socket" },
-	{ "server: connect is killed", &sandbox_policy_server, SANDBOX_STRICT,
-	    p_connect, KILLED, "connect" },
-	{ "server: ptrace is killed", &sandbox_policy_server, SANDBOX_STRICT,
-	    p_ptrace, KILLED, "ptrace" },
-	{ "server: fork is killed", &sandbox_policy_server, SANDBOX_STRICT,
-	    p_fork, KILLED, "clone" },
-	{ "server: kill(1) is killed", &sandbox_policy_server, SANDBOX_STRICT,
-	    p_kill_other, KILLED, "kill" },
-	{ "server: ioctl TIOCSTI is killed", &sandbox_policy_server,
-	    SANDBOX_STRICT, p_tiocsti, KILLED, "ioctl" },
-	{ "server: an executable mapping is killed", &sandbox_policy_server,
-	    SANDBOX_STRICT, p_mmap_exec, KILLED, "mmap" },
-	{ "server: read/write on a pipe work", &sandbox_policy_server,
-	    SANDBOX_STRICT, p_pipe_rw, ALLOWED, NULL },
-	{ "server: sendto/poll/recvmsg on UDP work", &sandbox_policy_server,
-	    SANDBOX_STRICT, p_udp_rw, ALLOWED, NULL },
-	{ "server: clock_gettime works", &sandbox_policy_server,
-	    SANDBOX_STRICT, p_time, ALLOWED, NULL },
-	{ "server: ioctl TIOCSWINSZ on a pty works", &sandbox_policy_server,
-	    SANDBOX_STRICT, p_winsize, ALLOWED, NULL },
-	{ "server: malloc (mmap) and getrandom work", &sandbox_policy_server,
-	    SANDBOX_STRICT, p_memory, ALLOWED, NULL },
-	{ "server: a new UDP socket (events re-bind) works",
-	    &sandbox_policy_server, SANDBOX_STRICT, p_udp_new, ALLOWED, NULL },
-	{ "server: socket(AF_NETLINK, ROUTE) (events) works",
-	    &sandbox_policy_server, SANDBOX_STRICT, p_netlink_route, ALLOWED,
-	    NULL },
+	SERVER("execve is killed", p_execve, KILLED, "execve"),
+	SERVER("open fails with EACCES", p_open, EACCES_, NULL),
+	SERVER("openat fails with EACCES", p_openat, EACCES_, NULL),
+	SERVER("creating a file fails with EACCES", p_creat, EACCES_, NULL),
+	SOCKET(server, "socket(AF_UNIX) fails with EACCES", EACCES_, NULL,
+	    AF_UNIX, SOCK_STREAM, 0),
+	SERVER("a link-local peer's address can be printed (scope)",
+	    p_linklocal_name, ALLOWED, NULL),
+	SOCKET(server, "socket(AF_NETLINK, SOCK_DIAG) is killed", KILLED,
+	    "socket", AF_NETLINK, SOCK_RAW, NETLINK_SOCK_DIAG),
+	SOCKET(server, "socket(AF_INET, SOCK_STREAM) is killed", KILLED,
+	    "socket", AF_INET, SOCK_STREAM, 0),
+	SOCKET(server, "socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE) is killed",
+	    KILLED, "socket", AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE),
+	SERVER("connect is killed", p_connect, KILLED, "connect"),
+	SERVER("ptrace is killed", p_ptrace, KILLED, "ptrace"),
+	SERVER("fork is killed", p_fork, KILLED, "clone"),
+	SERVER("kill(1) is killed", p_kill_other, KILLED, "kill"),
+	SERVER("ioctl TIOCSTI is killed", p_tiocsti, KILLED, "ioctl"),
+	SERVER("an executable mapping is killed", p_mmap_exec, KILLED, "mmap"),
+	SERVER("read/write on a pipe work", p_pipe_rw, ALLOWED, NULL),
+	SERVER("sendto/poll/recvmsg on UDP work", p_udp_rw, ALLOWED, NULL),
+	SERVER("clock_gettime works", p_time, ALLOWED, NULL),
+	SERVER("ioctl TIOCSWINSZ on a pty works", p_winsize, ALLOWED, NULL),
+	SERVER("malloc (mmap) and getrandom work", p_memory, ALLOWED, NULL),
+	SOCKET(server, "a new UDP socket (events re-bind) works", ALLOWED, NULL,
+	    AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0),
+	SOCKET(server, "socket(AF_NETLINK, ROUTE) (events) works", ALLOWED,
+	    NULL, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE),
 	/* Log mode lets calls outside the table through (logged): what
 	 * stops these is the Landlock domain sandbox_enter applied. */
-	{ "server: the Landlock domain denies execve (log mode)",
-	    &sandbox_policy_server, SANDBOX_LOG, p_execve, EACCES_, NULL },
-	{ "server: the Landlock domain denies creat (log mode)",
-	    &sandbox_policy_server, SANDBOX_LOG, p_creat_sys, EACCES_, NULL },
-	{ "server: the Landlock domain denies mkdir (log mode)",
-	    &sandbox_policy_server, SANDBOX_LOG, p_mkdir, EACCES_, NULL },
-	{ "server: log mode keeps open's soft EACCES",
-	    &sandbox_policy_server, SANDBOX_LOG, p_open, EACCES_, NULL },
+	SERVER_LOG("the Landlock domain denies execve (log mode)", p_execve),
+	SERVER_LOG("the Landlock domain denies creat (log mode)", p_creat_sys),
+	SERVER_LOG("the Landlock domain denies mkdir (log mode)", p_mkdir),
+	SERVER_LOG("log mode keeps open's soft EACCES", p_open),
 	/* Landlock alone, as sandbox_enter applies it for the server: */
-	{ "server: the Landlock domain denies opening a file for reading",
-	    &sandbox_policy_server, SANDBOX_OFF, p_landlock_open, EACCES_,
-	    NULL },
+	PROBE(server, SANDBOX_OFF,
+	    "the Landlock domain denies opening a file for reading",
+	    p_landlock_open, EACCES_, NULL),
 
-	{ "client: execve is killed", &sandbox_policy_client, SANDBOX_STRICT,
-	    p_execve, KILLED, "execve" },
-	{ "client: open fails with EACCES", &sandbox_policy_client,
-	    SANDBOX_STRICT, p_open, EACCES_, NULL },
-	{ "client: socket(AF_NETLINK, ROUTE) is killed",
-	    &sandbox_policy_client, SANDBOX_STRICT, p_netlink_route, KILLED,
-	    "socket" },
-	{ "client: socket(AF_INET, SOCK_STREAM) is killed",
-	    &sandbox_policy_client, SANDBOX_STRICT, p_tcp, KILLED, "socket" },
-	{ "client: socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE) is killed",
-	    &sandbox_policy_client, SANDBOX_STRICT, p_udplite, KILLED,
-	    "socket" },
-	{ "client: connect is killed", &sandbox_policy_client, SANDBOX_STRICT,
-	    p_connect, KILLED, "connect" },
-	{ "client: kill(1) is killed", &sandbox_policy_client, SANDBOX_STRICT,
-	    p_kill_other, KILLED, "kill" },
-	{ "client: kill(own pid) works", &sandbox_policy_client,
-	    SANDBOX_STRICT, p_kill_self, ALLOWED, NULL },
-	{ "client: a new UDP socket (port hop) works", &sandbox_policy_client,
-	    SANDBOX_STRICT, p_udp_new, ALLOWED, NULL },
-	{ "client: sendto/poll/recvmsg on UDP work", &sandbox_policy_client,
-	    SANDBOX_STRICT, p_udp_rw, ALLOWED, NULL },
-	{ "client: ioctl TIOCGWINSZ works", &sandbox_policy_client,
-	    SANDBOX_STRICT, p_getwinsize, ALLOWED, NULL },
-	{ "client: ioctl TIOCSWINSZ is killed", &sandbox_policy_client,
-	    SANDBOX_STRICT, p_winsize, KILLED, "ioctl" },
+	CLIENT("execve is killed", p_execve, KILLED, "execve"),
+	CLIENT("open fails with EACCES", p_open, EACCES_, NULL),
+	SOCKET(client, "socket(AF_NETLINK, ROUTE) is killed", KILLED, "socket",
+	    AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE),
+	SOCKET(client, "socket(AF_INET, SOCK_STREAM) is killed", KILLED,
+	    "socket", AF_INET, SOCK_STREAM, 0),
+	SOCKET(client, "socket(AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE) is killed",
+	    KILLED, "socket", AF_INET, SOCK_DGRAM, IPPROTO_UDPLITE),
+	CLIENT("connect is killed", p_connect, KILLED, "connect"),
+	CLIENT("kill(1) is killed", p_kill_other, KILLED, "kill"),
+	CLIENT("kill(own pid) works", p_kill_self, ALLOWED, NULL),
+	SOCKET(client, "a new UDP socket (port hop) works", ALLOWED, NULL,
+	    AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0),
+	CLIENT("sendto/poll/recvmsg on UDP work", p_udp_rw, ALLOWED, NULL),
+	CLIENT("ioctl TIOCGWINSZ works", p_getwinsize, ALLOWED, NULL),
+	CLIENT("ioctl TIOCSWINSZ is killed", p_winsize, KILLED, "ioctl"),
 };
 
 static int
@@ -441,6 +393,7 @@ child(const struct probe *p, int logfd)
 		perror("sandbox_probe: setup");
 		_exit(3);
 	}
+	e.sock = p->sock;
 	if (sandbox_enter(p->policy, &c) != 0)
 		_exit(4);
 	errno = 0;

@@ -9,24 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "term/display.h"
 #include "term/emu.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
+#include "tests/tools/benchutil.h"
 
 int
 main(int argc, char **argv)
 {
-	FILE		*f;
 	uint8_t		*data;
 	long		 len;
 	size_t		 off, n;
@@ -34,7 +24,7 @@ main(int argc, char **argv)
 	double		 t0, best = 0, mbs;
 	struct term_fb	*prev, *cur;
 	struct term_buf	 out;
-	int		 runs, i, frames = 0;
+	int		 runs, i, rc, frames = 0;
 
 	setlocale(LC_CTYPE, "C.UTF-8");
 	if (argc > 1 && strcmp(argv[1], "-d") == 0) {
@@ -44,19 +34,15 @@ main(int argc, char **argv)
 	}
 	runs = argc > 2 ? atoi(argv[2]) : 5;
 	term_buf_init(&out);
-	if (argc < 2 || (f = fopen(argv[1], "rb")) == NULL) {
+	if (argc < 2 ||
+	    ((data = read_all(argv[1], &len, &rc)) == NULL && rc == 2)) {
 		fprintf(stderr, "usage: term_bench FILE [RUNS]\n");
 		return 2;
 	}
-	fseek(f, 0, SEEK_END);
-	len = ftell(f);
-	rewind(f);
-	if (len <= 0 || (data = malloc((size_t)len)) == NULL ||
-	    fread(data, 1, (size_t)len, f) != (size_t)len) {
+	if (data == NULL) {
 		fprintf(stderr, "term_bench: cannot read %s\n", argv[1]);
 		return 1;
 	}
-	fclose(f);
 	for (i = 0; i < runs; i++) {
 		if ((e = term_emu_new(80, 24)) == NULL)
 			return 1;

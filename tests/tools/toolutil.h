@@ -1,6 +1,7 @@
 /*
  * Small helpers the test tools share (each tool is one .c file): numeric
- * address parsing and atomic status files.
+ * address parsing, atomic status files and listening on a port a test
+ * reads from a file.
  */
 #ifndef TSMOSH_TESTS_TOOLS_TOOLUTIL_H
 #define TSMOSH_TESTS_TOOLS_TOOLUTIL_H
@@ -41,6 +42,30 @@ write_file_atomic(const char *path, const char *text)
 fail:
 	unlink(tmp);
 	return -1;
+}
+
+/* Bind fd to addr and, given a port file, write the port it got there
+ * (atomically: a test waits for the file); 0, or -1 with errno set. */
+static inline int
+bind_port_file(int fd, const struct sockaddr *addr, socklen_t len,
+    const char *port_file)
+{
+	struct sockaddr_storage	 ss;
+	socklen_t		 sslen = sizeof ss;
+	char			 text[32];
+	int			 port;
+
+	if (bind(fd, addr, len) != 0)
+		return -1;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sslen) != 0)
+		return -1;
+	port = ss.ss_family == AF_INET6 ?
+	    ntohs(((struct sockaddr_in6 *)&ss)->sin6_port) :
+	    ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	snprintf(text, sizeof text, "%d\n", port);
+	if (port_file != NULL && write_file_atomic(port_file, text))
+		return -1;
+	return 0;
 }
 
 /*

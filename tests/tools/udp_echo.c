@@ -148,7 +148,7 @@ run_server(const struct opts *o)
 	unsigned char		*buf = NULL;
 	char			 text[128];
 	ssize_t			 n;
-	int			 fd = -1, sig_fd = -1, quit = 0, rc = 1, port;
+	int			 fd = -1, sig_fd = -1, quit = 0, rc = 1;
 
 	if (parse_addr(o->listen, "127.0.0.1", &addr, &addr_len) != 0) {
 		fprintf(stderr, "udp_echo: bad --listen %s\n", o->listen);
@@ -160,16 +160,8 @@ run_server(const struct opts *o)
 		goto fail;
 	if ((fd = socket(addr.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		goto fail;
-	if (bind(fd, (struct sockaddr *)&addr, addr_len) != 0)
-		goto fail;
-	addr_len = sizeof addr;
-	if (getsockname(fd, (struct sockaddr *)&addr, &addr_len) != 0)
-		goto fail;
-	port = addr.ss_family == AF_INET6 ?
-	    ntohs(((struct sockaddr_in6 *)&addr)->sin6_port) :
-	    ntohs(((struct sockaddr_in *)&addr)->sin_port);
-	snprintf(text, sizeof text, "%d\n", port);
-	if (o->port_file != NULL && write_file_atomic(o->port_file, text))
+	if (bind_port_file(fd, (struct sockaddr *)&addr, addr_len,
+	    o->port_file) != 0)
 		goto fail;
 
 	while (!quit) {

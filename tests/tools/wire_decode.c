@@ -15,6 +15,7 @@
  * fields. -b also prints each item's bytes, C-escaped, after the line.
  * Exit 0; 1 on a datagram that does not open or decode.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,11 +62,21 @@ struct items {
 	size_t		 n;
 };
 
-static void
-items_add(struct items *it, const char *word, const uint8_t *p, size_t n)
-{
-	int	 w;
+/* Adds " " and the word FMT... to the line, and the item's N bytes at P. */
+static int	items_add(void *, const uint8_t *, size_t, const char *, ...)
+    __attribute__((format(printf, 4, 5)));
 
+static int
+items_add(void *arg, const uint8_t *p, size_t n, const char *fmt, ...)
+{
+	struct items	*it = arg;
+	va_list		 ap;
+	char		 word[32];
+	int		 w;
+
+	va_start(ap, fmt);
+	vsnprintf(word, sizeof word, fmt, ap);
+	va_end(ap);
 	w = snprintf(it->line + it->used, sizeof it->line - it->used, " %s",
 	    word);
 	if (w > 0 && (size_t)w < sizeof it->line - it->used)
@@ -74,46 +85,31 @@ items_add(struct items *it, const char *word, const uint8_t *p, size_t n)
 		it->bytes[it->n] = p;
 		it->lens[it->n++] = n;
 	}
+	return 0;
 }
 
 static int
 on_keys(void *arg, const uint8_t *p, size_t n)
 {
-	char	 w[32];
-
-	snprintf(w, sizeof w, "K=%zu", n);
-	items_add(arg, w, p, n);
-	return 0;
+	return items_add(arg, p, n, "K=%zu", n);
 }
 
 static int
 on_resize(void *arg, int32_t width, int32_t height)
 {
-	char	 w[32];
-
-	snprintf(w, sizeof w, "R=%dx%d", (int)width, (int)height);
-	items_add(arg, w, NULL, 0);
-	return 0;
+	return items_add(arg, NULL, 0, "R=%dx%d", (int)width, (int)height);
 }
 
 static int
 on_hostbytes(void *arg, const uint8_t *p, size_t n)
 {
-	char	 w[32];
-
-	snprintf(w, sizeof w, "H=%zu", n);
-	items_add(arg, w, p, n);
-	return 0;
+	return items_add(arg, p, n, "H=%zu", n);
 }
 
 static int
 on_echoack(void *arg, uint64_t v)
 {
-	char	 w[32];
-
-	snprintf(w, sizeof w, "E=%llu", (unsigned long long)v);
-	items_add(arg, w, NULL, 0);
-	return 0;
+	return items_add(arg, NULL, 0, "E=%llu", (unsigned long long)v);
 }
 
 /* A whole instruction: its numbers and sizes, then its items. */

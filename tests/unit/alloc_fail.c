@@ -184,13 +184,6 @@ rekey_all_or_nothing(struct check *t)
 	conn_close(&c);
 }
 
-int
-main(void)
-{
-	struct check t = { 0 };
-
-	RUN(&t, emu_resize_all_or_nothing);
-	RUN(&t, rekey_all_or_nothing);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(emu_resize_all_or_nothing), CASE(rekey_all_or_nothing))
 #endif

@@ -227,20 +227,8 @@ test_winsize_not_a_tty(struct check *t)
 	CHECK_EQ_INT(t, rows, 24);
 }
 
-int
-main(void)
-{
-	struct check	 t;
-
-	memset(&t, 0, sizeof(t));
-	RUN(&t, test_sockaddr_v4);
-	RUN(&t, test_sockaddr_v6);
-	RUN(&t, test_sockaddr_v4mapped);
-	RUN(&t, test_sockaddr_foreign);
-	RUN(&t, test_sock_port);
-	RUN(&t, test_wait_for);
-	RUN(&t, test_wait_until);
-	RUN(&t, test_locale);
-	RUN(&t, test_winsize_not_a_tty);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(test_sockaddr_v4), CASE(test_sockaddr_v6),
+    CASE(test_sockaddr_v4mapped), CASE(test_sockaddr_foreign),
+    CASE(test_sock_port), CASE(test_wait_for), CASE(test_wait_until),
+    CASE(test_locale), CASE(test_winsize_not_a_tty))

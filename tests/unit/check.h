@@ -1,7 +1,7 @@
 /*
  * A tiny test harness: each check prints one TAP-like line that tests/run
- * counts ("ok - name" / "not ok - name: why"). State lives in a struct the
- * test's main owns, never in globals.
+ * counts ("ok - name" / "not ok - name: why"). State lives in a struct that
+ * check_cases (the test's main) owns, never in globals.
  */
 #ifndef TSMOSH_TESTS_CHECK_H
 #define TSMOSH_TESTS_CHECK_H
@@ -41,8 +41,6 @@ struct check {
 	}								\
 } while (0)
 
-#define RUN(t, fn) check_run((t), #fn, fn)
-
 static inline void
 check_run(struct check *t, const char *name, void (*fn)(struct check *))
 {
@@ -63,6 +61,44 @@ static inline int
 check_done(const struct check *t)
 {
 	return t->failed == 0 ? 0 : 1;
+}
+
+/* A test program's cases, each named after its function by CASE(fn). */
+struct check_case {
+	const char *name;
+	void	(*fn)(struct check *);
+};
+#define CASE(fn)	{ #fn, fn }
+
+/*
+ * Calls setup (unless NULL), runs every case in order and returns main's
+ * exit status: 1 if any failed.
+ */
+static inline int
+check_cases(void (*setup)(void), const struct check_case *cases, size_t n)
+{
+	struct check t = { 0 };
+
+	if (setup != NULL)
+		setup();
+	for (size_t i = 0; i < n; i++)
+		check_run(&t, cases[i].name, cases[i].fn);
+	return check_done(&t);
+}
+
+/*
+ * A test program's main is its list of cases: CHECK_MAIN(CASE(a),
+ * CASE(b), ...), or CHECK_MAIN_SETUP(fn, CASE(a), ...) to call fn first.
+ */
+#define CHECK_MAIN(...)	CHECK_MAIN_SETUP(NULL, __VA_ARGS__)
+#define CHECK_MAIN_SETUP(setup, ...)					\
+int									\
+main(void)								\
+{									\
+	static const struct check_case check_cases_[] = { __VA_ARGS__ };	\
+									\
+	return check_cases((setup), check_cases_,			\
+	    sizeof(check_cases_) / sizeof(check_cases_[0]));		\
 }
 
 #endif

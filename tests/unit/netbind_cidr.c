@@ -236,22 +236,9 @@ test_mapped_source_per_socket(struct check *t)
 	close(any);
 }
 
-int
-main(void)
-{
-	struct check	 t;
-
-	memset(&t, 0, sizeof(t));
-	RUN(&t, test_parse_good);
-	RUN(&t, test_parse_host);
-	RUN(&t, test_parse_mapped);
-	RUN(&t, test_parse_bad);
-	RUN(&t, test_match_v4_boundaries);
-	RUN(&t, test_match_v6_boundaries);
-	RUN(&t, test_match_families);
-	RUN(&t, test_match_mapped_source);
-	RUN(&t, test_match_any_and_junk);
-	RUN(&t, test_format_short);
-	RUN(&t, test_mapped_source_per_socket);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(test_parse_good), CASE(test_parse_host), CASE(test_parse_mapped),
+    CASE(test_parse_bad), CASE(test_match_v4_boundaries),
+    CASE(test_match_v6_boundaries), CASE(test_match_families),
+    CASE(test_match_mapped_source), CASE(test_match_any_and_junk),
+    CASE(test_format_short), CASE(test_mapped_source_per_socket))

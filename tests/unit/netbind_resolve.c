@@ -140,16 +140,6 @@ test_watch_open(struct check *t)
 	netbind_watch_close(w);
 }
 
-int
-main(void)
-{
-	struct check	 t;
-
-	memset(&t, 0, sizeof(t));
-	RUN(&t, test_resolve_lo);
-	RUN(&t, test_resolve_missing);
-	RUN(&t, test_valid_name);
-	RUN(&t, test_bind_lo);
-	RUN(&t, test_watch_open);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(test_resolve_lo), CASE(test_resolve_missing), CASE(test_valid_name),
+    CASE(test_bind_lo), CASE(test_watch_open))

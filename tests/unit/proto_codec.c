@@ -412,20 +412,9 @@ test_fragments_hostile(struct check *t)
 	frag_assembly_free(&a);
 }
 
-int
-main(void)
-{
-	struct check t = { 0 };
-
-	RUN(&t, test_varint);
-	RUN(&t, test_instruction_bytes);
-	RUN(&t, test_instruction_roundtrip);
-	RUN(&t, test_instruction_any_order_unknown_fields);
-	RUN(&t, test_user_msg);
-	RUN(&t, test_host_msg);
-	RUN(&t, test_empty_unallocated);
-	RUN(&t, test_zip);
-	RUN(&t, test_fragments_roundtrip);
-	RUN(&t, test_fragments_hostile);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(test_varint), CASE(test_instruction_bytes),
+    CASE(test_instruction_roundtrip),
+    CASE(test_instruction_any_order_unknown_fields), CASE(test_user_msg),
+    CASE(test_host_msg), CASE(test_empty_unallocated), CASE(test_zip),
+    CASE(test_fragments_roundtrip), CASE(test_fragments_hostile))

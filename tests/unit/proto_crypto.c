@@ -272,16 +272,7 @@ test_datagram_nonce_never_repeats(struct check *t)
 	CHECK_EQ_INT(t, dgram_timestamp16(0x1fffe), 0xfffe);
 }
 
-int
-main(void)
-{
-	struct check t = { 0 };
-
-	RUN(&t, test_rfc7253_vectors);
-	RUN(&t, test_rfc7253_iterated);
-	RUN(&t, test_key_format_parse);
-	RUN(&t, test_key_parse_rejects);
-	RUN(&t, test_datagram_roundtrip);
-	RUN(&t, test_datagram_nonce_never_repeats);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(test_rfc7253_vectors), CASE(test_rfc7253_iterated),
+    CASE(test_key_format_parse), CASE(test_key_parse_rejects),
+    CASE(test_datagram_roundtrip), CASE(test_datagram_nonce_never_repeats))

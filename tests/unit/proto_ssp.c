@@ -448,19 +448,9 @@ test_receive_budget(struct check *t)
 	pair_close(&p);
 }
 
-int
-main(void)
-{
-	struct check t = { 0 };
-
-	RUN(&t, test_basic_sync);
-	RUN(&t, test_remote_news);
-	RUN(&t, test_converges_under_loss);
-	RUN(&t, test_replay_changes_nothing);
-	RUN(&t, test_ack_timing);
-	RUN(&t, test_shutdown_handshake);
-	RUN(&t, test_roaming_client_followed);
-	RUN(&t, test_large_state_fragments);
-	RUN(&t, test_receive_budget);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(test_basic_sync), CASE(test_remote_news),
+    CASE(test_converges_under_loss),
+    CASE(test_replay_changes_nothing), CASE(test_ack_timing),
+    CASE(test_shutdown_handshake), CASE(test_roaming_client_followed),
+    CASE(test_large_state_fragments), CASE(test_receive_budget))

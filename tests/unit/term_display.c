@@ -61,6 +61,15 @@ pair_free(struct pair *p)
 	}								\
 } while (0)
 
+/* One diff, one string it must hold. */
+#define DIFF_HAS(t, cols, rows, before, after, s) do {			\
+	struct pair p_;							\
+									\
+	diff_of(&p_, (cols), (rows), (before), (after));		\
+	HAS(t, &p_, s);							\
+	pair_free(&p_);							\
+} while (0)
+
 #define LACKS(t, p, s) do {						\
 	if (strstr((const char *)(p)->out.data, (s)) != NULL) {		\
 		printf("#   %s:%d: diff has %s\n", __FILE__, __LINE__, #s);	\
@@ -93,13 +102,10 @@ deferred_wrap(struct check *t)
 	put(rx, (const char *)p.out.data);
 	CHECK(t, term_emu_fb(rx)->row[0]->wrap);
 	pair_free(&p);
-	diff_of(&p, 10, 3, "", "0123456789\r\nab");
-	HAS(t, &p, "0123456789\r\nab");
-	pair_free(&p);
+	DIFF_HAS(t, 10, 3, "", "0123456789\r\nab", "0123456789\r\nab");
 	/* the last cell of the last row: the cursor must be placed, not moved */
-	diff_of(&p, 10, 3, ".", "\033[3;1H0123456789\033[3;5H");
-	HAS(t, &p, "0123456789\033[3;5H");
-	pair_free(&p);
+	DIFF_HAS(t, 10, 3, ".", "\033[3;1H0123456789\033[3;5H",
+	    "0123456789\033[3;5H");
 	term_emu_free(rx);
 }
 
@@ -161,30 +167,17 @@ wrap_through_last_blank(struct check *t)
 static void
 combining_alone(struct check *t)
 {
-	struct pair p;
-
-	diff_of(&p, 10, 3, "", "\314\201x");
-	HAS(t, &p, "\302\240\314\201x");
-	pair_free(&p);
+	DIFF_HAS(t, 10, 3, "", "\314\201x", "\302\240\314\201x");
 }
 
 static void
 erasing(struct check *t)
 {
-	struct pair p;
-
-	diff_of(&p, 20, 2, "aXXXXXXXb", "\033[1;2H\033[6X");
-	HAS(t, &p, "\033[6X");
-	pair_free(&p);
-	diff_of(&p, 20, 2, "aXXXb", "\033[1;2H\033[3X");
-	HAS(t, &p, "   ");
-	pair_free(&p);
-	diff_of(&p, 20, 2, "abcdef", "\033[1;2H\033[K");
-	HAS(t, &p, "\033[K");
-	pair_free(&p);
-	diff_of(&p, 20, 2, "abcdef", "\033[1;2H\033[44m\033[K\033[0m");
-	HAS(t, &p, "\033[0;44m\033[K");
-	pair_free(&p);
+	DIFF_HAS(t, 20, 2, "aXXXXXXXb", "\033[1;2H\033[6X", "\033[6X");
+	DIFF_HAS(t, 20, 2, "aXXXb", "\033[1;2H\033[3X", "   ");
+	DIFF_HAS(t, 20, 2, "abcdef", "\033[1;2H\033[K", "\033[K");
+	DIFF_HAS(t, 20, 2, "abcdef", "\033[1;2H\033[44m\033[K\033[0m",
+	    "\033[0;44m\033[K");
 }
 
 static void
@@ -220,9 +213,8 @@ titles_bell_clipboard(struct check *t)
 	HAS(t, &p, "\033]0;same\a");
 	HAS(t, &p, "\033]52;c;Zm9v\a");
 	pair_free(&p);
-	diff_of(&p, 10, 2, "\033]0;x\a", "\033]1;icon\a");
-	HAS(t, &p, "\033]1;icon\a\033]2;x\a");
-	pair_free(&p);
+	DIFF_HAS(t, 10, 2, "\033]0;x\a", "\033]1;icon\a",
+	    "\033]1;icon\a\033]2;x\a");
 }
 
 static void
@@ -239,9 +231,8 @@ modes_travel(struct check *t)
 	HAS(t, &p, "\033[?5h");
 	HAS(t, &p, "\033[?25l");
 	pair_free(&p);
-	diff_of(&p, 10, 2, "\033[?1002h", "\033[?1002l");
-	HAS(t, &p, "\033[?1003l\033[?1002l\033[?1001l\033[?1000l");
-	pair_free(&p);
+	DIFF_HAS(t, 10, 2, "\033[?1002h", "\033[?1002l",
+	    "\033[?1003l\033[?1002l\033[?1001l\033[?1000l");
 }
 
 /*
@@ -273,9 +264,8 @@ cursor_over_plain_cells(struct check *t)
 	LACKS(t, &p, "\033[1C");
 	pair_free(&p);
 	/* not over a cell in another rendition */
-	diff_of(&p, 10, 2, "a\033[1mb\033[0m", "\033[1;1HA\033[1;3H");
-	HAS(t, &p, "A\033[1C");
-	pair_free(&p);
+	DIFF_HAS(t, 10, 2, "a\033[1mb\033[0m", "\033[1;1HA\033[1;3H",
+	    "A\033[1C");
 }
 
 static void
@@ -431,26 +421,16 @@ title_cleared_from_older_base(struct check *t)
 	ops->free(c2);
 }
 
-int
-main(void)
+static void
+utf8_ctype(void)
 {
-	struct check t = { 0 };
-
 	setlocale(LC_CTYPE, "C.UTF-8");
-	RUN(&t, repaint_from_unknown);
-	RUN(&t, deferred_wrap);
-	RUN(&t, wrap_through_last_blank);
-	RUN(&t, combining_alone);
-	RUN(&t, erasing);
-	RUN(&t, renditions);
-	RUN(&t, titles_bell_clipboard);
-	RUN(&t, modes_travel);
-	RUN(&t, scroll_past_lookalikes);
-	RUN(&t, cursor_over_plain_cells);
-	RUN(&t, nothing_changed);
-	RUN(&t, open_close);
-	RUN(&t, bell_with_resize);
-	RUN(&t, held_counts_unshared);
-	RUN(&t, title_cleared_from_older_base);
-	return check_done(&t);
 }
+
+CHECK_MAIN_SETUP(utf8_ctype,
+    CASE(repaint_from_unknown), CASE(deferred_wrap),
+    CASE(wrap_through_last_blank), CASE(combining_alone), CASE(erasing),
+    CASE(renditions), CASE(titles_bell_clipboard), CASE(modes_travel),
+    CASE(scroll_past_lookalikes), CASE(cursor_over_plain_cells),
+    CASE(nothing_changed), CASE(open_close), CASE(bell_with_resize),
+    CASE(held_counts_unshared), CASE(title_cleared_from_older_base))

@@ -38,15 +38,28 @@ row_text(const struct term_emu *e, int y, char *out, size_t len)
 	return out;
 }
 
-#define ROW_IS(t, e, y, s) do {						\
-	char row_[1024];						\
-	row_text((e), (y), row_, sizeof(row_));				\
-	if (strcmp(row_, (s)) != 0) {					\
-		printf("#   %s:%d: row %d is \"%s\", want \"%s\"\n",	\
-		    __FILE__, __LINE__, (y), row_, (s));		\
-		(t)->case_failed++;					\
-	}								\
-} while (0)
+/* Rows y, y + 1, ... hold want[0], want[1], ... up to a NULL. */
+static void
+rows_are(struct check *t, const struct term_emu *e, int y,
+    const char *const *want, int line)
+{
+	char	 row[1024];
+
+	for (; *want != NULL; want++, y++) {
+		row_text(e, y, row, sizeof(row));
+		if (strcmp(row, *want) != 0) {
+			printf("#   %s:%d: row %d is \"%s\", want \"%s\"\n",
+			    __FILE__, line, y, row, *want);
+			t->case_failed++;
+		}
+	}
+}
+
+/* ROWS_ARE(t, e, y, "row y", "row y + 1", ...); ROW_IS for one row. */
+#define ROWS_ARE(t, e, y, ...)						\
+	rows_are((t), (e), (y), (const char *const []){ __VA_ARGS__, NULL },	\
+	    __LINE__)
+#define ROW_IS(t, e, y, s)	ROWS_ARE(t, e, y, s)
 
 #define CURSOR_AT(t, e, x, y) do {					\
 	CHECK_EQ_INT(t, term_emu_fb(e)->cx, (x));			\
@@ -61,8 +74,7 @@ pending_wrap(struct check *t)
 	put(e, "0123456789");
 	CURSOR_AT(t, e, 9, 0);			/* waits at the last column */
 	put(e, "a");
-	ROW_IS(t, e, 0, "0123456789");
-	ROW_IS(t, e, 1, "a");
+	ROWS_ARE(t, e, 0, "0123456789", "a");
 	CHECK(t, term_emu_fb(e)->row[0]->wrap);
 	put(e, "\r\n0123456789\rX");		/* CR cancels the wrap */
 	ROW_IS(t, e, 2, "X123456789");
@@ -86,21 +98,14 @@ scroll_regions(struct check *t)
 
 	put(e, "a\r\nb\r\nc\r\nd\r\ne");
 	put(e, "\033[2;4r\033[4;1H\nX");
-	ROW_IS(t, e, 0, "a");
-	ROW_IS(t, e, 1, "c");
-	ROW_IS(t, e, 2, "d");
-	ROW_IS(t, e, 3, "X");
-	ROW_IS(t, e, 4, "e");
+	ROWS_ARE(t, e, 0, "a", "c", "d", "X", "e");
 	put(e, "\033[2;1H\033MY");		/* RI at the top margin */
-	ROW_IS(t, e, 1, "Y");
-	ROW_IS(t, e, 2, "c");
-	ROW_IS(t, e, 3, "d");
+	ROWS_ARE(t, e, 1, "Y", "c", "d");
 	put(e, "\033[S");			/* SU scrolls the region */
 	ROW_IS(t, e, 1, "c");
 	ROW_IS(t, e, 3, "");
 	put(e, "\033[T");
-	ROW_IS(t, e, 1, "");
-	ROW_IS(t, e, 2, "c");
+	ROWS_ARE(t, e, 1, "", "c");
 	put(e, "\033[5;1H\n");			/* below the region: no scroll */
 	ROW_IS(t, e, 0, "a");
 	CURSOR_AT(t, e, 0, 4);
@@ -140,17 +145,13 @@ insert_delete(struct check *t)
 	put(e, "\033[4h12\033[4l");
 	ROW_IS(t, e, 0, "ab12  fgh");
 	put(e, "\033[2;1Hrow2\r\nrow3\r\nrow4\033[2;1H\033[L");
-	ROW_IS(t, e, 1, "");
-	ROW_IS(t, e, 2, "row2");
-	ROW_IS(t, e, 3, "row3");
+	ROWS_ARE(t, e, 1, "", "row2", "row3");
 	put(e, "\033[2M");
-	ROW_IS(t, e, 1, "row3");
-	ROW_IS(t, e, 2, "");
+	ROWS_ARE(t, e, 1, "row3", "");
 	put(e, "\033[1;5H\033[1K");
 	ROW_IS(t, e, 0, "      fgh");
 	put(e, "\033[2J");
-	ROW_IS(t, e, 0, "");
-	ROW_IS(t, e, 1, "");
+	ROWS_ARE(t, e, 0, "", "");
 	term_emu_free(e);
 }
 
@@ -191,8 +192,7 @@ alt_screen(struct check *t)
 	ROW_IS(t, e, 1, "  alt");
 	CHECK(t, term_emu_app_cursor_keys(e));
 	put(e, "\033[?1049l");
-	ROW_IS(t, e, 0, "main");
-	ROW_IS(t, e, 1, "screen");
+	ROWS_ARE(t, e, 0, "main", "screen");
 	CURSOR_AT(t, e, 2, 1);			/* cursor restored */
 	put(e, "\033[?1047hx\033[?1047l");
 	ROW_IS(t, e, 0, "main");
@@ -427,30 +427,16 @@ clone_inside_osc(struct check *t)
 	term_emu_free(c);
 }
 
-int
-main(void)
+static void
+utf8_ctype(void)
 {
-	struct check t = { 0 };
-
 	setlocale(LC_CTYPE, "C.UTF-8");
-	RUN(&t, pending_wrap);
-	RUN(&t, scroll_regions);
-	RUN(&t, origin_mode);
-	RUN(&t, insert_delete);
-	RUN(&t, tab_stops);
-	RUN(&t, dec_graphics);
-	RUN(&t, alt_screen);
-	RUN(&t, erase_colour);
-	RUN(&t, replies);
-	RUN(&t, invalid_utf8);
-	RUN(&t, unknown_ignored);
-	RUN(&t, titles_and_clipboard);
-	RUN(&t, modes);
-	RUN(&t, wide_and_combining);
-	RUN(&t, combining_at_line_start);
-	RUN(&t, repeat_char);
-	RUN(&t, sizes_bounded);
-	RUN(&t, clone_is_independent);
-	RUN(&t, clone_inside_osc);
-	return check_done(&t);
 }
+
+CHECK_MAIN_SETUP(utf8_ctype,
+    CASE(pending_wrap), CASE(scroll_regions), CASE(origin_mode),
+    CASE(insert_delete), CASE(tab_stops), CASE(dec_graphics), CASE(alt_screen),
+    CASE(erase_colour), CASE(replies), CASE(invalid_utf8),
+    CASE(unknown_ignored), CASE(titles_and_clipboard), CASE(modes),
+    CASE(wide_and_combining), CASE(combining_at_line_start), CASE(repeat_char),
+    CASE(sizes_bounded), CASE(clone_is_independent), CASE(clone_inside_osc))

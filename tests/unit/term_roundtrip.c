@@ -386,14 +386,12 @@ scroll_is_detected(struct check *t)
 	term_buf_free(&out);
 }
 
-int
-main(void)
+static void
+utf8_ctype(void)
 {
-	struct check t = { 0 };
-
 	setlocale(LC_CTYPE, "C.UTF-8");
-	RUN(&t, clone_shares_rows);
-	RUN(&t, scroll_is_detected);
-	RUN(&t, roundtrip_random_pairs);
-	return check_done(&t);
 }
+
+CHECK_MAIN_SETUP(utf8_ctype,
+    CASE(clone_shares_rows), CASE(scroll_is_detected),
+    CASE(roundtrip_random_pairs))
