@@ -77,7 +77,7 @@ many() {
 }
 many ours; o_uss=$USS_ALL o_pss=$PSS_ALL o_n=$N_OK
 many stock; s_uss=$USS_ALL s_pss=$PSS_ALL s_n=$N_OK
-# The issue's 0.5x goal is for RSS (the rows above); this row has none:
+# The 0.5x goal is for RSS (the rows above); this row has none:
 # see the README for what bounds it.
 echo "| $MANY idle sessions, no client: sum of private memory (USS, MiB) of all their processes | $o_uss | | $s_uss | $(ratio "$o_uss" "$s_uss") | |"
 echo "| $MANY idle sessions, no client: sum of PSS (MiB; $o_n/$s_n up; server, held shell child, ours' utmp helper) | $o_pss | | $s_pss | $(ratio "$o_pss" "$s_pss") | |"

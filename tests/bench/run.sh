@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs every benchmark in tests/bench/ (each prints Markdown table rows;
 # lib.sh is their shared helpers). Ratios are ours / stock, measured in the
-# same run; "goal" is issue 12's target where it has one.
+# same run; "goal" is the target where it has one.
 cd "$(dirname "$0")/../.." || exit 1
 BUILD=${BUILD:-build}
 export BENCH_OUT=${BENCH_OUT:-$PWD/$BUILD/bench}

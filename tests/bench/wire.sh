@@ -5,7 +5,7 @@
 # the UDP payload bytes forwarded each way; IP/UDP headers not counted).
 # Both sessions get the same keys at the same moment, at a human pace:
 # `ls -l /usr/lib | head -30`, vi (insert two lines, :wq), cat, ls, over
-# and over for WIRE_SECONDS (default 120, the issue's 2 minutes).
+# and over for WIRE_SECONDS (default 120: 2 minutes).
 . "$(dirname "$0")/lib.sh"
 b_have_stock || { echo "| wire bytes | skipped: stock mosh not installed | | | | |"; exit 0; }
 SECS=${WIRE_SECONDS:-120}

@@ -322,11 +322,7 @@ fs_server_input(struct fs_ctx *f)
 {
 	struct user_msg_handler h = { fs_server_keys, fs_server_resize, f };
 
-	if (ssp_remote_num(&f->ssp) == f->last_remote)
-		return;
-	f->last_remote = ssp_remote_num(&f->ssp);
-	buf_reset(&f->userdiff);
-	if (ssp_remote_diff(&f->ssp, &f->userdiff) != 0)
+	if (ssp_remote_news(&f->ssp, &f->last_remote, &f->userdiff) != 0)
 		return;
 	if (user_msg_parse(f->userdiff.data, f->userdiff.len, &h) != PROTO_OK)
 		abort();	/* SSP applied these bytes already */

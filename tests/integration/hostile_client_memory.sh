@@ -2,7 +2,7 @@
 # A hostile server (it holds the key) against our mosh-client's memory:
 # one state paints the screen, then hundreds of states built on it each
 # repaint it, so each holds a whole screen of its own. What the client
-# keeps of received states is capped (SSP_RECV_BUDGET, 16 MiB): its peak
+# keeps of received states is capped (SSP_RECV_BUDGET_BYTES, 16 MiB): its peak
 # RSS stays bounded, it keeps running, and once the server lets it throw
 # the old states away (as an honest one does) the session goes on.
 . "$(dirname "$0")/../lib/common.sh"
