@@ -410,7 +410,8 @@ static const struct config_name sandbox_names[] = {
 
 #define AT(f)		offsetof(struct config, f)
 #define SIZE(f)		((long)sizeof(((struct config *)0)->f))
-#define IFACE		parse_iface, format_string	/* the name comes first */
+/* The interface prints as text: its name comes first. */
+#define IFACE		parse_iface, format_string
 #define SOURCES		parse_sources, format_sources
 #define PORTS		parse_ports, format_ports
 #define DURATION	parse_duration, format_duration
@@ -462,8 +463,8 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    AT(log_failed), failed_names, 0, NULL, NULL, NULL, false, NULL,
 	    NULL, NULL, false, NULL },
 	[CFG_LOG_SOCKET] = { "log_socket", true, "/dev/log", parse_socket,
-	    format_string, AT(log_socket), NULL, SIZE(log_socket), NULL, NULL, NULL, false,
-	    NULL, NULL, NULL, false, NULL },
+	    format_string, AT(log_socket), NULL, SIZE(log_socket), NULL,
+	    NULL, NULL, false, NULL, NULL, NULL, false, NULL },
 	[CFG_SANDBOX] = { "sandbox", true, "strict", ENUM, AT(sandbox),
 	    sandbox_names, 0, "--sandbox", "MODE", NULL, false, NULL, NULL,
 	    NULL, false,
@@ -473,8 +474,8 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    0, "--reattach", NULL, "yes", false, NULL, NULL, NULL, false,
 	    "resume a detached session running the same command" },
 	[CFG_LOCAL_ADDR] = { "local_address", false, "", parse_text,
-	    format_string, AT(local_addr), NULL, SIZE(local_addr), "-i", "LOCALADDR", NULL,
-	    false, NULL, NULL, NULL, false,
+	    format_string, AT(local_addr), NULL, SIZE(local_addr), "-i",
+	    "LOCALADDR", NULL, false, NULL, NULL, NULL, false,
 	    "bind to this address (-i SECONDS, a plain number,\n"
 	    "means --idle-timeout SECONDS)" },
 	[CFG_COLORS] = { "colors", false, "0", parse_colors, format_int,
@@ -490,8 +491,8 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    AT(verbose), NULL, 0, "-v", NULL, "1", false, NULL, NULL, NULL,
 	    false, "verbose: stay attached to the terminal" },
 	[CFG_CONFIG_FILE] = { "config", false, "", parse_text, format_string,
-	    AT(config_file), NULL, SIZE(config_file), "--config", "FILE", NULL, true, NULL,
-	    NULL, NULL, false,
+	    AT(config_file), NULL, SIZE(config_file), "--config", "FILE",
+	    NULL, true, NULL, NULL, NULL, false,
 	    "read FILE instead of " CONFIG_SYSTEM_PATH },
 	[CFG_LOG_STDERR] = { "log_stderr", false, "no", BOOL,
 	    AT(log_stderr), yes_no, 0, "--log-stderr", NULL, "yes", false,

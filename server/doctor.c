@@ -199,7 +199,8 @@ check_ports(struct tally *t, const struct server_opts *o,
     struct netbind_iface *ifc, bool usable)
 {
 	const char	*ifname = NULL;
-	int		 port, nfree = 0, total = o->cfg.ports.high - o->cfg.ports.low + 1;
+	const struct config_ports *r = &o->cfg.ports;
+	int		 port, nfree = 0, total = r->high - r->low + 1;
 
 	if (!usable) {
 		report(t, V_WARN, "ports", "not checked: the interface cannot "
@@ -214,19 +215,19 @@ check_ports(struct tally *t, const struct server_opts *o,
 		ifc->naddrs = 2;
 	} else
 		ifname = o->cfg.iface.name;
-	for (port = o->cfg.ports.low; port <= o->cfg.ports.high; port++)
+	for (port = r->low; port <= r->high; port++)
 		if (port_free(ifc, ifname, port))
 			nfree++;
 	if (nfree == 0)
 		report(t, V_FAIL, "ports", "none of udp %d:%d is free; end old "
-		    "sessions or widen port_range", o->cfg.ports.low, o->cfg.ports.high);
+		    "sessions or widen port_range", r->low, r->high);
 	else if (nfree < total / 10 + 1 && nfree < 10)
 		report(t, V_WARN, "ports", "only %d of %d ports in %d:%d are "
 		    "free; end old sessions or widen port_range", nfree, total,
-		    o->cfg.ports.low, o->cfg.ports.high);
+		    r->low, r->high);
 	else
 		report(t, V_OK, "ports", "%d of %d ports in udp %d:%d are free",
-		    nfree, total, o->cfg.ports.low, o->cfg.ports.high);
+		    nfree, total, r->low, r->high);
 }
 
 /* --- the firewall: heuristics over what the tools print --- */

@@ -137,24 +137,25 @@ gen_firewalld(const struct fw *f)
 	    "tsmosh.xml\n# (mosh-server firewall firewalld-service).\n");
 	if (f->iface != NULL) {
 		snprintf(zone, sizeof(zone), "--zone=%s ", SERVICE);
-		fprintf(f->out, "# %s leaves its old zone for this one: add the "
-		    "services it still\n# needs, e.g. firewall-cmd "
+		fprintf(f->out, "# %s leaves its old zone for this one: add "
+		    "the services it still\n# needs, e.g. firewall-cmd "
 		    "--permanent --zone=%s --add-service=ssh\n", f->iface,
 		    SERVICE);
-		fprintf(f->out, "firewall-cmd --permanent --new-zone=%s\n", SERVICE);
-		fprintf(f->out, "firewall-cmd --permanent %s--change-interface=%s\n",
-		    zone, f->iface);
+		fprintf(f->out, "firewall-cmd --permanent --new-zone=%s\n",
+		    SERVICE);
+		fprintf(f->out, "firewall-cmd --permanent "
+		    "%s--change-interface=%s\n", zone, f->iface);
 	}
 	if (f->any_src)
-		fprintf(f->out, "firewall-cmd --permanent %s--add-service=%s\n", zone,
-		    SERVICE);
+		fprintf(f->out, "firewall-cmd --permanent "
+		    "%s--add-service=%s\n", zone, SERVICE);
 	for (i = 0; i < f->nsrc; i++) {
 		if (cidr_format(&f->src[i], c, sizeof(c)) != 0)
 			return -1;
-		fprintf(f->out, "firewall-cmd --permanent %s--add-rich-rule='rule "
-		    "family=\"%s\" source address=\"%s\" service name=\"%s\" "
-		    "accept'\n", zone, f->src[i].family == AF_INET ? "ipv4" :
-		    "ipv6", c, SERVICE);
+		fprintf(f->out, "firewall-cmd --permanent "
+		    "%s--add-rich-rule='rule family=\"%s\" source "
+		    "address=\"%s\" service name=\"%s\" accept'\n", zone,
+		    f->src[i].family == AF_INET ? "ipv4" : "ipv6", c, SERVICE);
 	}
 	fprintf(f->out, "firewall-cmd --reload\n");
 	return 0;
@@ -216,11 +217,11 @@ gen_nftables(const struct fw *f)
 	if (f->any_src)
 		fprintf(f->out, "\t\t%sudp dport %s accept\n", match, p);
 	if (f->has4)
-		fprintf(f->out, "\t\t%sip saddr @sources4 udp dport %s accept\n",
-		    match, p);
+		fprintf(f->out, "\t\t%sip saddr @sources4 udp dport %s "
+		    "accept\n", match, p);
 	if (f->has6)
-		fprintf(f->out, "\t\t%sip6 saddr @sources6 udp dport %s accept\n",
-		    match, p);
+		fprintf(f->out, "\t\t%sip6 saddr @sources6 udp dport %s "
+		    "accept\n", match, p);
 	if (f->iface != NULL || !f->any_src)
 		fprintf(f->out, "\t\tudp dport %s counter drop\n", p);
 	fprintf(f->out, "\t}\n}\n");

@@ -141,8 +141,8 @@ listener_open(struct listener *l, const struct config *o, int *fds,
 		goto fail;
 	addrs = l->only ? &l->want : ifc.addrs;
 	n = l->only ? 1 : ifc.naddrs;
-	if (netbind_bind_all(addrs, n, o->iface.name, o->ports.low, o->ports.high,
-	    fds, &l->port) != 0) {
+	if (netbind_bind_all(addrs, n, o->iface.name, o->ports.low,
+	    o->ports.high, fds, &l->port) != 0) {
 		fprintf(stderr, "mosh-server: cannot bind a UDP port in "
 		    "%d:%d on the addresses of %s: %s\n", o->ports.low,
 		    o->ports.high, o->iface.name, strerror(errno));

@@ -341,13 +341,15 @@ static const struct subcommand {
 	{ "attach",	cmd_attach,	NULL,	"attach [ID]" },
 };
 
+#define NSUBCOMMANDS	(sizeof(subcommands) / sizeof(subcommands[0]))
+
 /* Every subcommand's usage, then the options of new. */
 static void
 usage(FILE *f)
 {
 	size_t	 i;
 
-	for (i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+	for (i = 0; i < NSUBCOMMANDS; i++)
 		fprintf(f, "%s mosh-server %s\n", i == 0 ? "usage:" : "      ",
 		    subcommands[i].usage);
 	fprintf(f, "       mosh-server --help | --version\n\n"
@@ -384,8 +386,7 @@ run(int argc, char **argv, struct proctitle *pt)
 
 	if (help_or_version(argc, argv) == 0)
 		return 0;
-	for (i = 0; argc > 1 && i < sizeof(subcommands) / sizeof(subcommands[0]);
-	    i++)
+	for (i = 0; argc > 1 && i < NSUBCOMMANDS; i++)
 		if (strcmp(argv[1], subcommands[i].name) == 0) {
 			sc = &subcommands[i];
 			skip = 2;

@@ -172,7 +172,8 @@ env_layer(struct opt_scan *s)
 
 	for (id = 0; id < CFG_NSETTINGS; id++) {
 		d = config_def((enum config_id)id);
-		if (d->env == NULL || (v = getenv(d->env)) == NULL || *v == '\0')
+		if (d->env == NULL || (v = getenv(d->env)) == NULL ||
+		    *v == '\0')
 			continue;
 		if (d->env_lenient && !env_usable(d->env, v))
 			continue;

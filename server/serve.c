@@ -73,7 +73,7 @@ struct serve_ctx {
 	bool		 had_input;	/* in the diff being applied */
 	bool		 resize_pending;
 	int32_t		 pending_w, pending_h;
-	bool		 attached;	/* a client is heard (utmp, title say so) */
+	bool		 attached;	/* a client is heard (utmp, title) */
 	struct sockaddr_storage seen_addr;
 	socklen_t	 seen_len;
 	char		 peer[NI_MAXHOST + 8];
@@ -81,11 +81,11 @@ struct serve_ctx {
 	struct events	*ev;
 	char		 peer_port[NI_MAXSERV];
 	uint64_t	 title_at;
-	enum serve_end	 end;		/* the first reason to end, or END_NONE */
+	enum serve_end	 end;		/* the first reason to end, or none */
 	bool		 leave;		/* end now: nobody to tell */
 	struct listener	*net;
 	struct control	*ctl;		/* NULL: no control socket */
-	bool		 attached_once;	/* a client has been here: no 60 s exit */
+	bool		 attached_once;	/* a client came: no 60 s exit */
 	bool		 kill_requested;
 	bool		 usr1;		/* SIGUSR1 in this round */
 	uint64_t	 net_ms, sig_ms, idle_ms;	/* timeouts; 0: off */
@@ -306,10 +306,12 @@ serve_note_peer(struct serve_ctx *s, uint64_t now)
 		}
 		/* A new address while attached is a roam; else an attach. */
 		if (s->attached)
-			events_session(s->ev, "client-roam", "from=%s:%s to=%s:%s",
+			events_session(s->ev, "client-roam",
+			    "from=%s:%s to=%s:%s",
 			    s->peer, s->peer_port, host, serv);
 		else
-			events_session(s->ev, "client-attach", "src=%s sport=%s",
+			events_session(s->ev, "client-attach",
+			    "src=%s sport=%s",
 			    host, serv);
 		snprintf(s->peer, sizeof(s->peer), "%s", host);
 		snprintf(s->peer_port, sizeof(s->peer_port), "%s", serv);
