@@ -1,0 +1,493 @@
+/*
+ * server/control: the control protocol's codec. Requests are bytes from
+ * a peer: every status control_parse_request can give, at its bounds.
+ * Replies: what control_info_format writes, control_info_parse reads
+ * back field for field, and both hold up against values that do not fit
+ * or were never written (a reply from a server not trusted blindly).
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "server/control.h"
+#include "tests/unit/check.h"
+
+/* Parse len bytes of s; *req is prefilled so a refusal can be seen to
+ * leave it untouched. */
+static enum control_status
+req(const char *s, size_t len, struct control_req *r)
+{
+	memset(r, 0xa5, sizeof(*r));
+	return control_parse_request(s, len, r);
+}
+
+static enum control_status
+req_str(const char *s, struct control_req *r)
+{
+	return req(s, strlen(s), r);
+}
+
+static int
+untouched(const struct control_req *r)
+{
+	struct control_req	 fill;
+
+	memset(&fill, 0xa5, sizeof(fill));
+	return memcmp(r, &fill, sizeof(fill)) == 0;
+}
+
+static int
+str_is(const char *got, const char *want)
+{
+	if (strcmp(got, want) != 0) {
+		printf("#   got  '%s'\n#   want '%s'\n", got, want);
+		return 0;
+	}
+	return 1;
+}
+
+static void
+test_request_ok(struct check *t)
+{
+	struct control_req	 r;
+	char			 buf[CONTROL_REQ_MAX + 1];
+
+	CHECK_EQ_INT(t, req_str("info\n", &r), CONTROL_OK);
+	CHECK_EQ_INT(t, r.kind, CONTROL_INFO);
+	CHECK(t, r.arg[0] == '\0');
+	CHECK_EQ_INT(t, req_str("kill\n", &r), CONTROL_OK);
+	CHECK_EQ_INT(t, r.kind, CONTROL_KILL);
+	CHECK(t, r.arg[0] == '\0');
+	CHECK_EQ_INT(t, req_str("attach\n", &r), CONTROL_OK);
+	CHECK_EQ_INT(t, r.kind, CONTROL_ATTACH);
+	CHECK_EQ_INT(t, req_str("attach 60005\n", &r), CONTROL_OK);
+	CHECK_EQ_INT(t, r.kind, CONTROL_ATTACH);
+	CHECK(t, str_is(r.arg, "60005"));
+	/* A CR before the newline is allowed. */
+	CHECK_EQ_INT(t, req_str("kill\r\n", &r), CONTROL_OK);
+	CHECK_EQ_INT(t, r.kind, CONTROL_KILL);
+	CHECK_EQ_INT(t, req_str("attach x~!\r\n", &r), CONTROL_OK);
+	CHECK(t, str_is(r.arg, "x~!"));
+	/* The longest argument: CONTROL_ARG_MAX - 1 bytes. */
+	memset(buf, 'a', sizeof(buf));
+	memcpy(buf, "attach ", 7);
+	buf[7 + CONTROL_ARG_MAX - 1] = '\n';
+	CHECK_EQ_INT(t, req(buf, 7 + CONTROL_ARG_MAX, &r), CONTROL_OK);
+	CHECK_EQ_INT(t, strlen(r.arg), CONTROL_ARG_MAX - 1);
+	/* Whatever follows the newline is never looked at. */
+	CHECK_EQ_INT(t, req("kill\n\xff\x00 garbage", 15, &r), CONTROL_OK);
+	CHECK_EQ_INT(t, r.kind, CONTROL_KILL);
+	CHECK_EQ_INT(t, req_str("info\nattach x y z\n", &r), CONTROL_OK);
+	CHECK_EQ_INT(t, r.kind, CONTROL_INFO);
+	CHECK(t, r.arg[0] == '\0');
+	/* ...even past CONTROL_REQ_MAX. */
+	memset(buf, 'z', sizeof(buf));
+	memcpy(buf, "info\n", 5);
+	CHECK_EQ_INT(t, req(buf, sizeof(buf), &r), CONTROL_OK);
+	/* The newline as the last byte of CONTROL_REQ_MAX. */
+	memset(buf, 'b', sizeof(buf));
+	memcpy(buf, "info ", 5);
+	buf[CONTROL_REQ_MAX - 1] = '\n';
+	CHECK_EQ_INT(t, req(buf, CONTROL_REQ_MAX, &r), CONTROL_BAD_ARG);
+}
+
+static void
+test_request_more_and_too_long(struct check *t)
+{
+	struct control_req	 r;
+	char			 buf[CONTROL_REQ_MAX * 2];
+
+	CHECK_EQ_INT(t, req("", 0, &r), CONTROL_MORE);
+	CHECK(t, untouched(&r));
+	CHECK_EQ_INT(t, req_str("inf", &r), CONTROL_MORE);
+	CHECK_EQ_INT(t, req_str("info", &r), CONTROL_MORE);
+	CHECK_EQ_INT(t, req_str("info\r", &r), CONTROL_MORE);
+	CHECK_EQ_INT(t, req_str("attach abc", &r), CONTROL_MORE);
+	CHECK(t, untouched(&r));
+	/* Bad bytes are judged on a whole line only. */
+	CHECK_EQ_INT(t, req("\x01\xff", 2, &r), CONTROL_MORE);
+	memset(buf, 'x', sizeof(buf));
+	CHECK_EQ_INT(t, req(buf, CONTROL_REQ_MAX - 1, &r), CONTROL_MORE);
+	CHECK_EQ_INT(t, req(buf, CONTROL_REQ_MAX, &r), CONTROL_TOO_LONG);
+	CHECK(t, untouched(&r));
+	CHECK_EQ_INT(t, req(buf, sizeof(buf), &r), CONTROL_TOO_LONG);
+	/* A newline just past the limit is not seen. */
+	buf[CONTROL_REQ_MAX] = '\n';
+	CHECK_EQ_INT(t, req(buf, CONTROL_REQ_MAX + 1, &r), CONTROL_TOO_LONG);
+	CHECK(t, untouched(&r));
+}
+
+static void
+test_request_bad_byte(struct check *t)
+{
+	static const struct { const char *s; size_t len; } bad[] = {
+		{ "info\t\n", 6 }, { "in\x01fo\n", 7 }, { "attach \x80\n", 9 },
+		{ "\x7f\n", 2 }, { "info\rx\n", 7 }, { "\0info\n", 6 },
+		{ "kill\r\r\n", 7 }, { "attach a\x1b[2J\n", 13 },
+		{ "\xc3\xa9\n", 3 },
+	};
+	struct control_req	 r;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (req(bad[i].s, bad[i].len, &r) != CONTROL_BAD_BYTE) {
+			printf("#   case %zu not bad-byte\n", i);
+			t->case_failed++;
+		}
+		CHECK(t, untouched(&r));
+	}
+}
+
+static void
+test_request_unknown(struct check *t)
+{
+	static const char *bad[] = {
+		"\n", "\r\n", "list\n", "INFO\n", "infox\n", " info\n", "inf\n",
+		"kil l\n", "nfo\n", "attachx 1\n", "~\n",
+	};
+	struct control_req	 r;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (req_str(bad[i], &r) != CONTROL_UNKNOWN) {
+			printf("#   '%s' not unknown\n", bad[i]);
+			t->case_failed++;
+		}
+		CHECK(t, untouched(&r));
+	}
+}
+
+static void
+test_request_bad_arg(struct check *t)
+{
+	static const char *bad[] = {
+		"attach \n", "attach a b\n", "attach  a\n", "attach a \n",
+		"info \r\n", "kill x y\n",
+	};
+	struct control_req	 r;
+	char			 buf[CONTROL_REQ_MAX];
+	size_t			 i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (req_str(bad[i], &r) != CONTROL_BAD_ARG) {
+			printf("#   case %zu not bad-argument\n", i);
+			t->case_failed++;
+		}
+		CHECK(t, untouched(&r));
+	}
+	/* CONTROL_ARG_MAX bytes: no room for the NUL. */
+	memset(buf, 'a', sizeof(buf));
+	memcpy(buf, "attach ", 7);
+	buf[7 + CONTROL_ARG_MAX] = '\n';
+	CHECK_EQ_INT(t, req(buf, 8 + CONTROL_ARG_MAX, &r), CONTROL_BAD_ARG);
+	CHECK(t, untouched(&r));
+}
+
+static void
+test_status_names(struct check *t)
+{
+	CHECK(t, str_is(control_status_name(CONTROL_OK), "ok"));
+	CHECK(t, str_is(control_status_name(CONTROL_MORE), "incomplete"));
+	CHECK(t, str_is(control_status_name(CONTROL_TOO_LONG), "too-long"));
+	CHECK(t, str_is(control_status_name(CONTROL_BAD_BYTE), "bad-byte"));
+	CHECK(t, str_is(control_status_name(CONTROL_UNKNOWN),
+	    "unknown-request"));
+	CHECK(t, str_is(control_status_name(CONTROL_BAD_ARG), "bad-argument"));
+	CHECK(t, str_is(control_status_name((enum control_status)99),
+	    "unknown"));
+}
+
+static void
+info_sample(struct control_info *i)
+{
+	memset(i, 0, sizeof(*i));
+	i->pid = 12345;
+	i->started = 1700000000ULL;
+	i->port = 60005;
+	snprintf(i->iface, sizeof(i->iface), "tailscale0");
+	snprintf(i->state, sizeof(i->state), "attached");
+	snprintf(i->client, sizeof(i->client), "100.64.0.2:51000");
+	i->last_contact = 7;
+	i->idle = 42;
+	snprintf(i->command, sizeof(i->command), "-bash");
+}
+
+static int
+info_equal(const struct control_info *a, const struct control_info *b)
+{
+	int	 ok = 1;
+
+#define SAME_NUM(f) if (a->f != b->f) { \
+	printf("#   %s: %lld != %lld\n", #f, (long long)a->f, \
+	    (long long)b->f); ok = 0; }
+#define SAME_STR(f) if (strcmp(a->f, b->f) != 0) { \
+	printf("#   %s: '%s' != '%s'\n", #f, a->f, b->f); ok = 0; }
+	SAME_NUM(pid);
+	SAME_NUM(started);
+	SAME_NUM(port);
+	SAME_STR(iface);
+	SAME_STR(state);
+	SAME_STR(client);
+	SAME_NUM(last_contact);
+	SAME_NUM(idle);
+	SAME_STR(command);
+#undef SAME_NUM
+#undef SAME_STR
+	return ok;
+}
+
+static void
+test_info_round_trip(struct check *t)
+{
+	struct control_info	 in, out;
+	char			 buf[CONTROL_LINE_MAX];
+
+	info_sample(&in);
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK(t, str_is(buf, "pid=12345\nstarted=1700000000\nport=60005\n"
+	    "iface=tailscale0\nstate=attached\nclient=100.64.0.2:51000\n"
+	    "last_contact=7\nidle=42\ncommand=-bash\n\n"));
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK(t, info_equal(&in, &out));
+
+	/* The ends of each number's range. */
+	in.pid = LONG_MAX;
+	in.started = ULLONG_MAX;
+	in.port = INT_MIN;
+	in.last_contact = ULLONG_MAX;
+	in.idle = 0;
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK(t, info_equal(&in, &out));
+	in.pid = -1;
+	in.port = INT_MAX;
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK(t, info_equal(&in, &out));
+
+	/* Every text field full, and empty. */
+	info_sample(&in);
+	memset(in.iface, 'i', sizeof(in.iface) - 1);
+	memset(in.state, 's', sizeof(in.state) - 1);
+	memset(in.client, 'c', sizeof(in.client) - 1);
+	memset(in.command, 'x', sizeof(in.command) - 1);
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK(t, info_equal(&in, &out));
+	in.iface[0] = in.state[0] = in.client[0] = in.command[0] = '\0';
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK(t, strstr(buf, "\nclient=\n") != NULL);
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK(t, info_equal(&in, &out));
+}
+
+/* A newline or control byte in a value cannot start a line of its own. */
+static void
+test_info_control_bytes(struct check *t)
+{
+	struct control_info	 in, out;
+	char			 buf[CONTROL_LINE_MAX];
+	char			 line[7 + sizeof(in.iface) + 8];
+
+	info_sample(&in);
+	snprintf(in.command, sizeof(in.command), "sh -c 'a\nb\tc\x1b[2Jd\x7f"
+	    "e\rf'");
+	snprintf(in.client, sizeof(in.client), "x\npid=1");
+	snprintf(in.state, sizeof(in.state), "\x01");
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK(t, strstr(buf, "\ncommand=sh -c 'a?b?c?[2Jd?e?f'\n\n") != NULL);
+	CHECK(t, strstr(buf, "\nclient=x?pid=1\n") != NULL);
+	CHECK(t, strstr(buf, "\nstate=?\n") != NULL);
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK_EQ_INT(t, out.pid, 12345);
+	CHECK(t, str_is(out.client, "x?pid=1"));
+	/* Bytes above 0x7f are not control bytes: kept (UTF-8). */
+	snprintf(in.command, sizeof(in.command), "vim caf\xc3\xa9");
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK(t, str_is(out.command, "vim caf\xc3\xa9"));
+	/* A text field without its NUL is read to its size, no further. */
+	memset(in.iface, 'q', sizeof(in.iface));
+	memset(line, 'q', sizeof(line));
+	memcpy(line, "\niface=", 7);
+	memcpy(line + 7 + sizeof(in.iface), "\nstate=", 8);
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK(t, strstr(buf, line) != NULL);
+}
+
+/* A reply that does not fit is -1, never a cut one, never past len. */
+static void
+test_info_does_not_fit(struct check *t)
+{
+	struct control_info	 in;
+	char			 buf[CONTROL_LINE_MAX + 16];
+	size_t			 full, n;
+
+	info_sample(&in);
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	full = strlen(buf) + 1;
+	CHECK_EQ_INT(t, control_info_format(&in, buf, full), 0);
+	for (n = 0; n < full; n++) {
+		memset(buf, '#', sizeof(buf));
+		if (control_info_format(&in, buf, n) != -1) {
+			printf("#   fits in %zu of %zu\n", n, full);
+			t->case_failed++;
+		}
+		if (buf[n] != '#') {
+			printf("#   wrote past %zu\n", n);
+			t->case_failed++;
+		}
+	}
+	/* The largest reply fits CONTROL_LINE_MAX. */
+	in.pid = LONG_MIN;
+	in.started = in.last_contact = in.idle = ULLONG_MAX;
+	in.port = INT_MIN;
+	memset(in.iface, 'i', sizeof(in.iface));
+	memset(in.state, 's', sizeof(in.state));
+	memset(in.client, 'c', sizeof(in.client));
+	memset(in.command, 'x', sizeof(in.command));
+	CHECK_EQ_INT(t, control_info_format(&in, buf, CONTROL_LINE_MAX), 0);
+}
+
+/* "pid=9\nKEY=" and n 'v's, then the empty line, into big (n + 64). */
+static void
+long_value(char *big, size_t n, const char *key)
+{
+	size_t	 k = (size_t)snprintf(big, 32, "pid=9\n%s=", key);
+
+	memset(big + k, 'v', n);
+	memcpy(big + k + n, "\n\n", 3);
+}
+
+/* A reply from a server not trusted blindly. */
+static void
+test_info_parse_hostile(struct check *t)
+{
+	struct control_info	 out;
+	char			*big;
+	size_t			 n = 3 * CONTROL_LINE_MAX;
+
+	/* Missing keys read as 0 and "". */
+	CHECK_EQ_INT(t, control_info_parse("pid=77\n\n", &out), 0);
+	CHECK_EQ_INT(t, out.pid, 77);
+	CHECK_EQ_INT(t, out.started, 0);
+	CHECK_EQ_INT(t, out.port, 0);
+	CHECK(t, out.iface[0] == '\0' && out.state[0] == '\0' &&
+	    out.client[0] == '\0' && out.command[0] == '\0');
+	CHECK_EQ_INT(t, out.last_contact, 0);
+	CHECK_EQ_INT(t, out.idle, 0);
+	/* In any order, without the closing empty line. */
+	CHECK_EQ_INT(t, control_info_parse("state=detached\nport=60009\n"
+	    "pid=5", &out), 0);
+	CHECK_EQ_INT(t, out.pid, 5);
+	CHECK_EQ_INT(t, out.port, 60009);
+	CHECK(t, str_is(out.state, "detached"));
+	/* No pid: refused, the rest unread. */
+	memset(&out, 0x5a, sizeof(out));
+	CHECK_EQ_INT(t, control_info_parse("port=1\nstate=attached\n\n", &out),
+	    -1);
+	CHECK_EQ_INT(t, out.port, 0);
+	CHECK_EQ_INT(t, control_info_parse("", &out), -1);
+	CHECK_EQ_INT(t, control_info_parse("error=bad-argument\n\n", &out), -1);
+	CHECK_EQ_INT(t, control_info_parse("pidx=1\nxpid=2\npid\n", &out), -1);
+
+	/* Over-long values are cut to their field. */
+	if ((big = malloc(n + 64)) == NULL) {
+		CHECK(t, !"malloc");
+		return;
+	}
+	long_value(big, n, "iface");
+	CHECK_EQ_INT(t, control_info_parse(big, &out), 0);
+	CHECK_EQ_INT(t, out.pid, 9);
+	CHECK_EQ_INT(t, strlen(out.iface), sizeof(out.iface) - 1);
+	CHECK(t, strspn(out.iface, "v") == sizeof(out.iface) - 1);
+	long_value(big, n, "command");
+	CHECK_EQ_INT(t, control_info_parse(big, &out), 0);
+	CHECK_EQ_INT(t, strlen(out.command), sizeof(out.command) - 1);
+	long_value(big, n, "client");
+	CHECK_EQ_INT(t, control_info_parse(big, &out), 0);
+	CHECK_EQ_INT(t, strlen(out.client), sizeof(out.client) - 1);
+	long_value(big, n, "state");
+	CHECK_EQ_INT(t, control_info_parse(big, &out), 0);
+	CHECK_EQ_INT(t, strlen(out.state), sizeof(out.state) - 1);
+	CHECK(t, out.client[0] == '\0');
+	long_value(big, n, "port");
+	CHECK_EQ_INT(t, control_info_parse(big, &out), 0);
+	CHECK_EQ_INT(t, out.port, 0);
+	free(big);
+	/* Numbers that are not: 0, or what strtol makes of a prefix. */
+	CHECK_EQ_INT(t, control_info_parse("pid=12abc\nidle=x\n"
+	    "last_contact=99999999999999999999999\n", &out), 0);
+	CHECK_EQ_INT(t, out.pid, 12);
+	CHECK_EQ_INT(t, out.idle, 0);
+	CHECK(t, out.last_contact == ULLONG_MAX);
+	/* The first of two lines with a key. */
+	CHECK_EQ_INT(t, control_info_parse("pid=1\npid=2\nstate=a\nstate=b\n",
+	    &out), 0);
+	CHECK_EQ_INT(t, out.pid, 1);
+	CHECK(t, str_is(out.state, "a"));
+}
+
+static void
+test_reply_get(struct check *t)
+{
+	static const char reply[] = "ok=1\nkey=value\nkeyx=no\nempty=\n"
+	    "eq=a=b\nnokey\n=x\nlast=tail";
+	char		 out[16];
+
+	CHECK(t, control_reply_get(reply, "ok", out, sizeof(out)) == out);
+	CHECK(t, str_is(out, "1"));
+	CHECK(t, control_reply_get(reply, "key", out, sizeof(out)) == out);
+	CHECK(t, str_is(out, "value"));
+	CHECK(t, control_reply_get(reply, "keyx", out, sizeof(out)) == out);
+	CHECK(t, str_is(out, "no"));
+	CHECK(t, control_reply_get(reply, "empty", out, sizeof(out)) == out);
+	CHECK(t, str_is(out, ""));
+	CHECK(t, control_reply_get(reply, "eq", out, sizeof(out)) == out);
+	CHECK(t, str_is(out, "a=b"));
+	/* The last line needs no newline. */
+	CHECK(t, control_reply_get(reply, "last", out, sizeof(out)) == out);
+	CHECK(t, str_is(out, "tail"));
+	/* A key is a whole word at the start of a line. */
+	memset(out, 'z', sizeof(out));
+	CHECK(t, control_reply_get(reply, "k", out, sizeof(out)) == NULL);
+	CHECK(t, out[0] == '\0');
+	CHECK(t, control_reply_get(reply, "nokey", out, sizeof(out)) == NULL);
+	CHECK(t, control_reply_get(reply, "alue", out, sizeof(out)) == NULL);
+	CHECK(t, control_reply_get(reply, "ey", out, sizeof(out)) == NULL);
+	CHECK(t, control_reply_get("", "ok", out, sizeof(out)) == NULL);
+	CHECK(t, control_reply_get("\n\n", "ok", out, sizeof(out)) == NULL);
+	CHECK(t, control_reply_get("ok", "ok", out, sizeof(out)) == NULL);
+	/* Cut to fit out, never past it. */
+	memset(out, 'z', sizeof(out));
+	CHECK(t, control_reply_get("k=0123456789abcdefghij\n", "k", out, 8) ==
+	    out);
+	CHECK(t, str_is(out, "0123456"));
+	CHECK(t, out[8] == 'z');
+	CHECK(t, control_reply_get("k=abc\n", "k", out, 1) == out);
+	CHECK(t, out[0] == '\0');
+	/* The first of two lines with the key. */
+	CHECK(t, control_reply_get("a=1\na=2\n", "a", out, sizeof(out)) == out);
+	CHECK(t, str_is(out, "1"));
+}
+
+int
+main(void)
+{
+	struct check	 t;
+
+	memset(&t, 0, sizeof(t));
+	RUN(&t, test_request_ok);
+	RUN(&t, test_request_more_and_too_long);
+	RUN(&t, test_request_bad_byte);
+	RUN(&t, test_request_unknown);
+	RUN(&t, test_request_bad_arg);
+	RUN(&t, test_status_names);
+	RUN(&t, test_info_round_trip);
+	RUN(&t, test_info_control_bytes);
+	RUN(&t, test_info_does_not_fit);
+	RUN(&t, test_info_parse_hostile);
+	RUN(&t, test_reply_get);
+	return check_done(&t);
+}
