@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <stdarg.h>
 #include <errno.h>
 #include <limits.h>
 #include <pwd.h>
@@ -267,7 +268,8 @@ parse_locale(const struct config_def *d, const char *v, void *field,
 	char			*copy;
 
 	(void)d; (void)add;
-	if (strchr(v, '=') == NULL || l->n == CONFIG_LOCALE_MAX) {
+	if (strchr(v, '=') == NULL || v[0] == '=' ||
+	    l->n == CONFIG_LOCALE_MAX) {
 		snprintf(why, n, "'%s' is not NAME=VALUE (or too many)", v);
 		return -1;
 	}
@@ -433,7 +435,7 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    NULL, NULL, false,
 	    "answer only sources inside CIDR (repeatable; the\n"
 	    "first replaces the default " NETBIND_TAILNET_V4 " and\n"
-	    NETBIND_TAILNET_V6 "). 'any': every source" },
+	    NETBIND_TAILNET_V6 "). 'any': every source", true },
 	[CFG_PORT_RANGE] = { "port_range", true, "60001:60999", PORTS,
 	    AT(ports), NULL, 0, "-p", "PORT[:PORT2]", NULL, false,
 	    "UDP port range", NULL, "MOSH_UDP_PORT", false,
@@ -486,7 +488,7 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    AT(locale), NULL, 0, "-l", "NAME=VALUE", NULL, false, "-l",
 	    " (NAME=VALUE)", NULL, false,
 	    "locale variable from the client (repeatable), used when\n"
-	    "the server's own locale is not UTF-8" },
+	    "the server's own locale is not UTF-8", true },
 	[CFG_VERBOSE] = { "verbose", false, "0", parse_count, format_int,
 	    AT(verbose), NULL, 0, "-v", NULL, "1", false, NULL, NULL, NULL,
 	    false, "verbose: stay attached to the terminal" },
@@ -505,23 +507,37 @@ config_def(enum config_id id)
 	return &config_defs[id];
 }
 
-int
-config_set(struct config *c, enum config_id id, const char *value,
-    enum config_layer layer, const char *origin, char *err, size_t errlen)
+/* Parse value into the setting's field (add: to a list's values). */
+static int
+config_apply(struct config *c, enum config_id id, const char *value,
+    enum config_layer layer, const char *name, bool add, char *err,
+    size_t errlen)
 {
+	static const char *const prefix[] = {
+		[CONFIG_DEFAULT] = "", [CONFIG_FILE] = "",
+		[CONFIG_ENV] = "env ", [CONFIG_FLAG] = "flag ",
+	};
 	const struct config_def	*d = &config_defs[id];
 	struct config_origin	*o = &c->origin[id];
 	char			 why[512];
-	bool			 add;
 
-	add = layer == CONFIG_FLAG && o->layer == CONFIG_FLAG;
 	if (d->parse(d, value, FIELD(c, d), add, why, sizeof(why)) != 0) {
-		snprintf(err, errlen, "%s: %s: %s", origin, d->name, why);
+		snprintf(err, errlen, "%s%s: %s: %s", prefix[layer], name,
+		    d->name, why);
 		return -1;
 	}
 	o->layer = layer;
-	snprintf(o->text, sizeof(o->text), "%s", origin);
+	snprintf(o->text, sizeof(o->text), "%s%s", prefix[layer], name);
+	o->name = strlen(prefix[layer]);
 	return 0;
+}
+
+int
+config_set(struct config *c, enum config_id id, const char *value,
+    enum config_layer layer, const char *name, char *err, size_t errlen)
+{
+	return config_apply(c, id, value, layer, name, layer == CONFIG_FLAG &&
+	    c->origin[id].layer == CONFIG_FLAG, err, errlen);
 }
 
 const struct config_origin *
@@ -533,19 +549,9 @@ config_origin(const struct config *c, enum config_id id)
 const char *
 config_origin_name(const struct config *c, enum config_id id)
 {
-	const struct config_def	*d = &config_defs[id];
+	const struct config_origin *o = &c->origin[id];
 
-	switch (c->origin[id].layer) {
-	case CONFIG_DEFAULT:
-		return "the default";
-	case CONFIG_ENV:
-		return d->env;
-	case CONFIG_FLAG:
-		return d->flag;
-	case CONFIG_FILE:
-		break;
-	}
-	return c->origin[id].text;
+	return o->layer == CONFIG_DEFAULT ? "the default" : o->text + o->name;
 }
 
 const char *
@@ -583,24 +589,96 @@ struct config_file {
 	const char	*path;
 	FILE		*fp;
 	int		 line;		/* of the line inih is parsing */
+	bool		 indented;	/* it starts with a blank */
+	char		*raw;		/* the whole line (getline's) */
+	size_t		 rawcap;
+	char		 value[CONFIG_TEXT_MAX];	/* of a line too long
+							 * for inih */
+	int		 read_errno;	/* reading failed (a directory) */
 	int		 failed_line;
-	char		 why[512];
-	int		 failed;
+	char		 why[CONFIG_ORIGIN_MAX + 512];
+	bool		 failed;
+	bool		 why_has_origin;	/* config_set's "FILE:LINE: ..." */
 };
 
-/* fgets for inih that counts lines, so every value keeps its line. */
+/* Stands for f->value on a line handed to inih. */
+#define CONFIG_LONG_VALUE	"\x01"
+
+/*
+ * A line too long for inih's buffer (the system's libinih stops at 200
+ * bytes): a comment becomes an empty line; "key = value" is handed on
+ * as "key = \x01" with the value kept aside. Anything else is cut, and
+ * inih calls it a syntax error.
+ */
+static void
+config_long_line(struct config_file *f, char *str, int num)
+{
+	char	*p = f->raw + strspn(f->raw, " \t"), *eq, *v, *end;
+	size_t	 klen;
+
+	if (*p == '#' || *p == ';') {
+		strcpy(str, "\n");
+		return;
+	}
+	if ((eq = strchr(p, '=')) != NULL && (klen = (size_t)(eq - p)) <
+	    (size_t)num - 8) {
+		v = eq + 1 + strspn(eq + 1, " \t");
+		/* inih's inline comments: " ;" to the end of the line. */
+		if ((end = strstr(v, " ;")) == NULL)
+			end = v + strlen(v);
+		while (end > v && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if ((size_t)(end - v) < sizeof(f->value)) {
+			memcpy(f->value, v, (size_t)(end - v));
+			f->value[end - v] = '\0';
+			snprintf(str, (size_t)num, "%.*s= " CONFIG_LONG_VALUE "\n",
+			    (int)klen, p);
+			return;
+		}
+	}
+	snprintf(str, (size_t)num, "%s\n", p);
+	str[num - 2] = '\n';
+}
+
+/* getline for inih: counts lines, so every value keeps its line, and
+ * notes whether the line is indented (inih's continuation). */
 static char *
 config_reader(char *str, int num, void *arg)
 {
 	struct config_file *f = arg;
-	char		*r;
+	ssize_t		 n;
 
-	if ((r = fgets(str, num, f->fp)) != NULL)
-		f->line++;
-	return r;
+	errno = 0;
+	if ((n = getline(&f->raw, &f->rawcap, f->fp)) < 0) {
+		f->read_errno = errno;
+		return NULL;
+	}
+	f->line++;
+	while (n > 0 && (f->raw[n - 1] == '\n' || f->raw[n - 1] == '\r'))
+		f->raw[--n] = '\0';
+	f->indented = f->raw[0] == ' ' || f->raw[0] == '\t';
+	if (n + 2 <= num)
+		snprintf(str, (size_t)num, "%s\n", f->raw);
+	else
+		config_long_line(f, str, num);
+	return str;
 }
 
-/* One key = value of a file: a key of the table, a value it parses. */
+/* The reason a line is refused, in f->why; returns inih's "stop". */
+static int __attribute__((format(printf, 2, 3)))
+config_refuse(struct config_file *f, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(f->why, sizeof(f->why), fmt, ap);
+	va_end(ap);
+	f->failed = true;
+	return 0;
+}
+
+/* One key = value of a file: a key of the table, a value it parses. An
+ * indented line continues the key above it, which must be a list. */
 static int
 config_ini_handler(void *arg, const char *section, const char *name,
     const char *value)
@@ -612,25 +690,24 @@ config_ini_handler(void *arg, const char *section, const char *name,
 	if (f->failed)
 		return 0;
 	f->failed_line = f->line;
-	if (section[0] != '\0' && strcmp(section, "server") != 0) {
-		snprintf(f->why, sizeof(f->why), "unknown section [%s]",
-		    section);
-		f->failed = 1;
-		return 0;
-	}
+	if (section[0] != '\0' && strcmp(section, "server") != 0)
+		return config_refuse(f, "unknown section [%s]", section);
 	for (id = 0; id < CFG_NSETTINGS; id++)
 		if (config_defs[id].in_file &&
 		    strcmp(name, config_defs[id].name) == 0)
 			break;
-	if (id == CFG_NSETTINGS) {
-		snprintf(f->why, sizeof(f->why), "unknown key '%s'", name);
-		f->failed = 1;
-		return 0;
-	}
+	if (id == CFG_NSETTINGS)
+		return config_refuse(f, "unknown key '%s'", name);
+	if (f->indented && !config_defs[id].list)
+		return config_refuse(f, "%s takes one value: an indented line "
+		    "continues only a list", name);
+	if (strcmp(value, CONFIG_LONG_VALUE) == 0)
+		value = f->value;
 	snprintf(origin, sizeof(origin), "%s:%d", f->path, f->line);
-	if (config_set(f->scratch, (enum config_id)id, value, CONFIG_FILE,
-	    origin, f->why, sizeof(f->why)) != 0) {
-		f->failed = 1;
+	/* The name of a file may be anything: the message has its origin. */
+	if (config_apply(f->scratch, (enum config_id)id, value, CONFIG_FILE,
+	    origin, f->indented, f->why, sizeof(f->why)) != 0) {
+		f->failed = f->why_has_origin = true;
 		return 0;
 	}
 	return 1;
@@ -641,40 +718,43 @@ static int
 config_read_stream(struct config *c, const char *path, FILE *fp, char *err,
     size_t errlen)
 {
-	struct config	 *scratch;
-	struct config_file f;
-	int		 line;
+	struct config_file *f;
+	int		 line, rc = -1;
 
 	/* A copy: the file's values land on what the layers below gave. */
-	if ((scratch = malloc(sizeof(*scratch))) == NULL) {
+	if ((f = calloc(1, sizeof(*f))) == NULL ||
+	    (f->scratch = malloc(sizeof(*c))) == NULL) {
+		free(f);
 		snprintf(err, errlen, "%s: out of memory", path);
 		return -1;
 	}
-	memcpy(scratch, c, sizeof(*scratch));
-	memset(&f, 0, sizeof(f));
-	f.scratch = scratch;
-	f.path = path;
-	f.fp = fp;
-	line = ini_parse_stream(config_reader, &f, config_ini_handler, &f);
-	if (line != 0 || f.failed) {
-		/* inih returns the first bad line; ours may be later. */
-		if (f.failed && (line == 0 || line == f.failed_line) &&
-		    strncmp(f.why, path, strlen(path)) == 0)
-			snprintf(err, errlen, "%s", f.why);
-		else if (f.failed && (line == 0 || line == f.failed_line))
-			snprintf(err, errlen, "%s:%d: %s", path, f.failed_line,
-			    f.why);
-		else
-			snprintf(err, errlen, "%s:%d: syntax error (want "
-			    "key = value)", path, line);
-		free(scratch);
-		return -1;
+	memcpy(f->scratch, c, sizeof(*c));
+	f->path = path;
+	f->fp = fp;
+	line = ini_parse_stream(config_reader, f, config_ini_handler, f);
+	/* inih returns the first bad line; ours may be later. */
+	if (f->failed && (line == 0 || line == f->failed_line) &&
+	    f->why_has_origin)
+		snprintf(err, errlen, "%s", f->why);
+	else if (f->failed && (line == 0 || line == f->failed_line))
+		snprintf(err, errlen, "%s:%d: %s", path, f->failed_line,
+		    f->why);
+	else if (line != 0)
+		snprintf(err, errlen, "%s:%d: syntax error (want key = value)",
+		    path, line);
+	else if (f->read_errno != 0)
+		snprintf(err, errlen, "%s: cannot read: %s", path,
+		    strerror(f->read_errno));
+	else {
+		/* A file sets only file keys, none of which owns memory:
+		 * the copy takes nothing the original still points to. */
+		memcpy(c, f->scratch, sizeof(*c));
+		rc = 0;
 	}
-	/* A file sets only file keys, none of which owns memory: the
-	 * copy takes nothing the original still points to. */
-	memcpy(c, scratch, sizeof(*c));
-	free(scratch);
-	return 0;
+	free(f->raw);
+	free(f->scratch);
+	free(f);
+	return rc;
 }
 
 /* A file just opened (NULL: why is in errno), read and closed. */

@@ -68,6 +68,7 @@ enum config_layer {
 struct config_origin {
 	enum config_layer layer;
 	char		 text[CONFIG_ORIGIN_MAX];	/* "flag -p", "FILE:LINE" */
+	size_t		 name;		/* where "-p" starts in it */
 };
 
 enum config_log_format { LOG_FORMAT_KV, LOG_FORMAT_JSON };
@@ -152,6 +153,7 @@ struct config_def {
 	const char	*env;		/* environment variable, or NULL */
 	bool		 env_lenient;	/* mosh's rule: a bad one is skipped */
 	const char	*help;		/* for --help and the man page */
+	bool		 list;		/* values add up (see config_set) */
 };
 
 /* The row of a setting. */
@@ -172,14 +174,16 @@ int	config_load(struct config *, const char *system_path,
 int	config_load_buffer(struct config *, const char *name, const char *buf,
 	    size_t len, char *err, size_t errlen);
 /*
- * Parse value into the setting's field; origin says where it came from
- * ("env MOSH_UDP_PORT", "flag --iface"). A list given again as a flag
- * adds to what the flags gave; from any other layer a value replaces
- * the one before. 0, or -1 with "ORIGIN: KEY: why" in err and the
- * setting unchanged.
+ * Parse value into the setting's field; layer and name say where it
+ * came from (CONFIG_FLAG "--iface", CONFIG_ENV "MOSH_UDP_PORT",
+ * CONFIG_FILE "FILE:LINE"), and its origin reads "flag --iface", "env
+ * MOSH_UDP_PORT", "FILE:LINE". A list given again as a flag adds to
+ * what the flags gave (in a file: on an indented line); otherwise a
+ * value replaces the one before. 0, or -1 with "ORIGIN: KEY: why" in
+ * err and the setting unchanged.
  */
 int	config_set(struct config *, enum config_id, const char *value,
-	    enum config_layer, const char *origin, char *err, size_t errlen);
+	    enum config_layer, const char *name, char *err, size_t errlen);
 const struct config_origin *config_origin(const struct config *,
 	    enum config_id);
 /* Where a value came from, for messages: "the default", the flag

@@ -480,7 +480,8 @@ control_reply_get(const char *reply, const char *key, char *out, size_t len)
 	size_t		 kl = strlen(key);
 	const char	*p = reply, *e;
 
-	while (*p != '\0') {
+	/* The empty line ends the reply: nothing after it is read. */
+	while (*p != '\0' && *p != '\n') {
 		e = strchr(p, '\n');
 		if (e == NULL)
 			e = p + strlen(p);

@@ -140,8 +140,9 @@ struct control_info {
  * value become '?'). 0, or -1 when it does not fit in len. */
 int	control_info_format(const struct control_info *, char *buf,
 	    size_t len);
-/* A reply from a server we do not trust blindly: missing keys read as
- * 0 or "", values are cut to fit. 0, or -1 without a pid. */
+/* A reply from a server we do not trust blindly: missing keys, and
+ * numbers that are not whole decimals in range, read as 0 or ""; text
+ * is cut to fit. 0, or -1 without a pid above 0. */
 int	control_info_parse(const char *reply, struct control_info *);
 
 /* Send a reply without ever waiting for the peer (it may be gone). */
@@ -154,8 +155,9 @@ int	control_request(const char *path, const char *cmd, char *reply,
 	    size_t len);
 
 /*
- * The value of KEY in a reply (NUL-terminated "key=value" lines, from a
- * server we do not trust blindly), truncated to fit out (len > 0).
+ * The value of KEY in a reply (NUL-terminated "key=value" lines up to
+ * an empty one, from a server we do not trust blindly), truncated to
+ * fit out (len > 0).
  * Returns out, or NULL with out "" when there is no such line.
  */
 const char	*control_reply_get(const char *reply, const char *key,

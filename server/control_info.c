@@ -1,6 +1,9 @@
 /* The replies of the control protocol: one table, one writer, one reader. */
 #include <sys/socket.h>
 
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +88,20 @@ control_info_format(const struct control_info *info, char *buf, size_t len)
 	return 0;
 }
 
+/* A whole decimal number within [0, max]; anything else is 0. */
+static unsigned long long
+info_number(const char *v, unsigned long long max)
+{
+	unsigned long long n;
+	char		*end;
+
+	if (!isdigit((unsigned char)*v))
+		return 0;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	return errno != 0 || *end != '\0' || n > max ? 0 : n;
+}
+
 int
 control_info_parse(const char *reply, struct control_info *info)
 {
@@ -94,8 +111,6 @@ control_info_parse(const char *reply, struct control_info *info)
 	size_t			 i;
 
 	memset(info, 0, sizeof(*info));
-	if (control_reply_get(reply, "pid", v, sizeof(v)) == NULL)
-		return -1;
 	for (i = 0; i < INFO_NFIELDS; i++) {
 		f = &info_fields[i];
 		field = (char *)info + f->offset;
@@ -103,20 +118,25 @@ control_info_parse(const char *reply, struct control_info *info)
 		(void)control_reply_get(reply, f->key, v, sizeof(v));
 		switch (f->kind) {
 		case INFO_LONG:
-			*(long *)field = strtol(v, NULL, 10);
+			*(long *)field = (long)info_number(v, LONG_MAX);
 			break;
 		case INFO_ULL:
-			*(unsigned long long *)field = strtoull(v, NULL, 10);
+			*(unsigned long long *)field = info_number(v,
+			    ULLONG_MAX);
 			break;
 		case INFO_INT:
-			*(int *)field = (int)strtol(v, NULL, 10);
+			*(int *)field = (int)info_number(v, INT_MAX);
 			break;
 		case INFO_TEXT:
 			snprintf(field, f->size, "%s", v);
 			break;
 		}
 	}
-	return 0;
+	/* A session is its pid: none, no session (and nothing read). */
+	if (info->pid > 0)
+		return 0;
+	memset(info, 0, sizeof(*info));
+	return -1;
 }
 
 void

@@ -123,13 +123,12 @@ set_shell(struct server_opts *o)
 /* Set a setting from a flag or a variable, printing why it failed. */
 static int
 opt_set(struct opt_scan *s, enum config_id id, const char *v,
-    enum config_layer layer, const char *origin)
+    enum config_layer layer, const char *name)
 {
 	const struct config_def	*d = config_def(id);
 	char			 err[CONFIG_ORIGIN_MAX + 512];
 
-	if (config_set(&s->o->cfg, id, v, layer, origin, err,
-	    sizeof(err)) == 0)
+	if (config_set(&s->o->cfg, id, v, layer, name, err, sizeof(err)) == 0)
 		return 0;
 	if (layer == CONFIG_FLAG && d->bad != NULL)
 		fprintf(stderr, "mosh-server: bad %s '%s'%s\n", d->bad, v,
@@ -167,7 +166,6 @@ env_layer(struct opt_scan *s)
 {
 	const struct config_def	*d;
 	const char		*v;
-	char			 origin[64];
 	int			 id;
 
 	for (id = 0; id < CFG_NSETTINGS; id++) {
@@ -177,8 +175,7 @@ env_layer(struct opt_scan *s)
 			continue;
 		if (d->env_lenient && !env_usable(d->env, v))
 			continue;
-		snprintf(origin, sizeof(origin), "env %s", d->env);
-		if (opt_set(s, (enum config_id)id, v, CONFIG_ENV, origin) != 0)
+		if (opt_set(s, (enum config_id)id, v, CONFIG_ENV, d->env) != 0)
 			return -1;
 	}
 	/* -p must stay inside a range an admin set. */
@@ -256,7 +253,7 @@ opt_apply(struct opt_scan *s, const struct opt_flag *f, const char *v)
 {
 	struct config		*c = &s->o->cfg;
 	const struct config_def	*d;
-	char			 origin[32], addr[64];
+	char			 addr[64];
 	enum config_id		 id = f->id;
 
 	if (f->extra == '@' || s->operands != NULL)
@@ -265,8 +262,7 @@ opt_apply(struct opt_scan *s, const struct opt_flag *f, const char *v)
 		return 0;
 	if (f->extra == 's') {
 		ssh_local_ip(addr, sizeof(addr));
-		if (opt_set(s, CFG_LOCAL_ADDR, addr, CONFIG_FLAG,
-		    "flag -s") != 0)
+		if (opt_set(s, CFG_LOCAL_ADDR, addr, CONFIG_FLAG, "-s") != 0)
 			return -1;
 		c->local_addr_from_ssh = true;
 		return 0;
@@ -276,8 +272,7 @@ opt_apply(struct opt_scan *s, const struct opt_flag *f, const char *v)
 	if (id == CFG_LOCAL_ADDR && v[strspn(v, "0123456789")] == '\0' &&
 	    *v != '\0')
 		id = CFG_IDLE_TIMEOUT;
-	snprintf(origin, sizeof(origin), "flag %s", d->flag);
-	if (opt_set(s, id, v != NULL ? v : d->fixed, CONFIG_FLAG, origin) != 0)
+	if (opt_set(s, id, v != NULL ? v : d->fixed, CONFIG_FLAG, d->flag) != 0)
 		return -1;
 	if (id == CFG_LOCAL_ADDR)
 		c->local_addr_from_ssh = false;	/* the later one wins */

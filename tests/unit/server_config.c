@@ -114,7 +114,7 @@ test_defaults(struct check *t)
 	int		 id;
 
 	config_defaults(&c);
-	CHECK(t, strcmp(c.iface, "tailscale0") == 0);
+	CHECK(t, strcmp(c.iface.name, "tailscale0") == 0);
 	CHECK(t, !c.allow.any);
 	CHECK_EQ_INT(t, c.allow.n, 2);
 	CHECK_EQ_INT(t, c.ports.low, 60001);
@@ -172,7 +172,7 @@ test_buffer_values_and_origins(struct check *t)
 	char		 err[1024];
 
 	CHECK_EQ_INT(t, load(&c, "mem.conf", text, err, sizeof(err)), 0);
-	CHECK(t, strcmp(c.iface, "eth7") == 0);
+	CHECK(t, strcmp(c.iface.name, "eth7") == 0);
 	CHECK(t, origin_is(&c, CFG_INTERFACE, CONFIG_FILE, "mem.conf:3"));
 	CHECK_EQ_INT(t, c.ports.low, 61000);
 	CHECK_EQ_INT(t, c.ports.high, 61010);
@@ -255,7 +255,7 @@ test_later_file_overrides(struct check *t)
 	CHECK_EQ_INT(t, c.ports.high, 4000);
 	snprintf(want, sizeof(want), "%s:2", b);
 	CHECK(t, origin_is(&c, CFG_PORT_RANGE, CONFIG_FILE, want));
-	CHECK(t, strcmp(c.iface, "eth1") == 0);
+	CHECK(t, strcmp(c.iface.name, "eth1") == 0);
 	snprintf(want, sizeof(want), "%s:1", a);
 	CHECK(t, origin_is(&c, CFG_INTERFACE, CONFIG_FILE, want));
 	CHECK_EQ_INT(t, c.idle_timeout, 3600);
@@ -396,6 +396,29 @@ test_long_lines(struct check *t)
 	CHECK_EQ_INT(t, c.allow.n, 10);
 }
 
+/* An indented line continues a list; it cannot continue a single value. */
+static void
+test_continued_lines(struct check *t)
+{
+	struct config	 c;
+	char		 want[256];
+
+	CHECK_EQ_INT(t, load(&c, "f", "allow_sources = 10.0.0.0/8,\n"
+	    "    192.168.0.0/16\n\t172.16.0.0/12\nport_range = 7000\n", want,
+	    sizeof(want)), 0);
+	CHECK_EQ_INT(t, c.allow.n, 3);
+	CHECK_EQ_INT(t, c.ports.low, 7000);
+	CHECK(t, origin_is(&c, CFG_ALLOW_SOURCES, CONFIG_FILE, "f:3"));
+	/* Not indented: the key again replaces, as before. */
+	CHECK_EQ_INT(t, load(&c, "f", "allow_sources = 10.0.0.0/8\n"
+	    "allow_sources = 192.168.0.0/16\n", want, sizeof(want)), 0);
+	CHECK_EQ_INT(t, c.allow.n, 1);
+	CHECK_EQ_INT(t, load(&c, "f", "interface = lo\n  eth0\n", want,
+	    sizeof(want)), -1);
+	CHECK(t, str_is(want, "f:2: interface takes one value: an indented "
+	    "line continues only a list"));
+}
+
 /* "An unreadable file is an error" (tsmosh.conf(5)): a directory too. */
 static void
 test_unreadable_file(struct check *t)
@@ -423,21 +446,21 @@ test_env_and_flag_origins(struct check *t)
 
 	config_defaults(&c);
 	CHECK_EQ_INT(t, config_set(&c, CFG_PORT_RANGE, "5000:6000", CONFIG_ENV,
-	    "env MOSH_UDP_PORT", err, sizeof(err)), 0);
+	    "MOSH_UDP_PORT", err, sizeof(err)), 0);
 	CHECK(t, origin_is(&c, CFG_PORT_RANGE, CONFIG_ENV, "env MOSH_UDP_PORT"));
 	CHECK(t, str_is(config_origin_name(&c, CFG_PORT_RANGE),
 	    "MOSH_UDP_PORT"));
 	CHECK_EQ_INT(t, config_set(&c, CFG_INTERFACE, "eth2", CONFIG_ENV,
-	    "env MOSH_SERVER_NETWORK_TMPL", err, sizeof(err)), 0);
+	    "MOSH_SERVER_NETWORK_TMPL", err, sizeof(err)), 0);
 	CHECK(t, str_is(config_origin_name(&c, CFG_INTERFACE),
 	    "MOSH_SERVER_NETWORK_TMPL"));
 	CHECK_EQ_INT(t, config_set(&c, CFG_INTERFACE, "eth3", CONFIG_FLAG,
-	    "flag --iface", err, sizeof(err)), 0);
-	CHECK(t, strcmp(c.iface, "eth3") == 0);
+	    "--iface", err, sizeof(err)), 0);
+	CHECK(t, strcmp(c.iface.name, "eth3") == 0);
 	CHECK(t, origin_is(&c, CFG_INTERFACE, CONFIG_FLAG, "flag --iface"));
 	CHECK(t, str_is(config_origin_name(&c, CFG_INTERFACE), "--iface"));
 	CHECK_EQ_INT(t, config_set(&c, CFG_PORT_RANGE, "5500", CONFIG_FLAG,
-	    "flag -p", err, sizeof(err)), 0);
+	    "-p", err, sizeof(err)), 0);
 	CHECK(t, str_is(config_origin_name(&c, CFG_PORT_RANGE), "-p"));
 	CHECK_EQ_INT(t, config_set(&c, CFG_IDLE_TIMEOUT, "10", CONFIG_FILE,
 	    "/etc/x.conf:12", err, sizeof(err)), 0);
@@ -451,7 +474,7 @@ set(struct config *c, const char *v, enum config_layer l, char *err,
     size_t len)
 {
 	return config_set(c, CFG_ALLOW_SOURCES, v, l, l == CONFIG_FLAG ?
-	    "flag --allow-source" : l == CONFIG_ENV ? "env X" : "f:1", err,
+	    "--allow-source" : l == CONFIG_ENV ? "X" : "f:1", err,
 	    len);
 }
 
@@ -676,31 +699,19 @@ test_duration_text(struct check *t)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		snprintf(num, sizeof(num), "%ld", cases[i].s);
 		CHECK_EQ_INT(t, config_set(&c, CFG_IDLE_TIMEOUT, num,
-		    CONFIG_FLAG, "flag --idle-timeout", err, sizeof(err)), 0);
+		    CONFIG_FLAG, "--idle-timeout", err, sizeof(err)), 0);
 		CHECK(t, text_is(&c, CFG_IDLE_TIMEOUT, cases[i].text));
 		CHECK_EQ_INT(t, config_parse_duration(cases[i].text, &back), 0);
 		CHECK_EQ_INT(t, back, cases[i].s);
 	}
 }
 
-int
-main(void)
-{
-	struct check	 t;
-
-	memset(&t, 0, sizeof(t));
-	RUN(&t, test_defaults);
-	RUN(&t, test_buffer_values_and_origins);
-	RUN(&t, test_read_file);
-	RUN(&t, test_later_file_overrides);
-	RUN(&t, test_bad_file_all_or_nothing);
-	RUN(&t, test_file_errors);
-	RUN(&t, test_error_names_any_file);
-	RUN(&t, test_long_lines);
-	RUN(&t, test_unreadable_file);
-	RUN(&t, test_env_and_flag_origins);
-	RUN(&t, test_allow_sources_lists);
-	RUN(&t, test_print_round_trip);
-	RUN(&t, test_duration_text);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(test_defaults), CASE(test_buffer_values_and_origins),
+    CASE(test_read_file), CASE(test_later_file_overrides),
+    CASE(test_bad_file_all_or_nothing), CASE(test_file_errors),
+    CASE(test_error_names_any_file), CASE(test_long_lines),
+    CASE(test_continued_lines),
+    CASE(test_unreadable_file), CASE(test_env_and_flag_origins),
+    CASE(test_allow_sources_lists), CASE(test_print_round_trip),
+    CASE(test_duration_text))

@@ -254,17 +254,21 @@ test_info_round_trip(struct check *t)
 	/* The ends of each number's range. */
 	in.pid = LONG_MAX;
 	in.started = ULLONG_MAX;
-	in.port = INT_MIN;
+	in.port = INT_MAX;
 	in.last_contact = ULLONG_MAX;
 	in.idle = 0;
 	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
 	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
 	CHECK(t, info_equal(&in, &out));
+	/* No negative number is a session's: a negative pid is none. */
 	in.pid = -1;
-	in.port = INT_MAX;
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), -1);
+	in.pid = 7;
+	in.port = -5;
 	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
 	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
-	CHECK(t, info_equal(&in, &out));
+	CHECK_EQ_INT(t, out.port, 0);
 
 	/* Every text field full, and empty. */
 	info_sample(&in);
@@ -416,12 +420,19 @@ test_info_parse_hostile(struct check *t)
 	CHECK_EQ_INT(t, control_info_parse(big, &out), 0);
 	CHECK_EQ_INT(t, out.port, 0);
 	free(big);
-	/* Numbers that are not: 0, or what strtol makes of a prefix. */
-	CHECK_EQ_INT(t, control_info_parse("pid=12abc\nidle=x\n"
+	/* Numbers that are not whole decimals in range read as 0; a pid
+	 * that is not one is no session. */
+	CHECK_EQ_INT(t, control_info_parse("pid=12abc\n", &out), -1);
+	CHECK_EQ_INT(t, control_info_parse("pid= 12\n", &out), -1);
+	CHECK_EQ_INT(t, control_info_parse("pid=12\nidle=x\nport=-1\n"
 	    "last_contact=99999999999999999999999\n", &out), 0);
 	CHECK_EQ_INT(t, out.pid, 12);
 	CHECK_EQ_INT(t, out.idle, 0);
-	CHECK(t, out.last_contact == ULLONG_MAX);
+	CHECK_EQ_INT(t, out.port, 0);
+	CHECK(t, out.last_contact == 0);
+	/* Nothing after the empty line that ends the reply is read. */
+	CHECK_EQ_INT(t, control_info_parse("pid=3\n\nstate=late\n", &out), 0);
+	CHECK(t, out.state[0] == '\0');
 	/* The first of two lines with a key. */
 	CHECK_EQ_INT(t, control_info_parse("pid=1\npid=2\nstate=a\nstate=b\n",
 	    &out), 0);
@@ -472,22 +483,10 @@ test_reply_get(struct check *t)
 	CHECK(t, str_is(out, "1"));
 }
 
-int
-main(void)
-{
-	struct check	 t;
-
-	memset(&t, 0, sizeof(t));
-	RUN(&t, test_request_ok);
-	RUN(&t, test_request_more_and_too_long);
-	RUN(&t, test_request_bad_byte);
-	RUN(&t, test_request_unknown);
-	RUN(&t, test_request_bad_arg);
-	RUN(&t, test_status_names);
-	RUN(&t, test_info_round_trip);
-	RUN(&t, test_info_control_bytes);
-	RUN(&t, test_info_does_not_fit);
-	RUN(&t, test_info_parse_hostile);
-	RUN(&t, test_reply_get);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(test_request_ok), CASE(test_request_more_and_too_long),
+    CASE(test_request_bad_byte), CASE(test_request_unknown),
+    CASE(test_request_bad_arg), CASE(test_status_names),
+    CASE(test_info_round_trip), CASE(test_info_control_bytes),
+    CASE(test_info_does_not_fit), CASE(test_info_parse_hostile),
+    CASE(test_reply_get))

@@ -736,24 +736,10 @@ test_syslog_socket(struct check *t)
 	fix_close(&f);
 }
 
-int
-main(void)
-{
-	struct check	 t;
-
-	memset(&t, 0, sizeof(t));
-	RUN(&t, test_reasons);
-	RUN(&t, test_line_v4);
-	RUN(&t, test_line_v6);
-	RUN(&t, test_per_source_burst);
-	RUN(&t, test_global_budget);
-	RUN(&t, test_flush_timing);
-	RUN(&t, test_bucket_collision);
-	RUN(&t, test_log_levels);
-	RUN(&t, test_odd_sources);
-	RUN(&t, test_session_lines);
-	RUN(&t, test_json);
-	RUN(&t, test_json_quotes);
-	RUN(&t, test_syslog_socket);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(test_reasons), CASE(test_line_v4), CASE(test_line_v6),
+    CASE(test_per_source_burst), CASE(test_global_budget),
+    CASE(test_flush_timing), CASE(test_bucket_collision),
+    CASE(test_log_levels), CASE(test_odd_sources),
+    CASE(test_session_lines), CASE(test_json), CASE(test_json_quotes),
+    CASE(test_syslog_socket))

@@ -498,20 +498,8 @@ test_committed_files(struct check *t)
 	config_free(&c);
 }
 
-int
-main(void)
-{
-	struct check	 t;
-
-	memset(&t, 0, sizeof(t));
-	RUN(&t, test_ufw);
-	RUN(&t, test_ufw_app);
-	RUN(&t, test_firewalld);
-	RUN(&t, test_firewalld_service);
-	RUN(&t, test_nftables);
-	RUN(&t, test_fail2ban);
-	RUN(&t, test_unknown_backend);
-	RUN(&t, test_write_failure);
-	RUN(&t, test_committed_files);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(test_ufw), CASE(test_ufw_app), CASE(test_firewalld),
+    CASE(test_firewalld_service), CASE(test_nftables), CASE(test_fail2ban),
+    CASE(test_unknown_backend), CASE(test_write_failure),
+    CASE(test_committed_files))

@@ -183,7 +183,7 @@ test_precedence(struct check *t)
 	/* Every layer. */
 	CHECK_EQ_INT(t, STRICT(&e, &o, "--iface", "eth-flag", "-p", "5500"), 0);
 	CHECK(t, said(&e, ""));
-	CHECK(t, strcmp(o.cfg.iface, "eth-flag") == 0);
+	CHECK(t, strcmp(o.cfg.iface.name, "eth-flag") == 0);
 	CHECK(t, origin_is(&o.cfg, CFG_INTERFACE, CONFIG_FLAG, "flag --iface"));
 	CHECK(t, str_is(config_origin_name(&o.cfg, CFG_INTERFACE), "--iface"));
 	CHECK_EQ_INT(t, o.cfg.ports.low, 5500);
@@ -216,7 +216,7 @@ test_precedence(struct check *t)
 	CHECK_EQ_INT(t, STRICT(&e, &o, "config"), -1);	/* a stray word */
 	options_free(&o);
 	CHECK_EQ_INT(t, parse(&e, &o, true, false, NULL), 0);
-	CHECK(t, strcmp(o.cfg.iface, "eth-env") == 0);
+	CHECK(t, strcmp(o.cfg.iface.name, "eth-env") == 0);
 	CHECK(t, origin_is(&o.cfg, CFG_INTERFACE, CONFIG_ENV,
 	    "env MOSH_SERVER_NETWORK_TMPL"));
 	CHECK(t, str_is(config_origin_name(&o.cfg, CFG_INTERFACE),
@@ -232,7 +232,7 @@ test_precedence(struct check *t)
 	unsetenv("MOSH_SERVER_NETWORK_TMOUT");
 	unsetenv("MOSH_SERVER_NETWORK_TMPL");
 	CHECK_EQ_INT(t, parse(&e, &o, true, false, NULL), 0);
-	CHECK(t, strcmp(o.cfg.iface, "eth-user") == 0);
+	CHECK(t, strcmp(o.cfg.iface.name, "eth-user") == 0);
 	snprintf(w, sizeof(w), "%s:4", e.user);
 	CHECK(t, origin_is(&o.cfg, CFG_INTERFACE, CONFIG_FILE, w));
 	CHECK(t, str_is(config_origin_name(&o.cfg, CFG_INTERFACE), w));
@@ -244,7 +244,7 @@ test_precedence(struct check *t)
 	unlink(e.user);
 	snprintf(w, sizeof(w), "--config=%s", e.sys);
 	CHECK_EQ_INT(t, parse(&e, &o, true, true, w, NULL), 0);
-	CHECK(t, strcmp(o.cfg.iface, "eth-sys") == 0);
+	CHECK(t, strcmp(o.cfg.iface.name, "eth-sys") == 0);
 	snprintf(w, sizeof(w), "%s:1", e.sys);
 	CHECK(t, origin_is(&o.cfg, CFG_INTERFACE, CONFIG_FILE, w));
 	CHECK_EQ_INT(t, o.cfg.ports.low, 1000);
@@ -254,7 +254,7 @@ test_precedence(struct check *t)
 	/* Without any: the defaults. */
 	unlink(e.sys);
 	CHECK_EQ_INT(t, parse(&e, &o, true, false, NULL), 0);
-	CHECK(t, strcmp(o.cfg.iface, "tailscale0") == 0);
+	CHECK(t, strcmp(o.cfg.iface.name, "tailscale0") == 0);
 	CHECK(t, origin_is(&o.cfg, CFG_INTERFACE, CONFIG_DEFAULT, "default"));
 	CHECK(t, str_is(config_origin_name(&o.cfg, CFG_INTERFACE),
 	    "the default"));
@@ -377,7 +377,7 @@ test_env_strict(struct check *t)
 	options_free(&o);
 	setenv("MOSH_SERVER_NETWORK_TMPL", "any", 1);
 	CHECK_EQ_INT(t, parse(&e, &o, true, false, NULL), 0);
-	CHECK(t, strcmp(o.cfg.iface, "any") == 0);
+	CHECK(t, strcmp(o.cfg.iface.name, "any") == 0);
 	options_free(&o);
 	env_close(&e);
 }
@@ -735,24 +735,9 @@ test_user_path(struct check *t)
 	free(saved);
 }
 
-int
-main(void)
-{
-	struct check	 t;
-
-	memset(&t, 0, sizeof(t));
-	RUN(&t, test_precedence);
-	RUN(&t, test_bad_file);
-	RUN(&t, test_env_lenient);
-	RUN(&t, test_env_strict);
-	RUN(&t, test_port_inside_env);
-	RUN(&t, test_i_number);
-	RUN(&t, test_s_flag);
-	RUN(&t, test_v_and_l);
-	RUN(&t, test_strict_refusals);
-	RUN(&t, test_lenient_new);
-	RUN(&t, test_allow_source_flags);
-	RUN(&t, test_command);
-	RUN(&t, test_user_path);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(test_precedence), CASE(test_bad_file), CASE(test_env_lenient),
+    CASE(test_env_strict), CASE(test_port_inside_env), CASE(test_i_number),
+    CASE(test_s_flag), CASE(test_v_and_l), CASE(test_strict_refusals),
+    CASE(test_lenient_new), CASE(test_allow_source_flags),
+    CASE(test_command), CASE(test_user_path))

@@ -96,7 +96,7 @@ test_interface(struct check *t)
 	    "'..' is not an interface name (or any)"));
 	CHECK(t, refused(&c, CFG_INTERFACE, ".",
 	    "'.' is not an interface name (or any)"));
-	CHECK(t, strcmp(c.iface, "abcdefghijklmno") == 0);
+	CHECK(t, strcmp(c.iface.name, "abcdefghijklmno") == 0);
 }
 
 static void
@@ -362,13 +362,15 @@ test_locale(struct check *t)
 	CHECK(t, taken(&c, CFG_LOCALE, "LC_ALL=", "LANG=C.UTF-8 LC_ALL="));
 	CHECK(t, refused(&c, CFG_LOCALE, "LANG",
 	    "'LANG' is not NAME=VALUE (or too many)"));
+	CHECK(t, refused(&c, CFG_LOCALE, "=x",
+	    "'=x' is not NAME=VALUE (or too many)"));
 	CHECK_EQ_INT(t, c.locale.n, 2);
 	CHECK(t, strcmp(c.locale.var[0], "LANG=C.UTF-8") == 0);
 	CHECK(t, strcmp(c.locale.var[1], "LC_ALL=") == 0);
 	for (i = 2; i < CONFIG_LOCALE_MAX; i++) {
 		snprintf(v, sizeof(v), "LC_%zu=x", i);
 		CHECK_EQ_INT(t, config_set(&c, CFG_LOCALE, v, CONFIG_FLAG,
-		    "flag -l", err, sizeof(err)), 0);
+		    "-l", err, sizeof(err)), 0);
 	}
 	CHECK_EQ_INT(t, c.locale.n, CONFIG_LOCALE_MAX);
 	CHECK(t, refused(&c, CFG_LOCALE, "LC_X=y",
@@ -406,15 +408,15 @@ test_verbose_count(struct check *t)
 
 	config_defaults(&c);
 	CHECK_EQ_INT(t, config_set(&c, CFG_VERBOSE, "1", CONFIG_FLAG,
-	    "flag -v", err, sizeof(err)), 0);
+	    "-v", err, sizeof(err)), 0);
 	CHECK_EQ_INT(t, c.verbose, 1);
 	CHECK_EQ_INT(t, config_set(&c, CFG_VERBOSE, "1", CONFIG_FLAG,
-	    "flag -v", err, sizeof(err)), 0);
+	    "-v", err, sizeof(err)), 0);
 	CHECK_EQ_INT(t, config_set(&c, CFG_VERBOSE, "1", CONFIG_FLAG,
-	    "flag -v", err, sizeof(err)), 0);
+	    "-v", err, sizeof(err)), 0);
 	CHECK_EQ_INT(t, c.verbose, 3);
 	CHECK_EQ_INT(t, config_set(&c, CFG_VERBOSE, "0", CONFIG_ENV,
-	    "env X", err, sizeof(err)), 0);
+	    "X", err, sizeof(err)), 0);
 	CHECK_EQ_INT(t, c.verbose, 0);
 }
 
@@ -428,28 +430,13 @@ test_error_buffer(struct check *t)
 	config_defaults(&c);
 	memset(err, 'z', sizeof(err));
 	CHECK_EQ_INT(t, config_set(&c, CFG_PORT_RANGE, "x", CONFIG_FLAG,
-	    "flag -p", err, 8), -1);
+	    "-p", err, 8), -1);
 	CHECK(t, strcmp(err, "flag -p") == 0);
 	CHECK(t, err[8] == 'z');
 }
 
-int
-main(void)
-{
-	struct check	 t;
-
-	memset(&t, 0, sizeof(t));
-	RUN(&t, test_interface);
-	RUN(&t, test_allow_sources);
-	RUN(&t, test_port_range);
-	RUN(&t, test_durations);
-	RUN(&t, test_enums);
-	RUN(&t, test_bools);
-	RUN(&t, test_log_socket);
-	RUN(&t, test_colors);
-	RUN(&t, test_locale);
-	RUN(&t, test_strings);
-	RUN(&t, test_verbose_count);
-	RUN(&t, test_error_buffer);
-	return check_done(&t);
-}
+CHECK_MAIN(
+    CASE(test_interface), CASE(test_allow_sources), CASE(test_port_range),
+    CASE(test_durations), CASE(test_enums), CASE(test_bools),
+    CASE(test_log_socket), CASE(test_colors), CASE(test_locale),
+    CASE(test_strings), CASE(test_verbose_count), CASE(test_error_buffer))
