@@ -428,7 +428,7 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    "bind only the addresses of interface NAME; -i and -s\n"
 	    "must name one of them (default: $MOSH_SERVER_NETWORK_TMPL,\n"
 	    "else " NETBIND_DEFAULT_IFACE "). 'any': any address, as mosh "
-	    "does" },
+	    "does", false },
 	[CFG_ALLOW_SOURCES] = { "allow_sources", true,
 	    NETBIND_TAILNET_V4 ", " NETBIND_TAILNET_V6, SOURCES,
 	    AT(allow), NULL, 0, "--allow-source", "CIDR", NULL, false, NULL,
@@ -440,50 +440,52 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    AT(ports), NULL, 0, "-p", "PORT[:PORT2]", NULL, false,
 	    "UDP port range", NULL, "MOSH_UDP_PORT", false,
 	    "UDP port or range (default 60001:60999; MOSH_UDP_PORT\n"
-	    "restricts it)" },
+	    "restricts it)", false },
 	[CFG_IDLE_TIMEOUT] = { "idle_timeout", true, "0", DURATION,
 	    AT(idle_timeout), NULL, 0, "--idle-timeout", "S", NULL, false,
 	    "idle timeout", " (seconds)", NULL, false,
-	    "end the session after S seconds without user input" },
+	    "end the session after S seconds without user input", false },
 	[CFG_NETWORK_TIMEOUT] = { "network_timeout", true, "1w", DURATION,
 	    AT(network_timeout), NULL, 0, NULL, NULL, NULL, false, NULL, NULL,
-	    "MOSH_SERVER_NETWORK_TMOUT", true, NULL },
+	    "MOSH_SERVER_NETWORK_TMOUT", true, NULL, false },
 	[CFG_SIGNAL_TIMEOUT] = { "signal_timeout", true, "0", DURATION,
 	    AT(signal_timeout), NULL, 0, NULL, NULL, NULL, false, NULL, NULL,
-	    "MOSH_SERVER_SIGNAL_TMOUT", true, NULL },
+	    "MOSH_SERVER_SIGNAL_TMOUT", true, NULL, false },
 	[CFG_WAIT_IFACE] = { "wait_iface", true, "0", DURATION,
 	    AT(wait_iface), NULL, CONFIG_WAIT_IFACE_MAX, "--wait-iface", "S",
 	    NULL, false, "--wait-iface", " (seconds, up to 86400)", NULL,
-	    false, "wait up to S seconds for the interface and an address" },
+	    false, "wait up to S seconds for the interface and an address",
+	    false },
 	[CFG_LOG_FACILITY] = { "log_facility", true, "authpriv", ENUM,
 	    AT(log_facility), facility_names, 0, NULL, NULL, NULL, false,
-	    NULL, NULL, NULL, false, NULL },
+	    NULL, NULL, NULL, false, NULL, false },
 	[CFG_LOG_FORMAT] = { "log_format", true, "kv", ENUM,
 	    AT(log_format), format_names, 0, NULL, NULL, NULL, false, NULL,
-	    NULL, NULL, false, NULL },
+	    NULL, NULL, false, NULL, false },
 	[CFG_LOG_FAILED_PACKETS] = { "log_failed_packets", true, "yes", ENUM,
 	    AT(log_failed), failed_names, 0, NULL, NULL, NULL, false, NULL,
-	    NULL, NULL, false, NULL },
+	    NULL, NULL, false, NULL, false },
 	[CFG_LOG_SOCKET] = { "log_socket", true, "/dev/log", parse_socket,
 	    format_string, AT(log_socket), NULL, SIZE(log_socket), NULL,
-	    NULL, NULL, false, NULL, NULL, NULL, false, NULL },
+	    NULL, NULL, false, NULL, NULL, NULL, false, NULL, false },
 	[CFG_SANDBOX] = { "sandbox", true, "strict", ENUM, AT(sandbox),
 	    sandbox_names, 0, "--sandbox", "MODE", NULL, false, NULL, NULL,
 	    NULL, false,
 	    "strict (default), log (the kernel logs would-be\n"
-	    "violations), off" },
+	    "violations), off", false },
 	[CFG_REATTACH] = { "reattach", true, "no", BOOL, AT(reattach), yes_no,
 	    0, "--reattach", NULL, "yes", false, NULL, NULL, NULL, false,
-	    "resume a detached session running the same command" },
+	    "resume a detached session running the same command", false },
 	[CFG_LOCAL_ADDR] = { "local_address", false, "", parse_text,
 	    format_string, AT(local_addr), NULL, SIZE(local_addr), "-i",
 	    "LOCALADDR", NULL, false, NULL, NULL, NULL, false,
 	    "bind to this address (-i SECONDS, a plain number,\n"
-	    "means --idle-timeout SECONDS)" },
+	    "means --idle-timeout SECONDS)", false },
 	[CFG_COLORS] = { "colors", false, "0", parse_colors, format_int,
 	    AT(colors), NULL, 0, "-c", "COLORS", NULL, false,
 	    "number of colors", NULL, NULL, false,
-	    "colours of the client terminal (256: TERM=xterm-256color)" },
+	    "colours of the client terminal (256: TERM=xterm-256color)",
+	    false },
 	[CFG_LOCALE] = { "locale", false, NULL, parse_locale, format_locale,
 	    AT(locale), NULL, 0, "-l", "NAME=VALUE", NULL, false, "-l",
 	    " (NAME=VALUE)", NULL, false,
@@ -491,14 +493,14 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    "the server's own locale is not UTF-8", true },
 	[CFG_VERBOSE] = { "verbose", false, "0", parse_count, format_int,
 	    AT(verbose), NULL, 0, "-v", NULL, "1", false, NULL, NULL, NULL,
-	    false, "verbose: stay attached to the terminal" },
+	    false, "verbose: stay attached to the terminal", false },
 	[CFG_CONFIG_FILE] = { "config", false, "", parse_text, format_string,
 	    AT(config_file), NULL, SIZE(config_file), "--config", "FILE",
 	    NULL, true, NULL, NULL, NULL, false,
-	    "read FILE instead of " CONFIG_SYSTEM_PATH },
+	    "read FILE instead of " CONFIG_SYSTEM_PATH, false },
 	[CFG_LOG_STDERR] = { "log_stderr", false, "no", BOOL,
 	    AT(log_stderr), yes_no, 0, "--log-stderr", NULL, "yes", false,
-	    NULL, NULL, NULL, false, "events to stderr too" },
+	    NULL, NULL, NULL, false, "events to stderr too", false },
 };
 
 const struct config_def *
@@ -598,7 +600,7 @@ struct config_file {
 	int		 failed_line;
 	char		 why[CONFIG_ORIGIN_MAX + 512];
 	bool		 failed;
-	bool		 why_has_origin;	/* config_set's "FILE:LINE: ..." */
+	bool		 why_has_origin;	/* "FILE:LINE: ..." already */
 };
 
 /* Stands for f->value on a line handed to inih. */
@@ -631,8 +633,8 @@ config_long_line(struct config_file *f, char *str, int num)
 		if ((size_t)(end - v) < sizeof(f->value)) {
 			memcpy(f->value, v, (size_t)(end - v));
 			f->value[end - v] = '\0';
-			snprintf(str, (size_t)num, "%.*s= " CONFIG_LONG_VALUE "\n",
-			    (int)klen, p);
+			snprintf(str, (size_t)num, "%.*s= "
+			    CONFIG_LONG_VALUE "\n", (int)klen, p);
 			return;
 		}
 	}
