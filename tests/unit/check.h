@@ -68,6 +68,17 @@ struct check_case {
 	const char *name;
 	void	(*fn)(struct check *);
 };
+/* Are two strings equal? If not, says what each is (for CHECK). */
+static inline int
+check_str(const char *got, const char *want)
+{
+	if (strcmp(got, want) != 0) {
+		printf("#   got  '%s'\n#   want '%s'\n", got, want);
+		return 0;
+	}
+	return 1;
+}
+
 #define CASE(fn)	{ #fn, fn }
 
 /*

@@ -17,6 +17,7 @@
 #include "sandbox/sandbox.h"
 #include "server/config.h"
 #include "tests/unit/check.h"
+#include "tests/unit/server_check.h"
 
 /* A directory of this case's files, removed with them at its end. */
 struct tmp {
@@ -81,32 +82,6 @@ text_is(const struct config *c, enum config_id id, const char *want)
 	return 1;
 }
 
-/* The setting's layer and origin text are these. */
-static int
-origin_is(const struct config *c, enum config_id id, enum config_layer layer,
-    const char *text)
-{
-	const struct config_origin *o = config_origin(c, id);
-
-	if (o->layer != layer || strcmp(o->text, text) != 0) {
-		printf("#   %s: origin %d '%s', want %d '%s'\n",
-		    config_def(id)->name, (int)o->layer, o->text, (int)layer,
-		    text);
-		return 0;
-	}
-	return 1;
-}
-
-static int
-str_is(const char *got, const char *want)
-{
-	if (strcmp(got, want) != 0) {
-		printf("#   got  '%s'\n#   want '%s'\n", got, want);
-		return 0;
-	}
-	return 1;
-}
-
 static void
 test_defaults(struct check *t)
 {
@@ -145,7 +120,7 @@ test_defaults(struct check *t)
 
 		CHECK(t, origin_is(&c, (enum config_id)id, CONFIG_DEFAULT,
 		    "default"));
-		CHECK(t, str_is(config_origin_name(&c, (enum config_id)id),
+		CHECK(t, check_str(config_origin_name(&c, (enum config_id)id),
 		    "the default"));
 		if (d->def != NULL)
 			CHECK(t, text_is(&c, (enum config_id)id, d->def));
@@ -189,8 +164,8 @@ test_buffer_values_and_origins(struct check *t)
 	/* What the file does not name keeps its default. */
 	CHECK_EQ_INT(t, c.network_timeout, 7 * 86400);
 	CHECK(t, origin_is(&c, CFG_NETWORK_TIMEOUT, CONFIG_DEFAULT, "default"));
-	CHECK(t, str_is(config_origin_name(&c, CFG_INTERFACE), "mem.conf:3"));
-	CHECK(t, str_is(config_origin_name(&c, CFG_NETWORK_TIMEOUT),
+	CHECK(t, check_str(config_origin_name(&c, CFG_INTERFACE), "mem.conf:3"));
+	CHECK(t, check_str(config_origin_name(&c, CFG_NETWORK_TIMEOUT),
 	    "the default"));
 	config_free(&c);
 
@@ -220,7 +195,7 @@ test_read_file(struct check *t)
 	CHECK_EQ_INT(t, c.ports.high, 7000);
 	snprintf(want, sizeof(want), "%s:2", p);
 	CHECK(t, origin_is(&c, CFG_PORT_RANGE, CONFIG_FILE, want));
-	CHECK(t, str_is(config_origin_name(&c, CFG_PORT_RANGE), want));
+	CHECK(t, check_str(config_origin_name(&c, CFG_PORT_RANGE), want));
 	CHECK_EQ_INT(t, c.log_failed, LOG_FAILED_ALL);
 	snprintf(want, sizeof(want), "%s:3", p);
 	CHECK(t, origin_is(&c, CFG_LOG_FAILED_PACKETS, CONFIG_FILE, want));
@@ -270,7 +245,7 @@ test_later_file_overrides(struct check *t)
 	CHECK_EQ_INT(t, config_load(&c, a, b, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:1: sandbox: 'lax' is not one of "
 	    "strict, log, off", b);
-	CHECK(t, str_is(err, want));
+	CHECK(t, check_str(err, want));
 	tmp_close(&d);
 }
 
@@ -297,7 +272,7 @@ test_bad_file_all_or_nothing(struct check *t)
 	CHECK(t, memcmp(&c, &before, sizeof(c)) == 0);
 	snprintf(want, sizeof(want), "%s:3: port_range: '70000' is not PORT "
 	    "or LOW:HIGH (0-65535)", p);
-	CHECK(t, str_is(err, want));
+	CHECK(t, check_str(err, want));
 	config_free(&c);
 	tmp_close(&d);
 }
@@ -310,41 +285,41 @@ test_file_errors(struct check *t)
 
 	CHECK_EQ_INT(t, load(&c, "f", "interface = eth0\nbogus = 1\n", err,
 	    sizeof(err)), -1);
-	CHECK(t, str_is(err, "f:2: unknown key 'bogus'"));
+	CHECK(t, check_str(err, "f:2: unknown key 'bogus'"));
 	/* Flag-only settings are no keys of the file. */
 	CHECK_EQ_INT(t, load(&c, "f", "colors = 256\n", err, sizeof(err)), -1);
-	CHECK(t, str_is(err, "f:1: unknown key 'colors'"));
+	CHECK(t, check_str(err, "f:1: unknown key 'colors'"));
 	CHECK_EQ_INT(t, load(&c, "f", "\nverbose = 1\n", err, sizeof(err)),
 	    -1);
-	CHECK(t, str_is(err, "f:2: unknown key 'verbose'"));
+	CHECK(t, check_str(err, "f:2: unknown key 'verbose'"));
 	CHECK_EQ_INT(t, load(&c, "f", "local_address = 1.2.3.4\n", err,
 	    sizeof(err)), -1);
-	CHECK(t, str_is(err, "f:1: unknown key 'local_address'"));
+	CHECK(t, check_str(err, "f:1: unknown key 'local_address'"));
 	CHECK_EQ_INT(t, load(&c, "f", "Interface = eth0\n", err, sizeof(err)),
 	    -1);
-	CHECK(t, str_is(err, "f:1: unknown key 'Interface'"));
+	CHECK(t, check_str(err, "f:1: unknown key 'Interface'"));
 	/* The section is named on the line of its first key. */
 	CHECK_EQ_INT(t, load(&c, "f", "[client]\nport_range = 1\n", err,
 	    sizeof(err)), -1);
-	CHECK(t, str_is(err, "f:2: unknown section [client]"));
+	CHECK(t, check_str(err, "f:2: unknown section [client]"));
 	CHECK_EQ_INT(t, load(&c, "f", "[server]\nport_range = 1\n[Server]\n"
 	    "sandbox = off\n", err, sizeof(err)), -1);
-	CHECK(t, str_is(err, "f:4: unknown section [Server]"));
+	CHECK(t, check_str(err, "f:4: unknown section [Server]"));
 	CHECK_EQ_INT(t, load(&c, "f", "port_range = 1\njust words\n", err,
 	    sizeof(err)), -1);
-	CHECK(t, str_is(err, "f:2: syntax error (want key = value)"));
+	CHECK(t, check_str(err, "f:2: syntax error (want key = value)"));
 	CHECK_EQ_INT(t, load(&c, "f", "[server\n", err, sizeof(err)), -1);
-	CHECK(t, str_is(err, "f:1: syntax error (want key = value)"));
+	CHECK(t, check_str(err, "f:1: syntax error (want key = value)"));
 	/* The first error wins, whichever kind it is. */
 	CHECK_EQ_INT(t, load(&c, "f", "oops\nbogus = 1\n", err, sizeof(err)),
 	    -1);
-	CHECK(t, str_is(err, "f:1: syntax error (want key = value)"));
+	CHECK(t, check_str(err, "f:1: syntax error (want key = value)"));
 	CHECK_EQ_INT(t, load(&c, "f", "bogus = 1\noops\n", err, sizeof(err)),
 	    -1);
-	CHECK(t, str_is(err, "f:1: unknown key 'bogus'"));
+	CHECK(t, check_str(err, "f:1: unknown key 'bogus'"));
 	CHECK_EQ_INT(t, load(&c, "f", "idle_timeout = soon\nbogus = 1\n", err,
 	    sizeof(err)), -1);
-	CHECK(t, str_is(err, "f:1: idle_timeout: 'soon' is not a duration "
+	CHECK(t, check_str(err, "f:1: idle_timeout: 'soon' is not a duration "
 	    "(seconds, or with s, m, h, d, w)"));
 }
 
@@ -361,10 +336,10 @@ test_error_names_any_file(struct check *t)
 
 	CHECK_EQ_INT(t, load(&c, "unknown", "foo = 1\n", err, sizeof(err)),
 	    -1);
-	CHECK(t, str_is(err, "unknown:1: unknown key 'foo'"));
+	CHECK(t, check_str(err, "unknown:1: unknown key 'foo'"));
 	CHECK_EQ_INT(t, load(&c, "unk", "[x]\nfoo = 1\n", err, sizeof(err)),
 	    -1);
-	CHECK(t, str_is(err, "unk:2: unknown section [x]"));
+	CHECK(t, check_str(err, "unk:2: unknown section [x]"));
 }
 
 /* "# ..." lines are comments at any length, and every later line keeps
@@ -385,7 +360,7 @@ test_long_lines(struct check *t)
 	/* A line of exactly 199 bytes, then an error on line 2. */
 	snprintf(text, sizeof(text), "# %.197s\nbogus = 1\n", x);
 	CHECK_EQ_INT(t, load(&c, "f", text, want, sizeof(want)), -1);
-	CHECK(t, str_is(want, "f:2: unknown key 'bogus'"));
+	CHECK(t, check_str(want, "f:2: unknown key 'bogus'"));
 
 	/* A list as long as flags can make it fits a file too. */
 	snprintf(text, sizeof(text), "allow_sources = 2001:db8:1:1::/64, "
@@ -415,7 +390,7 @@ test_continued_lines(struct check *t)
 	CHECK_EQ_INT(t, c.allow.n, 1);
 	CHECK_EQ_INT(t, load(&c, "f", "interface = lo\n  eth0\n", want,
 	    sizeof(want)), -1);
-	CHECK(t, str_is(want, "f:2: interface takes one value: an indented "
+	CHECK(t, check_str(want, "f:2: interface takes one value: an indented "
 	    "line continues only a list"));
 }
 
@@ -448,23 +423,23 @@ test_env_and_flag_origins(struct check *t)
 	CHECK_EQ_INT(t, config_set(&c, CFG_PORT_RANGE, "5000:6000", CONFIG_ENV,
 	    "MOSH_UDP_PORT", err, sizeof(err)), 0);
 	CHECK(t, origin_is(&c, CFG_PORT_RANGE, CONFIG_ENV, "env MOSH_UDP_PORT"));
-	CHECK(t, str_is(config_origin_name(&c, CFG_PORT_RANGE),
+	CHECK(t, check_str(config_origin_name(&c, CFG_PORT_RANGE),
 	    "MOSH_UDP_PORT"));
 	CHECK_EQ_INT(t, config_set(&c, CFG_INTERFACE, "eth2", CONFIG_ENV,
 	    "MOSH_SERVER_NETWORK_TMPL", err, sizeof(err)), 0);
-	CHECK(t, str_is(config_origin_name(&c, CFG_INTERFACE),
+	CHECK(t, check_str(config_origin_name(&c, CFG_INTERFACE),
 	    "MOSH_SERVER_NETWORK_TMPL"));
 	CHECK_EQ_INT(t, config_set(&c, CFG_INTERFACE, "eth3", CONFIG_FLAG,
 	    "--iface", err, sizeof(err)), 0);
 	CHECK(t, strcmp(c.iface.name, "eth3") == 0);
 	CHECK(t, origin_is(&c, CFG_INTERFACE, CONFIG_FLAG, "flag --iface"));
-	CHECK(t, str_is(config_origin_name(&c, CFG_INTERFACE), "--iface"));
+	CHECK(t, check_str(config_origin_name(&c, CFG_INTERFACE), "--iface"));
 	CHECK_EQ_INT(t, config_set(&c, CFG_PORT_RANGE, "5500", CONFIG_FLAG,
 	    "-p", err, sizeof(err)), 0);
-	CHECK(t, str_is(config_origin_name(&c, CFG_PORT_RANGE), "-p"));
+	CHECK(t, check_str(config_origin_name(&c, CFG_PORT_RANGE), "-p"));
 	CHECK_EQ_INT(t, config_set(&c, CFG_IDLE_TIMEOUT, "10", CONFIG_FILE,
 	    "/etc/x.conf:12", err, sizeof(err)), 0);
-	CHECK(t, str_is(config_origin_name(&c, CFG_IDLE_TIMEOUT),
+	CHECK(t, check_str(config_origin_name(&c, CFG_IDLE_TIMEOUT),
 	    "/etc/x.conf:12"));
 	config_free(&c);
 }
@@ -500,7 +475,7 @@ test_allow_sources_lists(struct check *t)
 	CHECK_EQ_INT(t, set(&c, "172.16.0.0/12, junk", CONFIG_FLAG, err,
 	    sizeof(err)), -1);
 	CHECK(t, memcmp(&c, &before, sizeof(c)) == 0);
-	CHECK(t, str_is(err, "flag --allow-source: allow_sources: 'junk' is "
+	CHECK(t, check_str(err, "flag --allow-source: allow_sources: 'junk' is "
 	    "not ADDR/LEN with the host bits zero"));
 	config_free(&c);
 
@@ -556,7 +531,7 @@ test_allow_sources_lists(struct check *t)
 	before = c;
 	snprintf(list + n, sizeof(list) - n, ", 11.0.0.0/8");
 	CHECK_EQ_INT(t, set(&c, list, CONFIG_FILE, err, sizeof(err)), -1);
-	CHECK(t, str_is(err, "f:1: allow_sources: more than 32 entries"));
+	CHECK(t, check_str(err, "f:1: allow_sources: more than 32 entries"));
 	CHECK(t, memcmp(&c, &before, sizeof(c)) == 0);
 	/* ...nor by adding flags. */
 	config_defaults(&c);
@@ -569,7 +544,7 @@ test_allow_sources_lists(struct check *t)
 	before = c;
 	CHECK_EQ_INT(t, set(&c, "11.0.0.0/8", CONFIG_FLAG, err, sizeof(err)),
 	    -1);
-	CHECK(t, str_is(err, "flag --allow-source: allow_sources: more than "
+	CHECK(t, check_str(err, "flag --allow-source: allow_sources: more than "
 	    "32 entries"));
 	CHECK(t, memcmp(&c, &before, sizeof(c)) == 0);
 	config_free(&c);
@@ -661,7 +636,7 @@ test_print_round_trip(struct check *t)
 			continue;
 		config_text(&c, (enum config_id)id, want, sizeof(want));
 		config_text(&back, (enum config_id)id, got, sizeof(got));
-		CHECK(t, str_is(got, want));
+		CHECK(t, check_str(got, want));
 	}
 	free(printed);
 	config_free(&c);

@@ -37,16 +37,6 @@ untouched(const struct control_req *r)
 	return memcmp(r, &fill, sizeof(fill)) == 0;
 }
 
-static int
-str_is(const char *got, const char *want)
-{
-	if (strcmp(got, want) != 0) {
-		printf("#   got  '%s'\n#   want '%s'\n", got, want);
-		return 0;
-	}
-	return 1;
-}
-
 static void
 test_request_ok(struct check *t)
 {
@@ -63,12 +53,12 @@ test_request_ok(struct check *t)
 	CHECK_EQ_INT(t, r.kind, CONTROL_ATTACH);
 	CHECK_EQ_INT(t, req_str("attach 60005\n", &r), CONTROL_OK);
 	CHECK_EQ_INT(t, r.kind, CONTROL_ATTACH);
-	CHECK(t, str_is(r.arg, "60005"));
+	CHECK(t, check_str(r.arg, "60005"));
 	/* A CR before the newline is allowed. */
 	CHECK_EQ_INT(t, req_str("kill\r\n", &r), CONTROL_OK);
 	CHECK_EQ_INT(t, r.kind, CONTROL_KILL);
 	CHECK_EQ_INT(t, req_str("attach x~!\r\n", &r), CONTROL_OK);
-	CHECK(t, str_is(r.arg, "x~!"));
+	CHECK(t, check_str(r.arg, "x~!"));
 	/* The longest argument: CONTROL_ARG_MAX - 1 bytes. */
 	memset(buf, 'a', sizeof(buf));
 	memcpy(buf, "attach ", 7);
@@ -187,14 +177,14 @@ test_request_bad_arg(struct check *t)
 static void
 test_status_names(struct check *t)
 {
-	CHECK(t, str_is(control_status_name(CONTROL_OK), "ok"));
-	CHECK(t, str_is(control_status_name(CONTROL_MORE), "incomplete"));
-	CHECK(t, str_is(control_status_name(CONTROL_TOO_LONG), "too-long"));
-	CHECK(t, str_is(control_status_name(CONTROL_BAD_BYTE), "bad-byte"));
-	CHECK(t, str_is(control_status_name(CONTROL_UNKNOWN),
+	CHECK(t, check_str(control_status_name(CONTROL_OK), "ok"));
+	CHECK(t, check_str(control_status_name(CONTROL_MORE), "incomplete"));
+	CHECK(t, check_str(control_status_name(CONTROL_TOO_LONG), "too-long"));
+	CHECK(t, check_str(control_status_name(CONTROL_BAD_BYTE), "bad-byte"));
+	CHECK(t, check_str(control_status_name(CONTROL_UNKNOWN),
 	    "unknown-request"));
-	CHECK(t, str_is(control_status_name(CONTROL_BAD_ARG), "bad-argument"));
-	CHECK(t, str_is(control_status_name((enum control_status)99),
+	CHECK(t, check_str(control_status_name(CONTROL_BAD_ARG), "bad-argument"));
+	CHECK(t, check_str(control_status_name((enum control_status)99),
 	    "unknown"));
 }
 
@@ -245,7 +235,7 @@ test_info_round_trip(struct check *t)
 
 	info_sample(&in);
 	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
-	CHECK(t, str_is(buf, "pid=12345\nstarted=1700000000\nport=60005\n"
+	CHECK(t, check_str(buf, "pid=12345\nstarted=1700000000\nport=60005\n"
 	    "iface=tailscale0\nstate=attached\nclient=100.64.0.2:51000\n"
 	    "last_contact=7\nidle=42\ncommand=-bash\n\n"));
 	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
@@ -305,12 +295,12 @@ test_info_control_bytes(struct check *t)
 	CHECK(t, strstr(buf, "\nstate=?\n") != NULL);
 	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
 	CHECK_EQ_INT(t, out.pid, 12345);
-	CHECK(t, str_is(out.client, "x?pid=1"));
+	CHECK(t, check_str(out.client, "x?pid=1"));
 	/* Bytes above 0x7f are not control bytes: kept (UTF-8). */
 	snprintf(in.command, sizeof(in.command), "vim caf\xc3\xa9");
 	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
 	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
-	CHECK(t, str_is(out.command, "vim caf\xc3\xa9"));
+	CHECK(t, check_str(out.command, "vim caf\xc3\xa9"));
 	/* A text field without its NUL is read to its size, no further. */
 	memset(in.iface, 'q', sizeof(in.iface));
 	memset(line, 'q', sizeof(line));
@@ -386,7 +376,7 @@ test_info_parse_hostile(struct check *t)
 	    "pid=5", &out), 0);
 	CHECK_EQ_INT(t, out.pid, 5);
 	CHECK_EQ_INT(t, out.port, 60009);
-	CHECK(t, str_is(out.state, "detached"));
+	CHECK(t, check_str(out.state, "detached"));
 	/* No pid: refused, the rest unread. */
 	memset(&out, 0x5a, sizeof(out));
 	CHECK_EQ_INT(t, control_info_parse("port=1\nstate=attached\n\n", &out),
@@ -437,7 +427,7 @@ test_info_parse_hostile(struct check *t)
 	CHECK_EQ_INT(t, control_info_parse("pid=1\npid=2\nstate=a\nstate=b\n",
 	    &out), 0);
 	CHECK_EQ_INT(t, out.pid, 1);
-	CHECK(t, str_is(out.state, "a"));
+	CHECK(t, check_str(out.state, "a"));
 }
 
 static void
@@ -448,18 +438,18 @@ test_reply_get(struct check *t)
 	char		 out[16];
 
 	CHECK(t, control_reply_get(reply, "ok", out, sizeof(out)) == out);
-	CHECK(t, str_is(out, "1"));
+	CHECK(t, check_str(out, "1"));
 	CHECK(t, control_reply_get(reply, "key", out, sizeof(out)) == out);
-	CHECK(t, str_is(out, "value"));
+	CHECK(t, check_str(out, "value"));
 	CHECK(t, control_reply_get(reply, "keyx", out, sizeof(out)) == out);
-	CHECK(t, str_is(out, "no"));
+	CHECK(t, check_str(out, "no"));
 	CHECK(t, control_reply_get(reply, "empty", out, sizeof(out)) == out);
-	CHECK(t, str_is(out, ""));
+	CHECK(t, check_str(out, ""));
 	CHECK(t, control_reply_get(reply, "eq", out, sizeof(out)) == out);
-	CHECK(t, str_is(out, "a=b"));
+	CHECK(t, check_str(out, "a=b"));
 	/* The last line needs no newline. */
 	CHECK(t, control_reply_get(reply, "last", out, sizeof(out)) == out);
-	CHECK(t, str_is(out, "tail"));
+	CHECK(t, check_str(out, "tail"));
 	/* A key is a whole word at the start of a line. */
 	memset(out, 'z', sizeof(out));
 	CHECK(t, control_reply_get(reply, "k", out, sizeof(out)) == NULL);
@@ -474,13 +464,13 @@ test_reply_get(struct check *t)
 	memset(out, 'z', sizeof(out));
 	CHECK(t, control_reply_get("k=0123456789abcdefghij\n", "k", out, 8) ==
 	    out);
-	CHECK(t, str_is(out, "0123456"));
+	CHECK(t, check_str(out, "0123456"));
 	CHECK(t, out[8] == 'z');
 	CHECK(t, control_reply_get("k=abc\n", "k", out, 1) == out);
 	CHECK(t, out[0] == '\0');
 	/* The first of two lines with the key. */
 	CHECK(t, control_reply_get("a=1\na=2\n", "a", out, sizeof(out)) == out);
-	CHECK(t, str_is(out, "1"));
+	CHECK(t, check_str(out, "1"));
 }
 
 CHECK_MAIN(

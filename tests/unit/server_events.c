@@ -154,16 +154,6 @@ feed(struct fix *f, enum proto_err e, const char *ip, uint64_t now)
 	    now);
 }
 
-static int
-str_is(const char *got, const char *want)
-{
-	if (strcmp(got, want) != 0) {
-		printf("#   got  '%s'\n#   want '%s'\n", got, want);
-		return 0;
-	}
-	return 1;
-}
-
 /* Sum of suppressed=N over the summary lines in s. */
 static unsigned long
 suppressed_sum(const char *s, int *lines)
@@ -187,20 +177,20 @@ suppressed_sum(const char *s, int *lines)
 static void
 test_reasons(struct check *t)
 {
-	CHECK(t, str_is(events_reason(PROTO_ERR_SOURCE), "source-rejected"));
-	CHECK(t, str_is(events_reason(PROTO_ERR_AUTH), "auth-failed"));
-	CHECK(t, str_is(events_reason(PROTO_ERR_STALE), "stale"));
-	CHECK(t, str_is(events_reason(PROTO_ERR_OLD_KEY), "old-key"));
-	CHECK(t, str_is(events_reason(PROTO_ERR_KNOWN_PEER), "known-peer"));
-	CHECK(t, str_is(events_reason(PROTO_ERR_OVER_BUDGET),
+	CHECK(t, check_str(events_reason(PROTO_ERR_SOURCE), "source-rejected"));
+	CHECK(t, check_str(events_reason(PROTO_ERR_AUTH), "auth-failed"));
+	CHECK(t, check_str(events_reason(PROTO_ERR_STALE), "stale"));
+	CHECK(t, check_str(events_reason(PROTO_ERR_OLD_KEY), "old-key"));
+	CHECK(t, check_str(events_reason(PROTO_ERR_KNOWN_PEER), "known-peer"));
+	CHECK(t, check_str(events_reason(PROTO_ERR_OVER_BUDGET),
 	    "state-over-budget"));
-	CHECK(t, str_is(events_reason(PROTO_ERR_SHORT), "malformed"));
-	CHECK(t, str_is(events_reason(PROTO_ERR_DIRECTION), "malformed"));
-	CHECK(t, str_is(events_reason(PROTO_ERR_FRAGMENT), "malformed"));
-	CHECK(t, str_is(events_reason(PROTO_ERR_INFLATE), "malformed"));
-	CHECK(t, str_is(events_reason(PROTO_ERR_TOO_LARGE), "malformed"));
-	CHECK(t, str_is(events_reason(PROTO_ERR_PROTOBUF), "malformed"));
-	CHECK(t, str_is(events_reason(PROTO_ERR_VERSION), "malformed"));
+	CHECK(t, check_str(events_reason(PROTO_ERR_SHORT), "malformed"));
+	CHECK(t, check_str(events_reason(PROTO_ERR_DIRECTION), "malformed"));
+	CHECK(t, check_str(events_reason(PROTO_ERR_FRAGMENT), "malformed"));
+	CHECK(t, check_str(events_reason(PROTO_ERR_INFLATE), "malformed"));
+	CHECK(t, check_str(events_reason(PROTO_ERR_TOO_LARGE), "malformed"));
+	CHECK(t, check_str(events_reason(PROTO_ERR_PROTOBUF), "malformed"));
+	CHECK(t, check_str(events_reason(PROTO_ERR_VERSION), "malformed"));
 }
 
 static void
@@ -219,12 +209,12 @@ test_line_v4(struct check *t)
 	snprintf(want, sizeof(want), "mosh-server[%ld]: failed-packet "
 	    "reason=auth-failed src=100.64.0.2 sport=51000 dst=127.0.0.1 "
 	    "dport=%d iface=tailscale0 count=1\n", (long)getpid(), f.port);
-	CHECK(t, str_is(fix_new(&f), want));
+	CHECK(t, check_str(fix_new(&f), want));
 	feed(&f, PROTO_ERR_SOURCE, "100.64.0.3", T0);
 	snprintf(want, sizeof(want), "mosh-server[%ld]: failed-packet "
 	    "reason=source-rejected src=100.64.0.3 sport=51000 dst=127.0.0.1 "
 	    "dport=%d iface=tailscale0 count=1\n", (long)getpid(), f.port);
-	CHECK(t, str_is(fix_new(&f), want));
+	CHECK(t, check_str(fix_new(&f), want));
 	/* count is per reason, ever. */
 	feed(&f, PROTO_ERR_AUTH, "100.64.0.4", T0);
 	CHECK(t, strstr(fix_new(&f), "reason=auth-failed src=100.64.0.4 "
@@ -260,7 +250,7 @@ test_line_v6(struct check *t)
 	    "reason=auth-failed src=fd7a:115c:a1e0::2 sport=51000 "
 	    "dst=127.0.0.1 dport=%d iface=tailscale0 count=1\n",
 	    (long)getpid(), f.port);
-	CHECK(t, str_is(fix_new(&f), want));
+	CHECK(t, check_str(fix_new(&f), want));
 
 	dual = socket(AF_INET6, SOCK_DGRAM, 0);
 	named = socket(AF_INET6, SOCK_DGRAM, 0);
@@ -284,7 +274,7 @@ test_line_v6(struct check *t)
 	    EVENTS_BURST - 1);
 	events_failed_packet(&f.ev, PROTO_ERR_AUTH, (struct sockaddr *)&ss, len,
 	    dual, T0);
-	CHECK(t, str_is(fix_new(&f), ""));
+	CHECK(t, check_str(fix_new(&f), ""));
 	/* On a socket of a named v6 address: a fake, logged as sent, in a
 	 * bucket of its own. */
 	events_failed_packet(&f.ev, PROTO_ERR_AUTH, (struct sockaddr *)&ss, len,
@@ -323,7 +313,7 @@ test_per_source_burst(struct check *t)
 	CHECK_EQ_INT(t, count_lines(&f, fix_new(&f), "failed-packet "), 1);
 	/* Not before the refill... */
 	feed(&f, PROTO_ERR_AUTH, "100.64.0.2", T0 + EVENTS_REFILL_MS - 1);
-	CHECK(t, str_is(fix_new(&f), ""));
+	CHECK(t, check_str(fix_new(&f), ""));
 	/* ...then one line (counting every datagram), and no more. */
 	feed(&f, PROTO_ERR_AUTH, "100.64.0.2", T0 + EVENTS_REFILL_MS);
 	s = fix_new(&f);
@@ -331,18 +321,18 @@ test_per_source_burst(struct check *t)
 	CHECK(t, strstr(s, "src=100.64.0.2 ") != NULL &&
 	    strstr(s, " count=15\n") != NULL);
 	feed(&f, PROTO_ERR_AUTH, "100.64.0.2", T0 + EVENTS_REFILL_MS);
-	CHECK(t, str_is(fix_new(&f), ""));
+	CHECK(t, check_str(fix_new(&f), ""));
 	/* So far suppressed: 2 + 1 + 1. The summary is due
 	 * EVENTS_SUMMARY_MS after the first suppression. */
 	CHECK_EQ_INT(t, f.ev.pending, 1);
 	CHECK_EQ_INT(t, events_flush(&f.ev, T0 + EVENTS_SUMMARY_MS - 1, false),
 	    1);
-	CHECK(t, str_is(fix_new(&f), ""));
+	CHECK(t, check_str(fix_new(&f), ""));
 	CHECK_EQ_INT(t, events_flush(&f.ev, T0 + EVENTS_SUMMARY_MS, false),
 	    INT32_MAX);
 	snprintf(want, sizeof(want), "mosh-server[%ld]: failed-packet-summary "
 	    "src=100.64.0.2 suppressed=4 iface=tailscale0\n", (long)getpid());
-	CHECK(t, str_is(fix_new(&f), want));
+	CHECK(t, check_str(fix_new(&f), want));
 	CHECK_EQ_INT(t, f.ev.pending, 0);
 	/* Long after: the bucket refills up to EVENTS_BURST, not more. */
 	for (i = 0; i < EVENTS_BURST + 5; i++)
@@ -427,7 +417,7 @@ test_flush_timing(struct check *t)
 	fix_new(&f);
 	CHECK_EQ_INT(t, events_flush(&f.ev, T0 + 4000, false),
 	    EVENTS_SUMMARY_MS - 4000);
-	CHECK(t, str_is(fix_new(&f), ""));
+	CHECK(t, check_str(fix_new(&f), ""));
 	/* The final flush does not wait. */
 	CHECK_EQ_INT(t, events_flush(&f.ev, T0 + 4000, true), INT32_MAX);
 	CHECK(t, strstr(fix_new(&f), "failed-packet-summary "
@@ -518,7 +508,7 @@ test_log_levels(struct check *t)
 	}
 	feed(&f, PROTO_ERR_STALE, "100.64.0.2", T0);
 	feed(&f, PROTO_ERR_STALE, "100.64.0.2", T0);
-	CHECK(t, str_is(fix_new(&f), ""));
+	CHECK(t, check_str(fix_new(&f), ""));
 	CHECK_EQ_INT(t, f.ev.count[PROTO_ERR_STALE], 2);
 	feed(&f, PROTO_ERR_KNOWN_PEER, "100.64.0.2", T0);
 	CHECK(t, strstr(fix_new(&f), "reason=known-peer ") != NULL);
@@ -545,12 +535,12 @@ test_log_levels(struct check *t)
 		feed(&f, PROTO_ERR_STALE, "100.64.0.2", T0);
 		feed(&f, PROTO_ERR_SOURCE, "10.1.1.1", T0);
 	}
-	CHECK(t, str_is(fix_new(&f), ""));
+	CHECK(t, check_str(fix_new(&f), ""));
 	CHECK_EQ_INT(t, f.ev.count[PROTO_ERR_AUTH], 3 * EVENTS_BURST);
 	CHECK_EQ_INT(t, f.ev.count[PROTO_ERR_SOURCE], 3 * EVENTS_BURST);
 	CHECK_EQ_INT(t, f.ev.pending, 0);
 	CHECK_EQ_INT(t, events_flush(&f.ev, T0 + 100000, true), INT32_MAX);
-	CHECK(t, str_is(fix_new(&f), ""));
+	CHECK(t, check_str(fix_new(&f), ""));
 	fix_close(&f);
 }
 
@@ -578,7 +568,7 @@ test_odd_sources(struct check *t)
 	len = v6(&ss, "fd7a:115c:a1e0::2", 1);
 	events_failed_packet(&f.ev, PROTO_ERR_AUTH, (struct sockaddr *)&ss,
 	    len - 1, f.fd, T0);
-	CHECK(t, str_is(fix_new(&f), ""));
+	CHECK(t, check_str(fix_new(&f), ""));
 	CHECK_EQ_INT(t, f.ev.count[PROTO_ERR_AUTH], 3);
 	/* A reason past the table is counted in its last slot. */
 	len = v4(&ss, "100.64.0.2", 1);
@@ -604,7 +594,7 @@ test_session_lines(struct check *t)
 	    60001, "tailscale0", "alice");
 	snprintf(want, sizeof(want), "mosh-server[%ld]: session-start "
 	    "port=60001 iface=tailscale0 user=alice\n", (long)getpid());
-	CHECK(t, str_is(fix_new(&f), want));
+	CHECK(t, check_str(fix_new(&f), want));
 	fix_close(&f);
 }
 
@@ -627,7 +617,7 @@ test_json(struct check *t)
 	    "\"src\":\"100.64.0.2\",\"sport\":51000,\"dst\":\"127.0.0.1\","
 	    "\"dport\":%d,\"iface\":\"tailscale0\",\"count\":1}\n",
 	    (long)getpid(), (long)getpid(), f.port);
-	CHECK(t, str_is(fix_new(&f), want));
+	CHECK(t, check_str(fix_new(&f), want));
 	feed(&f, PROTO_ERR_AUTH, "fd7a:115c:a1e0::2", T0);
 	CHECK(t, strstr(fix_new(&f), "\"src\":\"fd7a:115c:a1e0::2\","
 	    "\"sport\":51000,") != NULL);
@@ -639,17 +629,17 @@ test_json(struct check *t)
 	    "\"failed-packet-summary\",\"pid\":%ld,\"src\":\"100.64.0.2\","
 	    "\"suppressed\":1,\"iface\":\"tailscale0\"}\n", (long)getpid(),
 	    (long)getpid());
-	CHECK(t, str_is(fix_new(&f), want));
+	CHECK(t, check_str(fix_new(&f), want));
 	events_session(&f.ev, "session-end", "reason=%s", "exit");
 	snprintf(want, sizeof(want), "mosh-server[%ld]: {\"event\":"
 	    "\"session-end\",\"pid\":%ld,\"reason\":\"exit\"}\n",
 	    (long)getpid(), (long)getpid());
-	CHECK(t, str_is(fix_new(&f), want));
+	CHECK(t, check_str(fix_new(&f), want));
 	/* No pairs: no members after the pid. */
 	events_session(&f.ev, "session-end", "%s", "");
 	snprintf(want, sizeof(want), "mosh-server[%ld]: {\"event\":"
 	    "\"session-end\",\"pid\":%ld}\n", (long)getpid(), (long)getpid());
-	CHECK(t, str_is(fix_new(&f), want));
+	CHECK(t, check_str(fix_new(&f), want));
 	fix_close(&f);
 }
 
@@ -719,7 +709,7 @@ test_syslog_socket(struct check *t)
 	    "reason=auth-failed src=100.64.0.2 sport=51000 dst=127.0.0.1 "
 	    "dport=%d iface=tailscale0 count=1", (long)getpid(), f.port);
 	p = strstr(got, " mosh-server[");
-	CHECK(t, p != NULL && str_is(p, want));
+	CHECK(t, p != NULL && check_str(p, want));
 	/* "Mmm dd hh:mm:ss" between the two. */
 	CHECK(t, p != NULL && p - got == (ptrdiff_t)strlen(pri) + 15);
 

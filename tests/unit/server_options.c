@@ -18,6 +18,7 @@
 
 #include "server/options.h"
 #include "tests/unit/check.h"
+#include "tests/unit/server_check.h"
 
 #define MAXARGS	32
 
@@ -123,37 +124,12 @@ parse(struct env *e, struct server_opts *o, bool strict, bool nosys, ...)
 
 #define STRICT(e, o, ...)	parse((e), (o), true, false, __VA_ARGS__, NULL)
 
-static int
-origin_is(const struct config *c, enum config_id id, enum config_layer layer,
-    const char *text)
-{
-	const struct config_origin *o = config_origin(c, id);
-
-	if (o->layer != layer || strcmp(o->text, text) != 0) {
-		printf("#   %s: origin %d '%s', want %d '%s'\n",
-		    config_def(id)->name, (int)o->layer, o->text, (int)layer,
-		    text);
-		return 0;
-	}
-	return 1;
-}
-
 /* stderr said exactly this. */
 static int
 said(const struct env *e, const char *want)
 {
 	if (strcmp(e->err, want) != 0) {
 		printf("#   stderr '%s'\n#   want   '%s'\n", e->err, want);
-		return 0;
-	}
-	return 1;
-}
-
-static int
-str_is(const char *got, const char *want)
-{
-	if (strcmp(got, want) != 0) {
-		printf("#   got  '%s'\n#   want '%s'\n", got, want);
 		return 0;
 	}
 	return 1;
@@ -185,14 +161,14 @@ test_precedence(struct check *t)
 	CHECK(t, said(&e, ""));
 	CHECK(t, strcmp(o.cfg.iface.name, "eth-flag") == 0);
 	CHECK(t, origin_is(&o.cfg, CFG_INTERFACE, CONFIG_FLAG, "flag --iface"));
-	CHECK(t, str_is(config_origin_name(&o.cfg, CFG_INTERFACE), "--iface"));
+	CHECK(t, check_str(config_origin_name(&o.cfg, CFG_INTERFACE), "--iface"));
 	CHECK_EQ_INT(t, o.cfg.ports.low, 5500);
 	CHECK_EQ_INT(t, o.cfg.ports.high, 5500);
 	CHECK(t, origin_is(&o.cfg, CFG_PORT_RANGE, CONFIG_FLAG, "flag -p"));
 	CHECK_EQ_INT(t, o.cfg.network_timeout, 30);
 	CHECK(t, origin_is(&o.cfg, CFG_NETWORK_TIMEOUT, CONFIG_ENV,
 	    "env MOSH_SERVER_NETWORK_TMOUT"));
-	CHECK(t, str_is(config_origin_name(&o.cfg, CFG_NETWORK_TIMEOUT),
+	CHECK(t, check_str(config_origin_name(&o.cfg, CFG_NETWORK_TIMEOUT),
 	    "MOSH_SERVER_NETWORK_TMOUT"));
 	CHECK_EQ_INT(t, o.cfg.idle_timeout, 120);
 	snprintf(w, sizeof(w), "%s:2", e.user);
@@ -219,7 +195,7 @@ test_precedence(struct check *t)
 	CHECK(t, strcmp(o.cfg.iface.name, "eth-env") == 0);
 	CHECK(t, origin_is(&o.cfg, CFG_INTERFACE, CONFIG_ENV,
 	    "env MOSH_SERVER_NETWORK_TMPL"));
-	CHECK(t, str_is(config_origin_name(&o.cfg, CFG_INTERFACE),
+	CHECK(t, check_str(config_origin_name(&o.cfg, CFG_INTERFACE),
 	    "MOSH_SERVER_NETWORK_TMPL"));
 	CHECK_EQ_INT(t, o.cfg.ports.low, 5000);
 	CHECK_EQ_INT(t, o.cfg.ports.high, 6000);
@@ -235,7 +211,7 @@ test_precedence(struct check *t)
 	CHECK(t, strcmp(o.cfg.iface.name, "eth-user") == 0);
 	snprintf(w, sizeof(w), "%s:4", e.user);
 	CHECK(t, origin_is(&o.cfg, CFG_INTERFACE, CONFIG_FILE, w));
-	CHECK(t, str_is(config_origin_name(&o.cfg, CFG_INTERFACE), w));
+	CHECK(t, check_str(config_origin_name(&o.cfg, CFG_INTERFACE), w));
 	CHECK_EQ_INT(t, o.cfg.ports.low, 3000);
 	CHECK_EQ_INT(t, o.cfg.network_timeout, 7200);
 	options_free(&o);
@@ -256,7 +232,7 @@ test_precedence(struct check *t)
 	CHECK_EQ_INT(t, parse(&e, &o, true, false, NULL), 0);
 	CHECK(t, strcmp(o.cfg.iface.name, "tailscale0") == 0);
 	CHECK(t, origin_is(&o.cfg, CFG_INTERFACE, CONFIG_DEFAULT, "default"));
-	CHECK(t, str_is(config_origin_name(&o.cfg, CFG_INTERFACE),
+	CHECK(t, check_str(config_origin_name(&o.cfg, CFG_INTERFACE),
 	    "the default"));
 	CHECK_EQ_INT(t, o.cfg.ports.low, 60001);
 	options_free(&o);
@@ -549,7 +525,7 @@ test_v_and_l(struct check *t)
 	CHECK(t, strcmp(o.cfg.locale.var[0], "LANG=C.UTF-8") == 0);
 	CHECK(t, strcmp(o.cfg.locale.var[1], "LC_ALL=C") == 0);
 	CHECK(t, strcmp(o.cfg.locale.var[2], "LC_CTYPE=en_US.UTF-8") == 0);
-	CHECK(t, str_is(config_text(&o.cfg, CFG_LOCALE, text, sizeof(text)),
+	CHECK(t, check_str(config_text(&o.cfg, CFG_LOCALE, text, sizeof(text)),
 	    "LANG=C.UTF-8 LC_ALL=C LC_CTYPE=en_US.UTF-8"));
 	options_free(&o);
 	CHECK_EQ_INT(t, STRICT(&e, &o, "-l", "LANG=C", "-l", "LANG"), -1);
@@ -665,14 +641,14 @@ test_allow_source_flags(struct check *t)
 	write_file(e.sys, "allow_sources = 192.168.0.0/16\n");
 	CHECK_EQ_INT(t, STRICT(&e, &o, "--allow-source", "10.0.0.0/8",
 	    "--allow-source=fd00::/8"), 0);
-	CHECK(t, str_is(config_text(&o.cfg, CFG_ALLOW_SOURCES, text,
+	CHECK(t, check_str(config_text(&o.cfg, CFG_ALLOW_SOURCES, text,
 	    sizeof(text)), "10.0.0.0/8, fd00::/8"));
 	CHECK(t, origin_is(&o.cfg, CFG_ALLOW_SOURCES, CONFIG_FLAG,
 	    "flag --allow-source"));
 	options_free(&o);
 	CHECK_EQ_INT(t, STRICT(&e, &o, "--allow-source", "any",
 	    "--allow-source", "10.0.0.0/8"), 0);
-	CHECK(t, str_is(config_text(&o.cfg, CFG_ALLOW_SOURCES, text,
+	CHECK(t, check_str(config_text(&o.cfg, CFG_ALLOW_SOURCES, text,
 	    sizeof(text)), "any"));
 	options_free(&o);
 	env_close(&e);
@@ -698,7 +674,7 @@ test_command(struct check *t)
 	CHECK(t, strcmp(o.command_path, "/bin/echo") == 0);
 	CHECK(t, origin_is(&o.cfg, CFG_PORT_RANGE, CONFIG_DEFAULT, "default"));
 	options_command_line(&o, line, sizeof(line));
-	CHECK(t, str_is(line, "/bin/echo -p hi"));
+	CHECK(t, check_str(line, "/bin/echo -p hi"));
 	options_command_line(&o, line, 8);
 	CHECK(t, strlen(line) < 8);
 	options_free(&o);
