@@ -161,7 +161,7 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(MOD_SRC) $(foreach m,$(MODULES),$(wildc
 	$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(filter server/%.c,$^) $(MOD_SRC) $(PKG_LIBS) -lm
 # server/ is no library: a target for one of its parsers lists the files
 # it needs here (the .c ones are linked in).
-build-fuzz/fuzz_control: server/control.c server/control_info.c \
+build-fuzz/fuzz_control: server/control.c server/control_reply.c \
     server/control.h
 build-fuzz/fuzz_config: server/config.c server/config.h
 

@@ -20,6 +20,7 @@
 #include <sys/types.h>
 
 #include <poll.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -149,6 +150,16 @@ int	control_info_parse(const char *reply, struct control_info *);
 void	control_reply(int fd, const char *text);
 /* "error=REASON" and the empty line. */
 void	control_reply_error(int fd, const char *reason);
+/* kill's reply, and the reader's test of it. */
+void	control_reply_ok(int fd);
+bool	control_reply_is_ok(const char *reply);
+/* attach's reply: the line `new` prints, with the new key (wiped from
+ * our buffer after the send). */
+void	control_reply_connect(int fd, int port, const char *key);
+/* Its reader: the MOSH CONNECT line, without the newline, into line;
+ * -1 when the reply is something else (an error=REASON line). */
+int	control_reply_connect_line(const char *reply, char *line,
+	    size_t len);
 
 /* Client side: send a request to PATH and read the whole reply. */
 int	control_request(const char *path, const char *cmd, char *reply,

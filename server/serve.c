@@ -478,7 +478,7 @@ static void
 serve_control_attach(struct serve_ctx *s, int fd, uint64_t now)
 {
 	struct mosh_key	 key;
-	char		 keystr[MOSH_KEY_B64_LEN + 1], b[128];
+	char		 keystr[MOSH_KEY_B64_LEN + 1];
 	const struct term_fb *fb = term_emu_fb(serve_host(s)->emu);
 	struct host_state *base;
 	struct userstream *user;
@@ -509,11 +509,8 @@ serve_control_attach(struct serve_ctx *s, int fd, uint64_t now)
 	}
 	key_format(&key, keystr);
 	key_wipe(&key);
-	snprintf(b, sizeof(b), "MOSH CONNECT %d %s\n\n", listener_port(s->net),
-	    keystr);
-	control_reply(fd, b);
-	memset(keystr, 0, sizeof(keystr));
-	memset(b, 0, sizeof(b));
+	control_reply_connect(fd, listener_port(s->net), keystr);
+	explicit_bzero(keystr, sizeof(keystr));
 	events_session(s->ev, "session-rekey", "port=%d",
 	    listener_port(s->net));
 	serve_title(s, now);
@@ -537,7 +534,7 @@ serve_control(void *arg, int fd, const struct control_req *req, uint64_t now)
 		serve_control_attach(s, fd, now);
 		break;
 	case CONTROL_KILL:
-		control_reply(fd, "ok=1\n\n");
+		control_reply_ok(fd);
 		s->kill_requested = true;
 		break;
 	}

@@ -207,7 +207,7 @@ session_kill(const struct session_info *s)
 	char	 reply[256];
 
 	if (control_request(s->path, "kill", reply, sizeof(reply)) != 0 ||
-	    strncmp(reply, "ok=", 3) != 0) {
+	    !control_reply_is_ok(reply)) {
 		fprintf(stderr, "mosh-server: session %ld did not answer\n",
 		    s->i.pid);
 		return -1;
@@ -264,22 +264,21 @@ cmd_kill(int argc, char **argv)
 static int
 session_attach(const struct session_info *s)
 {
-	char	 reply[256], *end;
+	char	 reply[256], line[256];
 
 	if (control_request(s->path, "attach", reply, sizeof(reply)) != 0 ||
-	    strncmp(reply, "MOSH CONNECT ", 13) != 0) {
+	    control_reply_connect_line(reply, line, sizeof(line)) != 0) {
 		fprintf(stderr, "mosh-server: session %ld would not re-key: "
 		    "%s\n", s->i.pid, reply);
 		return -1;
 	}
-	if ((end = strchr(reply, '\n')) != NULL)
-		*end = '\0';
 	/* As `new` prints it, for the mosh wrapper. */
 	if (isatty(STDIN_FILENO))
 		fputs("\r\n", stdout);
-	printf("%s\n", reply);
+	printf("%s\n", line);
 	fflush(stdout);
-	memset(reply, 0, sizeof(reply));
+	explicit_bzero(reply, sizeof(reply));
+	explicit_bzero(line, sizeof(line));
 	fprintf(stderr, "\n[mosh-server attached to session %ld, %s]\n",
 	    s->i.pid, s->i.command);
 	return 0;

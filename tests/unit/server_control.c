@@ -5,10 +5,13 @@
  * back field for field, and both hold up against values that do not fit
  * or were never written (a reply from a server not trusted blindly).
  */
+#include <sys/socket.h>
+
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "server/control.h"
 #include "tests/unit/check.h"
@@ -473,10 +476,51 @@ test_reply_get(struct check *t)
 	CHECK(t, check_str(out, "1"));
 }
 
+/* What one writer sent on a socket pair, as its reader gets it. */
+static void
+sent(int fd, char *buf, size_t len)
+{
+	ssize_t	 n = recv(fd, buf, len - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+}
+
+/* kill's and attach's replies, written and read back. */
+static void
+test_replies_ok_and_connect(struct check *t)
+{
+	char	 buf[256], line[128];
+	int	 sv[2];
+
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
+		CHECK(t, !"socketpair");
+		return;
+	}
+	control_reply_ok(sv[0]);
+	sent(sv[1], buf, sizeof(buf));
+	CHECK(t, check_str(buf, "ok=1\n\n"));
+	CHECK(t, control_reply_is_ok(buf));
+	CHECK(t, !control_reply_is_ok("error=bad-byte\n\n"));
+	control_reply_connect(sv[0], 60004, "AAAAAAAAAAAAAAAAAAAAAA");
+	sent(sv[1], buf, sizeof(buf));
+	CHECK_EQ_INT(t, control_reply_connect_line(buf, line, sizeof(line)), 0);
+	CHECK(t, check_str(line, "MOSH CONNECT 60004 AAAAAAAAAAAAAAAAAAAAAA"));
+	/* An error, or a line that does not fit, is no MOSH CONNECT. */
+	control_reply_error(sv[0], "out of memory");
+	sent(sv[1], buf, sizeof(buf));
+	CHECK(t, check_str(buf, "error=out of memory\n\n"));
+	CHECK_EQ_INT(t, control_reply_connect_line(buf, line, sizeof(line)),
+	    -1);
+	CHECK_EQ_INT(t, control_reply_connect_line("MOSH CONNECT 1 k\n", line,
+	    10), -1);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 CHECK_MAIN(
     CASE(test_request_ok), CASE(test_request_more_and_too_long),
     CASE(test_request_bad_byte), CASE(test_request_unknown),
     CASE(test_request_bad_arg), CASE(test_status_names),
     CASE(test_info_round_trip), CASE(test_info_control_bytes),
     CASE(test_info_does_not_fit), CASE(test_info_parse_hostile),
-    CASE(test_reply_get))
+    CASE(test_reply_get), CASE(test_replies_ok_and_connect))

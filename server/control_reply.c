@@ -1,4 +1,4 @@
-/* The replies of the control protocol: one table, one writer, one reader. */
+/* The replies of the control protocol: each has one writer and one reader. */
 #include <sys/socket.h>
 
 #include <ctype.h>
@@ -152,4 +152,38 @@ control_reply_error(int fd, const char *reason)
 
 	snprintf(b, sizeof(b), "error=%s\n\n", reason);
 	control_reply(fd, b);
+}
+
+void
+control_reply_ok(int fd)
+{
+	control_reply(fd, "ok=1\n\n");
+}
+
+bool
+control_reply_is_ok(const char *reply)
+{
+	return strncmp(reply, "ok=", 3) == 0;
+}
+
+void
+control_reply_connect(int fd, int port, const char *key)
+{
+	char	 b[128];
+
+	snprintf(b, sizeof(b), "MOSH CONNECT %d %s\n\n", port, key);
+	control_reply(fd, b);
+	explicit_bzero(b, sizeof(b));
+}
+
+int
+control_reply_connect_line(const char *reply, char *line, size_t len)
+{
+	size_t	 n = strcspn(reply, "\n");
+
+	if (strncmp(reply, "MOSH CONNECT ", 13) != 0 || n >= len)
+		return -1;
+	memcpy(line, reply, n);
+	line[n] = '\0';
+	return 0;
 }
