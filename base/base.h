@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define TSMOSH_VERSION	"0.1"
@@ -53,6 +54,12 @@ socklen_t	base_sockaddr_make(struct sockaddr_storage *ss, int family,
 int		base_sockaddr_split(const struct sockaddr *sa, socklen_t len,
 		    int flags, int *family, uint8_t addr[16], int *port);
 
+/*
+ * At most n bytes of s (less at a NUL) as the inside of a JSON string
+ * (quotes and backslashes escaped, control bytes as \\u00XX) into out,
+ * cut to fit len (6 bytes per input byte always fit). The length.
+ */
+size_t		base_json_text(char *out, size_t len, const char *s, size_t n);
 /* A unix socket of `type` (SOCK_STREAM, SOCK_DGRAM) connected to path,
  * close-on-exec; -1 with errno. */
 int		base_unix_connect(const char *path, int type);

@@ -69,25 +69,6 @@ events_reason(enum proto_err e)
 	}
 }
 
-/* n bytes of a value as a JSON string's contents: an interface name
- * may hold a quote or a backslash, and a control byte is never raw. */
-static size_t
-events_json_text(char *out, size_t len, const char *v, size_t n)
-{
-	size_t	 o = 0;
-
-	for (; n > 0 && o + 7 < len; v++, n--) {
-		if (*v == '"' || *v == '\\')
-			o += (size_t)snprintf(out + o, len - o, "\\%c", *v);
-		else if ((unsigned char)*v < 0x20)
-			o += (size_t)snprintf(out + o, len - o, "\\u%04x", *v);
-		else
-			out[o++] = *v;
-	}
-	out[o] = '\0';
-	return o;
-}
-
 /* "k=v k=v" to a JSON object's members: numbers bare, the rest quoted. */
 static void
 events_kv_to_json(const char *kv, char *out, size_t len)
@@ -113,11 +94,11 @@ events_kv_to_json(const char *kv, char *out, size_t len)
 		if (v == end)
 			num = false;
 		o += (size_t)snprintf(out + o, len - o, "%s\"", first ? "" : ",");
-		o += events_json_text(out + o, len - o, k, (size_t)(eq - k));
+		o += base_json_text(out + o, len - o, k, (size_t)(eq - k));
 		o += (size_t)snprintf(out + o, len - o, "\":%s", num ? "" : "\"");
 		if (o + 2 >= len)
 			break;
-		o += events_json_text(out + o, len - o - 1, v, (size_t)(end - v));
+		o += base_json_text(out + o, len - o - 1, v, (size_t)(end - v));
 		if (!num)
 			out[o++] = '"';
 		first = 0;

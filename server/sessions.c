@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/base.h"
 #include "server/config.h"
 #include "server/control.h"
 #include "server/options.h"
@@ -120,19 +121,14 @@ human(unsigned long long s, char *b, size_t len)
 		snprintf(b, len, "%llud", s / 86400);
 }
 
+/* A JSON string: the command line may hold anything. */
 static void
 json_string(const char *s)
 {
-	putchar('"');
-	for (; *s != '\0'; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
+	char	 out[6 * 1024 + 1];
+
+	base_json_text(out, sizeof(out), s, strlen(s));
+	printf("\"%s\"", out);
 }
 
 int

@@ -227,8 +227,29 @@ test_winsize_not_a_tty(struct check *t)
 	CHECK_EQ_INT(t, rows, 24);
 }
 
+/* JSON string contents: escapes, control bytes, cut to fit. */
+static void
+test_json_text(struct check *t)
+{
+	char	 out[64];
+
+	CHECK_EQ_INT(t, base_json_text(out, sizeof(out), "tun\"x\\", 6), 8);
+	CHECK(t, check_str(out, "tun\\\"x\\\\"));
+	CHECK_EQ_INT(t, base_json_text(out, sizeof(out), "a\nb\x01", 4), 14);
+	CHECK(t, check_str(out, "a\\u000ab\\u0001"));
+	/* n bounds it, and so does a NUL. */
+	CHECK_EQ_INT(t, base_json_text(out, sizeof(out), "abcdef", 3), 3);
+	CHECK_EQ_INT(t, base_json_text(out, sizeof(out), "ab\0cd", 5), 2);
+	/* Never past len, never half an escape. */
+	CHECK_EQ_INT(t, base_json_text(out, 10, "\x01\x01\x01", 3), 6);
+	CHECK_EQ_INT(t, base_json_text(out, 7, "\x01", 1), 0);
+	CHECK(t, out[0] == '\0');
+	CHECK_EQ_INT(t, base_json_text(out, 0, "x", 1), 0);
+}
+
 CHECK_MAIN(
     CASE(test_sockaddr_v4), CASE(test_sockaddr_v6),
     CASE(test_sockaddr_v4mapped), CASE(test_sockaddr_foreign),
     CASE(test_sock_port), CASE(test_wait_for), CASE(test_wait_until),
-    CASE(test_locale), CASE(test_winsize_not_a_tty))
+    CASE(test_locale), CASE(test_winsize_not_a_tty),
+    CASE(test_json_text))
