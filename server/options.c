@@ -251,13 +251,16 @@ opt_warn(struct opt_scan *s, const char *what, const char *arg, int c)
 static int
 opt_apply(struct opt_scan *s, const struct opt_flag *f, const char *v)
 {
-	struct config		*c = &s->o->cfg;
+	struct config		*c;
 	const struct config_def	*d;
 	char			 addr[64];
 	enum config_id		 id = f->id;
 
+	/* -@ is mosh's: it discards its value ("-@ new"). options_operands
+	 * sets nothing (and has no server_opts). */
 	if (f->extra == '@' || s->operands != NULL)
-		return 0;	/* mosh's: discards its value ("-@ new") */
+		return 0;
+	c = &s->o->cfg;
 	if (s->early != (f->extra == 0 && config_def(id)->early))
 		return 0;
 	if (f->extra == 's') {

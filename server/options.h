@@ -40,7 +40,7 @@ int	options_parse_strict(struct server_opts *, int argc, char **argv);
 /*
  * The words before "--" that are neither options nor their values, as
  * the scan of options_parse finds them (nothing is set or printed): up
- * to max of them into out, in order. How many there were.
+ * to max of them into out, in order; how many it put there.
  */
 size_t	options_operands(int argc, char **argv, char **out, size_t max);
 

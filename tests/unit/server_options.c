@@ -711,7 +711,28 @@ test_user_path(struct check *t)
 	free(saved);
 }
 
+/* The words that are neither options nor values, as attach finds its
+ * ID among the words the mosh wrapper adds. */
+static void
+test_operands(struct check *t)
+{
+	char	*argv[] = { "new", "-c", "256", "-s", "-l", "LANG=C.UTF-8",
+	    "-vv", "--iface", "lo", "--reattach", "42", "-@", "7", "x", "--",
+	    "99", NULL };
+	char	*out[4];
+
+	CHECK_EQ_INT(t, options_operands(16, argv, out, 4), 3);
+	CHECK(t, check_str(out[0], "new"));
+	CHECK(t, check_str(out[1], "42"));
+	CHECK(t, check_str(out[2], "x"));
+	/* Only as many as out holds are kept. */
+	CHECK_EQ_INT(t, options_operands(16, argv, out, 1), 1);
+	CHECK(t, check_str(out[0], "new"));
+	CHECK_EQ_INT(t, options_operands(0, argv, out, 4), 0);
+}
+
 CHECK_MAIN(
+    CASE(test_operands),
     CASE(test_precedence), CASE(test_bad_file), CASE(test_env_lenient),
     CASE(test_env_strict), CASE(test_port_inside_env), CASE(test_i_number),
     CASE(test_s_flag), CASE(test_v_and_l), CASE(test_strict_refusals),
