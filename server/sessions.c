@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,15 +132,38 @@ json_string(const char *s)
 	printf("\"%s\"", out);
 }
 
+/* The sessions as `list` shows them, a line each under a header. */
+static void
+sessions_table(FILE *f, const struct session_info *ss, size_t n)
+{
+	char		 started[32], last[24], idle[24];
+	struct tm	 tm;
+	time_t		 t;
+	size_t		 i;
+
+	fprintf(f, "%-8s %-9s %-24s %-16s %-8s %-6s %-5s %-11s %-7s %-7s "
+	    "%s\n", "ID", "STATE", "CLIENT", "STARTED", "CONTACT", "IDLE",
+	    "PORT", "IFACE", "RSS", "CPU", "COMMAND");
+	for (i = 0; i < n; i++) {
+		t = (time_t)ss[i].i.started;
+		localtime_r(&t, &tm);
+		strftime(started, sizeof(started), "%Y-%m-%d %H:%M", &tm);
+		human(ss[i].i.last_contact, last, sizeof(last));
+		human(ss[i].i.idle, idle, sizeof(idle));
+		fprintf(f, "%-8ld %-9s %-24s %-16s %-8s %-6s %-5d %-11s %5.1fM "
+		    "%6.2fs %s\n", ss[i].i.pid, ss[i].i.state, ss[i].i.client,
+		    started, strcmp(ss[i].i.client, "-") == 0 ? "-" : last,
+		    idle, ss[i].i.port, ss[i].i.iface, ss[i].rss_mib,
+		    ss[i].cpu_s, ss[i].i.command);
+	}
+}
+
 int
 cmd_list(int argc, char **argv)
 {
 	struct session_info *ss;
 	size_t		 n, i;
 	int		 json = 0;
-	char		 started[32], last[24], idle[24];
-	struct tm	 tm;
-	time_t		 t;
 	struct passwd	*pw = getpwuid(getuid());
 
 	if (argc == 1 && strcmp(argv[0], "--json") == 0)
@@ -178,21 +202,7 @@ cmd_list(int argc, char **argv)
 		free(ss);
 		return 0;
 	}
-	printf("%-8s %-9s %-24s %-16s %-8s %-6s %-5s %-11s %-7s %-7s %s\n",
-	    "ID", "STATE", "CLIENT", "STARTED", "CONTACT", "IDLE", "PORT",
-	    "IFACE", "RSS", "CPU", "COMMAND");
-	for (i = 0; i < n; i++) {
-		t = (time_t)ss[i].i.started;
-		localtime_r(&t, &tm);
-		strftime(started, sizeof(started), "%Y-%m-%d %H:%M", &tm);
-		human(ss[i].i.last_contact, last, sizeof(last));
-		human(ss[i].i.idle, idle, sizeof(idle));
-		printf("%-8ld %-9s %-24s %-16s %-8s %-6s %-5d %-11s %5.1fM %6.2fs"
-		    " %s\n", ss[i].i.pid, ss[i].i.state, ss[i].i.client, started,
-		    strcmp(ss[i].i.client, "-") == 0 ? "-" : last, idle,
-		    ss[i].i.port, ss[i].i.iface, ss[i].rss_mib, ss[i].cpu_s,
-		    ss[i].i.command);
-	}
+	sessions_table(stdout, ss, n);
 	free(ss);
 	return 0;
 }
@@ -280,12 +290,49 @@ session_attach(const struct session_info *s)
 	return 0;
 }
 
+/*
+ * The session attach takes: the one named; else the user's only one,
+ * whether or not its old client is still heard (a crashed laptop's
+ * session is taken at once, not 10 s later); else the only detached
+ * one. Otherwise says why, with the sessions to choose from, and
+ * returns SIZE_MAX.
+ */
+static size_t
+attach_pick(const struct session_info *ss, size_t n, long id)
+{
+	size_t	 i, pick = SIZE_MAX, ndetached = 0;
+
+	for (i = 0; i < n; i++) {
+		if (id != -1 && ss[i].i.pid == id)
+			return i;
+		if (strcmp(ss[i].i.state, "detached") == 0) {
+			ndetached++;
+			pick = i;
+		}
+	}
+	if (id != -1)
+		fprintf(stderr, "mosh-server: no session %ld of yours\n", id);
+	else if (n == 0)
+		fprintf(stderr, "mosh-server: no session to attach to\n");
+	else if (n == 1)
+		return 0;
+	else if (ndetached == 1)
+		return pick;
+	else {
+		fprintf(stderr, "mosh-server: %zu sessions, %zu of them "
+		    "detached: name one (mosh-server attach ID)\n", n,
+		    ndetached);
+		sessions_table(stderr, ss, n);
+	}
+	return SIZE_MAX;
+}
+
 int
 cmd_attach(int argc, char **argv)
 {
 	struct session_info *ss;
 	char		*words[8];
-	size_t		 n, i, nwords, found = 0, pick = 0;
+	size_t		 n, i, nwords, pick;
 	long		 id = -1;
 	int		 rc;
 
@@ -299,24 +346,7 @@ cmd_attach(int argc, char **argv)
 	if ((ss = calloc(SESSIONS_MAX, sizeof(*ss))) == NULL)
 		return 1;
 	sessions_collect(ss, SESSIONS_MAX, &n);
-	for (i = 0; i < n; i++) {
-		if (id != -1 ? ss[i].i.pid == id :
-		    strcmp(ss[i].i.state, "detached") == 0) {
-			found++;
-			pick = i;
-		}
-	}
-	if (found != 1) {
-		if (id != -1)
-			fprintf(stderr, "mosh-server: no session %ld of yours\n",
-			    id);
-		else if (found == 0)
-			fprintf(stderr, "mosh-server: no detached session to "
-			    "attach to (mosh-server list shows them all)\n");
-		else
-			fprintf(stderr, "mosh-server: %zu detached sessions: "
-			    "name one (mosh-server attach ID; see mosh-server "
-			    "list)\n", found);
+	if ((pick = attach_pick(ss, n, id)) == SIZE_MAX) {
 		free(ss);
 		return 1;
 	}
