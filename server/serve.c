@@ -56,41 +56,48 @@ struct serve_poll {
 };
 
 struct serve_ctx {
+	/* What the session runs with (serve_env's, not ours). */
 	const struct server_opts *o;
 	struct conn	*conn;
-	struct ssp	 ssp;
 	struct child	*child;
+	struct listener	*net;
+	struct control	*ctl;		/* NULL: no control socket */
+	struct events	*ev;
+	struct proctitle *pt;
 	int		 sigfd;
-	bool		 child_released;
+	uint64_t	 net_ms, sig_ms, idle_ms;	/* timeouts; 0: off */
+
+	/* The state sync and what the client's states ask of the pty. */
+	struct ssp	 ssp;
 	uint64_t	 last_remote_num;
+	struct buf	 userdiff;
 	struct term_input keys;
 	struct buf	 to_pty;
-	struct buf	 userdiff;
-	struct echo_frame hist[ECHO_HIST_MAX];
-	size_t		 nhist;
-	uint64_t	 start;
-	uint64_t	 last_input;
 	bool		 had_input;	/* in the diff being applied */
 	bool		 resize_pending;
 	int32_t		 pending_w, pending_h;
+	struct echo_frame hist[ECHO_HIST_MAX];
+	size_t		 nhist;
+	bool		 child_released;
+
+	/* The client as the session sees it. */
 	bool		 attached;	/* a client is heard (utmp, title) */
+	bool		 attached_once;	/* a client came: no 60 s exit */
 	struct sockaddr_storage seen_addr;
 	socklen_t	 seen_len;
 	char		 peer[NI_MAXHOST + 8];
-	struct proctitle *pt;
-	struct events	*ev;
 	char		 peer_port[NI_MAXSERV];
+	uint64_t	 farewell_at;	/* last goodbye to an old key, or 0 */
+
+	/* Times, and how the session ends. */
+	uint64_t	 start;
+	uint64_t	 started_wall;	/* time(NULL) at start, for list */
+	uint64_t	 last_input;
 	uint64_t	 title_at;
-	enum serve_end	 end;		/* the first reason to end, or none */
-	bool		 leave;		/* end now: nobody to tell */
-	struct listener	*net;
-	struct control	*ctl;		/* NULL: no control socket */
-	bool		 attached_once;	/* a client came: no 60 s exit */
 	bool		 kill_requested;
 	bool		 usr1;		/* SIGUSR1 in this round */
-	uint64_t	 net_ms, sig_ms, idle_ms;	/* timeouts; 0: off */
-	uint64_t	 started_wall;	/* time(NULL) at start, for list */
-	uint64_t	 farewell_at;	/* last goodbye to an old key, or 0 */
+	enum serve_end	 end;		/* the first reason to end, or none */
+	bool		 leave;		/* end now: nobody to tell */
 };
 
 const char *
