@@ -258,10 +258,8 @@ usage(void)
 {
 	size_t	 i;
 
-	fprintf(stderr, "usage: mosh-server firewall BACKEND [--config FILE] "
-	    "[--iface NAME|any]\n"
-	    "                            [--allow-source CIDR|any]... "
-	    "[-p LOW:HIGH]\n  BACKEND:");
+	fprintf(stderr, "usage: mosh-server firewall BACKEND [options of new "
+	    "(mosh-server --help)]\n  BACKEND:");
 	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++)
 		fprintf(stderr, " %s", backends[i].name);
 	fputc('\n', stderr);

@@ -38,35 +38,52 @@ struct opt_flag {
 	bool			 has_val;
 };
 
+#define OPT_S_HELP	"bind to the local address of the SSH connection"
+
 void
 options_help(FILE *f, bool roff)
 {
-	if (roff) {
-		fprintf(f, ".TP\n\\fB\\-s\\fR\nbind to the local address of "
-		    "the SSH connection\n");
-		config_help(f, true);
+	const struct config_def	*d;
+	const char		*sep = "\nEnvironment: ";
+	int			 id;
+
+	/* mosh's -s is no setting's flag: it sets local_address. */
+	if (roff)
+		fprintf(f, ".TP\n\\fB\\-s\\fR\n%s\n", OPT_S_HELP);
+	else
+		fprintf(f, "  -s                %s\n", OPT_S_HELP);
+	config_help(f, roff);
+	if (roff)
 		return;
+	for (id = 0; id < CFG_NSETTINGS; id++) {
+		if ((d = config_def((enum config_id)id))->env == NULL)
+			continue;
+		fprintf(f, "%s%s (%s)", sep, d->env, d->name);
+		sep = ",\n  ";
 	}
-	fprintf(f, "  -s                bind to the local address of the "
-	    "SSH connection\n");
-	config_help(f, false);
-	fprintf(f, "\nEnvironment: MOSH_SERVER_NETWORK_TMOUT, "
-	    "MOSH_SERVER_SIGNAL_TMOUT (seconds),\n"
-	    "MOSH_UDP_PORT=LOW:HIGH, MOSH_SERVER_NETWORK_TMPL=INTERFACE.\n");
+	fputs(".\n", f);
 }
 
+/* "usage: mosh-server new [-s] [-i LOCALADDR] ...": every flag, wrapped. */
 void
 options_usage(FILE *f)
 {
-	fprintf(f,
-	    "usage: mosh-server new [-s] [-v] [-i LOCALADDR] "
-	    "[-p PORT[:PORT2]] [-c COLORS]\n"
-	    "                       [-l NAME=VALUE]... "
-	    "[--idle-timeout SECONDS]\n"
-	    "                       [--iface NAME|any] "
-	    "[--allow-source CIDR|any]...\n"
-	    "                       [--wait-iface SECONDS] "
-	    "[-- COMMAND...]\n\n");
+	const struct config_def	*d;
+	char			 w[64];
+	int			 id, col;
+
+	col = fprintf(f, "usage: mosh-server new [-s]");
+	for (id = 0; id < CFG_NSETTINGS; id++) {
+		if ((d = config_def((enum config_id)id))->flag == NULL)
+			continue;
+		snprintf(w, sizeof(w), " [%s%s%s]%s", d->flag, d->arg != NULL ?
+		    " " : "", d->arg != NULL ? d->arg : "", d->list ? "..." : "");
+		if (col + (int)strlen(w) > 78)
+			col = fprintf(f, "\n                      ");
+		col += fprintf(f, "%s", w);
+	}
+	fprintf(f, "%s[-- COMMAND...]\n\n", col > 62 ?
+	    "\n                       " : " ");
 	options_help(f, false);
 }
 
