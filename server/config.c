@@ -386,6 +386,34 @@ format_locale(const struct config_def *d, const void *field, char *buf,
 		    i ? " " : "", l->var[i]);
 }
 
+/* The sandbox's mode, in the words sandbox/ reads for both programs. */
+static int
+parse_sandbox(const struct config_def *d, const char *v, void *field,
+    bool add, char *why, size_t n)
+{
+	enum sandbox_mode	 m;
+
+	(void)d; (void)add;
+	if (sandbox_mode_parse(v, &m) != 0) {
+		snprintf(why, n, "'%s' is not one of %s, %s, %s", v,
+		    sandbox_mode_name(SANDBOX_STRICT),
+		    sandbox_mode_name(SANDBOX_LOG),
+		    sandbox_mode_name(SANDBOX_OFF));
+		return -1;
+	}
+	*(int *)field = (int)m;
+	return 0;
+}
+
+static void
+format_sandbox(const struct config_def *d, const void *field, char *buf,
+    size_t len)
+{
+	(void)d;
+	snprintf(buf, len, "%s",
+	    sandbox_mode_name((enum sandbox_mode)*(const int *)field));
+}
+
 static const struct config_name facility_names[] = {
 	{ "auth", LOG_AUTH }, { "authpriv", LOG_AUTHPRIV },
 	{ "daemon", LOG_DAEMON }, { "user", LOG_USER },
@@ -404,10 +432,6 @@ static const struct config_name failed_names[] = {
 };
 static const struct config_name yes_no[] = {
 	{ "yes", 1 }, { "no", 0 }, { NULL, 0 },
-};
-static const struct config_name sandbox_names[] = {
-	{ "strict", SANDBOX_STRICT }, { "log", SANDBOX_LOG },
-	{ "off", SANDBOX_OFF }, { NULL, 0 },
 };
 
 #define AT(f)		offsetof(struct config, f)
@@ -468,8 +492,8 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	[CFG_LOG_SOCKET] = { "log_socket", true, "/dev/log", parse_socket,
 	    format_string, AT(log_socket), NULL, SIZE(log_socket), NULL,
 	    NULL, NULL, false, NULL, NULL, NULL, false, NULL, false },
-	[CFG_SANDBOX] = { "sandbox", true, "strict", ENUM, AT(sandbox),
-	    sandbox_names, 0, "--sandbox", "MODE", NULL, false, NULL, NULL,
+	[CFG_SANDBOX] = { "sandbox", true, "strict", parse_sandbox,
+	    format_sandbox, AT(sandbox), NULL, 0, "--sandbox", "MODE", NULL, false, NULL, NULL,
 	    NULL, false,
 	    "strict (default), log (the kernel logs would-be\n"
 	    "violations), off", false },
