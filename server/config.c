@@ -137,13 +137,19 @@ bad:
 	return -1;
 }
 
+/* A duration's units, smallest first: read and printed with these. */
+static const struct {
+	char	 unit;
+	long	 secs;
+} duration_units[] = {
+	{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	{ 'w', 7 * 86400 },
+};
+#define DURATION_NUNITS	(sizeof(duration_units) / sizeof(duration_units[0]))
+
 int
 config_parse_duration(const char *v, long *out)
 {
-	static const struct { char unit; long mul; } units[] = {
-		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
-		{ 'w', 7 * 86400 },
-	};
 	char	*end;
 	long	 x, mul = 1;
 	size_t	 i;
@@ -157,12 +163,12 @@ config_parse_duration(const char *v, long *out)
 	if (*end != '\0') {
 		if (end[1] != '\0')
 			return -1;
-		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (units[i].unit == *end)
+		for (i = 0; i < DURATION_NUNITS; i++)
+			if (duration_units[i].unit == *end)
 				break;
-		if (i == sizeof(units) / sizeof(units[0]))
+		if (i == DURATION_NUNITS)
 			return -1;
-		mul = units[i].mul;
+		mul = duration_units[i].secs;
 	}
 	/* Kept in milliseconds later: no overflow there either. */
 	if (x > LONG_MAX / 1000 / mul)
@@ -335,17 +341,15 @@ static void
 format_duration(const struct config_def *d, const void *field, char *buf,
     size_t len)
 {
-	static const struct { char unit; long secs; } units[] = {
-		{ 'w', 7 * 86400 }, { 'd', 86400 }, { 'h', 3600 }, { 'm', 60 },
-	};
 	long	 s = *(const long *)field;
 	size_t	 i;
 
 	(void)d;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (s != 0 && s % units[i].secs == 0) {
-			snprintf(buf, len, "%ld%c", s / units[i].secs,
-			    units[i].unit);
+	/* Seconds ('s', the first unit) are printed bare. */
+	for (i = DURATION_NUNITS - 1; i > 0; i--) {
+		if (s != 0 && s % duration_units[i].secs == 0) {
+			snprintf(buf, len, "%ld%c", s / duration_units[i].secs,
+			    duration_units[i].unit);
 			return;
 		}
 	}
@@ -435,6 +439,8 @@ static const struct config_name yes_no[] = {
 };
 
 #define AT(f)		offsetof(struct config, f)
+#define CONFIG_XSTR(x)	#x
+#define CONFIG_STR(x)	CONFIG_XSTR(x)
 #define SIZE(f)		((long)sizeof(((struct config *)0)->f))
 /* The interface prints as text: its name comes first. */
 #define IFACE		parse_iface, format_string
@@ -477,7 +483,8 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    "MOSH_SERVER_SIGNAL_TMOUT", true, NULL, false },
 	[CFG_WAIT_IFACE] = { "wait_iface", true, "0", DURATION,
 	    AT(wait_iface), NULL, CONFIG_WAIT_IFACE_MAX, "--wait-iface", "S",
-	    NULL, false, "--wait-iface", " (seconds, up to 86400)", NULL,
+	    NULL, false, "--wait-iface", " (seconds, up to "
+	    CONFIG_STR(CONFIG_WAIT_IFACE_MAX) ")", NULL,
 	    false, "wait up to S seconds for the interface and an address",
 	    false },
 	[CFG_LOG_FACILITY] = { "log_facility", true, "authpriv", ENUM,
