@@ -228,6 +228,8 @@ static const struct {
 	{ "info",	CONTROL_INFO },
 	{ "kill",	CONTROL_KILL },
 	{ "attach",	CONTROL_ATTACH },
+	{ "share",	CONTROL_SHARE },
+	{ "kick",	CONTROL_KICK },
 };
 
 enum control_status

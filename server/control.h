@@ -5,7 +5,8 @@
  * a directory (not a symlink) owned by us, mode 0700. `list` reads all of
  * them, so a server that had to fall back is still found.
  *
- * A request is one line ("info", "kill", "attach"); it is answered only
+ * A request is one line ("info", "kill", "attach", "share [read-only]",
+ * "kick CLIENT"); it is answered only
  * when SO_PEERCRED shows our own uid. The reply is lines of key=value
  * ended by an empty line.
  *
@@ -36,6 +37,9 @@ enum control_kind {
 	CONTROL_INFO,		/* key=value lines for `list` */
 	CONTROL_KILL,		/* end the session */
 	CONTROL_ATTACH,		/* re-key, reply MOSH CONNECT */
+	CONTROL_SHARE,		/* one more client (arg "" or "read-only"),
+				 * reply MOSH CONNECT with its key */
+	CONTROL_KICK,		/* end one client (arg: its number) */
 };
 
 /* What a request's bytes are; every value but OK and MORE is a refusal. */
@@ -57,7 +61,8 @@ struct control_req {
  * Parse what a connection has sent so far: len bytes at buf, not
  * NUL-terminated, any values. A request is one line, "WORD[ ARG]\n" (a
  * CR before the newline is allowed): WORD is info, kill or attach; ARG
- * printable ASCII without spaces, shorter than CONTROL_ARG_MAX. Returns
+ * printable ASCII without spaces, shorter than CONTROL_ARG_MAX (which
+ * arguments a kind takes is the session's business). Returns
  * CONTROL_OK with *req filled; CONTROL_MORE while there is no newline
  * and len < CONTROL_REQ_MAX; else the reason, with *req untouched.
  * Bytes after the first newline are never looked at.
@@ -124,6 +129,17 @@ typedef void (*control_fn)(void *arg, int fd, const struct control_req *,
 void	control_run(struct control *, const struct pollfd *, size_t n,
 	    uint64_t now, control_fn fn, void *arg);
 
+#define CONTROL_CLIENTS_MAX	16	/* clients one session may have */
+
+/* One client of a session, as `info` reports it. */
+struct control_client {
+	unsigned	 id;		/* 1, 2, ...: kick takes it */
+	bool		 read_only;
+	bool		 heard;		/* ever; else addr is "" */
+	char		 addr[80];	/* ADDR:PORT it was last heard from */
+	unsigned long long last_contact;	/* seconds ago */
+};
+
 /* What `info` answers (`list` shows it): one writer, one reader. */
 struct control_info {
 	long		 pid;
@@ -135,6 +151,11 @@ struct control_info {
 	unsigned long long last_contact;	/* seconds ago */
 	unsigned long long idle;	/* seconds since the last input */
 	char		 command[1024];
+	/* Every client, one line each after the fields above:
+	 * "peer=ID rw|ro ADDR:PORT SECS", or "peer=ID rw|ro - -" for one
+	 * never heard. A reader keeps the first CONTROL_CLIENTS_MAX. */
+	struct control_client clients[CONTROL_CLIENTS_MAX];
+	size_t		 nclients;
 };
 
 /* The reply: "key=value" lines, then an empty one (control bytes in a

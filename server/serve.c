@@ -544,6 +544,10 @@ serve_control(void *arg, int fd, const struct control_req *req, uint64_t now)
 		control_reply_ok(fd);
 		s->kill_requested = true;
 		break;
+	case CONTROL_SHARE:
+	case CONTROL_KICK:
+		control_reply_error(fd, "unsupported");
+		break;
 	}
 }
 
