@@ -102,6 +102,7 @@ conn_client_init(struct conn *c, const struct mosh_key *k,
 		errno = ENOMEM;
 		return -1;
 	}
+	c->keyed = true;
 	memcpy(&c->remote, server, len);
 	c->remote_len = len;
 	c->has_remote = true;
@@ -129,6 +130,7 @@ conn_server_init(struct conn *c, const struct mosh_key *k, const int *fds,
 		errno = ENOMEM;
 		return -1;
 	}
+	c->keyed = true;
 	memcpy(c->socks, fds, nfds * sizeof(*fds));
 	c->nsocks = nfds;
 	if (getsockname(fds[0], (struct sockaddr *)&ss, &sl) == 0)
@@ -136,15 +138,79 @@ conn_server_init(struct conn *c, const struct mosh_key *k, const int *fds,
 	return 0;
 }
 
+/* Until the peer's next datagram names one: any socket of the peer's
+ * family. */
+static void
+conn_pick_send_sock(struct conn *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t	 sl;
+	size_t		 i;
+
+	c->send_sock = 0;
+	for (i = 0; i < c->nsocks; i++) {
+		sl = sizeof(ss);
+		if (getsockname(c->socks[i], (struct sockaddr *)&ss, &sl) == 0 &&
+		    ss.ss_family == c->remote.ss_family) {
+			c->send_sock = i;
+			return;
+		}
+	}
+}
+
+int
+conn_server_join(struct conn *c, struct conn *owner, const struct mosh_key *k,
+    uint64_t now)
+{
+	conn_base_init(c, true, now);
+	if (k == NULL) {
+		if (!owner->keyed)
+			return errno = EINVAL, -1;
+		/* The struct moves: lock the key where it now lives. */
+		c->crypto = owner->crypto;
+		key_lock(&c->crypto.key);
+		key_wipe(&owner->crypto.key);
+		memset(&owner->crypto, 0, sizeof(owner->crypto));
+		owner->keyed = false;
+	} else if (dgram_session_init(&c->crypto, k, DGRAM_TO_CLIENT) != 0)
+		return errno = ENOMEM, -1;
+	c->keyed = true;
+	c->borrowed = true;
+	c->owner = owner;
+	c->hooks = owner->hooks;
+	c->mtu = owner->mtu;
+	conn_share_sockets(c, owner);
+	return 0;
+}
+
+void
+conn_share_sockets(struct conn *c, const struct conn *owner)
+{
+	int	 facing = c->nsocks > 0 ? c->socks[c->send_sock] : -1;
+	size_t	 i;
+
+	memcpy(c->socks, owner->socks, owner->nsocks * sizeof(c->socks[0]));
+	c->nsocks = owner->nsocks;
+	/* The socket facing the peer, if it is still there; else any of the
+	 * peer's family, until its next datagram names one. */
+	c->send_sock = 0;
+	for (i = 0; i < c->nsocks; i++)
+		if (c->socks[i] == facing)
+			return (void)(c->send_sock = i);
+	conn_pick_send_sock(c);
+}
+
 void
 conn_close(struct conn *c)
 {
 	size_t	 i;
 
-	for (i = 0; i < c->nsocks; i++)
+	for (i = 0; i < c->nsocks && !c->borrowed; i++)
 		close(c->socks[i]);
 	c->nsocks = 0;
-	dgram_session_clear(&c->crypto);
+	if (c->keyed)
+		dgram_session_clear(&c->crypto);
+	c->keyed = false;
 	for (i = 0; i < CONN_RETIRED_KEYS; i++)
 		if (c->retired[i].used)
 			dgram_session_clear(&c->retired[i].crypto);
@@ -163,33 +229,21 @@ conn_add_socket(struct conn *c, int fd)
 void
 conn_remove_socket(struct conn *c, int fd)
 {
-	struct sockaddr_storage ss;
-	socklen_t	 sl;
-	size_t		 i, at;
+	size_t		 at;
 
 	for (at = 0; at < c->nsocks && c->socks[at] != fd; at++)
 		;
 	if (at == c->nsocks)
 		return;
-	close(fd);
+	if (!c->borrowed)
+		close(fd);
 	memmove(c->socks + at, c->socks + at + 1,
 	    (c->nsocks - at - 1) * sizeof(c->socks[0]));
 	c->nsocks--;
 	if (c->send_sock > at)
 		c->send_sock--;
-	else if (c->send_sock == at) {
-		/* Until the peer's next datagram names one: any socket of
-		 * the peer's family. */
-		c->send_sock = 0;
-		for (i = 0; i < c->nsocks; i++) {
-			sl = sizeof(ss);
-			if (getsockname(c->socks[i], (struct sockaddr *)&ss,
-			    &sl) == 0 && ss.ss_family == c->remote.ss_family) {
-				c->send_sock = i;
-				break;
-			}
-		}
-	}
+	else if (c->send_sock == at)
+		conn_pick_send_sock(c);
 }
 
 int
@@ -202,14 +256,16 @@ conn_rekey_prepare(const struct conn *c, const struct mosh_key *k,
 void
 conn_rekey(struct conn *c, struct dgram_session *next, uint64_t now)
 {
-	struct conn_retired *r = &c->retired[c->retired_next];
+	struct conn	*keep = c->owner != NULL ? c->owner : c;
+	struct conn_retired *r = &keep->retired[keep->retired_next];
 
 	if (r->used)
 		dgram_session_clear(&r->crypto);
 	r->crypto = c->crypto;
 	r->used = true;
-	c->retired_next = (c->retired_next + 1) % CONN_RETIRED_KEYS;
+	keep->retired_next = (keep->retired_next + 1) % CONN_RETIRED_KEYS;
 	c->crypto = *next;
+	c->keyed = true;
 	/* The structs moved: lock the keys where they now live, wipe the
 	 * caller's copy. */
 	key_lock(&r->crypto.key);
@@ -511,23 +567,29 @@ conn_rtt_sample(struct conn *c, uint16_t reply, uint64_t now)
 	c->srtt = 0.875 * c->srtt + 0.125 * r;
 }
 
-enum proto_err
-conn_recv(struct conn *c, int fd, uint64_t now, const uint8_t **payload,
-    size_t *len)
-{
+/* One datagram read, not yet opened: its bytes are in the reader's rxbuf. */
+struct conn_rx {
 	struct sockaddr_storage src;
+	struct conn_peer peer;
+	size_t		 n;
+	bool		 congested;
+};
+
+/*
+ * Read one datagram into c->rxbuf: PROTO_OK, PROTO_ERR_AGAIN, or why it
+ * was refused before any decryption (the source allowlist first).
+ */
+static enum proto_err
+conn_read(struct conn *c, int fd, struct conn_rx *rx)
+{
 	uint8_t		 ctl[256];
 	struct iovec	 iov = { c->rxbuf, sizeof(c->rxbuf) };
 	struct msghdr	 mh;
-	struct conn_peer peer;
-	struct dgram	 d;
-	enum proto_err	 e;
 	ssize_t		 n;
-	size_t		 i;
 
 	memset(&mh, 0, sizeof(mh));
-	mh.msg_name = &src;
-	mh.msg_namelen = sizeof(src);
+	mh.msg_name = &rx->src;
+	mh.msg_namelen = sizeof(rx->src);
 	mh.msg_iov = &iov;
 	mh.msg_iovlen = 1;
 	mh.msg_control = ctl;
@@ -538,66 +600,130 @@ conn_recv(struct conn *c, int fd, uint64_t now, const uint8_t **payload,
 		/* ICMP errors surface here (ECONNREFUSED); not fatal. */
 		return PROTO_ERR_SYS;
 	}
-	peer.addr = (struct sockaddr *)&src;
-	peer.addrlen = mh.msg_namelen;
-	peer.fd = fd;
+	rx->peer.addr = (struct sockaddr *)&rx->src;
+	rx->peer.addrlen = mh.msg_namelen <= sizeof(rx->src) ?
+	    mh.msg_namelen : sizeof(rx->src);
+	rx->peer.fd = fd;
+	rx->n = (size_t)n;
+	rx->congested = conn_congested(&mh);
 	if (c->server && c->hooks.source_allowed != NULL &&
-	    !c->hooks.source_allowed(c->hooks.arg, &peer)) {
-		conn_drop(c, PROTO_ERR_SOURCE, &peer);
+	    !c->hooks.source_allowed(c->hooks.arg, &rx->peer)) {
+		conn_drop(c, PROTO_ERR_SOURCE, &rx->peer);
 		return PROTO_ERR_SOURCE;
 	}
 	if (mh.msg_flags & MSG_TRUNC) {
-		conn_drop(c, PROTO_ERR_TOO_LARGE, &peer);
+		conn_drop(c, PROTO_ERR_TOO_LARGE, &rx->peer);
 		return PROTO_ERR_TOO_LARGE;
 	}
-	if ((e = dgram_open(&c->crypto, c->rxbuf, (size_t)n, &d)) != PROTO_OK) {
-		if (e == PROTO_ERR_AUTH && c->server)
-			e = conn_recv_unkeyed(c, (size_t)n, &peer, payload, len);
-		conn_drop(c, e, &peer);
-		return e;
-	}
+	return PROTO_OK;
+}
+
+/* An authentic datagram for c: its clock, its peer, its payload. */
+static enum proto_err
+conn_accept(struct conn *c, const struct dgram *d, const struct conn_rx *rx,
+    uint64_t now, const uint8_t **payload, size_t *len)
+{
+	size_t	 i;
+
 	c->stats.received++;
-	memcpy(&c->last_src, &src, mh.msg_namelen <= sizeof(src) ?
-	    mh.msg_namelen : sizeof(src));
-	c->last_srclen = mh.msg_namelen;
-	c->last_fd = fd;
-	*payload = d.payload;
-	*len = d.payload_len;
+	memcpy(&c->last_src, &rx->src, rx->peer.addrlen);
+	c->last_srclen = rx->peer.addrlen;
+	c->last_fd = rx->peer.fd;
+	*payload = d->payload;
+	*len = d->payload_len;
 	/* Older datagrams still reach the transport but may not move the
 	 * clock or the peer address: a replay must not redirect us. */
-	if (d.seq < c->expected_seq) {
+	if (d->seq < c->expected_seq) {
 		c->stats.stale++;
 		/* Reported (a replay shows up in the event counts) but
 		 * still delivered: mosh's transport handles old states. */
 		if (c->hooks.dropped != NULL)
-			c->hooks.dropped(c->hooks.arg, PROTO_ERR_STALE, &peer);
+			c->hooks.dropped(c->hooks.arg, PROTO_ERR_STALE,
+			    &rx->peer);
 		return PROTO_OK;
 	}
-	c->expected_seq = d.seq + 1;
-	if (d.timestamp != DGRAM_TS_NONE) {
-		c->saved_ts = d.timestamp;
+	c->expected_seq = d->seq + 1;
+	if (d->timestamp != DGRAM_TS_NONE) {
+		c->saved_ts = d->timestamp;
 		c->saved_ts_at = now;
 		c->have_saved_ts = true;
-		if (conn_congested(&mh))
+		if (rx->congested)
 			c->saved_ts -= CONN_CONGESTION_PENALTY;
 	}
-	if (d.timestamp_reply != DGRAM_TS_NONE)
-		conn_rtt_sample(c, d.timestamp_reply, now);
+	if (d->timestamp_reply != DGRAM_TS_NONE)
+		conn_rtt_sample(c, d->timestamp_reply, now);
 	c->last_heard = now;
 	if (c->server) {
 		/* Follow a roaming client to its newest address. */
 		c->has_remote = true;
-		if (mh.msg_namelen <= sizeof(c->remote)) {
-			memcpy(&c->remote, &src, mh.msg_namelen);
-			c->remote_len = mh.msg_namelen;
-		}
-		conn_served_add(c, &peer);
+		memcpy(&c->remote, &rx->src, rx->peer.addrlen);
+		c->remote_len = rx->peer.addrlen;
+		conn_served_add(c->owner != NULL ? c->owner : c, &rx->peer);
 		for (i = 0; i < c->nsocks; i++)
-			if (c->socks[i] == fd)
+			if (c->socks[i] == rx->peer.fd)
 				c->send_sock = i;
 	} else
 		conn_prune_sockets(c, now);
 	return PROTO_OK;
+}
+
+enum proto_err
+conn_recv(struct conn *c, int fd, uint64_t now, const uint8_t **payload,
+    size_t *len)
+{
+	struct conn_rx	 rx;
+	struct dgram	 d;
+	enum proto_err	 e;
+
+	if ((e = conn_read(c, fd, &rx)) != PROTO_OK)
+		return e;
+	e = c->keyed ? dgram_open(&c->crypto, c->rxbuf, rx.n, &d) :
+	    PROTO_ERR_AUTH;
+	if (e != PROTO_OK) {
+		if (e == PROTO_ERR_AUTH && c->server)
+			e = conn_recv_unkeyed(c, rx.n, &rx.peer, payload, len);
+		conn_drop(c, e, &rx.peer);
+		return e;
+	}
+	return conn_accept(c, &d, &rx, now, payload, len);
+}
+
+/* Was client c last heard from this very address and port? */
+static bool
+conn_heard_from(const struct conn *c, const struct conn_rx *rx)
+{
+	return c->has_remote && c->remote_len == rx->peer.addrlen &&
+	    memcmp(&c->remote, &rx->src, c->remote_len) == 0;
+}
+
+enum proto_err
+conn_recv_clients(struct conn *owner, struct conn *const *clients, size_t n,
+    int fd, uint64_t now, size_t *which, const uint8_t **payload, size_t *len)
+{
+	struct conn_rx	 rx;
+	struct dgram	 d;
+	enum proto_err	 e;
+	size_t		 pass, i;
+
+	if ((e = conn_read(owner, fd, &rx)) != PROTO_OK)
+		return e;
+	/* A client's own address first: one decryption in the usual case,
+	 * at most n (then the retired keys) for a datagram nobody's. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n; i++) {
+			if (!clients[i]->keyed ||
+			    conn_heard_from(clients[i], &rx) != (pass == 0))
+				continue;
+			if (dgram_open(&clients[i]->crypto, owner->rxbuf, rx.n,
+			    &d) != PROTO_OK)
+				continue;
+			*which = i;
+			return conn_accept(clients[i], &d, &rx, now, payload,
+			    len);
+		}
+	e = conn_recv_unkeyed(owner, rx.n, &rx.peer, payload, len);
+	conn_drop(owner, e, &rx.peer);
+	return e;
 }
 
 void

@@ -75,6 +75,12 @@ struct conn_served {
 
 struct conn {
 	bool			 server;
+	/* Server with several clients: the session's conn owns the
+	 * sockets, the hooks, the retired keys and the served list; each
+	 * client's conn borrows the sockets and retires its keys there. */
+	bool			 borrowed;	/* the sockets are not ours */
+	bool			 keyed;		/* crypto holds a key */
+	struct conn		*owner;		/* NULL: we are our own */
 	struct dgram_session	 crypto;
 	struct conn_retired	 retired[CONN_RETIRED_KEYS];
 	size_t			 retired_next;	/* slot the next re-key fills */
@@ -129,13 +135,42 @@ int	conn_server_init(struct conn *, const struct mosh_key *,
 void	conn_close(struct conn *);
 
 /*
+ * Server with several clients: a conn for one more client of owner's
+ * session, under key k (NULL: take over the owner's own key, which the
+ * owner then no longer has). It sends from the owner's sockets (see
+ * conn_share_sockets), its datagrams are read by conn_recv_clients, and
+ * its re-keys retire the old key into the owner. conn_close wipes its
+ * key and leaves the sockets open. 0, or -1 when memory runs out.
+ */
+int	conn_server_join(struct conn *c, struct conn *owner,
+	    const struct mosh_key *k, uint64_t now);
+
+/* The owner's sockets changed (an address came back or went): follow. */
+void	conn_share_sockets(struct conn *c, const struct conn *owner);
+
+/*
+ * Server with several clients: read one datagram from fd (the owner's
+ * allowlist and drop hooks apply) and open it under the key of the
+ * client it belongs to: the clients last heard from its source address
+ * are tried first, then the rest. PROTO_OK with *which set: as
+ * conn_recv, for clients[*which]. PROTO_ERR_OLD_KEY: as conn_recv, on
+ * the owner (conn_send_retired there). Other errors: dropped, the
+ * owner's hook told.
+ */
+enum proto_err	conn_recv_clients(struct conn *owner,
+		    struct conn *const *clients, size_t n, int fd,
+		    uint64_t now, size_t *which, const uint8_t **payload,
+		    size_t *len);
+
+/*
  * Server: switch to a new key for a new client, in two steps so a caller
  * can make other changes all-or-nothing with it: _prepare sets up `next`
  * (0, or -1 when memory runs out; nothing changed), conn_rekey installs
  * it and cannot fail. Sequence numbers start again (nonces are new under
  * a new key) and the old peer is forgotten. The old key is retired, not
  * forgotten: its datagrams come back from conn_recv as PROTO_ERR_OLD_KEY,
- * never to the transport. The oldest of CONN_RETIRED_KEYS is wiped.
+ * never to the transport. The oldest of CONN_RETIRED_KEYS is wiped. A
+ * client's conn (conn_server_join) retires its key into its owner.
  */
 int	conn_rekey_prepare(const struct conn *, const struct mosh_key *,
 	    struct dgram_session *next);

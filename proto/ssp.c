@@ -111,6 +111,14 @@ ssp_current(struct ssp *t)
 	return t->current;
 }
 
+void
+ssp_set_current(struct ssp *t, void *state)
+{
+	if (t->current != state)
+		t->my_ops->free(t->current);
+	t->current = state;
+}
+
 const void *
 ssp_remote(const struct ssp *t)
 {

@@ -124,6 +124,12 @@ int		ssp_rekey(struct ssp *, const struct mosh_key *key,
 
 /* Our state, to change in place; the next tick sends the difference. */
 void		*ssp_current(struct ssp *);
+/*
+ * Our state becomes `state` (taken; the old one is freed). The peer is
+ * still assumed to hold what it held: ssp_init from a blank base, then
+ * this, sends a client everything that differs from the blank.
+ */
+void		 ssp_set_current(struct ssp *, void *state);
 /* The newest state received from the peer, and its number. */
 const void	*ssp_remote(const struct ssp *);
 uint64_t	 ssp_remote_num(const struct ssp *);
