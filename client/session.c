@@ -119,6 +119,12 @@ process_network(struct session *s, int fd, uint64_t now)
 	notify_server_acked(&s->note, ssp_sent_state_acked_timestamp(&s->ssp));
 	s->pred.send_interval = ssp_send_interval(&s->ssp);
 	s->pred.local_frame_late_acked = remote(s)->echo_ack;
+	/* A read-only share drops what we type: a guess at its echo would
+	 * show what never comes. */
+	if (remote(s)->read_only && s->pred.pref != PREDICT_NEVER) {
+		predict_reset(&s->pred);
+		s->pred.pref = PREDICT_NEVER;
+	}
 }
 
 static void

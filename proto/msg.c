@@ -10,6 +10,7 @@ enum {
 	/* Ours, outside mosh's numbers: "this session moved to another
 	 * client" (an empty message). Stock mosh skips unknown extensions. */
 	EXT_MOVED = 100,
+	EXT_READ_ONLY = 101,	/* "your keystrokes are dropped" */
 	F_KEYS = 4,		/* Keystroke.keys */
 	F_HOSTSTRING = 4,	/* HostBytes.hoststring */
 	F_WIDTH = 5,		/* ResizeMessage */
@@ -243,29 +244,46 @@ host_msg_ext(void *arg, uint32_t field, const uint8_t *p, size_t len)
 	return 0;
 }
 
+/* Each notice and its extension number. */
+static const struct {
+	enum host_notice notice;
+	uint32_t	 ext;
+} host_notices[] = {
+	{ HOST_NOTICE_MOVED,	 EXT_MOVED },
+	{ HOST_NOTICE_READ_ONLY, EXT_READ_ONLY },
+};
+#define HOST_NOTICES (sizeof(host_notices) / sizeof(host_notices[0]))
+
 int
-host_msg_add_moved(struct buf *b)
+host_msg_add_notice(struct buf *b, enum host_notice n)
 {
-	return msg_open_ext(b, EXT_MOVED, 0);
+	size_t	 i;
+
+	for (i = 0; i < HOST_NOTICES; i++)
+		if (host_notices[i].notice == n)
+			return msg_open_ext(b, host_notices[i].ext, 0);
+	return -1;
 }
 
 static int
-host_msg_moved_ext(void *arg, uint32_t field, const uint8_t *p, size_t len)
+host_msg_notice_ext(void *arg, uint32_t field, const uint8_t *p, size_t len)
 {
+	size_t	 i;
+
 	(void)p;
 	(void)len;
-	if (field == EXT_MOVED)
-		*(int *)arg = 1;
+	for (i = 0; i < HOST_NOTICES; i++)
+		if (field == host_notices[i].ext)
+			*(unsigned *)arg |= (unsigned)host_notices[i].notice;
 	return 0;
 }
 
-int
-host_msg_moved(const uint8_t *p, size_t len)
+unsigned
+host_msg_notices(const uint8_t *p, size_t len)
 {
-	int	 moved = 0;
+	unsigned	 n = 0;
 
-	return msg_walk(p, len, host_msg_moved_ext, &moved) == PROTO_OK &&
-	    moved;
+	return msg_walk(p, len, host_msg_notice_ext, &n) == PROTO_OK ? n : 0;
 }
 
 int

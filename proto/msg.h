@@ -19,10 +19,19 @@ int	user_msg_add_resize(struct buf *, int32_t width, int32_t height);
 int	host_msg_add_bytes(struct buf *, const uint8_t *, size_t);
 int	host_msg_add_resize(struct buf *, int32_t width, int32_t height);
 int	host_msg_add_echoack(struct buf *, uint64_t);
-/* tsmosh's own: the session moved to another client (mosh-server attach). */
-int	host_msg_add_moved(struct buf *);
-/* Does a HostMessage say so? 1 or 0 (also 0 for bad bytes). */
-int	host_msg_moved(const uint8_t *, size_t);
+/*
+ * tsmosh's own notices to its client, each an empty extension outside
+ * mosh's numbers (stock mosh skips unknown extensions).
+ */
+enum host_notice {
+	HOST_NOTICE_MOVED = 1,		/* the session moved to another
+					 * client (mosh-server attach) */
+	HOST_NOTICE_READ_ONLY = 2,	/* your keystrokes are dropped
+					 * (mosh-server share --read-only) */
+};
+int	host_msg_add_notice(struct buf *, enum host_notice);
+/* The notices a HostMessage carries, ORed (0 also for bad bytes). */
+unsigned	host_msg_notices(const uint8_t *, size_t);
 
 /* A callback's non-zero return stops the walk and is returned as is. */
 struct user_msg_handler {

@@ -23,8 +23,31 @@ host_state_free(struct host_state *h)
 {
 	if (h == NULL)
 		return;
-	term_emu_free(h->emu);
+	if (!h->emu_borrowed)
+		term_emu_free(h->emu);
 	free(h);
+}
+
+struct host_state *
+host_state_view(struct term_emu *e, bool read_only)
+{
+	struct host_state *h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	h->emu = e;
+	h->emu_borrowed = true;
+	h->read_only = read_only;
+	return h;
+}
+
+void
+host_state_view_set(struct host_state *h, struct term_emu *e, bool borrowed)
+{
+	if (h->emu != e && !h->emu_borrowed)
+		term_emu_free(h->emu);
+	h->emu = e;
+	h->emu_borrowed = borrowed;
 }
 
 static void *
@@ -41,6 +64,7 @@ hs_clone(const void *s)
 	}
 	c->echo_ack = h->echo_ack;
 	c->moved = h->moved;
+	c->read_only = h->read_only;
 	return c;
 }
 
@@ -55,7 +79,7 @@ hs_equal(const void *x, const void *y)
 {
 	const struct host_state *a = x, *b = y;
 
-	return a->echo_ack == b->echo_ack &&
+	return a->echo_ack == b->echo_ack && a->read_only == b->read_only &&
 	    term_fb_equal(term_emu_fb(a->emu), term_emu_fb(b->emu));
 }
 
@@ -70,6 +94,10 @@ hs_diff(const void *f, const void *t, struct buf *out)
 
 	if (from->echo_ack != to->echo_ack &&
 	    host_msg_add_echoack(out, to->echo_ack) != 0)
+		return -1;
+	/* Said once: a client stays read-only for its whole life. */
+	if (to->read_only && !from->read_only &&
+	    host_msg_add_notice(out, HOST_NOTICE_READ_ONLY) != 0)
 		return -1;
 	if (term_fb_equal(ofb, nfb))
 		return 0;
@@ -123,11 +151,15 @@ static enum proto_err
 hs_apply(void *s, const uint8_t *p, size_t n)
 {
 	struct host_msg_handler h = { hs_bytes, hs_resize, hs_echoack, s };
+	struct host_state *hs = s;
 	enum proto_err	 e;
+	unsigned	 notices;
 
-	if ((e = (enum proto_err)host_msg_parse(p, n, &h)) == PROTO_OK &&
-	    host_msg_moved(p, n))
-		((struct host_state *)s)->moved = true;
+	if ((e = (enum proto_err)host_msg_parse(p, n, &h)) != PROTO_OK)
+		return e;
+	notices = host_msg_notices(p, n);
+	hs->moved = hs->moved || (notices & HOST_NOTICE_MOVED);
+	hs->read_only = hs->read_only || (notices & HOST_NOTICE_READ_ONLY);
 	return e;
 }
 

@@ -17,10 +17,13 @@
 
 struct host_state {
 	struct term_emu	*emu;
+	bool		 emu_borrowed;	/* a view: the emulator is not ours */
 	uint64_t	 echo_ack;
 	/* The server said the session moved to another client (its
-	 * farewell to an old key; see statesync/farewell.h). */
+	 * farewell to an old key, see ssp_farewell). */
 	bool		 moved;
+	/* This client's keystrokes are dropped (a read-only share). */
+	bool		 read_only;
 };
 
 extern const struct ssp_state_ops host_state_ops;
@@ -28,5 +31,16 @@ extern const struct ssp_state_ops host_state_ops;
 /* A blank screen of that size; NULL when out of memory or size absurd. */
 struct host_state *host_state_new(int cols, int rows);
 void	host_state_free(struct host_state *);
+
+/*
+ * Server with several clients: one client's state, whose screen is the
+ * session's emulator (borrowed: freed by its owner, after the view) and
+ * whose echo ack and read-only notice are the client's own. A clone of
+ * a view owns its copy. NULL when out of memory.
+ */
+struct host_state *host_state_view(struct term_emu *, bool read_only);
+/* Show this emulator from now on; the view takes it (owned) or not. */
+void	host_state_view_set(struct host_state *, struct term_emu *,
+	    bool borrowed);
 
 #endif
