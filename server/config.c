@@ -287,6 +287,26 @@ parse_locale(const struct config_def *d, const char *v, void *field,
 	return 0;
 }
 
+/* A whole number from 1 to d->max. */
+static int
+parse_number(const struct config_def *d, const char *v, void *field,
+    bool add, char *why, size_t n)
+{
+	char	*end;
+	long	 x;
+
+	(void)add;
+	errno = 0;
+	x = isdigit((unsigned char)v[0]) ? strtol(v, &end, 10) : 0;
+	if (x < 1 || x > d->max || errno != 0 || *end != '\0') {
+		snprintf(why, n, "'%s' is not a number from 1 to %ld", v,
+		    d->max);
+		return -1;
+	}
+	*(int *)field = (int)x;
+	return 0;
+}
+
 /* -v: each one counts (the default is "0"). */
 static int
 parse_count(const struct config_def *d, const char *v, void *field, bool add,
@@ -507,6 +527,9 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	[CFG_REATTACH] = { "reattach", true, "no", BOOL, AT(reattach), yes_no,
 	    0, "--reattach", NULL, "yes", false, NULL, NULL, NULL, false,
 	    "resume a detached session running the same command", false },
+	[CFG_MAX_CLIENTS] = { "max_clients", true, "8", parse_number,
+	    format_int, AT(max_clients), NULL, CONFIG_CLIENTS_MAX, NULL, NULL,
+	    NULL, false, NULL, NULL, NULL, false, NULL, false },
 	[CFG_LOCAL_ADDR] = { "local_address", false, "", parse_text,
 	    format_string, AT(local_addr), NULL, SIZE(local_addr), "-i",
 	    "LOCALADDR", NULL, false, NULL, NULL, NULL, false,

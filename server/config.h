@@ -31,6 +31,7 @@
 #define CONFIG_LOCALE_MAX	32	/* -l NAME=VALUE */
 #define CONFIG_WAIT_IFACE_MAX	86400	/* seconds */
 #define CONFIG_TEXT_MAX		2048	/* a value, as printed */
+#define CONFIG_CLIENTS_MAX	16	/* max_clients: the largest */
 
 /* Every setting, in the order `mosh-server config` prints them. */
 enum config_id {
@@ -47,6 +48,7 @@ enum config_id {
 	CFG_LOG_SOCKET,
 	CFG_SANDBOX,
 	CFG_REATTACH,
+	CFG_MAX_CLIENTS,
 	/* Flags only: no config key. */
 	CFG_LOCAL_ADDR,
 	CFG_COLORS,
@@ -109,6 +111,7 @@ struct config {
 	char		 log_socket[108];
 	int		 sandbox;	/* enum sandbox_mode */
 	int		 reattach;	/* yes (1) or no (0) */
+	int		 max_clients;	/* of one session, 1..CONFIG_CLIENTS_MAX */
 	char		 local_addr[64];	/* -i/-s; "": any address */
 	bool		 local_addr_from_ssh;	/* set by -s, for messages */
 	int		 colors;
