@@ -164,7 +164,8 @@ int	control_info_format(const struct control_info *, char *buf,
 	    size_t len);
 /* A reply from a server we do not trust blindly: missing keys, and
  * numbers that are not whole decimals in range, read as 0 or ""; text
- * is cut to fit. 0, or -1 without a pid above 0. */
+ * is cut to fit, its control bytes read as '?'. 0, or -1 without a
+ * pid above 0. */
 int	control_info_parse(const char *reply, struct control_info *);
 
 /* Send a reply without ever waiting for the peer (it may be gone). */

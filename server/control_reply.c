@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,18 @@ static const struct info_field {
 };
 #define INFO_NFIELDS	(sizeof(info_fields) / sizeof(info_fields[0]))
 
+/* Text as a reader may show it on a terminal: a control byte becomes
+ * '?' (a newline would start a line of its own), and so does a space
+ * where the text is one word of a line. */
+static void
+info_clean(char *v, bool word)
+{
+	for (; *v != '\0'; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f ||
+		    (word && *v == ' '))
+			*v = '?';
+}
+
 /* One "key=value\n" line; a newline or control byte in a text value
  * (a command line can hold one) would start a line of its own. */
 static int
@@ -42,7 +55,6 @@ info_line(const struct info_field *f, const void *field, char *buf,
     size_t len, size_t *used)
 {
 	char	 v[CONTROL_LINE_MAX];
-	size_t	 i;
 	int	 n;
 
 	switch (f->kind) {
@@ -59,9 +71,7 @@ info_line(const struct info_field *f, const void *field, char *buf,
 	case INFO_TEXT:
 		snprintf(v, sizeof(v), "%.*s", (int)f->size,
 		    (const char *)field);
-		for (i = 0; v[i] != '\0'; i++)
-			if ((unsigned char)v[i] < 0x20 || v[i] == 0x7f)
-				v[i] = '?';
+		info_clean(v, false);
 		break;
 	}
 	n = snprintf(buf + *used, len - *used, "%s=%s\n", f->key, v);
@@ -129,6 +139,7 @@ control_info_parse(const char *reply, struct control_info *info)
 			break;
 		case INFO_TEXT:
 			snprintf(field, f->size, "%s", v);
+			info_clean(field, false);
 			break;
 		}
 	}

@@ -426,6 +426,12 @@ test_info_parse_hostile(struct check *t)
 	/* Nothing after the empty line that ends the reply is read. */
 	CHECK_EQ_INT(t, control_info_parse("pid=3\n\nstate=late\n", &out), 0);
 	CHECK(t, out.state[0] == '\0');
+	/* Control bytes a server sent in text read as '?': `list` prints
+	 * it on a terminal. */
+	CHECK_EQ_INT(t, control_info_parse("pid=3\ncommand=a\x1b]2;b\x07\r"
+	    "\x7f\tc\xc3\xa9\nstate=\x01\n", &out), 0);
+	CHECK(t, check_str(out.command, "a?]2;b????c\xc3\xa9"));
+	CHECK(t, check_str(out.state, "?"));
 	/* The first of two lines with a key. */
 	CHECK_EQ_INT(t, control_info_parse("pid=1\npid=2\nstate=a\nstate=b\n",
 	    &out), 0);
