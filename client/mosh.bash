@@ -171,10 +171,11 @@ __tsmosh_server_opts_new='-s -v -i -p -c -l --idle-timeout --iface
 __tsmosh_server_opts_cfg='-p --idle-timeout --iface --allow-source
 --wait-iface --reattach --config --sandbox'
 
-# The ids of this user's sessions (mosh-server list --json).
+# The ids of this user's sessions (mosh-server list --json): each
+# session's "pid" (a client's "id" is a number within its session).
 __tsmosh_session_ids()
 {
-	"$1" list --json 2>/dev/null | grep -o '"id":[0-9]*' | cut -d: -f2
+	"$1" list --json 2>/dev/null | grep -o '"pid":[0-9]*' | cut -d: -f2
 }
 
 _mosh_server()

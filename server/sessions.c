@@ -109,6 +109,7 @@ sessions_collect(struct session_info *out, size_t max, size_t *n)
 	return 0;
 }
 
+/* A duration as list shows it: 42s, 5m, 3h, 2d. */
 static void
 human(unsigned long long s, char *b, size_t len)
 {
@@ -132,7 +133,30 @@ json_string(const char *s)
 	printf("\"%s\"", out);
 }
 
-/* The sessions as `list` shows them, a line each under a header. */
+/* A session's clients, an indented line each: number, mode, address
+ * and when it was last heard. */
+static void
+session_clients(FILE *f, const struct control_info *i)
+{
+	const struct control_client *c;
+	char		 ago[24], heard[40];
+	size_t		 k;
+
+	for (k = 0; k < i->nclients; k++) {
+		c = &i->clients[k];
+		if (c->heard) {
+			human(c->last_contact, ago, sizeof(ago));
+			snprintf(heard, sizeof(heard), "heard %s ago", ago);
+		} else
+			snprintf(heard, sizeof(heard), "never heard");
+		fprintf(f, "%9sclient %-2u %s %-24s %s\n", "", c->id,
+		    c->read_only ? "ro" : "rw", c->heard ? c->addr : "-",
+		    heard);
+	}
+}
+
+/* The sessions as `list` shows them, a line each under a header, each
+ * followed by its clients' lines. */
 static void
 sessions_table(FILE *f, const struct session_info *ss, size_t n)
 {
@@ -155,7 +179,27 @@ sessions_table(FILE *f, const struct session_info *ss, size_t n)
 		    started, strcmp(ss[i].i.client, "-") == 0 ? "-" : last,
 		    idle, ss[i].i.port, ss[i].i.iface, ss[i].rss_mib,
 		    ss[i].cpu_s, ss[i].i.command);
+		session_clients(f, &ss[i].i);
 	}
+}
+
+/* A session's clients as list --json gives them: "clients":[...]. */
+static void
+json_clients(const struct control_info *i)
+{
+	const struct control_client *c;
+	size_t		 k;
+
+	printf(",\"clients\":[");
+	for (k = 0; k < i->nclients; k++) {
+		c = &i->clients[k];
+		printf("%s{\"id\":%u,\"read_only\":%s,\"addr\":", k ? "," : "",
+		    c->id, c->read_only ? "true" : "false");
+		json_string(c->addr);
+		printf(",\"heard\":%s,\"last_contact\":%llu}",
+		    c->heard ? "true" : "false", c->last_contact);
+	}
+	printf("]");
 }
 
 int
@@ -191,6 +235,7 @@ cmd_list(int argc, char **argv)
 			printf(",\"rss_mib\":%.1f,\"cpu_s\":%.2f,\"command\":",
 			    ss[i].rss_mib, ss[i].cpu_s);
 			json_string(ss[i].i.command);
+			json_clients(&ss[i].i);
 			printf("}");
 		}
 		printf("]\n");
