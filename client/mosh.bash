@@ -171,10 +171,22 @@ __tsmosh_server_opts_new='-s -v -i -p -c -l --idle-timeout --iface
 __tsmosh_server_opts_cfg='-p --idle-timeout --iface --allow-source
 --wait-iface --reattach --config --sandbox'
 
-# The ids of this user's sessions (mosh-server list --json).
+# The ids of this user's sessions (mosh-server list --json): each
+# session's "pid" (a client's "id" is a number within its session).
 __tsmosh_session_ids()
 {
-	"$1" list --json 2>/dev/null | grep -o '"id":[0-9]*' | cut -d: -f2
+	"$1" list --json 2>/dev/null | grep -o '"pid":[0-9]*' | cut -d: -f2
+}
+
+# __tsmosh_client_ids CMD ID: the numbers of session ID's clients. A
+# session object starts with its "pid", a client's with {"id":N,
+# "read_only"; neither can appear inside a JSON string (quotes in one
+# are escaped), so the two kinds of word come out in order.
+__tsmosh_client_ids()
+{
+	"$1" list --json 2>/dev/null |
+	    grep -o '"pid":[0-9]*\|{"id":[0-9]*,"read_only"' |
+	    awk -F '[:,]' -v s="$2" '/^"pid"/ { p = $2; next } p == s { print $2 }'
 }
 
 _mosh_server()
@@ -183,11 +195,12 @@ _mosh_server()
 	__tsmosh_words
 
 	if (( cword == 1 )) && [[ $cur != -* ]]; then
-		__tsmosh_reply new list kill attach config firewall doctor
+		__tsmosh_reply new list kill attach share kick config firewall \
+		    doctor
 		return
 	fi
 	case ${COMP_WORDS[1]} in
-	new | list | kill | attach | config | firewall | doctor)
+	new | list | kill | attach | share | kick | config | firewall | doctor)
 		sub=${COMP_WORDS[1]} ;;
 	esac
 	# After `--`, the command the session runs.
@@ -209,6 +222,31 @@ _mosh_server()
 		return ;;
 	attach)
 		(( cword == 2 )) && __tsmosh_reply $(__tsmosh_session_ids "${COMP_WORDS[0]}")
+		return ;;
+	share)
+		# An ID and --read-only, each once, in either order.
+		local ids=1 ro=--read-only
+		for ((i = 2; i < cword; i++)); do
+			case ${COMP_WORDS[i]} in
+			--read-only) ro= ;;
+			[0-9]*) ids= ;;
+			esac
+		done
+		if [[ $ids && $cur != -* ]]; then
+			__tsmosh_reply $(__tsmosh_session_ids "${COMP_WORDS[0]}") $ro
+		else
+			__tsmosh_reply $ro
+		fi
+		return ;;
+	kick)
+		if (( cword == 2 )); then
+			__tsmosh_reply $(__tsmosh_session_ids "${COMP_WORDS[0]}")
+		elif (( cword == 3 )); then
+			__tsmosh_reply $(__tsmosh_client_ids "${COMP_WORDS[0]}" \
+			    "${COMP_WORDS[2]}")
+		else
+			COMPREPLY=()
+		fi
 		return ;;
 	firewall)
 		if (( cword == 2 )); then

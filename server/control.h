@@ -60,8 +60,8 @@ struct control_req {
 /*
  * Parse what a connection has sent so far: len bytes at buf, not
  * NUL-terminated, any values. A request is one line, "WORD[ ARG]\n" (a
- * CR before the newline is allowed): WORD is info, kill or attach; ARG
- * printable ASCII without spaces, shorter than CONTROL_ARG_MAX (which
+ * CR before the newline is allowed): WORD is one of the requests above;
+ * ARG printable ASCII without spaces, shorter than CONTROL_ARG_MAX (which
  * arguments a kind takes is the session's business). Returns
  * CONTROL_OK with *req filled; CONTROL_MORE while there is no newline
  * and len < CONTROL_REQ_MAX; else the reason, with *req untouched.
@@ -164,7 +164,10 @@ int	control_info_format(const struct control_info *, char *buf,
 	    size_t len);
 /* A reply from a server we do not trust blindly: missing keys, and
  * numbers that are not whole decimals in range, read as 0 or ""; text
- * is cut to fit. 0, or -1 without a pid above 0. */
+ * is cut to fit, its control bytes read as '?'. Peer lines that are not
+ * exactly one (an ID above 0, rw or ro, one space between words), and a
+ * second one for an ID, are skipped; only lines before the empty one
+ * that ends the reply are read. 0, or -1 without a pid above 0. */
 int	control_info_parse(const char *reply, struct control_info *);
 
 /* Send a reply without ever waiting for the peer (it may be gone). */

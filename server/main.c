@@ -339,6 +339,8 @@ static const struct subcommand {
 	{ "kill",	cmd_kill,	NULL,
 	    "kill ID | all | --idle-over DURATION" },
 	{ "attach",	cmd_attach,	NULL,	"attach [ID]" },
+	{ "share",	cmd_share,	NULL,	"share [ID] [--read-only]" },
+	{ "kick",	cmd_kick,	NULL,	"kick ID CLIENT" },
 };
 
 #define NSUBCOMMANDS	(sizeof(subcommands) / sizeof(subcommands[0]))

@@ -3,7 +3,9 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +111,7 @@ sessions_collect(struct session_info *out, size_t max, size_t *n)
 	return 0;
 }
 
+/* A duration as list shows it: 42s, 5m, 3h, 2d. */
 static void
 human(unsigned long long s, char *b, size_t len)
 {
@@ -132,7 +135,30 @@ json_string(const char *s)
 	printf("\"%s\"", out);
 }
 
-/* The sessions as `list` shows them, a line each under a header. */
+/* A session's clients, an indented line each: number, mode, address
+ * and when it was last heard. */
+static void
+session_clients(FILE *f, const struct control_info *i)
+{
+	const struct control_client *c;
+	char		 ago[24], heard[40];
+	size_t		 k;
+
+	for (k = 0; k < i->nclients; k++) {
+		c = &i->clients[k];
+		if (c->heard) {
+			human(c->last_contact, ago, sizeof(ago));
+			snprintf(heard, sizeof(heard), "heard %s ago", ago);
+		} else
+			snprintf(heard, sizeof(heard), "never heard");
+		fprintf(f, "%9sclient %-2u %s %-24s %s\n", "", c->id,
+		    c->read_only ? "ro" : "rw", c->heard ? c->addr : "-",
+		    heard);
+	}
+}
+
+/* The sessions as `list` shows them, a line each under a header, each
+ * followed by its clients' lines. */
 static void
 sessions_table(FILE *f, const struct session_info *ss, size_t n)
 {
@@ -155,7 +181,27 @@ sessions_table(FILE *f, const struct session_info *ss, size_t n)
 		    started, strcmp(ss[i].i.client, "-") == 0 ? "-" : last,
 		    idle, ss[i].i.port, ss[i].i.iface, ss[i].rss_mib,
 		    ss[i].cpu_s, ss[i].i.command);
+		session_clients(f, &ss[i].i);
 	}
+}
+
+/* A session's clients as list --json gives them: "clients":[...]. */
+static void
+json_clients(const struct control_info *i)
+{
+	const struct control_client *c;
+	size_t		 k;
+
+	printf(",\"clients\":[");
+	for (k = 0; k < i->nclients; k++) {
+		c = &i->clients[k];
+		printf("%s{\"id\":%u,\"read_only\":%s,\"addr\":", k ? "," : "",
+		    c->id, c->read_only ? "true" : "false");
+		json_string(c->addr);
+		printf(",\"heard\":%s,\"last_contact\":%llu}",
+		    c->heard ? "true" : "false", c->last_contact);
+	}
+	printf("]");
 }
 
 int
@@ -191,6 +237,7 @@ cmd_list(int argc, char **argv)
 			printf(",\"rss_mib\":%.1f,\"cpu_s\":%.2f,\"command\":",
 			    ss[i].rss_mib, ss[i].cpu_s);
 			json_string(ss[i].i.command);
+			json_clients(&ss[i].i);
 			printf("}");
 		}
 		printf("]\n");
@@ -267,38 +314,30 @@ cmd_kill(int argc, char **argv)
 	return rc;
 }
 
-static int
-session_attach(const struct session_info *s)
-{
-	char	 reply[256], line[256];
+/* How a subcommand that takes one session picks it without an ID. */
+struct pick_rule {
+	const char	*sub;		/* "attach": for the messages */
+	const char	*none;		/* "no session to attach to" */
+	bool		 detached;	/* else the only detached one */
+};
 
-	if (control_request(s->path, "attach", reply, sizeof(reply)) != 0 ||
-	    control_reply_connect_line(reply, line, sizeof(line)) != 0) {
-		fprintf(stderr, "mosh-server: session %ld would not re-key: "
-		    "%s\n", s->i.pid, reply);
-		return -1;
-	}
-	/* As `new` prints it, for the mosh wrapper. */
-	if (isatty(STDIN_FILENO))
-		fputs("\r\n", stdout);
-	printf("%s\n", line);
-	fflush(stdout);
-	explicit_bzero(reply, sizeof(reply));
-	explicit_bzero(line, sizeof(line));
-	fprintf(stderr, "\n[mosh-server attached to session %ld, %s]\n",
-	    s->i.pid, s->i.command);
-	return 0;
-}
+static const struct pick_rule pick_attach = {
+	"attach", "no session to attach to", true
+};
+static const struct pick_rule pick_share = {
+	"share", "no session to share", false
+};
 
 /*
- * The session attach takes: the one named; else the user's only one,
- * whether or not its old client is still heard (a crashed laptop's
- * session is taken at once, not 10 s later); else the only detached
- * one. Otherwise says why, with the sessions to choose from, and
- * returns SIZE_MAX.
+ * The session a subcommand takes: the one named; else the user's only
+ * one, whether or not its client is still heard (for attach, a crashed
+ * laptop's session is taken at once, not 10 s later); else, by the
+ * rule, the only detached one. Otherwise says why, with the sessions
+ * to choose from, and returns SIZE_MAX.
  */
 static size_t
-attach_pick(const struct session_info *ss, size_t n, long id)
+session_pick(const struct session_info *ss, size_t n, long id,
+    const struct pick_rule *rule)
 {
 	size_t	 i, pick = SIZE_MAX, ndetached = 0;
 
@@ -313,18 +352,97 @@ attach_pick(const struct session_info *ss, size_t n, long id)
 	if (id != -1)
 		fprintf(stderr, "mosh-server: no session %ld of yours\n", id);
 	else if (n == 0)
-		fprintf(stderr, "mosh-server: no session to attach to\n");
+		fprintf(stderr, "mosh-server: %s\n", rule->none);
 	else if (n == 1)
 		return 0;
-	else if (ndetached == 1)
+	else if (rule->detached && ndetached == 1)
 		return pick;
 	else {
-		fprintf(stderr, "mosh-server: %zu sessions, %zu of them "
-		    "detached: name one (mosh-server attach ID)\n", n,
-		    ndetached);
+		if (rule->detached)
+			fprintf(stderr, "mosh-server: %zu sessions, %zu of "
+			    "them detached: name one (mosh-server %s ID)\n",
+			    n, ndetached, rule->sub);
+		else
+			fprintf(stderr, "mosh-server: %zu sessions: name one "
+			    "(mosh-server %s ID)\n", n, rule->sub);
 		sessions_table(stderr, ss, n);
 	}
 	return SIZE_MAX;
+}
+
+/* A whole decimal number in [1, max] (an ID or a client's number on
+ * the command line): 0, or -1 for anything else. */
+static int
+sessions_number(const char *s, unsigned long long max,
+    unsigned long long *out)
+{
+	unsigned long long n;
+	char		*end;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0' || n == 0 || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+/* The reason of a reply's error=REASON line, made printable; "" when
+ * there is none (then the reply was something else). */
+static void
+sessions_error(const char *reply, char *out, size_t len)
+{
+	char	*p;
+
+	(void)control_reply_get(reply, "error", out, len);
+	for (p = out; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+/* Print a MOSH CONNECT reply's line as `new` does, for the mosh
+ * wrapper (and wipe both copies of the key); -1 if it is none. */
+static int
+session_print_connect(char *reply, size_t replylen)
+{
+	char	 line[256];
+	int	 rc = -1;
+
+	if (control_reply_connect_line(reply, line, sizeof(line)) == 0) {
+		/* Typeahead on a tty could hide the line from the wrapper. */
+		if (isatty(STDIN_FILENO))
+			fputs("\r\n", stdout);
+		printf("%s\n", line);
+		fflush(stdout);
+		rc = 0;
+	}
+	explicit_bzero(reply, replylen);
+	explicit_bzero(line, sizeof(line));
+	return rc;
+}
+
+/* `attach` re-keys s and prints its MOSH CONNECT line. */
+static int
+session_attach(const struct session_info *s)
+{
+	char	 reply[256], why[64];
+
+	if (control_request(s->path, "attach", reply, sizeof(reply)) != 0) {
+		fprintf(stderr, "mosh-server: session %ld did not answer\n",
+		    s->i.pid);
+		return -1;
+	}
+	sessions_error(reply, why, sizeof(why));
+	if (session_print_connect(reply, sizeof(reply)) != 0) {
+		fprintf(stderr, "mosh-server: session %ld would not re-key: "
+		    "%s\n", s->i.pid, why[0] != '\0' ? why : "unexpected reply");
+		return -1;
+	}
+	fprintf(stderr, "\n[mosh-server attached to session %ld, %s]\n",
+	    s->i.pid, s->i.command);
+	return 0;
 }
 
 int
@@ -346,11 +464,143 @@ cmd_attach(int argc, char **argv)
 	if ((ss = calloc(SESSIONS_MAX, sizeof(*ss))) == NULL)
 		return 1;
 	sessions_collect(ss, SESSIONS_MAX, &n);
-	if ((pick = attach_pick(ss, n, id)) == SIZE_MAX) {
+	if ((pick = session_pick(ss, n, id, &pick_attach)) == SIZE_MAX) {
 		free(ss);
 		return 1;
 	}
 	rc = session_attach(&ss[pick]) == 0 ? 0 : 1;
+	free(ss);
+	return rc;
+}
+
+/* `share` asks for one more client of s and prints its MOSH CONNECT
+ * line; says why not when the session refuses. */
+static int
+session_share(const struct session_info *s, bool read_only)
+{
+	char	 reply[256], why[64];
+
+	if (control_request(s->path, read_only ? "share read-only" : "share",
+	    reply, sizeof(reply)) != 0) {
+		fprintf(stderr, "mosh-server: session %ld did not answer\n",
+		    s->i.pid);
+		return -1;
+	}
+	sessions_error(reply, why, sizeof(why));
+	if (session_print_connect(reply, sizeof(reply)) == 0) {
+		fprintf(stderr, "\n[mosh-server: shared session %ld%s, %s]\n",
+		    s->i.pid, read_only ? " (read-only)" : "", s->i.command);
+		return 0;
+	}
+	if (strcmp(why, "too-many-clients") == 0) {
+		fprintf(stderr, "mosh-server: session %ld already has its "
+		    "most clients (max_clients); kick one first (mosh-server "
+		    "kick %ld CLIENT)\n", s->i.pid, s->i.pid);
+		session_clients(stderr, &s->i);
+	} else
+		fprintf(stderr, "mosh-server: session %ld would not share: "
+		    "%s\n", s->i.pid, why[0] != '\0' ? why : "unexpected reply");
+	return -1;
+}
+
+/*
+ * mosh-server share [ID] [--read-only]: a MOSH CONNECT line for one
+ * more client of a running session. With --server='mosh-server share'
+ * the mosh wrapper's `new -c N -s -l ...` follows: the ID is the word
+ * that is neither an option nor an option's value, and --read-only may
+ * come anywhere before "--" (what follows it is the wrapper's command,
+ * which a shared session already runs).
+ */
+int
+cmd_share(int argc, char **argv)
+{
+	struct session_info *ss;
+	char		**av, *words[8];
+	size_t		 n, i, nwords, pick, nid = 0;
+	unsigned long long v;
+	long		 id = -1;
+	bool		 read_only = false, cmd = false;
+	int		 ac = 0, rc;
+
+	if ((av = calloc((size_t)argc + 1, sizeof(*av))) == NULL)
+		return 1;
+	for (i = 0; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			cmd = true;
+		if (!cmd && strcmp(argv[i], "--read-only") == 0)
+			read_only = true;
+		else
+			av[ac++] = argv[i];
+	}
+	nwords = options_operands(ac, av, words, 8);
+	for (i = 0; i < nwords && i < 8; i++) {
+		if (!isdigit((unsigned char)words[i][0]))
+			continue;	/* "new", or a stray word */
+		if (sessions_number(words[i], LONG_MAX, &v) != 0 ||
+		    nid++ > 0) {
+			fprintf(stderr, "usage: mosh-server share [ID] "
+			    "[--read-only]\n");
+			free(av);
+			return 2;
+		}
+		id = (long)v;
+	}
+	free(av);
+	if ((ss = calloc(SESSIONS_MAX, sizeof(*ss))) == NULL)
+		return 1;
+	sessions_collect(ss, SESSIONS_MAX, &n);
+	if ((pick = session_pick(ss, n, id, &pick_share)) == SIZE_MAX) {
+		free(ss);
+		return 1;
+	}
+	rc = session_share(&ss[pick], read_only) == 0 ? 0 : 1;
+	free(ss);
+	return rc;
+}
+
+/* mosh-server kick ID CLIENT: end one client of a session; the others,
+ * and the session, go on. */
+int
+cmd_kick(int argc, char **argv)
+{
+	struct session_info *ss, *s = NULL;
+	unsigned long long id, client;
+	char		 req[CONTROL_ARG_MAX + 8], reply[256], why[64];
+	size_t		 n, i;
+	int		 rc = 1;
+
+	if (argc != 2 || sessions_number(argv[0], LONG_MAX, &id) != 0 ||
+	    sessions_number(argv[1], UINT_MAX, &client) != 0) {
+		fprintf(stderr, "usage: mosh-server kick ID CLIENT\n");
+		return 2;
+	}
+	if ((ss = calloc(SESSIONS_MAX, sizeof(*ss))) == NULL)
+		return 1;
+	sessions_collect(ss, SESSIONS_MAX, &n);
+	for (i = 0; i < n && s == NULL; i++)
+		if (ss[i].i.pid == (long)id)
+			s = &ss[i];
+	snprintf(req, sizeof(req), "kick %llu", client);
+	if (s == NULL)
+		fprintf(stderr, "mosh-server: no session %llu of yours\n", id);
+	else if (control_request(s->path, req, reply, sizeof(reply)) != 0)
+		fprintf(stderr, "mosh-server: session %llu did not answer\n",
+		    id);
+	else if (control_reply_is_ok(reply)) {
+		printf("kicked client %llu of session %llu\n", client, id);
+		rc = 0;
+	} else {
+		sessions_error(reply, why, sizeof(why));
+		if (strcmp(why, "no-such-client") == 0) {
+			fprintf(stderr, "mosh-server: session %llu has no "
+			    "client %llu%s\n", id, client, s->i.nclients > 0 ?
+			    "; it has:" : "");
+			session_clients(stderr, &s->i);
+		} else
+			fprintf(stderr, "mosh-server: session %llu would not "
+			    "kick client %llu: %s\n", id, client,
+			    why[0] != '\0' ? why : "unexpected reply");
+	}
 	free(ss);
 	return rc;
 }

@@ -1,6 +1,7 @@
 /*
- * The user's side of session management: mosh-server list, kill and
- * attach talk to each live server of this user over its control socket.
+ * The user's side of session management: mosh-server list, kill,
+ * attach, share and kick talk to each live server of this user over its
+ * control socket.
  */
 #ifndef TSMOSH_SERVER_SESSIONS_H
 #define TSMOSH_SERVER_SESSIONS_H
@@ -8,6 +9,8 @@
 int	cmd_list(int argc, char **argv);
 int	cmd_kill(int argc, char **argv);
 int	cmd_attach(int argc, char **argv);
+int	cmd_share(int argc, char **argv);
+int	cmd_kick(int argc, char **argv);
 
 /*
  * For `new --reattach`: attach to a detached session running `command`

@@ -11,14 +11,16 @@ if ! command -v bash >/dev/null; then
 fi
 
 # A host file for compgen -A hostname, a command on PATH, and a fake
-# mosh-server that lists two sessions (for kill and attach).
+# mosh-server that lists two sessions with their clients (for kill,
+# attach, share and kick; a command holding what looks like a session or
+# a client must not count).
 printf '10.0.0.7 tsmosh-test-host\n10.0.0.8 tsmosh-test-other\n' >"$T_TMP/hosts"
 mkdir "$T_TMP/bin"
 printf '#!/bin/sh\nexit 0\n' >"$T_TMP/bin/tsmosh-fakecmd"
 cat >"$T_TMP/bin/fake-server" <<'EOF'
 #!/bin/sh
 [ "$1 $2" = "list --json" ] &&
-    echo '[{"id":4242,"pid":4242,"state":"detached"},{"id":77,"pid":77,"state":"attached"}]'
+    echo '[{"id":4242,"pid":4242,"state":"detached","command":"sh -c \"pid\":9","clients":[{"id":1,"read_only":false,"addr":"100.64.0.2:5","heard":true,"last_contact":3},{"id":3,"read_only":true,"addr":"","heard":false,"last_contact":0}]},{"id":77,"pid":77,"state":"attached","command":"{\"id\":5,\"read_only\"","clients":[{"id":2,"read_only":false,"addr":"[fd7a::1]:7","heard":true,"last_contact":3}]}]'
 EOF
 chmod +x "$T_TMP/bin/tsmosh-fakecmd" "$T_TMP/bin/fake-server"
 
@@ -113,7 +115,8 @@ fi
 
 # mosh-server: subcommands, their options and values.
 expect "mosh-server <TAB>: the subcommands" \
-    "attach config doctor firewall kill list new" _mosh_server mosh-server ''
+    "attach config doctor firewall kick kill list new share" _mosh_server \
+    mosh-server ''
 has "mosh-server -<TAB>: options before new, and --help" \
     --help _mosh_server mosh-server -
 expect "mosh-server new --sa" "--sandbox" _mosh_server mosh-server new --sa
@@ -136,6 +139,20 @@ expect "mosh-server kill <TAB>: all, --idle-over and the session ids" \
     "--idle-over 4242 77 all" _mosh_server fake-server kill ''
 expect "mosh-server attach 4<TAB>: a session id" \
     "4242" _mosh_server fake-server attach 4
+expect "mosh-server share <TAB>: the session ids and --read-only" \
+    "--read-only 4242 77" _mosh_server fake-server share ''
+expect "mosh-server share 77 <TAB>: --read-only only" \
+    "--read-only" _mosh_server fake-server share 77 ''
+expect "mosh-server share --read-only <TAB>: the session ids only" \
+    "4242 77" _mosh_server fake-server share --read-only ''
+expect "mosh-server kick <TAB>: the session ids" \
+    "4242 77" _mosh_server fake-server kick ''
+expect "mosh-server kick 4242 <TAB>: that session's clients" \
+    "1 3" _mosh_server fake-server kick 4242 ''
+expect "mosh-server kick 77 <TAB>: that session's clients" \
+    "2" _mosh_server fake-server kick 77 ''
+expect "mosh-server kick 77 2 <TAB>: nothing more" \
+    "" _mosh_server fake-server kick 77 2 ''
 has "mosh --local tsmosh-fake: with --local the host may be left out" \
     tsmosh-fakecmd _mosh mosh --local tsmosh-fake
 has "mosh --local 127.0.0.1 tsmosh-fake: an address is the host" \

@@ -2,8 +2,9 @@
  * server/control: the control protocol's codec. Requests are bytes from
  * a peer: every status control_parse_request can give, at its bounds.
  * Replies: what control_info_format writes, control_info_parse reads
- * back field for field, and both hold up against values that do not fit
- * or were never written (a reply from a server not trusted blindly).
+ * back field for field and client for client, and both hold up against
+ * values that do not fit or were never written (a reply from a server
+ * not trusted blindly).
  */
 #include <sys/socket.h>
 
@@ -206,9 +207,33 @@ info_sample(struct control_info *i)
 	snprintf(i->command, sizeof(i->command), "-bash");
 }
 
+/* n clients (n <= CONTROL_CLIENTS_MAX): ids 1.., every third never
+ * heard, every second read-only. */
+static void
+info_clients(struct control_info *i, size_t n)
+{
+	struct control_client	*c;
+	size_t			 k;
+
+	memset(i->clients, 0, sizeof(i->clients));
+	i->nclients = n;
+	for (k = 0; k < n; k++) {
+		c = &i->clients[k];
+		c->id = (unsigned)k + 1;
+		c->read_only = k % 2 == 1;
+		c->heard = k % 3 != 2;
+		if (c->heard) {
+			snprintf(c->addr, sizeof(c->addr), "100.64.0.%zu:%zu",
+			    k + 2, 50000 + k);
+			c->last_contact = k * 7;
+		}
+	}
+}
+
 static int
 info_equal(const struct control_info *a, const struct control_info *b)
 {
+	size_t	 i;
 	int	 ok = 1;
 
 #define SAME_NUM(f) if (a->f != b->f) { \
@@ -225,6 +250,14 @@ info_equal(const struct control_info *a, const struct control_info *b)
 	SAME_NUM(last_contact);
 	SAME_NUM(idle);
 	SAME_STR(command);
+	SAME_NUM(nclients);
+	for (i = 0; i < a->nclients && i < b->nclients; i++) {
+		SAME_NUM(clients[i].id);
+		SAME_NUM(clients[i].read_only);
+		SAME_NUM(clients[i].heard);
+		SAME_STR(clients[i].addr);
+		SAME_NUM(clients[i].last_contact);
+	}
 #undef SAME_NUM
 #undef SAME_STR
 	return ok;
@@ -313,15 +346,213 @@ test_info_control_bytes(struct check *t)
 	CHECK(t, strstr(buf, line) != NULL);
 }
 
+/* The clients' peer lines: written after the fields, read back. */
+static void
+test_info_clients_round_trip(struct check *t)
+{
+	static const size_t	 counts[] = { 0, 1, 3, CONTROL_CLIENTS_MAX };
+	struct control_info	 in, out;
+	char			 buf[CONTROL_LINE_MAX];
+	size_t			 k;
+
+	info_sample(&in);
+	for (k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+		info_clients(&in, counts[k]);
+		CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+		memset(&out, 0x5a, sizeof(out));
+		CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+		if (!info_equal(&in, &out)) {
+			printf("#   with %zu clients\n", counts[k]);
+			t->case_failed++;
+		}
+	}
+	/* The lines as a server writes them. */
+	info_clients(&in, 0);
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK(t, strstr(buf, "peer=") == NULL);
+	info_clients(&in, 1);
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK(t, strstr(buf, "\ncommand=-bash\npeer=1 rw 100.64.0.2:50000 0"
+	    "\n\n") != NULL);
+	info_clients(&in, 3);
+	in.clients[2].last_contact = 99;	/* unheard: not written */
+	snprintf(in.clients[2].addr, sizeof(in.clients[2].addr), "x");
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK(t, strstr(buf, "\ncommand=-bash\npeer=1 rw 100.64.0.2:50000 0\n"
+	    "peer=2 ro 100.64.0.3:50001 7\npeer=3 rw - -\n\n") != NULL);
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK(t, !out.clients[2].heard && out.clients[2].addr[0] == '\0' &&
+	    out.clients[2].last_contact == 0);
+	/* A writer never writes more than a reader keeps. */
+	info_clients(&in, CONTROL_CLIENTS_MAX);
+	in.nclients = CONTROL_CLIENTS_MAX + 2;
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK(t, strstr(buf, "\npeer=16 ") != NULL);
+	CHECK(t, strstr(buf, "\npeer=17 ") == NULL);
+	/* A heard client with an empty address, or the address "-". */
+	info_clients(&in, 2);
+	in.clients[0].addr[0] = '\0';
+	snprintf(in.clients[1].addr, sizeof(in.clients[1].addr), "-");
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK(t, strstr(buf, "\npeer=1 rw ? 0\npeer=2 ro - 7\n") != NULL);
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK_EQ_INT(t, out.nclients, 2);
+	CHECK(t, out.clients[0].heard && check_str(out.clients[0].addr, "?"));
+	CHECK(t, out.clients[1].heard && check_str(out.clients[1].addr, "-"));
+}
+
+/* More peer lines than a reader keeps: the first CONTROL_CLIENTS_MAX. */
+static void
+test_info_clients_too_many(struct check *t)
+{
+	struct control_info	 out;
+	char			 buf[CONTROL_LINE_MAX];
+	size_t			 k, used;
+
+	used = (size_t)snprintf(buf, sizeof(buf), "pid=4\n");
+	for (k = 1; k <= CONTROL_CLIENTS_MAX + 2; k++)
+		used += (size_t)snprintf(buf + used, sizeof(buf) - used,
+		    "peer=%zu %s 10.0.0.%zu:1 %zu\n", k, k % 2 ? "rw" : "ro",
+		    k, k);
+	snprintf(buf + used, sizeof(buf) - used, "\n");
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK_EQ_INT(t, out.nclients, CONTROL_CLIENTS_MAX);
+	for (k = 0; k < out.nclients; k++) {
+		CHECK_EQ_INT(t, out.clients[k].id, k + 1);
+		CHECK_EQ_INT(t, out.clients[k].read_only, k % 2 == 1);
+		CHECK_EQ_INT(t, out.clients[k].last_contact, k + 1);
+	}
+	CHECK(t, check_str(out.clients[CONTROL_CLIENTS_MAX - 1].addr,
+	    "10.0.0.16:1"));
+}
+
+/* Peer lines from a server not trusted blindly: what is not one is
+ * skipped, the lines around it still read. */
+static void
+test_info_clients_hostile(struct check *t)
+{
+	static const char *const bad[] = {
+		"peer=", "peer=1", "peer=1 rw", "peer=1 rw 1.2.3.4:5",
+		"peer=1 rw 1.2.3.4:5 3 x", "peer=1 rw 1.2.3.4:5 3 ",
+		"peer=1  rw 1.2.3.4:5 3", " peer=1 rw 1.2.3.4:5 3",
+		"peer=1 rw  1.2.3.4:5 3", "peer=0 rw 1.2.3.4:5 3",
+		"peer=-1 rw 1.2.3.4:5 3", "peer=+1 rw 1.2.3.4:5 3",
+		"peer=1x rw 1.2.3.4:5 3", "peer=0x1 rw 1.2.3.4:5 3",
+		"peer=4294967296 rw 1.2.3.4:5 3", "peer=1 RW 1.2.3.4:5 3",
+		"peer=1 r 1.2.3.4:5 3", "peer=1 rwx 1.2.3.4:5 3",
+		"peer=1 wo 1.2.3.4:5 3", "peer=1 rw 1.2.3.4:5 -3",
+		"peer=1 rw 1.2.3.4:5 3s", "peer=1 rw 1.2.3.4:5 -",
+		"peer=1 rw - 3x", "peer=1 rw 1.2.3.4:5 "
+		    "18446744073709551616", "peer=1 rw 1.2.3.4:5 3\r",
+		"peer=1\trw 1.2.3.4:5 3", "peers=1 rw 1.2.3.4:5 3",
+		"peer 1 rw 1.2.3.4:5 3", "PEER=1 rw 1.2.3.4:5 3",
+	};
+	struct control_info	 out;
+	char			 buf[256];
+	size_t			 k;
+
+	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		snprintf(buf, sizeof(buf), "pid=2\npeer=7 ro 1.1.1.1:1 1\n%s\n"
+		    "peer=9 rw - -\n\n", bad[k]);
+		memset(&out, 0x5a, sizeof(out));
+		if (control_info_parse(buf, &out) != 0 || out.nclients != 2 ||
+		    out.clients[0].id != 7 || out.clients[1].id != 9) {
+			printf("#   '%s' not skipped (%zu clients)\n", bad[k],
+			    out.nclients);
+			t->case_failed++;
+		}
+	}
+	/* The ends of the ranges, and leading zeros, are whole decimals. */
+	CHECK_EQ_INT(t, control_info_parse("pid=2\npeer=4294967295 ro x "
+	    "18446744073709551615\npeer=007 rw y 0\n", &out), 0);
+	CHECK_EQ_INT(t, out.nclients, 2);
+	CHECK(t, out.clients[0].id == UINT_MAX && out.clients[0].read_only &&
+	    out.clients[0].last_contact == ULLONG_MAX);
+	CHECK(t, out.clients[1].id == 7 && out.clients[1].last_contact == 0);
+	/* A second line for an ID: the first is kept. */
+	CHECK_EQ_INT(t, control_info_parse("pid=2\npeer=3 rw a 1\n"
+	    "peer=3 ro b 2\n", &out), 0);
+	CHECK_EQ_INT(t, out.nclients, 1);
+	CHECK(t, check_str(out.clients[0].addr, "a"));
+	/* Nothing after the empty line that ends the reply is read. */
+	CHECK_EQ_INT(t, control_info_parse("pid=2\npeer=1 rw a 1\n\n"
+	    "peer=2 rw b 1\n", &out), 0);
+	CHECK_EQ_INT(t, out.nclients, 1);
+	CHECK_EQ_INT(t, control_info_parse("pid=2\n\npeer=1 rw a 1\n", &out),
+	    0);
+	CHECK_EQ_INT(t, out.nclients, 0);
+	/* Peer lines anywhere before it, the last without a newline. */
+	CHECK_EQ_INT(t, control_info_parse("peer=5 ro a 1\npid=2\n"
+	    "peer=6 rw b 2", &out), 0);
+	CHECK_EQ_INT(t, out.nclients, 2);
+	CHECK(t, out.clients[1].id == 6 && check_str(out.clients[1].addr,
+	    "b"));
+	/* No pid, no session: no clients either. */
+	memset(&out, 0x5a, sizeof(out));
+	CHECK_EQ_INT(t, control_info_parse("peer=1 rw a 1\n\n", &out), -1);
+	CHECK_EQ_INT(t, out.nclients, 0);
+}
+
+/* An address cannot start a line of its own, or be more than one word,
+ * whichever side wrote it; an over-long one is cut to its field. */
+static void
+test_info_clients_addr(struct check *t)
+{
+	struct control_info	 in, out;
+	char			 buf[CONTROL_LINE_MAX], *big;
+	size_t			 n = 3 * CONTROL_LINE_MAX, k;
+
+	info_sample(&in);
+	info_clients(&in, 2);
+	snprintf(in.clients[0].addr, sizeof(in.clients[0].addr),
+	    "1.2.3.4:5\npeer=9 rw 6.6.6.6:6 0");
+	snprintf(in.clients[1].addr, sizeof(in.clients[1].addr),
+	    "a b\x1b[2J\r\x7f");
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK(t, strstr(buf, "\npeer=1 rw 1.2.3.4:5?peer=9?rw?6.6.6.6:6?0 0\n"
+	    "peer=2 ro a?b?[2J?? 7\n\n") != NULL);
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK_EQ_INT(t, out.nclients, 2);
+	CHECK(t, check_str(out.clients[0].addr,
+	    "1.2.3.4:5?peer=9?rw?6.6.6.6:6?0"));
+	CHECK(t, check_str(out.clients[1].addr, "a?b?[2J??"));
+	/* An address without its NUL is written to its size, no further. */
+	memset(in.clients[0].addr, 'q', sizeof(in.clients[0].addr));
+	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK_EQ_INT(t, strlen(out.clients[0].addr),
+	    sizeof(out.clients[0].addr) - 1);
+	/* A reader: control bytes from the server read as '?' (`list`
+	 * prints them), bytes above 0x7f are kept (UTF-8). */
+	CHECK_EQ_INT(t, control_info_parse("pid=2\npeer=1 rw \x1b]0;x\x07\xc3"
+	    "\xa9 4\n\n", &out), 0);
+	CHECK(t, check_str(out.clients[0].addr, "?]0;x?\xc3\xa9"));
+	/* Over-long: cut to the field. */
+	if ((big = malloc(n + 64)) == NULL) {
+		CHECK(t, !"malloc");
+		return;
+	}
+	k = (size_t)snprintf(big, 64, "pid=9\npeer=1 ro ");
+	memset(big + k, 'v', n);
+	memcpy(big + k + n, " 5\n\n", 5);
+	CHECK_EQ_INT(t, control_info_parse(big, &out), 0);
+	CHECK_EQ_INT(t, out.nclients, 1);
+	CHECK_EQ_INT(t, strlen(out.clients[0].addr),
+	    sizeof(out.clients[0].addr) - 1);
+	CHECK_EQ_INT(t, out.clients[0].last_contact, 5);
+	free(big);
+}
+
 /* A reply that does not fit is -1, never a cut one, never past len. */
 static void
 test_info_does_not_fit(struct check *t)
 {
-	struct control_info	 in;
+	struct control_info	 in, out;
 	char			 buf[CONTROL_LINE_MAX + 16];
 	size_t			 full, n;
 
 	info_sample(&in);
+	info_clients(&in, 3);
 	CHECK_EQ_INT(t, control_info_format(&in, buf, sizeof(buf)), 0);
 	full = strlen(buf) + 1;
 	CHECK_EQ_INT(t, control_info_format(&in, buf, full), 0);
@@ -345,6 +576,31 @@ test_info_does_not_fit(struct check *t)
 	memset(in.client, 'c', sizeof(in.client));
 	memset(in.command, 'x', sizeof(in.command));
 	CHECK_EQ_INT(t, control_info_format(&in, buf, CONTROL_LINE_MAX), 0);
+	/* ...with every client a session may have, each at its longest. */
+	in.nclients = CONTROL_CLIENTS_MAX;
+	for (n = 0; n < CONTROL_CLIENTS_MAX; n++) {
+		in.clients[n].id = UINT_MAX - (unsigned)n;
+		in.clients[n].read_only = n % 2;
+		in.clients[n].heard = true;
+		memset(in.clients[n].addr, 'a', sizeof(in.clients[n].addr));
+		in.clients[n].last_contact = ULLONG_MAX;
+	}
+	CHECK_EQ_INT(t, control_info_format(&in, buf, CONTROL_LINE_MAX), 0);
+	/* A real one: a 1023-byte command, 16 clients with long IPv6
+	 * addresses; it fits, and reads back whole. */
+	info_sample(&in);
+	memset(in.command, 'x', sizeof(in.command) - 1);
+	in.nclients = 16;
+	for (n = 0; n < in.nclients; n++) {
+		in.clients[n].id = 4000000000U + (unsigned)n;
+		in.clients[n].heard = true;
+		snprintf(in.clients[n].addr, sizeof(in.clients[n].addr),
+		    "[fd7a:115c:a1e0:ab12:4843:cd96:6258:%04zx]:65535", n);
+		in.clients[n].last_contact = ULLONG_MAX - n;
+	}
+	CHECK_EQ_INT(t, control_info_format(&in, buf, CONTROL_LINE_MAX), 0);
+	CHECK_EQ_INT(t, control_info_parse(buf, &out), 0);
+	CHECK(t, info_equal(&in, &out));
 }
 
 /* "pid=9\nKEY=" and n 'v's, then the empty line, into big (n + 64). */
@@ -426,6 +682,12 @@ test_info_parse_hostile(struct check *t)
 	/* Nothing after the empty line that ends the reply is read. */
 	CHECK_EQ_INT(t, control_info_parse("pid=3\n\nstate=late\n", &out), 0);
 	CHECK(t, out.state[0] == '\0');
+	/* Control bytes a server sent in text read as '?': `list` prints
+	 * it on a terminal. */
+	CHECK_EQ_INT(t, control_info_parse("pid=3\ncommand=a\x1b]2;b\x07\r"
+	    "\x7f\tc\xc3\xa9\nstate=\x01\n", &out), 0);
+	CHECK(t, check_str(out.command, "a?]2;b????c\xc3\xa9"));
+	CHECK(t, check_str(out.state, "?"));
 	/* The first of two lines with a key. */
 	CHECK_EQ_INT(t, control_info_parse("pid=1\npid=2\nstate=a\nstate=b\n",
 	    &out), 0);
@@ -522,5 +784,7 @@ CHECK_MAIN(
     CASE(test_request_bad_byte), CASE(test_request_unknown),
     CASE(test_request_bad_arg), CASE(test_status_names),
     CASE(test_info_round_trip), CASE(test_info_control_bytes),
+    CASE(test_info_clients_round_trip), CASE(test_info_clients_too_many),
+    CASE(test_info_clients_hostile), CASE(test_info_clients_addr),
     CASE(test_info_does_not_fit), CASE(test_info_parse_hostile),
     CASE(test_reply_get), CASE(test_replies_ok_and_connect))
