@@ -79,6 +79,7 @@ ssp_rekey(struct ssp *t, const struct mosh_key *key, void *my_base,
 	struct dgram_session next;
 	void		*current = t->current;
 	unsigned	 mindelay = t->send_mindelay;
+	size_t		 budget = t->recv_budget;
 
 	/* Build the new key and transport first, switch last: a failure
 	 * changes nothing (a re-keyed session whose key nobody has, or a
@@ -101,6 +102,7 @@ ssp_rekey(struct ssp *t, const struct mosh_key *key, void *my_base,
 	fresh.my_ops->free(fresh.current);
 	fresh.current = current;
 	fresh.send_mindelay = mindelay;
+	fresh.recv_budget = budget;
 	*t = fresh;
 	return 0;
 }
@@ -420,6 +422,12 @@ ssp_process_ack(struct ssp *t, uint64_t ack)
 	    (t->nsent - drop) * sizeof(t->sent[0]));
 	t->nsent -= drop;
 	t->assumed = t->assumed >= drop ? t->assumed - drop : 0;
+}
+
+void
+ssp_set_recv_budget(struct ssp *t, size_t bytes)
+{
+	t->recv_budget = bytes;
 }
 
 void

@@ -169,6 +169,9 @@ int		ssp_farewell(const uint8_t *peer, size_t len, const uint8_t *diff,
 		    size_t difflen, size_t mtu, struct buf *out);
 
 void		ssp_set_send_mindelay(struct ssp *, unsigned);
+/* What the peer's states may hold in all (SSP_RECV_BUDGET_BYTES unless
+ * set: a server with several clients divides it among them). */
+void		ssp_set_recv_budget(struct ssp *, size_t);
 void		ssp_start_shutdown(struct ssp *, uint64_t now);
 bool		ssp_shutdown_in_progress(const struct ssp *);
 bool		ssp_shutdown_acknowledged(const struct ssp *);

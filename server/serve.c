@@ -241,6 +241,11 @@ serve_client_new(struct serve_ctx *s, const struct mosh_key *key,
 		return NULL;
 	}
 	ssp_set_current(&c->ssp, view);
+	/* Clients with the key may each send large states: together they
+	 * get what one client would, so the session's memory stays bounded
+	 * however many there are. */
+	ssp_set_recv_budget(&c->ssp, SSP_RECV_BUDGET_BYTES /
+	    (size_t)s->o->cfg.max_clients);
 	c->id = ++s->next_id;
 	c->read_only = read_only;
 	c->created = now;

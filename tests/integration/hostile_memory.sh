@@ -139,3 +139,50 @@ else
 	    under "$((${rb:-0} - ${base:-0}))" "$BURST_LEFT_MIB"
 fi
 still_works "the session still works after the burst; shutdown ends it"
+
+# Several key holders at once: a session shared with SHARED clients, each
+# sending the big state and 300 built on it at the same time. Together
+# they get the receive budget one client would (it is divided among the
+# max_clients a session may have): the peak stays near one client's
+# (about 23 MiB here; 50 MiB when each had a whole budget).
+SHARED=4
+SHARED_PEAK_MIB=36
+[ "${SAN:-0}" = 1 ] && SHARED_PEAK_MIB=54
+start
+i=1
+while [ $i -le $SHARED ]; do
+	k=$("$S" share "$SRV_PID" 2>/dev/null | sed -n 's/^MOSH CONNECT [0-9]* //p')
+	[ -n "$k" ] || { t_fail "share $i"; break; }
+	cat >"$T_TMP/shared$i" <<EOS
+resize 80 24
+expect "READY" 10000
+keys 1024*"$LINE\r"
+try wait-ack 10000
+repeat 300 keys @2 "x"
+try wait-ack 20000
+print flooded
+rss $SRV_PID
+throwaway 18446744073709551615
+keys @acked "probe\r"
+expect "PROBE-OK" 10000
+print works
+EOS
+	MOSH_KEY=$k "$HP" --client --max-rss "$SRV_PID:$GUARD_MIB" \
+	    --script "$T_TMP/shared$i" 127.0.0.1 "$SRV_PORT" \
+	    >"$T_TMP/shared$i.out" 2>"$T_TMP/shared$i.err" &
+	eval "hp_$i=$!"
+	t_track $!
+	i=$((i + 1))
+done
+peak=0 works=0 i=1
+while [ $i -le $SHARED ]; do
+	eval "wait \$hp_$i"
+	h=$(sed -n '/^flooded$/{n;s/.*hwm_kib=\([0-9-]*\).*/\1/p;}' "$T_TMP/shared$i.out")
+	[ "${h:-0}" -gt "$peak" ] && peak=$h
+	grep -q '^works$' "$T_TMP/shared$i.out" && works=$((works + 1))
+	i=$((i + 1))
+done
+t_check "$SHARED shared clients, each 1 MiB + 300 states on it at once: server peak RSS < $SHARED_PEAK_MIB MiB ($peak KiB)" \
+    under "$peak" "$SHARED_PEAK_MIB"
+t_check "each of them still gets its typed text to the program ($works of $SHARED)" \
+    [ "$works" -eq "$SHARED" ]
