@@ -247,6 +247,27 @@ t_check "after the kick, a's typing reaches the program" \
     t_until 50 logged after-kick
 ckt c "after the kick, c sees a's typing" c '^after-kick' 50
 
+# attach: a new device takes the place of the read-write client heard
+# least recently (b, dead since the SIGKILL), and of no other: a and c go
+# on, b's place (client 2) is gone from list, the new client works.
+K_e=$("$S" attach "$ID" 2>/dev/null | sed -n "s/^MOSH CONNECT $A_PORT \([A-Za-z0-9/+]\{22\}\)\$/\1/p")
+t_check "attach ID beside the other clients prints a new key" [ -n "$K_e" ]
+start_client e "$A_PORT"
+ckt e "the attached client (e) shows the screen" e '^after-kick' 100
+keys e 'typed-by-e' Enter
+ck e "e's typing reaches the program" t_until 50 logged typed-by-e
+ck c "a's and c's clients still run after the attach" all_alive "$P_a" "$P_c"
+keys a 'a-after-attach' Enter
+t_check "a's typing still reaches the program after the attach" \
+    t_until 50 logged a-after-attach
+attach_replaced_b() {
+	cl=$(client_lines "$ID")
+	! echo "$cl" | grep -Eq 'client 2 ' && echo "$cl" | grep -Eq 'client 1 ' &&
+	    echo "$cl" | grep -Eq 'client 3 +ro'
+}
+t_check "list: attach replaced client 2 (b) only; 1 and 3 remain" \
+    t_until 30 attach_replaced_b
+
 # kill: every client goes.
 "$S" kill "$ID" >/dev/null 2>&1
 t_check "kill ID: the session's server exits" t_wait_gone "$ID" 100
