@@ -227,14 +227,14 @@ serve_client_new(struct serve_ctx *s, const struct mosh_key *key,
 	base = host_state_new(fb->cols, fb->rows);
 	view = host_state_view(s->emu, read_only);
 	user = userstream_new();
+	if (base == NULL || view == NULL || user == NULL) {
+		host_state_free(base);
+		userstream_free(user);
+		base = NULL;
+	}
 	/* ssp_init frees base and user when it fails. */
-	if (base == NULL || view == NULL || user == NULL ||
-	    ssp_init(&c->ssp, &c->conn, &host_state_ops, base,
-	    &userstream_ops, user, now) != 0) {
-		if (base == NULL || user == NULL) {
-			host_state_free(base);
-			userstream_free(user);
-		}
+	if (base == NULL || ssp_init(&c->ssp, &c->conn, &host_state_ops,
+	    base, &userstream_ops, user, now) != 0) {
 		host_state_free(view);
 		conn_close(&c->conn);
 		free(c);
