@@ -573,9 +573,10 @@ serve_note_peer(struct serve_ctx *s, struct serve_client *c, uint64_t now)
 	snprintf(c->peer_port, sizeof(c->peer_port), "%s", serv);
 	c->attached = true;
 	serve_utmp(s, true);
+	/* mosh's own words (the client's number is in the event). */
 	if (s->o->cfg.verbose)
-		fprintf(stderr, "Server now attached to client %u at %s:%s\n",
-		    c->id, host, serv);
+		fprintf(stderr, "Server now attached to client at %s:%s\n",
+		    host, serv);
 	serve_title(s, now);
 }
 

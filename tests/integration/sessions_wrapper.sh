@@ -32,6 +32,20 @@ tm_check "mosh --server='mosh-server attach' brings the same tmux screen back" \
     r '^inside-tmux-15' 150 '\[work\]' 10
 tm send-keys -t r 'echo after-reattach' Enter
 t_check "typing reaches tmux after the reattach" tm_wait r '^after-reattach' 50
+
+# A second device joins the same session through the wrapper, beside r:
+# each sees what the other types; quitting it leaves r's session going.
+tm_new j 80 24 "mosh --ssh='$SSH_CMD' --server='env XDG_RUNTIME_DIR=$XDG_RUNTIME_DIR $S share' 127.0.0.1; echo JOIN-EXIT-\$?; sleep 60"
+tm_check "mosh --server='mosh-server share' joins the same tmux screen" \
+    =j: '^after-reattach' 150 '\[work\]' 10
+tm send-keys -t =j: 'echo from-second-device' Enter
+t_check "what the joined device types shows on the first" \
+    tm_wait =r: '^from-second-device' 50
+tm send-keys -t =j: C-^ .
+t_check "the joined device quits alone (exit 0)" tm_wait =j: 'JOIN-EXIT-0' 50
+tm send-keys -t =r: 'echo r-still-here' Enter
+t_check "the first device's session goes on after the other quit" \
+    tm_wait =r: '^r-still-here' 50
 tm send-keys -t r C-^ .
 tm_wait r 'RE-EXIT' 50
 
