@@ -49,6 +49,9 @@ term_emu_clone(const struct term_emu *src)
 	*e = *src;
 	e->fb = NULL;
 	e->main_fb = NULL;
+	/* The sink is the source's: its lines must not arrive twice. */
+	e->history = NULL;
+	e->history_arg = NULL;
 	term_buf_init(&e->osc);
 	term_buf_init(&e->replies);
 	if ((e->fb = term_fb_clone(src->fb)) == NULL)
@@ -137,6 +140,14 @@ int
 term_emu_app_keypad(const struct term_emu *e)
 {
 	return e->app_keypad;
+}
+
+/* Where lines leaving the main screen go (emu.h says which). */
+void
+term_emu_set_history(struct term_emu *e, term_history_fn fn, void *arg)
+{
+	e->history = fn;
+	e->history_arg = fn != NULL ? arg : NULL;
 }
 
 static void

@@ -36,4 +36,35 @@ int		 term_emu_app_cursor_keys(const struct term_emu *);
 /* DECKPAM: the application keypad is on. */
 int		 term_emu_app_keypad(const struct term_emu *);
 
+/*
+ * History: lines that leave the top of the main screen, for the user's
+ * own scrollback. fn gets its own reference to each row (drop it with
+ * term_fb_row_unref when done) and the row's width, oldest first, each
+ * row once. The screen goes on with rows of its own, so a row stays as
+ * it was when it left: characters, marks, renditions and wrap hint, and
+ * it outlives the emulator. fn cannot fail and must not call back into
+ * this emulator.
+ *
+ * What counts follows tmux 3.3 with its default scroll-on-clear, so the
+ * lines match its capture-pane -S -. Only the main screen, never the
+ * alternate one:
+ * - the top row of the scroll region, whatever the region (tmux keeps
+ *   those of a region below a status line too), each time LF, VT, FF,
+ *   IND, NEL or autowrap scrolls at the bottom margin, and one per line
+ *   of SU (CSI n S, at most the region's height);
+ * - before ED 2, ED 0 from the home position or RIS clears the screen,
+ *   its rows down to the last one in use: one where some cell shows a
+ *   character, a mark, a foreground colour or an attribute. Erased cells
+ *   do not count, coloured or not, as in tmux; spaces written in the
+ *   default rendition do count in tmux, which tells them from erased
+ *   ones, and not here.
+ * Nothing else: DL, IL, SD, RI, ED 1, ED 3, DECALN, resizes.
+ *
+ * One sink per emulator: a clone has none. fn == NULL turns it off.
+ * Without a sink a scroll costs one pointer test more.
+ */
+typedef void	(*term_history_fn)(void *arg, struct term_row *row, int cols);
+void		 term_emu_set_history(struct term_emu *, term_history_fn,
+		    void *arg);
+
 #endif

@@ -314,6 +314,9 @@ erase_display(struct term_emu *e)
 
 	switch (arg0(e, 0)) {
 	case 0:
+		/* From home it clears the whole screen: into history, as ED 2. */
+		if (fb->cx == 0 && fb->cy == 0)
+			emu_history_screen(e);
 		emu_erase_cells(e, fb->cy, fb->cx, fb->cols - 1);
 		emu_erase_rows(e, fb->cy + 1, fb->rows - 1);
 		break;
@@ -322,6 +325,7 @@ erase_display(struct term_emu *e)
 		emu_erase_cells(e, fb->cy, 0, fb->cx);
 		break;
 	case 2:
+		emu_history_screen(e);
 		emu_erase_rows(e, 0, fb->rows - 1);
 		break;
 	}
@@ -479,7 +483,7 @@ emu_csi_dispatch(struct term_emu *e, uint32_t c)
 		emu_delete_cells(e, arg(e, 0, 1));
 		break;
 	case 'S':
-		emu_scroll_up(e, e->top, e->bottom, arg(e, 0, 1));
+		emu_scroll_region_up(e, arg(e, 0, 1));
 		break;
 	case 'T':
 		if (e->nparam <= 1)

@@ -83,6 +83,9 @@ struct term_emu {
 	size_t		 osc_chars;
 
 	struct term_buf	 replies;
+
+	term_history_fn	 history;	/* NULL: lines leaving go nowhere */
+	void		*history_arg;
 };
 
 /* emu_print.c */
@@ -97,6 +100,8 @@ void	emu_execute(struct term_emu *, uint32_t);
 void	emu_index(struct term_emu *);
 void	emu_reverse_index(struct term_emu *);
 void	emu_scroll_up(struct term_emu *, int top, int bottom, int n);
+void	emu_scroll_region_up(struct term_emu *, int n);
+void	emu_history_screen(struct term_emu *);
 void	emu_scroll_down(struct term_emu *, int top, int bottom, int n);
 void	emu_erase_cells(struct term_emu *, int y, int x0, int x1);
 void	emu_erase_rows(struct term_emu *, int y0, int y1);

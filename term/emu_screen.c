@@ -146,13 +146,80 @@ emu_scroll_down(struct term_emu *e, int top, int bottom, int n)
 		fb->row[top + i] = fresh_row(e, out[i], &c);
 }
 
+/*
+ * Rows y..y + n - 1 of the main screen go to the history sink, each with
+ * a reference of its own: the screen then replaces them with new rows
+ * (or copies them before a write), so the sink's stay as they are.
+ */
+static void
+history_rows(struct term_emu *e, int y, int n)
+{
+	struct term_fb	*fb = e->fb;
+	struct term_row	*r;
+	int		 i;
+
+	if (e->main_fb != NULL)
+		return;		/* the alternate screen keeps no history */
+	for (i = 0; i < n; i++) {
+		r = fb->row[y + i];
+		r->refs++;
+		e->history(e->history_arg, r, fb->cols);
+	}
+}
+
+/* LF/IND/NEL/autowrap at the bottom margin, SU: top rows go to history. */
+void
+emu_scroll_region_up(struct term_emu *e, int n)
+{
+	int	 h = e->bottom - e->top + 1;
+
+	if (e->history != NULL && n > 0)
+		history_rows(e, e->top, n < h ? n : h);
+	emu_scroll_up(e, e->top, e->bottom, n);
+}
+
+/* Does the row show what no erase makes? (A wide right half, ch 0, does.) */
+static int
+row_in_use(const struct term_row *r, int cols)
+{
+	const struct term_cell *c;
+	int		 x;
+
+	for (x = 0; x < cols; x++) {
+		c = &r->cells[x];
+		if (c->ch != ' ' || c->comb[0] != 0 || c->fg != 0 || c->attr != 0)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The screen is about to be cleared whole (ED 2, ED 0 from home, RIS):
+ * as tmux's scroll-on-clear, its rows down to the last in use go to
+ * history, blank ones between included.
+ */
+void
+emu_history_screen(struct term_emu *e)
+{
+	struct term_fb	*fb = e->fb;
+	int		 last;
+
+	if (e->history == NULL)
+		return;
+	for (last = fb->rows; last > 0; last--) {
+		if (row_in_use(fb->row[last - 1], fb->cols))
+			break;
+	}
+	history_rows(e, 0, last);
+}
+
 void
 emu_index(struct term_emu *e)
 {
 	struct term_fb	*fb = e->fb;
 
 	if (fb->cy == e->bottom)
-		emu_scroll_up(e, e->top, e->bottom, 1);
+		emu_scroll_region_up(e, 1);
 	else if (fb->cy < fb->rows - 1)
 		fb->cy++;
 }
@@ -418,8 +485,11 @@ emu_hard_reset(struct term_emu *e)
 {
 	struct term_fb	*fb = e->fb;
 
+	/* As tmux: the main screen is cleared into history, the alternate not. */
 	if (e->main_fb != NULL)
 		emu_alt_screen(e, 0, 47);
+	else
+		emu_history_screen(e);
 	emu_soft_reset(e);
 	e->newline = 0;
 	fb->reverse_video = 0;
