@@ -565,6 +565,33 @@ term_display_diff(const struct term_fb *old, const struct term_fb *nf,
 	return out->failed ? -1 : 0;
 }
 
+/* A history line: the row's cells in order, in the diff's SGR and UTF-8. */
+int
+term_display_row(const struct term_row *row, int cols, struct term_buf *out)
+{
+	static const struct term_rend plain = { 0, 0, 0 };
+	const struct term_cell	*c;
+	struct term_rend	 r;
+	struct frame		 f;
+	int			 x, end;
+
+	memset(&f, 0, sizeof(f));
+	f.out = out;
+	f.pen = plain;
+	for (end = cols; end > 0; end--) {
+		if (!cell_equal(&row->cells[end - 1], &blank_cell))
+			break;
+	}
+	for (x = 0; x < end; x += c->wide ? 2 : 1) {
+		c = &row->cells[x];
+		r = cell_rend(c);
+		set_pen(&f, &r, 0);
+		put_cell(&f, c);
+	}
+	put_sgr(out, &plain);
+	return out->failed ? -1 : 0;
+}
+
 void
 term_display_open(struct term_buf *out)
 {

@@ -25,6 +25,19 @@ int	term_display_diff(const struct term_fb *old, const struct term_fb *new,
 	    struct term_buf *out);
 
 /*
+ * One row as the bytes that draw it from column 0 of a line at least cols
+ * wide, for history lines: its characters in their renditions (the same
+ * SGR and UTF-8 as the diff), trailing blanks of the default rendition
+ * left out (blanks with a background are written), then SGR 0. The
+ * receiver's rendition is taken to be the default at the start, as it is
+ * after the previous row's SGR 0. There is no cursor movement, so a row
+ * drawn to its last column leaves the receiver in deferred wrap. The wrap
+ * hint does not travel. Returns 0, or -1 if out could not grow.
+ */
+int	term_display_row(const struct term_row *, int cols,
+	    struct term_buf *out);
+
+/*
  * For the client's own terminal: take it over (application cursor keys,
  * so arrows arrive as ESC O A whatever the remote mode) and give it back
  * with every mode a diff can set undone. The alternate screen is the

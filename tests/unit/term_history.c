@@ -1,6 +1,8 @@
 /*
  * History lines: which rows the emulator hands its sink (the tmux 3.3
- * rules in term/emu.h), and that they arrive intact and in order.
+ * rules in term/emu.h), that they arrive intact and in order, and that
+ * term_display_row draws each one so a fresh emulator reads it back the
+ * same.
  */
 #include <locale.h>
 #include <stdio.h>
@@ -8,6 +10,7 @@
 #include <string.h>
 
 #include "term/buf.h"
+#include "term/display.h"
 #include "term/emu.h"
 #include "tests/unit/check.h"
 
@@ -405,6 +408,108 @@ done:
 	term_emu_free(e);
 }
 
+/* term_display_row's bytes for a row, as a C string. */
+static const char *
+display_row(const struct term_row *r, int cols, char *out, size_t len)
+{
+	struct term_buf	 b;
+
+	term_buf_init(&b);
+	if (term_display_row(r, cols, &b) != 0)
+		snprintf(out, len, "(failed)");
+	else
+		snprintf(out, len, "%.*s", (int)b.len,
+		    b.data ? (char *)b.data : "");
+	term_buf_free(&b);
+	return out;
+}
+
+/* Default trailing blanks go, coloured ones stay; SGR when needed, 0 last. */
+static void
+display_row_bytes(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(12, 4);
+	const struct term_fb *fb;
+	char		 got[256];
+
+	put(e, "ab  c\r\n");
+	put(e, "\033[1;31mR\033[0mx\033[44m  \033[0m\r\n");
+	put(e, "\033[38;2;1;2;3;48;5;200;4;7mZ\033[0;95mz\033[0m\r\n");
+	fb = term_emu_fb(e);
+	CHECK(t, check_str(display_row(fb->row[0], fb->cols, got, sizeof(got)),
+	    "ab  c\033[0m"));
+	CHECK(t, check_str(display_row(fb->row[1], fb->cols, got, sizeof(got)),
+	    "\033[0;1;31mR\033[0mx\033[0;44m  \033[0m"));
+	CHECK(t, check_str(display_row(fb->row[2], fb->cols, got, sizeof(got)),
+	    "\033[0;4;7;38;2;1;2;3;48;5;200mZ\033[0;38;5;13mz\033[0m"));
+	CHECK(t, check_str(display_row(fb->row[3], fb->cols, got, sizeof(got)),
+	    "\033[0m"));
+	term_emu_free(e);
+}
+
+/* term_display_row output reads back the same in a fresh one-row emulator. */
+static void
+display_row_roundtrip(struct check *t)
+{
+	static const char *const lines[] = {
+		"plain text",
+		"\033[1mbold\033[22m \033[2mfaint\033[0m \033[3mit\033[0m"
+		    " \033[4mul\033[0m \033[5mbl\033[0m \033[7minv\033[0m"
+		    " \033[8mhid\033[0m \033[9mst\033[0m",
+		"\033[31mred\033[42mon green\033[0m \033[93mbright\033[0m"
+		    " \033[38;5;8mgrey\033[0m \033[38;5;214;48;5;17mpal\033[0m",
+		"\033[38;2;255;128;0mrgb\033[48;2;0;0;1m bg \033[0m"
+		    "\033[38:2::9:8:7mcolon\033[0m",
+		"\xe4\xb8\xad\xe6\x96\x87 \xea\xb0\x80 \xf0\x9f\x98\x80|"
+		    "\033[1;34m\xef\xbc\xa1\033[0m",
+		"e\xcc\x81 a\xcc\x88\xcc\xa3 \xe4\xb8\xad\xcc\x81 n\xcc\x83",
+		"\xcc\x81" "after a lone mark",
+		"trailing   ",
+		"\033[41mcoloured trailing   \033[0m",
+		"\033[45m\033[K\033[0m",
+		"\033[46m   \033[0m   \033[47m \033[0m",
+		"\033(0lqqk x\033(B ascii",
+		"0123456789012345678901234567890123456789",
+		"\033[32m0123456789012345678901234567890123456789",
+		"",
+	};
+	struct hist	 h = { 0 };
+	struct term_emu	*e = new_emu(40, 2, &h), *rx;
+	struct term_buf	 b;
+	size_t		 i;
+	int		 n;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		put(e, lines[i]);
+		put(e, "\033[0m\r\n");
+	}
+	put(e, "\r\n\r\n");
+	n = (int)(sizeof(lines) / sizeof(lines[0]));
+	CHECK_EQ_INT(t, h.n, n + 1);
+	term_buf_init(&b);
+	for (i = 0; i < (size_t)h.n; i++) {
+		term_buf_clear(&b);
+		CHECK_EQ_INT(t, term_display_row(h.row[i], h.cols[i], &b), 0);
+		if ((rx = term_emu_new(h.cols[i], 1)) == NULL)
+			break;
+		term_emu_write(rx, b.data, b.len);
+		if (!term_fb_row_equal(term_emu_fb(rx), h.row[i],
+		    term_emu_fb(rx)->row[0])) {
+			printf("#   line %zu (%s) does not come back\n", i,
+			    i < (size_t)n ? lines[i] : "blank");
+			t->case_failed++;
+		}
+		/* And it ends in the default rendition. */
+		CHECK_EQ_INT(t, term_emu_fb(rx)->pen.fg, 0);
+		CHECK_EQ_INT(t, term_emu_fb(rx)->pen.bg, 0);
+		CHECK_EQ_INT(t, term_emu_fb(rx)->pen.attr, 0);
+		term_emu_free(rx);
+	}
+	term_buf_free(&b);
+	hist_clear(&h);
+	term_emu_free(e);
+}
+
 static void
 utf8_ctype(void)
 {
@@ -414,4 +519,5 @@ utf8_ctype(void)
 CHECK_MAIN_SETUP(utf8_ctype,
     CASE(seq_output), CASE(autowrap), CASE(alt_screen), CASE(scroll_regions),
     CASE(scroll_up), CASE(erase_display), CASE(hard_reset),
-    CASE(others_add_nothing), CASE(rows_intact), CASE(clone_and_off))
+    CASE(others_add_nothing), CASE(rows_intact), CASE(clone_and_off),
+    CASE(display_row_bytes), CASE(display_row_roundtrip))
