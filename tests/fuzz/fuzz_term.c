@@ -3,6 +3,10 @@
  * in two at a point its first byte chooses. After each half, the screen
  * is repainted onto a blank receiver (diff from NULL) and diffed from the
  * previous screen onto a receiver showing it; both must match exactly.
+ * The host has a history sink: every line leaving its screen, drawn by
+ * term_display_row onto a one-row receiver wiped first (SGR 0, CR, EL 2:
+ * cheaper than a new one or RIS, which resets 2048 tab stops), must come
+ * out the same.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,12 +32,35 @@ check_same(const struct term_fb *want, struct term_emu *rx)
 	term_fb_free(got);
 }
 
+/* What the history sink reuses from line to line of one input. */
+struct history {
+	struct term_emu	*rx;		/* one row, wiped before each line */
+	struct term_buf	 out;
+};
+
+/* The history sink: a line drawn alone reads back the same, then is dropped. */
+static void
+check_history(void *arg, struct term_row *row, int cols)
+{
+	struct history	*h = arg;
+	const struct term_fb *fb = term_emu_fb(h->rx);
+
+	term_buf_clear(&h->out);
+	term_buf_adds(&h->out, "\033[0m\r\033[2K");
+	if (fb->cols == cols && term_display_row(row, cols, &h->out) == 0 &&
+	    term_emu_write(h->rx, h->out.data, h->out.len) == 0 &&
+	    !term_fb_row_equal(fb, row, fb->row[0]))
+		abort();
+	term_fb_row_unref(row);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct term_emu	*host = NULL, *rx = NULL, *fresh = NULL;
 	struct term_fb	*a = NULL, *b = NULL;
 	struct term_buf	 out;
+	struct history	 hist = { NULL, { 0 } };
 	size_t		 cut;
 	int		 cols, rows;
 
@@ -43,10 +70,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_screen_size(data, &cols, &rows);
 	cut = 2 + (size - 2) * (data[0] & 0x7f) / 128;
 	term_buf_init(&out);
+	term_buf_init(&hist.out);
 	if ((host = term_emu_new(cols, rows)) == NULL ||
 	    (rx = term_emu_new(cols, rows)) == NULL ||
-	    (fresh = term_emu_new(cols, rows)) == NULL)
+	    (fresh = term_emu_new(cols, rows)) == NULL ||
+	    (hist.rx = term_emu_new(cols, 1)) == NULL)
 		goto done;
+	term_emu_set_history(host, check_history, &hist);
 
 	term_emu_write(host, data + 2, cut - 2);
 	if ((a = term_emu_snapshot(host)) == NULL)
@@ -75,6 +105,8 @@ done:
 	term_emu_free(host);
 	term_emu_free(rx);
 	term_emu_free(fresh);
+	term_emu_free(hist.rx);
+	term_buf_free(&hist.out);
 	term_buf_free(&out);
 	return 0;
 }
