@@ -274,6 +274,8 @@ main(int argc, char **argv)
 	    strcmp(getenv("MOSH_PREDICTION_OVERWRITE"), "yes") == 0;
 	o.title_prefix = getenv("MOSH_TITLE_NOPREFIX") == NULL;
 	o.term_init = getenv("MOSH_NO_TERM_INIT") == NULL;
+	o.scrollback = getenv("MOSH_SCROLLBACK") == NULL ||
+	    strcmp(getenv("MOSH_SCROLLBACK"), "no") != 0;
 	escape_key(&o);
 	/* An escape hatch for debugging the policy on a new libc. */
 	if ((env = getenv("MOSH_CLIENT_SANDBOX")) != NULL && *env != '\0' &&

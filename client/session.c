@@ -17,7 +17,9 @@
 #include "proto/clock.h"
 #include "proto/conn.h"
 #include "proto/ssp.h"
+#include "proto/msg.h"
 #include "proto/userstream.h"
+#include "client/scroll.h"
 #include "statesync/hoststate.h"
 #include "term/display.h"
 
@@ -35,6 +37,7 @@ struct session {
 	struct notify	 note;
 	int		 sigfd;
 	struct term_fb	*shown;		/* what the user's terminal shows */
+	struct scroll	 scroll;
 	bool		 repaint;
 	bool		 quit_sequence;
 	bool		 lf_entered;
@@ -98,6 +101,12 @@ output_frame(struct session *s, uint64_t now)
 	if (s->title_prefix)
 		apply_title_prefix(next);
 	term_buf_clear(&s->out);
+	/* History lines into the terminal's scrollback first, and its
+	 * alternate screen as the remote's; then the frame. */
+	(void)scroll_before_frame(&s->scroll, remote(s),
+	    term_emu_alt_screen(remote(s)->emu), &s->shown, &s->out);
+	if (s->shown == NULL)
+		s->repaint = true;
 	if (term_display_diff(s->repaint ? NULL : s->shown, next,
 	    &s->out) != 0 || s->out.failed) {
 		term_fb_free(next);
@@ -293,10 +302,25 @@ session_start(struct session *s, uint64_t now)
 	}
 	hs = host_state_new(cols, rows);
 	us = userstream_new();
+	if (hs != NULL && s->o->scrollback) {
+		struct host_history *ring = host_history_new(SCROLL_RING_LINES);
+
+		if (ring == NULL) {
+			host_state_free(hs);
+			hs = NULL;
+		} else {
+			host_state_set_history(hs, ring, 0);
+			host_history_unref(ring);
+		}
+	}
 	if (hs == NULL || us == NULL || ssp_init(&s->ssp, &s->conn,
 	    &userstream_ops, us, &host_state_ops, hs, now) != 0)
 		return -1;
 	ssp_set_send_mindelay(&s->ssp, SSP_MINDELAY_CLIENT_MS);
+	/* Our server then sends history lines; a stock one skips this.
+	 * (In the state after state 0, so the first diff carries it.) */
+	if (s->o->scrollback)
+		userstream_set_caps(ssp_current(&s->ssp), USER_CAP_SCROLLBACK);
 	/* The server learns our size first thing. */
 	(void)userstream_push_resize(ssp_current(&s->ssp), cols, rows);
 	return session_sandbox(s);
@@ -427,6 +451,8 @@ session_run(struct client_opts *o)
 		    strerror(errno));
 		return 1;
 	}
+	scroll_init(&s.scroll, o->scrollback, s.tty.smcup != NULL,
+	    s.tty.smcup, s.tty.rmcup);
 	if (tty_raw(&s.tty) != 0) {
 		fprintf(stderr, "mosh-client: tcsetattr: %s\n", strerror(errno));
 		return 1;
@@ -442,6 +468,9 @@ session_run(struct client_opts *o)
 	s.title_prefix = false;
 	if (s.ssp.conn != NULL)
 		output_frame(&s, now);
+	/* tty_restore leaves the alternate screen if we are in it. */
+	if (s.scroll.on && !s.scroll.alt)
+		s.tty.in_main = true;
 	tty_restore(&s.tty);
 	if (s.ssp.conn != NULL && still_connecting(&s))
 		fprintf(stderr, "\nmosh did not make a successful connection "
@@ -469,6 +498,7 @@ session_run(struct client_opts *o)
 	conn_close(&s.conn);
 	predict_free(&s.pred);
 	term_fb_free(s.shown);
+	scroll_free(&s.scroll);
 	term_buf_free(&s.out);
 	tty_free(&s.tty);
 	if (s.sigfd != -1)

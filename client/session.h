@@ -20,6 +20,8 @@ struct client_opts {
 	bool		 predict_overwrite;
 	bool		 title_prefix;	/* "[mosh] ", unless MOSH_TITLE_NOPREFIX */
 	bool		 term_init;	/* smcup/rmcup, unless MOSH_NO_TERM_INIT */
+	bool		 scrollback;	/* native scrollback, unless
+					 * MOSH_SCROLLBACK=no */
 	int		 escape_key;	/* -1: none */
 	int		 escape_pass_key;
 	int		 escape_pass_key2;

@@ -96,7 +96,7 @@ tty_restore(struct tty *t)
 		return;
 	term_buf_init(&b);
 	term_display_close(&b);
-	if (t->rmcup != NULL)
+	if (t->rmcup != NULL && !t->in_main)
 		term_buf_adds(&b, t->rmcup);
 	tty_write(t->fd, b.data, b.len);
 	term_buf_free(&b);

@@ -16,6 +16,7 @@ struct tty {
 	bool		 raw_on;
 	char		*smcup;		/* NULL: none or not wanted */
 	char		*rmcup;
+	bool		 in_main;	/* left the alternate screen already */
 };
 
 /* Look up terminfo; colours for `mosh-client -c` (0 if unknown). */

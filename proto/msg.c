@@ -11,6 +11,13 @@ enum {
 	 * client" (an empty message). Stock mosh skips unknown extensions. */
 	EXT_MOVED = 100,
 	EXT_READ_ONLY = 101,	/* "your keystrokes are dropped" */
+	EXT_HISTORY = 102,	/* HostBuffers: lines off the top */
+	EXT_SCROLLBACK = 103,	/* "history lines will come" */
+	EXT_CAPS = 100,		/* ClientBuffers: what the client takes */
+	F_CAPS = 1,		/* Caps.bits */
+	F_HIST_FIRST = 1,	/* History */
+	F_HIST_SKIPPED = 2,
+	F_HIST_LINE = 3,
 	F_KEYS = 4,		/* Keystroke.keys */
 	F_HOSTSTRING = 4,	/* HostBytes.hoststring */
 	F_WIDTH = 5,		/* ResizeMessage */
@@ -74,6 +81,35 @@ int
 user_msg_add_resize(struct buf *b, int32_t w, int32_t h)
 {
 	return msg_add_resize(b, w, h);
+}
+
+int
+user_msg_add_caps(struct buf *b, uint32_t caps)
+{
+	if (msg_open_ext(b, EXT_CAPS, 1 + pb_varint_size(caps)) != 0)
+		return -1;
+	return pb_write_uint(b, F_CAPS, caps);
+}
+
+int
+host_msg_add_history(struct buf *b, uint64_t first, uint64_t skipped,
+    const uint8_t *lines, const size_t *lens, size_t n)
+{
+	size_t	 inner, i, at = 0;
+
+	inner = 1 + pb_varint_size(first) + 1 + pb_varint_size(skipped);
+	for (i = 0; i < n; i++)
+		inner += pb_len_field_size(F_HIST_LINE, lens[i]);
+	if (msg_open_ext(b, EXT_HISTORY, inner) != 0 ||
+	    pb_write_uint(b, F_HIST_FIRST, first) != 0 ||
+	    pb_write_uint(b, F_HIST_SKIPPED, skipped) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (pb_write_bytes(b, F_HIST_LINE, lines + at, lens[i]) != 0)
+			return -1;
+		at += lens[i];
+	}
+	return 0;
 }
 
 int
@@ -214,6 +250,55 @@ user_msg_ext(void *arg, uint32_t field, const uint8_t *p, size_t len)
 			return PROTO_ERR_PROTOBUF;
 		return h->resize != NULL ?
 		    h->resize(h->arg, (int32_t)w, (int32_t)ht) : 0;
+	case EXT_CAPS:
+		if (msg_read_varints(p, len, F_CAPS, &w, 0, NULL) != 0)
+			return PROTO_ERR_PROTOBUF;
+		return h->caps != NULL ? h->caps(h->arg, (uint32_t)w) : 0;
+	}
+	return 0;
+}
+
+/*
+ * History { first, skipped, line* }: its numbers and line count to
+ * h->history, then each line to h->history_line. Numbers may come in any
+ * order; a line too long, or a field of the wrong kind, is refused.
+ */
+static int
+host_msg_history(const struct host_msg_handler *h, const uint8_t *p,
+    size_t len)
+{
+	struct pb_reader r;
+	uint32_t	 field;
+	enum pb_wire	 wire;
+	uint64_t	 first = 0, skipped = 0, v;
+	const uint8_t	*s;
+	size_t		 n, count = 0;
+	int		 pass, rc;
+
+	for (pass = 0; pass < 2; pass++) {
+		pb_reader_init(&r, p, len);
+		while (r.p < r.end) {
+			if (pb_read_key(&r, &field, &wire) != 0)
+				return PROTO_ERR_PROTOBUF;
+			if (field == F_HIST_LINE) {
+				if (wire != PB_LEN || pb_read_len(&r, &s, &n) != 0 ||
+				    n > HOST_HISTORY_LINE_MAX)
+					return PROTO_ERR_PROTOBUF;
+				if (pass == 0)
+					count++;
+				else if (h->history_line != NULL &&
+				    (rc = h->history_line(h->arg, s, n)) != 0)
+					return rc;
+			} else if (field == F_HIST_FIRST || field == F_HIST_SKIPPED) {
+				if (wire != PB_VARINT || pb_read_varint(&r, &v) != 0)
+					return PROTO_ERR_PROTOBUF;
+				*(field == F_HIST_FIRST ? &first : &skipped) = v;
+			} else if (pb_skip(&r, wire) != 0)
+				return PROTO_ERR_PROTOBUF;
+		}
+		if (pass == 0 && h->history != NULL &&
+		    (rc = h->history(h->arg, first, skipped, count)) != 0)
+			return rc;
 	}
 	return 0;
 }
@@ -240,6 +325,8 @@ host_msg_ext(void *arg, uint32_t field, const uint8_t *p, size_t len)
 		if (msg_read_varints(p, len, F_ECHO_ACK_NUM, &a, 0, NULL) != 0)
 			return PROTO_ERR_PROTOBUF;
 		return h->echoack != NULL ? h->echoack(h->arg, a) : 0;
+	case EXT_HISTORY:
+		return host_msg_history(h, p, len);
 	}
 	return 0;
 }
@@ -251,6 +338,7 @@ static const struct {
 } host_notices[] = {
 	{ HOST_NOTICE_MOVED,	 EXT_MOVED },
 	{ HOST_NOTICE_READ_ONLY, EXT_READ_ONLY },
+	{ HOST_NOTICE_SCROLLBACK, EXT_SCROLLBACK },
 };
 #define HOST_NOTICES (sizeof(host_notices) / sizeof(host_notices[0]))
 
@@ -301,7 +389,7 @@ host_msg_parse(const uint8_t *p, size_t len, const struct host_msg_handler *h)
 enum proto_err
 user_msg_validate(const uint8_t *p, size_t len)
 {
-	static const struct user_msg_handler none = { NULL, NULL, NULL };
+	static const struct user_msg_handler none = { NULL, NULL, NULL, NULL };
 
 	return user_msg_parse(p, len, &none) == 0 ? PROTO_OK :
 	    PROTO_ERR_PROTOBUF;
@@ -310,7 +398,8 @@ user_msg_validate(const uint8_t *p, size_t len)
 enum proto_err
 host_msg_validate(const uint8_t *p, size_t len)
 {
-	static const struct host_msg_handler none = { NULL, NULL, NULL, NULL };
+	static const struct host_msg_handler none = { NULL, NULL, NULL, NULL,
+	    NULL, NULL };
 
 	return host_msg_parse(p, len, &none) == 0 ? PROTO_OK :
 	    PROTO_ERR_PROTOBUF;

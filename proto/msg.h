@@ -16,6 +16,10 @@
 /* Writers: 0, or -1 when memory runs out. */
 int	user_msg_add_keys(struct buf *, const uint8_t *, size_t);
 int	user_msg_add_resize(struct buf *, int32_t width, int32_t height);
+/* tsmosh's own: what this client can take beyond mosh (stock servers
+ * skip the extension). */
+#define USER_CAP_SCROLLBACK	0x1u	/* history lines (host_msg_add_history) */
+int	user_msg_add_caps(struct buf *, uint32_t caps);
 int	host_msg_add_bytes(struct buf *, const uint8_t *, size_t);
 int	host_msg_add_resize(struct buf *, int32_t width, int32_t height);
 int	host_msg_add_echoack(struct buf *, uint64_t);
@@ -28,16 +32,30 @@ enum host_notice {
 					 * client (mosh-server attach) */
 	HOST_NOTICE_READ_ONLY = 2,	/* your keystrokes are dropped
 					 * (mosh-server share --read-only) */
+	HOST_NOTICE_SCROLLBACK = 4,	/* history lines will come: put
+					 * them in the terminal's scrollback */
 };
 int	host_msg_add_notice(struct buf *, enum host_notice);
 /* The notices a HostMessage carries, ORed (0 also for bad bytes). */
 unsigned	host_msg_notices(const uint8_t *, size_t);
+
+/*
+ * tsmosh's own, only to a client that announced USER_CAP_SCROLLBACK:
+ * lines that left the top of the server's screen, numbered from `first`,
+ * after `skipped` lines the server dropped before them (a client that
+ * fell behind). n lines, each lens[i] bytes of terminal output in turn
+ * in `lines`. 0, or -1 when memory runs out.
+ */
+#define HOST_HISTORY_LINE_MAX	(128 * 1024)	/* bytes of one line */
+int	host_msg_add_history(struct buf *, uint64_t first, uint64_t skipped,
+	    const uint8_t *lines, const size_t *lens, size_t n);
 
 /* A callback's non-zero return stops the walk and is returned as is. */
 struct user_msg_handler {
 	int	(*keys)(void *, const uint8_t *, size_t);
 	int	(*resize)(void *, int32_t width, int32_t height);
 	void	*arg;
+	int	(*caps)(void *, uint32_t);	/* NULL: skipped */
 };
 
 struct host_msg_handler {
@@ -45,6 +63,10 @@ struct host_msg_handler {
 	int	(*resize)(void *, int32_t width, int32_t height);
 	int	(*echoack)(void *, uint64_t);
 	void	*arg;
+	/* History: once with its numbers and line count, then once per
+	 * line, in order (NULL: skipped). */
+	int	(*history)(void *, uint64_t first, uint64_t skipped, size_t n);
+	int	(*history_line)(void *, const uint8_t *, size_t);
 };
 
 /*

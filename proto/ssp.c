@@ -122,6 +122,12 @@ ssp_set_current(struct ssp *t, void *state)
 }
 
 const void *
+ssp_acked_state(const struct ssp *t)
+{
+	return t->sent[0].state;
+}
+
+const void *
 ssp_remote(const struct ssp *t)
 {
 	return t->recv[t->nrecv - 1].state;

@@ -20,6 +20,12 @@ userstream_free(struct userstream *u)
 	free(u);
 }
 
+void
+userstream_set_caps(struct userstream *u, uint32_t caps)
+{
+	u->caps = caps;
+}
+
 size_t
 userstream_events(const struct userstream *u)
 {
@@ -91,6 +97,7 @@ us_clone(const void *s)
 	if (u->nresize > 0)
 		memcpy(c->resize, u->resize, u->nresize * sizeof(*c->resize));
 	c->nresize = u->nresize;
+	c->caps = u->caps;
 	return c;
 }
 
@@ -106,7 +113,8 @@ us_equal(const void *x, const void *y)
 	const struct userstream *a = x, *b = y;
 	size_t	 i;
 
-	if (a->nkeys != b->nkeys || a->nresize != b->nresize)
+	if (a->nkeys != b->nkeys || a->nresize != b->nresize ||
+	    a->caps != b->caps)
 		return false;
 	if (a->nkeys > 0 && memcmp(a->keys, b->keys, a->nkeys) != 0)
 		return false;
@@ -127,6 +135,9 @@ us_diff(const void *f, const void *t, struct buf *out)
 	size_t	 k = from->nkeys, r = from->nresize, end;
 
 	if (from->nkeys > to->nkeys || from->nresize > to->nresize)
+		return -1;
+	/* First: a server acts on it before the keys that follow. */
+	if (to->caps != from->caps && user_msg_add_caps(out, to->caps) != 0)
 		return -1;
 	while (k < to->nkeys || r < to->nresize) {
 		if (r < to->nresize && to->resize[r].at <= k) {
@@ -158,10 +169,18 @@ us_apply_resize(void *arg, int32_t w, int32_t h)
 	return userstream_push_resize(arg, w, h) == 0 ? 0 : PROTO_ERR_NOMEM;
 }
 
+static int
+us_apply_caps(void *arg, uint32_t caps)
+{
+	((struct userstream *)arg)->caps = caps;
+	return 0;
+}
+
 static enum proto_err
 us_apply(void *s, const uint8_t *p, size_t len)
 {
-	struct user_msg_handler h = { us_apply_keys, us_apply_resize, s };
+	struct user_msg_handler h = { us_apply_keys, us_apply_resize, s,
+	    us_apply_caps };
 
 	return (enum proto_err)user_msg_parse(p, len, &h);
 }

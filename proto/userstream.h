@@ -28,6 +28,7 @@ struct userstream {
 	struct user_resize *resize;
 	size_t		 nresize;
 	size_t		 resize_cap;
+	uint32_t	 caps;		/* USER_CAP_*: what the client takes */
 };
 
 extern const struct ssp_state_ops userstream_ops;
@@ -37,6 +38,9 @@ void	userstream_free(struct userstream *);
 /* 0, or -1 when memory runs out (then nothing was added). */
 int	userstream_push_keys(struct userstream *, const uint8_t *, size_t);
 int	userstream_push_resize(struct userstream *, int32_t w, int32_t h);
+/* Announce what this client takes beyond mosh (sent with the next
+ * diff; a stock server skips it). */
+void	userstream_set_caps(struct userstream *, uint32_t);
 /* Events held: key bytes plus resizes. */
 size_t	userstream_events(const struct userstream *);
 

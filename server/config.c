@@ -287,24 +287,41 @@ parse_locale(const struct config_def *d, const char *v, void *field,
 	return 0;
 }
 
-/* A whole number from 1 to d->max. */
+/* A whole number from min to d->max into an int field. */
 static int
-parse_number(const struct config_def *d, const char *v, void *field,
-    bool add, char *why, size_t n)
+parse_whole(const struct config_def *d, const char *v, void *field, long min,
+    char *why, size_t n)
 {
-	char	*end;
+	char	*end = NULL;
 	long	 x;
 
-	(void)add;
 	errno = 0;
-	x = isdigit((unsigned char)v[0]) ? strtol(v, &end, 10) : 0;
-	if (x < 1 || x > d->max || errno != 0 || *end != '\0') {
-		snprintf(why, n, "'%s' is not a number from 1 to %ld", v,
-		    d->max);
+	x = isdigit((unsigned char)v[0]) ? strtol(v, &end, 10) : -1;
+	if (x < min || x > d->max || errno != 0 || *end != '\0') {
+		snprintf(why, n, "'%s' is not a number from %ld to %ld", v,
+		    min, d->max);
 		return -1;
 	}
 	*(int *)field = (int)x;
 	return 0;
+}
+
+/* A count of things there must be one of at least (max_clients). */
+static int
+parse_number(const struct config_def *d, const char *v, void *field,
+    bool add, char *why, size_t n)
+{
+	(void)add;
+	return parse_whole(d, v, field, 1, why, n);
+}
+
+/* A count of lines; 0 turns the thing off. */
+static int
+parse_lines(const struct config_def *d, const char *v, void *field,
+    bool add, char *why, size_t n)
+{
+	(void)add;
+	return parse_whole(d, v, field, 0, why, n);
 }
 
 /* -v: each one counts (the default is "0"). */
@@ -529,6 +546,13 @@ static const struct config_def config_defs[CFG_NSETTINGS] = {
 	    "resume a detached session running the same command", false },
 	[CFG_MAX_CLIENTS] = { "max_clients", true, "8", parse_number,
 	    format_int, AT(max_clients), NULL, CONFIG_CLIENTS_MAX, NULL, NULL,
+	    NULL, false, NULL, NULL, NULL, false, NULL, false },
+	[CFG_SCROLLBACK_LINES] = { "scrollback_lines", true, "10000",
+	    parse_lines, format_int, AT(scrollback_lines), NULL,
+	    CONFIG_LINES_MAX, NULL, NULL, NULL, false, NULL, NULL, NULL, false,
+	    NULL, false },
+	[CFG_ATTACH_HISTORY] = { "attach_history", true, "1000", parse_lines,
+	    format_int, AT(attach_history), NULL, CONFIG_LINES_MAX, NULL, NULL,
 	    NULL, false, NULL, NULL, NULL, false, NULL, false },
 	[CFG_LOCAL_ADDR] = { "local_address", false, "", parse_text,
 	    format_string, AT(local_addr), NULL, SIZE(local_addr), "-i",

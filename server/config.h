@@ -32,6 +32,7 @@
 #define CONFIG_WAIT_IFACE_MAX	86400	/* seconds */
 #define CONFIG_TEXT_MAX		2048	/* a value, as printed */
 #define CONFIG_CLIENTS_MAX	16	/* max_clients: the largest */
+#define CONFIG_LINES_MAX	1000000	/* scrollback_lines, attach_history */
 
 /* Every setting, in the order `mosh-server config` prints them. */
 enum config_id {
@@ -49,6 +50,8 @@ enum config_id {
 	CFG_SANDBOX,
 	CFG_REATTACH,
 	CFG_MAX_CLIENTS,
+	CFG_SCROLLBACK_LINES,
+	CFG_ATTACH_HISTORY,
 	/* Flags only: no config key. */
 	CFG_LOCAL_ADDR,
 	CFG_COLORS,
@@ -112,6 +115,8 @@ struct config {
 	int		 sandbox;	/* enum sandbox_mode */
 	int		 reattach;	/* yes (1) or no (0) */
 	int		 max_clients;	/* of one session, 1..CONFIG_CLIENTS_MAX */
+	int		 scrollback_lines;	/* held for clients; 0: none */
+	int		 attach_history;	/* lines a new client gets */
 	char		 local_addr[64];	/* -i/-s; "": any address */
 	bool		 local_addr_from_ssh;	/* set by -s, for messages */
 	int		 colors;

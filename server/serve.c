@@ -44,6 +44,13 @@
 /* A shared key nobody used in this long stops holding a client's place
  * (the person it was for may need a while to type it in). */
 #define SHARE_UNUSED_MS		(10 * 60 * 1000)
+/*
+ * Scrollback is paced: a client has at most this many bytes of history
+ * lines sent and not yet acknowledged (a line counted at its width), so
+ * history fills the room frames leave and never holds up the screen or
+ * an echo behind a long backlog.
+ */
+#define HISTORY_WINDOW_BYTES	32768
 
 struct echo_frame {
 	uint64_t	 num;
@@ -80,6 +87,9 @@ struct serve_client {
 	bool		 attached;	/* heard within UTMP_DETACH_MS */
 	bool		 input_dropped;	/* logged once */
 	bool		 leaving;	/* kicked or quit: goes once told */
+	bool		 scrollback;	/* it takes history lines */
+	uint64_t	 hist_acked;	/* the line its acks reached */
+	uint64_t	 hist_inflight;	/* bytes of lines sent since */
 	struct sockaddr_storage seen_addr;
 	socklen_t	 seen_len;
 	char		 peer[NI_MAXHOST];
@@ -101,6 +111,7 @@ struct serve_ctx {
 	/* The one screen every client sees, and what goes to the pty. */
 	struct term_emu	*emu;
 	uint64_t	 gen;		/* counts its changes */
+	struct host_history *hist;	/* lines off its top; NULL: none */
 	struct buf	 to_pty;
 	bool		 child_released;
 
@@ -501,6 +512,55 @@ serve_user_resize(void *arg, int32_t w, int32_t h)
 	return 0;
 }
 
+/* The first lines a client that joins now gets: the newest
+ * attach_history (all of them for the session's first client). */
+static uint64_t
+serve_history_start(const struct serve_ctx *s)
+{
+	uint64_t	 want = (uint64_t)s->o->cfg.attach_history;
+	uint64_t	 first = s->hist->first;
+
+	return s->hist->next - first > want ? s->hist->next - want : first;
+}
+
+/* A row left the top of the screen: the session keeps it for clients. */
+static void
+serve_history_row(void *arg, struct term_row *row, int cols)
+{
+	struct serve_ctx *s = arg;
+	struct term_row	*kept;
+	int		 width;
+
+	/* Kept as long as it shows: lines are mostly short. */
+	kept = term_row_trimmed(row, cols, &width);
+	term_fb_row_unref(row);
+	if (kept != NULL)
+		host_history_add_row(s->hist, kept, width);
+	else
+		host_history_add_row(s->hist, NULL, 0);
+}
+
+/* What the client takes beyond mosh: history lines, from now on. */
+static int
+serve_user_caps(void *arg, uint32_t caps)
+{
+	struct serve_ctx *s = arg;
+	struct serve_client *c = s->cur;
+	struct host_state *v = serve_view(c);
+	uint64_t	 start;
+
+	if (!(caps & USER_CAP_SCROLLBACK) || c->scrollback || s->hist == NULL)
+		return 0;
+	/* Lines are kept from the first client that takes them on: a
+	 * session of stock clients holds none. */
+	term_emu_set_history(s->emu, serve_history_row, s);
+	start = serve_history_start(s);
+	host_state_set_history(v, s->hist, start);
+	v->hist_base = start;
+	c->scrollback = true;
+	return 0;
+}
+
 static void
 serve_echo_register(struct serve_client *c, uint64_t num, uint64_t now)
 {
@@ -606,7 +666,8 @@ serve_farewell(struct serve_ctx *s, const uint8_t *p, size_t n, uint64_t now)
 static void
 serve_client_news(struct serve_ctx *s, struct serve_client *c, uint64_t now)
 {
-	struct user_msg_handler h = { serve_user_keys, serve_user_resize, s };
+	struct user_msg_handler h = { serve_user_keys, serve_user_resize, s,
+	    serve_user_caps };
 
 	if (ssp_remote_news(&c->ssp, &c->last_remote_num, &s->userdiff) != 0)
 		return;
@@ -654,6 +715,46 @@ serve_network(struct serve_ctx *s, int fd, uint64_t now)
 		(void)ssp_receive(&c->ssp, p, n, now);
 		serve_client_news(s, c, now);
 	}
+}
+
+/* What a history line costs in flight: its width and a little more. */
+static uint64_t
+serve_history_cost(const struct host_history *h, uint64_t n)
+{
+	const struct host_history_line *l = host_history_get(h, n);
+
+	return (uint64_t)(l != NULL ? l->cols : 0) + 8;
+}
+
+/*
+ * Release history lines to a client at its pace: what it has not
+ * acknowledged stays within HISTORY_WINDOW_BYTES (a line counted at its
+ * width), recounted when an ack moves. A client that fell behind the
+ * ring resumes at its oldest line (the diff says how many it missed).
+ */
+static void
+serve_history_release(struct serve_ctx *s, struct serve_client *c)
+{
+	struct host_state *v = serve_view(c);
+	const struct host_state *acked = ssp_acked_state(&c->ssp);
+	uint64_t	 from, n;
+
+	if (!c->scrollback)
+		return;
+	from = acked->hist_seq > v->hist_base ? acked->hist_seq : v->hist_base;
+	if (from < s->hist->first)
+		from = s->hist->first;
+	if (v->hist_seq < from)
+		v->hist_seq = from;
+	if (from != c->hist_acked) {
+		c->hist_acked = from;
+		c->hist_inflight = 0;
+		for (n = from; n < v->hist_seq; n++)
+			c->hist_inflight += serve_history_cost(s->hist, n);
+	}
+	while (v->hist_seq < s->hist->next &&
+	    c->hist_inflight < HISTORY_WINDOW_BYTES)
+		c->hist_inflight += serve_history_cost(s->hist, v->hist_seq++);
 }
 
 /* Returns false when the pty is gone (the shell and its jobs exited). */
@@ -864,6 +965,11 @@ serve_control_attach(struct serve_ctx *s, int fd, uint64_t now)
 	v->last_remote_num = 0;
 	v->cols = v->rows = 0;
 	v->created = now;
+	/* The new client says again whether it takes history; it then
+	 * gets the newest attach_history lines, not the old one's place. */
+	v->scrollback = false;
+	host_state_set_history(serve_view(v), NULL, 0);
+	serve_view(v)->hist_base = 0;
 	v->id = ++s->next_id;
 	v->shared = false;
 	memset(&v->keys, 0, sizeof(v->keys));
@@ -984,6 +1090,13 @@ serve_setup(struct serve_ctx *s, const struct serve_env *env)
 		return false;
 	}
 	s->nclients = 1;
+	if (c->scrollback_lines > 0) {
+		if ((s->hist = host_history_new((size_t)c->scrollback_lines)) ==
+		    NULL) {
+			fprintf(stderr, "mosh-server: out of memory\n");
+			return false;
+		}
+	}
 	s->sigfd = base_signalfd_open((const int[]){ SIGTERM, SIGINT, SIGHUP,
 	    SIGUSR1, SIGCHLD, 0 });
 	serve_utmp(s, false);
@@ -1266,8 +1379,10 @@ serve_housekeeping(struct serve_ctx *s, uint64_t now)
 	serve_views_update(s);
 	if (now - s->title_at >= TITLE_EVERY_MS)
 		serve_title(s, now);
-	for (i = 0; i < s->nclients; i++)
+	for (i = 0; i < s->nclients; i++) {
+		serve_history_release(s, s->client[i]);
 		(void)ssp_tick(&s->client[i]->ssp, now);
+	}
 }
 
 /* Every client, the screen and the buffers; the sockets stay the conn's. */
@@ -1284,6 +1399,7 @@ serve_teardown(struct serve_ctx *s)
 		serve_client_free(s->client[i]);
 	s->nclients = 0;
 	term_emu_free(s->emu);
+	host_history_unref(s->hist);
 	buf_free(&s->to_pty);
 	buf_free(&s->userdiff);
 }

@@ -25,7 +25,17 @@ host_state_free(struct host_state *h)
 		return;
 	if (!h->emu_borrowed)
 		term_emu_free(h->emu);
+	host_history_unref(h->hist);
 	free(h);
+}
+
+void
+host_state_set_history(struct host_state *h, struct host_history *hist,
+    uint64_t seq)
+{
+	host_history_unref(h->hist);
+	h->hist = host_history_ref(hist);
+	h->hist_seq = seq;
 }
 
 struct host_state *
@@ -65,6 +75,10 @@ hs_clone(const void *s)
 	c->echo_ack = h->echo_ack;
 	c->moved = h->moved;
 	c->read_only = h->read_only;
+	c->scrollback = h->scrollback;
+	c->hist = host_history_ref(h->hist);
+	c->hist_seq = h->hist_seq;
+	c->hist_base = h->hist_base;
 	return c;
 }
 
@@ -80,7 +94,55 @@ hs_equal(const void *x, const void *y)
 	const struct host_state *a = x, *b = y;
 
 	return a->echo_ack == b->echo_ack && a->read_only == b->read_only &&
+	    a->hist_seq == b->hist_seq && (a->hist == NULL) == (b->hist == NULL) &&
 	    term_fb_equal(term_emu_fb(a->emu), term_emu_fb(b->emu));
+}
+
+/*
+ * The lines `to` has and `from` has not, as the server's ring holds them
+ * (rendered by the display code, never raw host output); those the ring
+ * dropped already are counted as skipped.
+ */
+static int
+hs_diff_history(const struct host_state *from, const struct host_state *to,
+    struct buf *out)
+{
+	const struct host_history_line *l;
+	struct term_buf	 tb;
+	size_t		*lens;
+	uint64_t	 n, start = from->hist_seq, skipped = 0, count;
+	int		 rc = -1;
+
+	if (to->hist == NULL)
+		return 0;
+	/* A client that joined late starts at its first line: what came
+	 * before it is no gap. */
+	if (start < to->hist_base)
+		start = to->hist_base;
+	if (start < to->hist->first) {
+		skipped = to->hist->first - start;
+		start = to->hist->first;
+	}
+	count = to->hist_seq > start ? to->hist_seq - start : 0;
+	if ((lens = calloc(count ? count : 1, sizeof(*lens))) == NULL)
+		return -1;
+	term_buf_init(&tb);
+	for (n = start; n < start + count; n++) {
+		size_t	 before = tb.len;
+
+		if ((l = host_history_get(to->hist, n)) != NULL &&
+		    l->row != NULL &&
+		    term_display_row(l->row, l->cols, &tb) != 0)
+			goto out;
+		lens[n - start] = tb.len - before;
+	}
+	if (!tb.failed && host_msg_add_history(out, start, skipped, tb.data,
+	    lens, count) == 0)
+		rc = 0;
+out:
+	term_buf_free(&tb);
+	free(lens);
+	return rc;
 }
 
 static int
@@ -94,6 +156,12 @@ hs_diff(const void *f, const void *t, struct buf *out)
 
 	if (from->echo_ack != to->echo_ack &&
 	    host_msg_add_echoack(out, to->echo_ack) != 0)
+		return -1;
+	/* A client that takes history is told once that it will come. */
+	if (to->hist != NULL && from->hist == NULL &&
+	    host_msg_add_notice(out, HOST_NOTICE_SCROLLBACK) != 0)
+		return -1;
+	if (to->hist_seq > from->hist_seq && hs_diff_history(from, to, out) != 0)
 		return -1;
 	/* Said once: a client stays read-only for its whole life. */
 	if (to->read_only && !from->read_only &&
@@ -147,10 +215,44 @@ hs_echoack(void *arg, uint64_t n)
 	return 0;
 }
 
+/* History lines begin at `first`; a state never goes back. */
+static int
+hs_history(void *arg, uint64_t first, uint64_t skipped, size_t n)
+{
+	struct host_state *h = arg;
+
+	(void)n;
+	if (first < h->hist_seq)
+		return PROTO_ERR_PROTOBUF;
+	h->hist_at = first;
+	h->hist_skipped = skipped;
+	if (h->hist != NULL)
+		h->hist_seq = first;
+	return 0;
+}
+
+/* One history line: rendered again by our own code before it is kept. */
+static int
+hs_history_line(void *arg, const uint8_t *p, size_t n)
+{
+	struct host_state *h = arg;
+	int		 rc = 0;
+
+	if (h->hist != NULL && h->hist_at >= h->hist->next)
+		rc = host_history_add_line(h->hist, h->hist_at,
+		    h->hist_skipped, p, n);
+	h->hist_skipped = 0;
+	h->hist_at++;
+	if (h->hist != NULL)
+		h->hist_seq = h->hist_at;
+	return rc == 0 ? 0 : PROTO_ERR_NOMEM;
+}
+
 static enum proto_err
 hs_apply(void *s, const uint8_t *p, size_t n)
 {
-	struct host_msg_handler h = { hs_bytes, hs_resize, hs_echoack, s };
+	struct host_msg_handler h = { hs_bytes, hs_resize, hs_echoack, s,
+	    hs_history, hs_history_line };
 	struct host_state *hs = s;
 	enum proto_err	 e;
 	unsigned	 notices;
@@ -160,6 +262,7 @@ hs_apply(void *s, const uint8_t *p, size_t n)
 	notices = host_msg_notices(p, n);
 	hs->moved = hs->moved || (notices & HOST_NOTICE_MOVED);
 	hs->read_only = hs->read_only || (notices & HOST_NOTICE_READ_ONLY);
+	hs->scrollback = hs->scrollback || (notices & HOST_NOTICE_SCROLLBACK);
 	return e;
 }
 

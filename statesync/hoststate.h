@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "proto/ssp.h"
+#include "statesync/history.h"
 #include "term/emu.h"
 
 struct host_state {
@@ -24,6 +25,20 @@ struct host_state {
 	bool		 moved;
 	/* This client's keystrokes are dropped (a read-only share). */
 	bool		 read_only;
+	/* Client: the server said history lines will come. */
+	bool		 scrollback;
+	/*
+	 * Scrollback, for a client that takes it: the lines numbered below
+	 * hist_seq are this state's (the server releases them to a client
+	 * at its pace; the client's count what it received). hist is the
+	 * ring that holds them (shared, counted; NULL: no scrollback).
+	 */
+	struct host_history *hist;
+	uint64_t	 hist_seq;
+	uint64_t	 hist_base;	/* server: none below it is sent */
+	/* Applying a diff: where its history lines go. */
+	uint64_t	 hist_at;
+	uint64_t	 hist_skipped;
 };
 
 extern const struct ssp_state_ops host_state_ops;
@@ -39,6 +54,10 @@ void	host_state_free(struct host_state *);
  * a view owns its copy. NULL when out of memory.
  */
 struct host_state *host_state_view(struct term_emu *, bool read_only);
+/* Take scrollback lines into this ring (a reference is taken), the
+ * next one numbered `seq`. */
+void	host_state_set_history(struct host_state *, struct host_history *,
+	    uint64_t seq);
 /* Show this emulator from now on; the view takes it (owned) or not. */
 void	host_state_view_set(struct host_state *, struct term_emu *,
 	    bool borrowed);

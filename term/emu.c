@@ -137,6 +137,12 @@ term_emu_app_cursor_keys(const struct term_emu *e)
 }
 
 int
+term_emu_alt_screen(const struct term_emu *e)
+{
+	return e->main_fb != NULL;
+}
+
+int
 term_emu_app_keypad(const struct term_emu *e)
 {
 	return e->app_keypad;

@@ -35,6 +35,8 @@ struct term_fb	*term_emu_snapshot(const struct term_emu *);
 int		 term_emu_app_cursor_keys(const struct term_emu *);
 /* DECKPAM: the application keypad is on. */
 int		 term_emu_app_keypad(const struct term_emu *);
+/* The alternate screen is up (1047/1049). */
+int		 term_emu_alt_screen(const struct term_emu *);
 
 /*
  * History: lines that leave the top of the main screen, for the user's

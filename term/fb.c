@@ -316,3 +316,56 @@ term_fb_resize(struct term_fb *fb, int cols, int rows,
 	term_fb_resize_commit(fb, nrow, cols, rows);
 	return 0;
 }
+
+int
+term_fb_scroll_up(struct term_fb *fb, int n)
+{
+	struct term_row	*fresh[TERM_MAX_ROWS];
+	struct term_cell blank;
+	int		 y;
+
+	if (n < 1 || n > fb->rows)
+		return -1;
+	memset(&blank, 0, sizeof(blank));
+	blank.ch = ' ';
+	for (y = 0; y < n; y++) {
+		if ((fresh[y] = term_fb_row_new(fb, fb->cols, &blank)) == NULL) {
+			while (y-- > 0)
+				term_fb_row_unref(fresh[y]);
+			return -1;
+		}
+	}
+	for (y = 0; y < n; y++)
+		term_fb_row_unref(fb->row[y]);
+	memmove(fb->row, fb->row + n, (size_t)(fb->rows - n) *
+	    sizeof(fb->row[0]));
+	memcpy(fb->row + fb->rows - n, fresh, (size_t)n * sizeof(fresh[0]));
+	fb->cx = 0;
+	fb->cy = fb->rows - 1;
+	memset(&fb->pen, 0, sizeof(fb->pen));
+	return 0;
+}
+
+struct term_row *
+term_row_trimmed(const struct term_row *r, int cols, int *width)
+{
+	struct term_row	*t;
+	const struct term_cell *c;
+	int		 w;
+
+	for (w = cols; w > 0; w--) {
+		c = &r->cells[w - 1];
+		if (c->ch != ' ' || c->bg != 0 || c->attr != 0 ||
+		    c->comb[0] != 0)
+			break;
+	}
+	if ((t = malloc(sizeof(*t) + (size_t)(w ? w : 1) *
+	    sizeof(t->cells[0]))) == NULL)
+		return NULL;
+	t->gen = r->gen;
+	t->refs = 1;
+	t->wrap = r->wrap;
+	memcpy(t->cells, r->cells, (size_t)w * sizeof(t->cells[0]));
+	*width = w;
+	return t;
+}

@@ -118,6 +118,21 @@ int		 term_fb_equal(const struct term_fb *, const struct term_fb *);
 int		 term_fb_row_equal(const struct term_fb *, const struct term_row *,
 		    const struct term_row *);
 int		 term_fb_str_equal(const struct term_str *, const struct term_str *);
+/*
+ * The screen as a terminal shows it after n lines scrolled off its top
+ * (1 <= n <= rows): the rest move up, n blank rows (default rendition)
+ * come in at the bottom, the cursor is at the start of the last row and
+ * the pen is plain. For a client that scrolled lines into the user's
+ * terminal itself. 0, or -1 when memory runs out (fb unchanged).
+ */
+int		 term_fb_scroll_up(struct term_fb *, int n);
+/*
+ * A copy of a row `cols` wide cut after its last cell that shows (not a
+ * blank of the default rendition): *width gets its width, maybe 0. For
+ * keeping lines long after they left the screen. NULL: no memory.
+ */
+struct term_row	*term_row_trimmed(const struct term_row *, int cols,
+		    int *width);
 /* Bytes this screen holds that no other screen shares (rows, strings). */
 size_t		 term_fb_held(const struct term_fb *);
 

@@ -40,7 +40,7 @@ t_check "repeated --allow-source accumulate, replacing the configured list" \
 t_check "each flag is named as the origin" \
     [ "$(echo "$out" | org interface)" = "flag --iface" ]
 n=$(cfg | wc -l)
-t_check "mosh-server config prints every key (14)" [ "$n" -eq 14 ]
+t_check "mosh-server config prints every key (16)" [ "$n" -eq 16 ]
 
 bad() {	# name, file content, expected message
 	printf '%b' "$2" >"$T_TMP/bad.conf"
@@ -71,7 +71,7 @@ if id nobody >/dev/null 2>&1; then
 	    grep -q "$T_TMP/sys.conf: cannot read: Permission denied" "$T_TMP/e"
 fi
 t_check "the shipped etc/tsmosh.conf parses and sets every key" \
-    sh -c "'$S' config --config '$TOP/etc/tsmosh.conf' | grep -c 'etc/tsmosh.conf:' | grep -qx 14"
+    sh -c "'$S' config --config '$TOP/etc/tsmosh.conf' | grep -c 'etc/tsmosh.conf:' | grep -qx 16"
 for v in 0 17 eight 3x; do
 	printf 'max_clients = %s\n' "$v" >"$T_TMP/mc.conf"
 	"$S" config --config "$T_TMP/mc.conf" >/dev/null 2>"$T_TMP/mc.err"

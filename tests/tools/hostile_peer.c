@@ -129,8 +129,8 @@ static void
 hp_take(struct hp *h, const struct instruction *in)
 {
 	struct host_msg_handler hh = { hp_seen_bytes, hp_seen_resize,
-	    hp_seen_echoack, h };
-	struct user_msg_handler uh = { hp_seen_bytes, hp_seen_resize, h };
+	    hp_seen_echoack, h, NULL, NULL };
+	struct user_msg_handler uh = { hp_seen_bytes, hp_seen_resize, h, NULL };
 	bool	 fresh = in->new_num > h->peer_num;
 
 	if (in->ack_num > h->peer_ack && (in->ack_num <= h->last_num ||

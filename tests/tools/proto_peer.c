@@ -117,7 +117,7 @@ hl_echoack(void *a, uint64_t n)
 static enum proto_err
 hl_apply(void *s, const uint8_t *p, size_t n)
 {
-	struct host_msg_handler h = { hl_bytes, hl_resize, hl_echoack, s };
+	struct host_msg_handler h = { hl_bytes, hl_resize, hl_echoack, s, NULL, NULL };
 
 	return (enum proto_err)host_msg_parse(p, n, &h);
 }

@@ -116,9 +116,9 @@ on_echoack(void *arg, uint64_t v)
 static int
 print_instruction(struct side *sd, enum dgram_dir dir)
 {
-	static const struct user_msg_handler uh = { on_keys, on_resize, NULL };
+	static const struct user_msg_handler uh = { on_keys, on_resize, NULL, NULL };
 	static const struct host_msg_handler hh = { on_hostbytes, on_resize,
-	    on_echoack, NULL };
+	    on_echoack, NULL, NULL, NULL };
 	struct user_msg_handler u = uh;
 	struct host_msg_handler h = hh;
 	struct instruction in;

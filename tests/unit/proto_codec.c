@@ -185,7 +185,7 @@ test_user_msg(struct check *t)
 {
 	struct buf	 b = BUF_INIT;
 	struct seen	 s = { BUF_INIT, 0, 0, 0, 0, 0 };
-	struct user_msg_handler h = { seen_bytes, seen_resize, &s };
+	struct user_msg_handler h = { seen_bytes, seen_resize, &s, NULL };
 
 	CHECK(t, user_msg_add_keys(&b, (const uint8_t *)"a", 1) == 0);
 	CHECK(t, buf_equals_hex(&b, "0a0512032201" "61"));
@@ -213,7 +213,8 @@ test_host_msg(struct check *t)
 {
 	struct buf	 b = BUF_INIT;
 	struct seen	 s = { BUF_INIT, 0, 0, 0, 0, 0 };
-	struct host_msg_handler h = { seen_bytes, seen_resize, seen_echoack, &s };
+	struct host_msg_handler h = { seen_bytes, seen_resize, seen_echoack, &s,
+	    NULL, NULL };
 	uint8_t		 big[5000];
 
 	CHECK(t, host_msg_add_echoack(&b, 5) == 0);
@@ -243,8 +244,9 @@ test_empty_unallocated(struct check *t)
 {
 	struct buf	 b = BUF_INIT;
 	struct seen	 s = { BUF_INIT, 0, 0, 0, 0, 0 };
-	struct user_msg_handler uh = { seen_bytes, seen_resize, &s };
-	struct host_msg_handler hh = { seen_bytes, seen_resize, seen_echoack, &s };
+	struct user_msg_handler uh = { seen_bytes, seen_resize, &s, NULL };
+	struct host_msg_handler hh = { seen_bytes, seen_resize, seen_echoack, &s,
+	    NULL, NULL };
 	struct instruction in;
 
 	CHECK_EQ_INT(t, user_msg_parse(b.data, b.len, &uh), PROTO_OK);

@@ -1,0 +1,179 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "statesync/history.h"
+#include "term/display.h"
+#include "term/emu.h"
+
+struct host_history *
+host_history_new(size_t cap)
+{
+	struct host_history *h;
+
+	if (cap == 0 || (h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	if ((h->ring = calloc(cap, sizeof(*h->ring))) == NULL) {
+		free(h);
+		return NULL;
+	}
+	h->cap = cap;
+	h->refs = 1;
+	return h;
+}
+
+struct host_history *
+host_history_ref(struct host_history *h)
+{
+	if (h != NULL)
+		h->refs++;
+	return h;
+}
+
+/* The slot of line n (held or about to be). */
+static struct host_history_line *
+history_slot(const struct host_history *h, uint64_t n)
+{
+	return &h->ring[n % h->cap];
+}
+
+static void
+history_line_clear(struct host_history_line *l)
+{
+	if (l->row != NULL)
+		term_fb_row_unref(l->row);
+	free(l->bytes);
+	memset(l, 0, sizeof(*l));
+}
+
+void
+host_history_unref(struct host_history *h)
+{
+	uint64_t	 n;
+
+	if (h == NULL || --h->refs > 0)
+		return;
+	for (n = h->first; n < h->next; n++)
+		history_line_clear(history_slot(h, n));
+	term_emu_free(h->scratch);
+	free(h->ring);
+	free(h);
+}
+
+/* Make room for line h->next: the oldest goes when the ring is full. */
+static struct host_history_line *
+history_push(struct host_history *h)
+{
+	struct host_history_line *l = history_slot(h, h->next);
+
+	if (h->next - h->first == h->cap) {
+		history_line_clear(l);
+		h->first++;
+	}
+	h->next++;
+	return l;
+}
+
+void
+host_history_add_row(struct host_history *h, struct term_row *row, int cols)
+{
+	struct host_history_line *l = history_push(h);
+
+	l->row = row;
+	l->cols = cols;
+}
+
+int
+host_history_add_bytes(struct host_history *h, uint64_t n, uint64_t skipped,
+    const uint8_t *p, size_t len)
+{
+	struct host_history_line *l;
+	uint8_t		*copy;
+
+	if (n < h->next)
+		return 0;
+	if ((copy = malloc(len ? len : 1)) == NULL)
+		return -1;
+	memcpy(copy, p, len);
+	if (n > h->next) {
+		/* After a gap: what was held stays, numbered as it was,
+		 * when it fits; else the ring starts over at n. */
+		while (h->first < h->next && n - h->first >= h->cap)
+			history_line_clear(history_slot(h, h->first++));
+		/* Slots outside [first, next) are always empty: a gap
+		 * inside the ring is just numbers moving on. */
+		if (h->first == h->next)
+			h->first = n;
+		h->next = n;
+	}
+	l = history_push(h);
+	l->bytes = copy;
+	l->len = len;
+	l->skipped = skipped;
+	return 0;
+}
+
+const struct host_history_line *
+host_history_get(const struct host_history *h, uint64_t n)
+{
+	if (n < h->first || n >= h->next)
+		return NULL;
+	return history_slot(h, n);
+}
+
+size_t
+host_history_held(const struct host_history *h)
+{
+	size_t	 n = sizeof(*h) + h->cap * sizeof(*h->ring);
+	uint64_t i;
+
+	for (i = h->first; i < h->next; i++)
+		n += history_slot(h, i)->len;
+	return n;
+}
+
+/* Columns up to the last cell that is not a default blank. */
+static int
+history_width(const struct term_row *r, int cols)
+{
+	int	 x;
+
+	for (x = cols; x > 0; x--) {
+		const struct term_cell *c = &r->cells[x - 1];
+
+		if (c->ch != ' ' || c->bg != 0 || c->attr != 0)
+			return x;
+	}
+	return 0;
+}
+
+int
+host_history_add_line(struct host_history *h, uint64_t n, uint64_t skipped,
+    const uint8_t *p, size_t len)
+{
+	static const uint8_t fresh[] = "\r\033[0m\033[2K";
+	struct term_emu	*e;
+	struct term_buf	 tb;
+	const struct term_fb *fb;
+	int		 rc = -1;
+
+	if (n < h->next)
+		return 0;
+	if (h->scratch == NULL &&
+	    (h->scratch = term_emu_new(HOST_HISTORY_COLS, 1)) == NULL)
+		return -1;
+	e = h->scratch;
+	if (term_emu_write(e, fresh, sizeof(fresh) - 1) != 0 ||
+	    term_emu_write(e, p, len) != 0)
+		return -1;
+	/* Nobody answers the server's queries from here. */
+	term_buf_clear(term_emu_replies(e));
+	fb = term_emu_fb(e);
+	term_buf_init(&tb);
+	if (term_display_row(fb->row[0], fb->cols, &tb) == 0 && !tb.failed)
+		rc = host_history_add_bytes(h, n, skipped, tb.data, tb.len);
+	term_buf_free(&tb);
+	/* Its width: the columns up to its last cell that shows. */
+	if (rc == 0 && host_history_get(h, n) != NULL)
+		history_slot(h, n)->cols = history_width(fb->row[0], fb->cols);
+	return rc;
+}

@@ -1,0 +1,72 @@
+/*
+ * Scrollback: the lines that left the top of a screen, numbered from 0 in
+ * the order they left. The server keeps the newest `cap` rows of its
+ * emulator for its clients; a client keeps the lines it received (as
+ * bytes it rendered itself) until it has put them in the user's terminal.
+ * Either way a ring shared by every state that refers to it (counted),
+ * appended to by number, so a line that arrives twice is kept once.
+ */
+#ifndef TSMOSH_STATESYNC_HISTORY_H
+#define TSMOSH_STATESYNC_HISTORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "term/buf.h"
+#include "term/fb.h"
+
+struct host_history_line {
+	struct term_row	*row;		/* server: the row (a reference) */
+	int		 cols;
+	uint8_t		*bytes;		/* client: the line, rendered */
+	size_t		 len;
+	uint64_t	 skipped;	/* lines dropped just before it */
+};
+
+struct term_emu;
+
+struct host_history {
+	unsigned	 refs;
+	struct term_emu	*scratch;	/* client: where a line is read */
+	struct host_history_line *ring;
+	size_t		 cap;
+	uint64_t	 first;		/* number of the oldest line held */
+	uint64_t	 next;		/* number the next line gets */
+};
+
+/* An empty history of at most cap lines (cap > 0); NULL: no memory. */
+struct host_history *host_history_new(size_t cap);
+struct host_history *host_history_ref(struct host_history *);
+void	host_history_unref(struct host_history *);
+
+/* Server: a row that left the top, taking the caller's reference; the
+ * oldest line goes when the ring is full. */
+void	host_history_add_row(struct host_history *, struct term_row *,
+	    int cols);
+
+/*
+ * Client: line number n, rendered; `skipped` lines the server dropped
+ * before it. A number already held (or older) is ignored; a later one
+ * starts after a gap. 0, or -1 when memory runs out.
+ */
+int	host_history_add_bytes(struct host_history *, uint64_t n,
+	    uint64_t skipped, const uint8_t *, size_t);
+
+/*
+ * Client: line number n as the server sent it (terminal bytes, which may
+ * be anything): drawn on a scratch line by our emulator and kept as our
+ * display code renders that line, so nothing but text and renditions
+ * ever reaches the user's terminal. 0, or -1 when memory runs out.
+ */
+#define HOST_HISTORY_COLS	1024	/* a line's width, at most */
+int	host_history_add_line(struct host_history *, uint64_t n,
+	    uint64_t skipped, const uint8_t *, size_t);
+
+/* Line n, or NULL when it is not held (gone, or not yet come). */
+const struct host_history_line *host_history_get(const struct host_history *,
+	    uint64_t n);
+
+/* Bytes the ring holds beyond its lines' rows (those are shared). */
+size_t	host_history_held(const struct host_history *);
+
+#endif
