@@ -143,7 +143,7 @@ _mosh()
 	if [[ $cur == -* ]] && (( host_at == 0 || cword > host_at )); then
 		__tsmosh_reply --client= --server= --predict= --family= --port= \
 		    --bind-server= --ssh= --remote-ip= --experimental-remote-ip= \
-		    --no-ssh-pty --no-init --local --predict-overwrite \
+		    --no-ssh-pty --no-init --no-scrollback --local --predict-overwrite \
 		    --help --version -a -n -o -4 -6 -p --
 		__tsmosh_nospace
 		return

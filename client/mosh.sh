@@ -58,6 +58,9 @@ Usage: mosh [options] [--] [user@]host [command...]
 
         --no-init            do not send terminal initialization string
 
+        --no-scrollback      keep what scrolls off the screen out of this
+                             terminal's scrollback (tsmosh; as mosh does)
+
         --local              run mosh-server locally on 127.0.0.1 without
                              ssh (host: omitted, localhost or a local IP)
 
@@ -197,6 +200,7 @@ find_client() {
 cmdline=$*
 client='' server=mosh-server predict='' overwrite=0 family=prefer-inet
 port_request='' bind=ssh ssh_cmd=ssh ssh_pty=1 term_init=1 localmode=0
+scrollback=1
 remote_ip=remote
 
 # The options as the stock wrapper's Getopt::Long (default configuration)
@@ -211,7 +215,7 @@ remote_ip=remote
 # The table: NAME (a flag), NAME! (negatable: --no-NAME), NAME=s (takes
 # a value), and ALIAS>NAME. opt_set applies one.
 OPT_TABLE='client=s server=s predict=s predict-overwrite! o>predict-overwrite
-port=s p>port a n family=s 4 6 ssh=s ssh-pty! init! local help version
+port=s p>port a n family=s 4 6 ssh=s ssh-pty! init! scrollback! local help version
 fake-proxy! bind-server=s experimental-remote-ip=s remote-ip=s'
 
 # The table on one line, space-delimited, for lookups by pattern.
@@ -270,6 +274,7 @@ opt_set() {
 	ssh) ssh_cmd=$3 ;;
 	ssh-pty) ssh_pty=$((1 - $2)) ;;
 	init) term_init=$((1 - $2)) ;;
+	scrollback) scrollback=$((1 - $2)) ;;
 	local) localmode=1 ;;
 	bind-server) bind=$3 ;;
 	remote-ip | experimental-remote-ip) remote_ip=$3 ;;
@@ -588,6 +593,10 @@ fi
 if [ "$term_init" -eq 0 ]; then
 	MOSH_NO_TERM_INIT=1
 	export MOSH_NO_TERM_INIT
+fi
+if [ "$scrollback" -eq 0 ]; then
+	MOSH_SCROLLBACK=no
+	export MOSH_SCROLLBACK
 fi
 key=
 # shellcheck disable=SC2093 # reached only if exec fails

@@ -363,7 +363,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			userstream_free(us);
 			return 0;
 		}
-	} else if (ssp_init(&f.ssp, fs_conn(), &userstream_ops, us,
+	} else {
+		/* A client that takes history: the lines are read too. */
+		struct host_history *ring = host_history_new(64);
+
+		host_state_set_history(hs, ring, 0);
+		host_history_unref(ring);
+	}
+	if (!f.server && ssp_init(&f.ssp, fs_conn(), &userstream_ops, us,
 	    &host_state_ops, hs, f.now) != 0) {
 		host_state_free(hs);
 		return 0;

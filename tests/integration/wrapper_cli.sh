@@ -89,7 +89,7 @@ FSSH="--ssh=$SSH_CMD" FCLI="--client=$T_TMP/fakeclient"
 for sh in dash bash; do
 	command -v "$sh" >/dev/null || { t_skip "bootstrap under $sh: not installed"; continue; }
 	rm -f "$T_TMP/srv-args" "$T_TMP/cli-args" "$T_TMP/cli-env"
-	LC_PAPER=C.UTF-8 "$sh" "$W" "$FSSH" "$FCLI" "--server=sh $T_TMP/fakesrv" -n -o --no-init \
+	LC_PAPER=C.UTF-8 "$sh" "$W" "$FSSH" "$FCLI" "--server=sh $T_TMP/fakesrv" -n -o --no-init --no-scrollback \
 	    -p 61000:61010 127.0.0.1 -- printf '%s\n' "it's a test" \
 	    >"$T_TMP/out" 2>&1
 	rc=$?
@@ -101,10 +101,11 @@ for sh in dash bash; do
 	t_check "$sh: client args: -# 'ARGS |' IP PORT (IP from SSH_CONNECTION)" \
 	    [ "$(sed -n '1s/^-# .* |$/ok/p; 2p; 3p' "$T_TMP/cli-args" 2>/dev/null | tr '\n' ' ')" = "ok 127.0.0.1 60999 " ]
 	printf '%s\n' MOSH_CLIENT_PID=N "MOSH_KEY=$KEY" MOSH_NO_TERM_INIT=1 \
-	    MOSH_PREDICTION_DISPLAY=never MOSH_PREDICTION_OVERWRITE=yes >"$T_TMP/want-env"
+	    MOSH_PREDICTION_DISPLAY=never MOSH_PREDICTION_OVERWRITE=yes \
+	    MOSH_SCROLLBACK=no >"$T_TMP/want-env"
 	sed 's/^MOSH_CLIENT_PID=[0-9][0-9]*$/MOSH_CLIENT_PID=N/' "$T_TMP/cli-env" 2>/dev/null |
 	    cmp -s "$T_TMP/want-env" -
-	okif "$sh: client env: MOSH_KEY, prediction, overwrite, no-init" $?
+	okif "$sh: client env: MOSH_KEY, prediction, overwrite, no-init, no-scrollback" $?
 	! grep -qF -- "$KEY" "$T_TMP/cli-args"
 	okif "$sh: the key is not in the client's argv" $?
 	[ -s "$T_TMP/cli-args" ] && ! grep -q 'detached' "$T_TMP/out"

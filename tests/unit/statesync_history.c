@@ -1,0 +1,307 @@
+/*
+ * Scrollback as SSP state: the history extension's codec, the client's
+ * capability in its user stream, lines from a server's emulator through a
+ * host-state diff into a client's ring, what a client that fell behind
+ * or joined late gets, and that a hostile line reaches the client's ring
+ * as text and renditions only.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/msg.h"
+#include "proto/userstream.h"
+#include "statesync/history.h"
+#include "statesync/hoststate.h"
+#include "term/emu.h"
+#include "tests/unit/check.h"
+
+struct seen {
+	uint64_t	 first, skipped;
+	size_t		 n, lines;
+	char		 text[256];
+	uint32_t	 caps;
+};
+
+static int
+seen_history(void *arg, uint64_t first, uint64_t skipped, size_t n)
+{
+	struct seen *s = arg;
+
+	s->first = first;
+	s->skipped = skipped;
+	s->n = n;
+	return 0;
+}
+
+static int
+seen_line(void *arg, const uint8_t *p, size_t n)
+{
+	struct seen *s = arg;
+	size_t	 used = strlen(s->text);
+
+	if (used + n + 2 < sizeof(s->text)) {
+		memcpy(s->text + used, p, n);
+		s->text[used + n] = '|';
+		s->text[used + n + 1] = '\0';
+	}
+	s->lines++;
+	return 0;
+}
+
+static int
+seen_caps(void *arg, uint32_t caps)
+{
+	((struct seen *)arg)->caps = caps;
+	return 0;
+}
+
+/* The history extension: numbers and lines as written, in order. */
+static void
+test_codec(struct check *t)
+{
+	struct buf	 b = BUF_INIT;
+	struct seen	 s;
+	struct host_msg_handler h = { NULL, NULL, NULL, &s, seen_history,
+	    seen_line };
+	const uint8_t	 lines[] = "onetwothree";
+	const size_t	 lens[] = { 3, 3, 5 };
+
+	memset(&s, 0, sizeof(s));
+	CHECK(t, host_msg_add_history(&b, 40, 7, lines, lens, 3) == 0);
+	CHECK_EQ_INT(t, host_msg_parse(b.data, b.len, &h), PROTO_OK);
+	CHECK_EQ_INT(t, s.first, 40);
+	CHECK_EQ_INT(t, s.skipped, 7);
+	CHECK_EQ_INT(t, s.n, 3);
+	CHECK(t, check_str(s.text, "one|two|three|"));
+	/* A reader that knows nothing of it (as a stock client) skips it. */
+	CHECK_EQ_INT(t, host_msg_validate(b.data, b.len), PROTO_OK);
+	buf_free(&b);
+}
+
+/* The capability travels in the user stream's diff, first, once. */
+static void
+test_caps(struct check *t)
+{
+	struct userstream *a = userstream_new(), *c = userstream_new();
+	struct buf	 d = BUF_INIT;
+	struct seen	 s;
+	struct user_msg_handler h = { NULL, NULL, &s, seen_caps };
+
+	memset(&s, 0, sizeof(s));
+	userstream_set_caps(c, USER_CAP_SCROLLBACK);
+	userstream_push_keys(c, (const uint8_t *)"x", 1);
+	CHECK(t, !userstream_ops.equal(a, c));
+	CHECK(t, userstream_ops.diff(a, c, &d) == 0);
+	CHECK_EQ_INT(t, user_msg_parse(d.data, d.len, &h), PROTO_OK);
+	CHECK_EQ_INT(t, s.caps, USER_CAP_SCROLLBACK);
+	/* Applied, the receiver's state says the same. */
+	CHECK_EQ_INT(t, userstream_ops.apply(a, d.data, d.len), PROTO_OK);
+	CHECK_EQ_INT(t, a->caps, USER_CAP_SCROLLBACK);
+	CHECK(t, userstream_ops.equal(a, c));
+	/* A server that knows nothing of it (mosh's) sees only the key. */
+	CHECK_EQ_INT(t, user_msg_validate(d.data, d.len), PROTO_OK);
+	buf_free(&d);
+	userstream_free(a);
+	userstream_free(c);
+}
+
+struct server {
+	struct term_emu	*emu;
+	struct host_history *hist;
+};
+
+static void
+server_sink(void *arg, struct term_row *row, int cols)
+{
+	host_history_add_row(((struct server *)arg)->hist, row, cols);
+}
+
+static int
+server_open(struct server *sv, size_t cap)
+{
+	if ((sv->emu = term_emu_new(20, 3)) == NULL ||
+	    (sv->hist = host_history_new(cap)) == NULL)
+		return -1;
+	term_emu_set_history(sv->emu, server_sink, sv);
+	return 0;
+}
+
+static void
+server_close(struct server *sv)
+{
+	term_emu_free(sv->emu);
+	host_history_unref(sv->hist);
+}
+
+static void
+server_print(struct server *sv, const char *s)
+{
+	(void)term_emu_write(sv->emu, (const uint8_t *)s, strlen(s));
+}
+
+/* A client's remote state, with its own ring. */
+static struct host_state *
+client_state(void)
+{
+	struct host_state *c = host_state_new(20, 3);
+	struct host_history *ring = host_history_new(64);
+
+	host_state_set_history(c, ring, 0);
+	host_history_unref(ring);
+	return c;
+}
+
+/* Client line n as text, its renditions dropped. */
+static void
+client_line(const struct host_state *c, uint64_t n, char *out, size_t len)
+{
+	const struct host_history_line *l = host_history_get(c->hist, n);
+	size_t	 i, o = 0;
+	bool	 esc = false;
+
+	out[0] = '\0';
+	if (l == NULL || l->bytes == NULL)
+		return;
+	for (i = 0; i < l->len && o + 1 < len; i++) {
+		if (l->bytes[i] == 0x1b)
+			esc = true;
+		else if (esc && l->bytes[i] == 'm')
+			esc = false;
+		else if (!esc)
+			out[o++] = (char)l->bytes[i];
+	}
+	out[o] = '\0';
+}
+
+/* Server lines through a diff into the client's ring, in order. */
+static void
+test_lines_reach_client(struct check *t)
+{
+	struct server	 sv;
+	struct host_state *base, *view, *c;
+	struct buf	 d = BUF_INIT;
+	char		 line[64];
+
+	CHECK(t, server_open(&sv, 100) == 0);
+	server_print(&sv, "a1\r\na2\r\n\033[1;31ma3\033[0m\r\na4\r\na5\r\n");
+	base = host_state_new(20, 3);
+	view = host_state_view(sv.emu, false);
+	host_state_set_history(view, sv.hist, 0);
+	view->hist_seq = sv.hist->next;
+	c = client_state();
+	CHECK_EQ_INT(t, sv.hist->next, 3);	/* a1..a3 left; a4, a5, "" stay */
+	CHECK(t, host_state_ops.diff(base, view, &d) == 0);
+	CHECK_EQ_INT(t, host_state_ops.apply(c, d.data, d.len), PROTO_OK);
+	CHECK(t, c->scrollback);
+	CHECK_EQ_INT(t, c->hist_seq, 3);
+	client_line(c, 0, line, sizeof(line));
+	CHECK(t, check_str(line, "a1"));
+	client_line(c, 2, line, sizeof(line));
+	CHECK(t, check_str(line, "a3"));
+	/* The rendition came too: bold red. */
+	CHECK(t, memmem(host_history_get(c->hist, 2)->bytes,
+	    host_history_get(c->hist, 2)->len, "31", 2) != NULL);
+	/* A diff that would take the client back is refused. */
+	buf_reset(&d);
+	(void)host_msg_add_history(&d, 1, 0, (const uint8_t *)"x",
+	    (const size_t[]){ 1 }, 1);
+	CHECK(t, host_state_ops.apply(c, d.data, d.len) != PROTO_OK);
+	buf_free(&d);
+	host_state_free(base);
+	host_state_free(view);
+	host_state_free(c);
+	server_close(&sv);
+}
+
+/* Behind the ring: the diff says how many were lost, then the rest; a
+ * client that joined late starts at its base and hears of no gap. */
+static void
+test_behind_and_late(struct check *t)
+{
+	struct server	 sv;
+	struct host_state *base, *view, *c;
+	struct buf	 d = BUF_INIT;
+	struct seen	 s;
+	struct host_msg_handler h = { NULL, NULL, NULL, &s, seen_history,
+	    seen_line };
+	char		 line[64];
+	int		 i;
+
+	CHECK(t, server_open(&sv, 4) == 0);
+	for (i = 1; i <= 12; i++) {
+		snprintf(line, sizeof(line), "n%d\r\n", i);
+		server_print(&sv, line);
+	}
+	/* 10 left the screen; the ring holds the newest 4: n7..n10. */
+	CHECK_EQ_INT(t, sv.hist->next, 10);
+	base = host_state_new(20, 3);
+	view = host_state_view(sv.emu, false);
+	host_state_set_history(view, sv.hist, 0);
+	view->hist_seq = 10;
+	memset(&s, 0, sizeof(s));
+	CHECK(t, host_state_ops.diff(base, view, &d) == 0);
+	CHECK_EQ_INT(t, host_msg_parse(d.data, d.len, &h), PROTO_OK);
+	CHECK_EQ_INT(t, s.first, 6);
+	CHECK_EQ_INT(t, s.skipped, 6);
+	CHECK_EQ_INT(t, s.n, 4);
+	c = client_state();
+	CHECK_EQ_INT(t, host_state_ops.apply(c, d.data, d.len), PROTO_OK);
+	CHECK_EQ_INT(t, host_history_get(c->hist, 6)->skipped, 6);
+	client_line(c, 6, line, sizeof(line));
+	CHECK(t, check_str(line, "n7"));
+	host_state_free(c);
+	/* Joined at line 8: lines 8 and 9 only, nothing skipped. */
+	view->hist_base = 8;
+	buf_reset(&d);
+	memset(&s, 0, sizeof(s));
+	CHECK(t, host_state_ops.diff(base, view, &d) == 0);
+	CHECK_EQ_INT(t, host_msg_parse(d.data, d.len, &h), PROTO_OK);
+	CHECK_EQ_INT(t, s.first, 8);
+	CHECK_EQ_INT(t, s.skipped, 0);
+	CHECK(t, check_str(s.text, "n9\033[0m|n10\033[0m|") ||
+	    s.lines == 2);
+	buf_free(&d);
+	host_state_free(base);
+	host_state_free(view);
+	server_close(&sv);
+}
+
+/* A hostile line: only text and renditions reach the client's ring. */
+static void
+test_hostile_line(struct check *t)
+{
+	static const char evil[] = "\033]52;c;aGk=\007\033[?1049h\033[2J"
+	    "\033]0;title\007safe\033[5n\033P+q\033\\\r\n\033[31mred";
+	struct host_state *c = client_state();
+	const struct host_history_line *l;
+	struct buf	 d = BUF_INIT;
+	size_t		 i, len = sizeof(evil) - 1;
+	bool		 clean = true;
+
+	(void)host_msg_add_history(&d, 0, 0, (const uint8_t *)evil, &len, 1);
+	CHECK_EQ_INT(t, host_state_ops.apply(c, d.data, d.len), PROTO_OK);
+	l = host_history_get(c->hist, 0);
+	CHECK(t, l != NULL && l->bytes != NULL);
+	for (i = 0; l != NULL && i < l->len; i++) {
+		if (l->bytes[i] == 0x1b) {
+			/* CSI ... m and nothing else. */
+			size_t	 k = i + 1;
+
+			if (k >= l->len || l->bytes[k] != '[')
+				clean = false;
+			for (k++; k < l->len && (l->bytes[k] == ';' ||
+			    (l->bytes[k] >= '0' && l->bytes[k] <= '9')); k++)
+				;
+			if (k >= l->len || l->bytes[k] != 'm')
+				clean = false;
+			i = k;
+		} else if (l->bytes[i] < 0x20 || l->bytes[i] == 0x7f)
+			clean = false;
+	}
+	CHECK(t, clean);
+	buf_free(&d);
+	host_state_free(c);
+}
+
+CHECK_MAIN(CASE(test_codec), CASE(test_caps), CASE(test_lines_reach_client),
+    CASE(test_behind_and_late), CASE(test_hostile_line))
