@@ -346,19 +346,42 @@ term_fb_scroll_up(struct term_fb *fb, int n)
 	return 0;
 }
 
+/* Are these n cells all blanks of the default rendition? */
+static int
+cells_blank(const struct term_cell *c, int n)
+{
+	/* The first word of a blank: ch ' ' then comb[0] 0, as stored. */
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	const uint64_t	 want = (uint64_t)' ' << 32;
+#else
+	const uint64_t	 want = ' ';
+#endif
+	const unsigned char *p = (const unsigned char *)c;
+	uint64_t	 a, b, d, acc = 0;
+	int		 i;
+
+	for (i = 0; i < n; i++, p += sizeof(*c)) {
+		memcpy(&a, p, 8);
+		memcpy(&b, p + 8, 8);
+		memcpy(&d, p + 16, 8);
+		acc |= (a ^ want) | b | d;
+	}
+	return acc == 0;
+}
+
 struct term_row *
 term_row_trimmed(const struct term_row *r, int cols, int *width)
 {
 	struct term_row	*t;
-	const struct term_cell *c;
 	int		 w;
 
-	for (w = cols; w > 0; w--) {
-		c = &r->cells[w - 1];
-		if (c->ch != ' ' || c->bg != 0 || c->attr != 0 ||
-		    c->comb[0] != 0)
-			break;
-	}
+	/* Blanks are 24 known bytes (cells have no padding, fb.h): test
+	 * eight at a time as words, without a branch per cell (this runs
+	 * for every line that scrolls off a screen that keeps history). */
+	for (w = cols; w >= 8 && cells_blank(&r->cells[w - 8], 8); w -= 8)
+		;
+	while (w > 0 && cells_blank(&r->cells[w - 1], 1))
+		w--;
 	if ((t = malloc(sizeof(*t) + (size_t)(w ? w : 1) *
 	    sizeof(t->cells[0]))) == NULL)
 		return NULL;

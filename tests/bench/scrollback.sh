@@ -1,0 +1,46 @@
+#!/bin/sh
+# Native scrollback's cost where it is largest: `cat` of a big file
+# (SCROLL_LINES numbered lines, default 2,000,000: about 15 MB) in a
+# session of our server and client, with scrollback on and off
+# (MOSH_SCROLLBACK=no), interleaved, SCROLL_REPS times (default 3). Each
+# run: the time from Enter to the client's screen showing the last line,
+# and the server's CPU over the run. The goal: no slower with it on.
+. "$(dirname "$0")/lib.sh"
+N=${SCROLL_LINES:-2000000}
+REPS=${SCROLL_REPS:-3}
+seq 1 "$N" >"$B_TMP/big"
+now_ms() { date +%s%3N; }
+
+# one on|off: a fresh session, one cat; prints "MS CPU_S".
+one() {
+	b_server ours "sb-$1" env PS1='$ ' sh || return 1
+	env=
+	[ "$1" = off ] && env=MOSH_SCROLLBACK=no
+	# shellcheck disable=SC2086
+	b_client ours "sb-$1" "$SRV_PORT" $env || return 1
+	b_wait "sb-$1" '^\$ ?$' 100 || return 1
+	c0=$(b_cpu "$SRV_PID")
+	t0=$(now_ms)
+	bt send-keys -t "=sb-$1:" "cat $B_TMP/big; echo CAT-DONE" Enter
+	b_wait "sb-$1" '^CAT-DONE' 1200 || return 1
+	t1=$(now_ms)
+	c1=$(b_cpu "$SRV_PID")
+	echo "$((t1 - t0)) $(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')"
+	b_end_session "sb-$1" "$SRV_PID"
+}
+
+: >"$B_TMP/on" ; : >"$B_TMP/off"
+i=0
+while [ $i -lt "$REPS" ]; do
+	for m in on off; do
+		r=$(one $m) && echo "$r" >>"$B_TMP/$m"
+	done
+	i=$((i + 1))
+done
+# stats FILE COLUMN: min/median/max
+stats() { cut -d' ' -f"$2" "$1" | sort -n | awk '{ v[NR] = $1 } END { if (NR) printf "%s/%s/%s", v[1], v[int((NR + 1) / 2)], v[NR]; else print "n/a" }'; }
+med() { cut -d' ' -f"$2" "$1" | sort -n | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+r=$(ratio "$(med "$B_TMP/on" 1)" "$(med "$B_TMP/off" 1)")
+echo "| cat of $N lines (~$(($(wc -c <"$B_TMP/big") / 1048576)) MB) to the last line on screen, ms min/median/max: scrollback on (other: off) | $(stats "$B_TMP/on" 1) | $(stats "$B_TMP/off" 1) | | $r (on/off) | $(goal "$r" 1.05) |"
+r=$(ratio "$(med "$B_TMP/on" 2)" "$(med "$B_TMP/off" 2)")
+echo "| same, server CPU s min/median/max: on (other: off) | $(stats "$B_TMP/on" 2) | $(stats "$B_TMP/off" 2) | | $r (on/off) | |"
