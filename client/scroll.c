@@ -87,35 +87,38 @@ scroll_history(struct scroll *sc, const struct host_history *h,
 {
 	const struct host_history_line *l;
 	char		 marker[96];
-	uint64_t	 gap = 0, skipped;
+	uint64_t	 gap = 0;
 	int		 used = 0, n;
 
 	/* A client that joins late starts at its first line: no gap. */
 	if (!sc->started && sc->printed < h->first)
 		sc->printed = h->first;
 	sc->started = true;
+	/* Lines are numbered: any number missing before one that came is a
+	 * line the server (or our own ring) dropped. */
 	while (sc->printed < upto) {
 		if (sc->printed < h->first) {
-			/* Our own ring dropped lines before we showed them. */
 			gap += h->first - sc->printed;
 			sc->printed = h->first;
 			continue;
 		}
-		l = host_history_get(h, sc->printed);
-		skipped = gap + (l != NULL ? l->skipped : 0);
-		gap = 0;
-		if (skipped > 0) {
+		l = host_history_get(h, sc->printed++);
+		if (l == NULL || l->bytes == NULL) {
+			gap++;
+			continue;
+		}
+		if (gap > 0) {
 			n = snprintf(marker, sizeof(marker), "\033[7m[tsmosh: "
 			    "%llu lines skipped]\033[0m",
-			    (unsigned long long)skipped);
+			    (unsigned long long)gap);
 			if (scroll_put(shown, &used, (const uint8_t *)marker,
 			    (size_t)n, 32, out) != 0)
 				return -1;
+			gap = 0;
 		}
-		if (l != NULL && l->bytes != NULL &&
-		    scroll_put(shown, &used, l->bytes, l->len, l->cols, out) != 0)
+		if (scroll_put(shown, &used, l->bytes, l->len, l->cols,
+		    out) != 0)
 			return -1;
-		sc->printed++;
 	}
 	return scroll_flush(shown, used, out);
 }

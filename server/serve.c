@@ -51,6 +51,12 @@
  * an echo behind a long backlog.
  */
 #define HISTORY_WINDOW_BYTES	32768
+/*
+ * A client more than half the ring behind while lines still pour in
+ * (a big cat) would get chunks with gaps between them: it waits until
+ * the output pauses this long, then gets one gap and the newest lines.
+ */
+#define HISTORY_SETTLE_MS	200
 
 struct echo_frame {
 	uint64_t	 num;
@@ -112,6 +118,8 @@ struct serve_ctx {
 	struct term_emu	*emu;
 	uint64_t	 gen;		/* counts its changes */
 	struct host_history *hist;	/* lines off its top; NULL: none */
+	uint64_t	 hist_moved_at;	/* when a line last left the top */
+	uint64_t	 hist_seen;	/* hist->next then */
 	struct buf	 to_pty;
 	bool		 child_released;
 
@@ -733,7 +741,8 @@ serve_history_cost(const struct host_history *h, uint64_t n)
  * ring resumes at its oldest line (the diff says how many it missed).
  */
 static void
-serve_history_release(struct serve_ctx *s, struct serve_client *c)
+serve_history_release(struct serve_ctx *s, struct serve_client *c,
+    uint64_t now)
 {
 	struct host_state *v = serve_view(c);
 	const struct host_state *acked = ssp_acked_state(&c->ssp);
@@ -744,14 +753,18 @@ serve_history_release(struct serve_ctx *s, struct serve_client *c)
 	from = acked->hist_seq > v->hist_base ? acked->hist_seq : v->hist_base;
 	if (from < s->hist->first)
 		from = s->hist->first;
-	if (v->hist_seq < from)
-		v->hist_seq = from;
 	if (from != c->hist_acked) {
 		c->hist_acked = from;
 		c->hist_inflight = 0;
 		for (n = from; n < v->hist_seq; n++)
 			c->hist_inflight += serve_history_cost(s->hist, n);
 	}
+	if (s->hist->next - from > s->hist->cap / 2 &&
+	    now - s->hist_moved_at < HISTORY_SETTLE_MS)
+		return;
+	/* Past what the ring dropped: the next diff says how many. */
+	if (v->hist_seq < from)
+		v->hist_seq = from;
 	while (v->hist_seq < s->hist->next &&
 	    c->hist_inflight < HISTORY_WINDOW_BYTES)
 		c->hist_inflight += serve_history_cost(s->hist, v->hist_seq++);
@@ -759,7 +772,7 @@ serve_history_release(struct serve_ctx *s, struct serve_client *c)
 
 /* Returns false when the pty is gone (the shell and its jobs exited). */
 static bool
-serve_pty_read(struct serve_ctx *s)
+serve_pty_read(struct serve_ctx *s, uint64_t now)
 {
 	uint8_t		 b[PTY_READ_CHUNK];
 	struct term_buf	*replies;
@@ -778,6 +791,10 @@ serve_pty_read(struct serve_ctx *s)
 	}
 	if (total > 0)
 		s->gen++;
+	if (s->hist != NULL && s->hist->next != s->hist_seen) {
+		s->hist_seen = s->hist->next;
+		s->hist_moved_at = now;
+	}
 	replies = term_emu_replies(s->emu);
 	if (replies->len > 0) {
 		serve_queue_pty(s, replies->data, replies->len);
@@ -1126,6 +1143,9 @@ serve_next_wait(struct serve_ctx *s, uint64_t now)
 		if (c->shared && ssp_remote_num(&c->ssp) == 0)
 			base_wait_until(&w, c->created, SHARE_UNUSED_MS, now);
 	}
+	/* History held back during a flood goes once the output pauses. */
+	if (s->hist != NULL && now - s->hist_moved_at < HISTORY_SETTLE_MS)
+		base_wait_until(&w, s->hist_moved_at, HISTORY_SETTLE_MS, now);
 	/* Waiting for a client, or for the clients to ack the shutdown. */
 	if (!s->attached_once || s->ending)
 		base_wait_for(&w, 5000);
@@ -1192,7 +1212,7 @@ serve_pty(struct serve_ctx *s, const struct serve_poll *p, uint64_t now)
 {
 	if (p->pty_i != 0 && !s->ending &&
 	    (p->pfd[p->pty_i].revents & (POLLIN | POLLHUP | POLLERR)) &&
-	    !serve_pty_read(s))
+	    !serve_pty_read(s, now))
 		serve_shell_gone(s, now);
 	if (s->to_pty.len > 0 && !s->ending && !serve_pty_write(s))
 		serve_shell_gone(s, now);
@@ -1380,7 +1400,7 @@ serve_housekeeping(struct serve_ctx *s, uint64_t now)
 	if (now - s->title_at >= TITLE_EVERY_MS)
 		serve_title(s, now);
 	for (i = 0; i < s->nclients; i++) {
-		serve_history_release(s, s->client[i]);
+		serve_history_release(s, s->client[i], now);
 		(void)ssp_tick(&s->client[i]->ssp, now);
 	}
 }

@@ -109,7 +109,20 @@ host_history_add_bytes(struct host_history *h, uint64_t n, uint64_t skipped,
 	l->bytes = copy;
 	l->len = len;
 	l->skipped = skipped;
+	if (h->skip_pending > 0 && h->skip_at == n && skipped == 0)
+		l->skipped = h->skip_pending;
+	h->skip_pending = 0;
 	return 0;
+}
+
+void
+host_history_note_skip(struct host_history *h, uint64_t at, uint64_t skipped)
+{
+	/* Another gap before a line came: both are news. */
+	if (h->skip_pending > 0 && h->skip_at != at)
+		skipped += h->skip_pending;
+	h->skip_at = at;
+	h->skip_pending = skipped;
 }
 
 const struct host_history_line *

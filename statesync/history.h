@@ -32,6 +32,8 @@ struct host_history {
 	size_t		 cap;
 	uint64_t	 first;		/* number of the oldest line held */
 	uint64_t	 next;		/* number the next line gets */
+	uint64_t	 skip_pending;	/* client: said skipped, no line yet */
+	uint64_t	 skip_at;	/* ... before this line number */
 };
 
 /* An empty history of at most cap lines (cap > 0); NULL: no memory. */
@@ -61,6 +63,12 @@ int	host_history_add_bytes(struct host_history *, uint64_t n,
 #define HOST_HISTORY_COLS	1024	/* a line's width, at most */
 int	host_history_add_line(struct host_history *, uint64_t n,
 	    uint64_t skipped, const uint8_t *, size_t);
+
+/* Client: the server dropped `skipped` lines before line `at` and sent
+ * none after them yet: that line carries the count when it comes (the
+ * same news twice counts once). */
+void	host_history_note_skip(struct host_history *, uint64_t at,
+	    uint64_t skipped);
 
 /* Line n, or NULL when it is not held (gone, or not yet come). */
 const struct host_history_line *host_history_get(const struct host_history *,

@@ -120,8 +120,12 @@ hs_diff_history(const struct host_state *from, const struct host_state *to,
 	if (start < to->hist_base)
 		start = to->hist_base;
 	if (start < to->hist->first) {
-		skipped = to->hist->first - start;
-		start = to->hist->first;
+		/* Gone from the ring; never past what `to` holds. */
+		uint64_t gone = to->hist->first < to->hist_seq ?
+		    to->hist->first : to->hist_seq;
+
+		skipped = gone - start;
+		start = gone;
 	}
 	count = to->hist_seq > start ? to->hist_seq - start : 0;
 	if ((lens = calloc(count ? count : 1, sizeof(*lens))) == NULL)
@@ -221,11 +225,14 @@ hs_history(void *arg, uint64_t first, uint64_t skipped, size_t n)
 {
 	struct host_state *h = arg;
 
-	(void)n;
 	if (first < h->hist_seq)
 		return PROTO_ERR_PROTOBUF;
 	h->hist_at = first;
 	h->hist_skipped = skipped;
+	/* A gap with no line after it yet: the next line tells it. */
+	if (n == 0 && skipped > 0 && h->hist != NULL &&
+	    first >= h->hist->next)
+		host_history_note_skip(h->hist, first, skipped);
 	if (h->hist != NULL)
 		h->hist_seq = first;
 	return 0;
