@@ -92,6 +92,14 @@ struct term_emu {
 void	emu_print(struct term_emu *, uint32_t);
 void	emu_print_ascii(struct term_emu *, const uint8_t *, size_t);
 
+/* Cells below x of row r may now show something (see term_row.ink). */
+static inline void
+emu_ink(struct term_row *r, int x)
+{
+	if (x > r->ink)
+		r->ink = (uint16_t)x;
+}
+
 /* emu_screen.c */
 struct term_cell emu_blank_cell(void);
 struct term_row	*emu_row_mut(struct term_emu *, int y);

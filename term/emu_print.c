@@ -58,6 +58,7 @@ combine_alone(struct term_emu *e, uint32_t c)
 	if ((r = emu_row_mut(e, fb->cy)) == NULL)
 		return;
 	cell = &r->cells[fb->cx];
+	emu_ink(r, fb->cx + 1);
 	if (cell->ch == ' ' && cell->comb[0] == 0) {
 		cell->ch = 0xa0;
 		cell->comb[0] = c;
@@ -87,6 +88,7 @@ combine(struct term_emu *e, uint32_t c)
 		x--;
 	if ((r = emu_row_mut(e, fb->cy)) == NULL)
 		return;
+	emu_ink(r, x + 1);
 	add_mark(r->cells + x, c);
 }
 
@@ -121,6 +123,7 @@ emu_print(struct term_emu *e, uint32_t c)
 			return;
 		emu_split_wide(e, r, fb->cx, fb->cx);
 		r->cells[fb->cx] = emu_erase_cell(e);
+		emu_ink(r, fb->cx + 1);
 		r->wrap = 0;
 		wrap_line(e, 0);
 	}
@@ -131,6 +134,7 @@ emu_print(struct term_emu *e, uint32_t c)
 	if ((r = emu_row_mut(e, fb->cy)) == NULL)
 		return;
 	emu_split_wide(e, r, fb->cx, fb->cx + w - 1);
+	emu_ink(r, fb->cx + w);
 	cell = &r->cells[fb->cx];
 	memset(cell, 0, sizeof(*cell));
 	cell->ch = c;
@@ -181,6 +185,7 @@ emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 		if (room > n)
 			room = n;
 		emu_split_wide(e, r, fb->cx, fb->cx + (int)room - 1);
+		emu_ink(r, fb->cx + (int)room);
 		cell = &r->cells[fb->cx];
 		for (i = 0; i < room; i++) {
 			tmpl.ch = p[i];

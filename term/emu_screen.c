@@ -249,6 +249,7 @@ emu_erase_cells(struct term_emu *e, int y, int x0, int x1)
 	if (x0 > x1 || (r = emu_row_mut(e, y)) == NULL)
 		return;
 	emu_split_wide(e, r, x0, x1);
+	emu_ink(r, x1 + 1);
 	for (x = x0; x <= x1; x++)
 		r->cells[x] = c;
 	if (x1 == e->fb->cols - 1)
@@ -290,6 +291,7 @@ emu_insert_cells(struct term_emu *e, int n)
 	/* The cell pushed off the edge may be half of a wide character. */
 	if (n < fb->cols - x && r->cells[fb->cols - 1 - n].wide)
 		r->cells[fb->cols - 1 - n] = emu_blank_cell();
+	emu_ink(r, fb->cols);
 	memmove(&r->cells[x + n], &r->cells[x],
 	    (size_t)(fb->cols - x - n) * sizeof(c));
 	for (x2 = x; x2 < x + n; x2++)
@@ -310,6 +312,7 @@ emu_delete_cells(struct term_emu *e, int n)
 	if (n <= 0 || (r = emu_row_mut(e, fb->cy)) == NULL)
 		return;
 	emu_split_wide(e, r, x, x + n - 1);
+	emu_ink(r, fb->cols);
 	memmove(&r->cells[x], &r->cells[x + n],
 	    (size_t)(fb->cols - x - n) * sizeof(c));
 	for (x2 = fb->cols - n; x2 < fb->cols; x2++)

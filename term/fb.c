@@ -9,6 +9,22 @@
  * never share a generation with rows of its earlier snapshots. (Rows of
  * unrelated screens may; the display diff checks cells too.)
  */
+#define BLANK_RUN	32
+#define B4		{ .ch = ' ' }, { .ch = ' ' }, { .ch = ' ' }, { .ch = ' ' }
+/* Blank cells of the default rendition, to compare runs of cells with:
+ * cells have no padding (fb.h), so memcmp tells (and libc's is wide). */
+static const struct term_cell blank_run[BLANK_RUN] = {
+	B4, B4, B4, B4, B4, B4, B4, B4,
+};
+#undef B4
+
+/* Are these n cells (at most BLANK_RUN) all default blanks? */
+static int
+cells_blank(const struct term_cell *c, int n)
+{
+	return memcmp(c, blank_run, (size_t)n * sizeof(*c)) == 0;
+}
+
 void
 term_fb_row_fill(struct term_fb *fb, struct term_row *r, int cols,
     const struct term_cell *fill)
@@ -19,6 +35,7 @@ term_fb_row_fill(struct term_fb *fb, struct term_row *r, int cols,
 	r->wrap = 0;
 	for (i = 0; i < cols; i++)
 		r->cells[i] = *fill;
+	r->ink = cells_blank(fill, 1) ? 0 : (uint16_t)cols;
 }
 
 struct term_row *
@@ -260,6 +277,7 @@ term_fb_resize_prepare(struct term_fb *fb, int cols, int rows,
 		r = nrow[y];
 		n = cols < fb->cols ? cols : fb->cols;
 		memcpy(r->cells, fb->row[y]->cells, (size_t)n * sizeof(r->cells[0]));
+		r->ink = (uint16_t)cols;
 		if (r->cells[n - 1].wide) {
 			r->cells[n - 1] = *fill;
 			if (n < cols)
@@ -346,40 +364,19 @@ term_fb_scroll_up(struct term_fb *fb, int n)
 	return 0;
 }
 
-/* Are these n cells all blanks of the default rendition? */
-static int
-cells_blank(const struct term_cell *c, int n)
-{
-	/* The first word of a blank: ch ' ' then comb[0] 0, as stored. */
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	const uint64_t	 want = (uint64_t)' ' << 32;
-#else
-	const uint64_t	 want = ' ';
-#endif
-	const unsigned char *p = (const unsigned char *)c;
-	uint64_t	 a, b, d, acc = 0;
-	int		 i;
-
-	for (i = 0; i < n; i++, p += sizeof(*c)) {
-		memcpy(&a, p, 8);
-		memcpy(&b, p + 8, 8);
-		memcpy(&d, p + 16, 8);
-		acc |= (a ^ want) | b | d;
-	}
-	return acc == 0;
-}
-
 struct term_row *
 term_row_trimmed(const struct term_row *r, int cols, int *width)
 {
 	struct term_row	*t;
 	int		 w;
 
-	/* Blanks are 24 known bytes (cells have no padding, fb.h): test
-	 * eight at a time as words, without a branch per cell (this runs
-	 * for every line that scrolls off a screen that keeps history). */
-	for (w = cols; w >= 8 && cells_blank(&r->cells[w - 8], 8); w -= 8)
-		;
+	/* Every line that scrolls off a screen that keeps history comes
+	 * here: its trailing blanks are found a run of cells at a time. */
+	w = r->ink < cols ? r->ink : cols;
+	while (w >= BLANK_RUN && cells_blank(&r->cells[w - BLANK_RUN], BLANK_RUN))
+		w -= BLANK_RUN;
+	while (w >= 8 && cells_blank(&r->cells[w - 8], 8))
+		w -= 8;
 	while (w > 0 && cells_blank(&r->cells[w - 1], 1))
 		w--;
 	if ((t = malloc(sizeof(*t) + (size_t)(w ? w : 1) *
@@ -388,6 +385,7 @@ term_row_trimmed(const struct term_row *r, int cols, int *width)
 	t->gen = r->gen;
 	t->refs = 1;
 	t->wrap = r->wrap;
+	t->ink = (uint16_t)w;
 	memcpy(t->cells, r->cells, (size_t)w * sizeof(t->cells[0]));
 	*width = w;
 	return t;

@@ -64,6 +64,9 @@ struct term_row {
 	uint64_t gen;			/* see above */
 	unsigned refs;
 	uint8_t	 wrap;			/* hint: text continued on next row */
+	/* Every cell from here on is a default blank: an upper bound that
+	 * each write keeps, so a row can be cut short without a scan. */
+	uint16_t ink;
 	struct term_cell cells[];	/* fb->cols of them */
 };
 

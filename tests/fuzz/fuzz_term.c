@@ -18,11 +18,34 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
+/* A row's ink is an upper bound: every cell from there on is a default
+ * blank, and a row cut there (term_row_trimmed) keeps all it shows. */
+static void
+check_ink(const struct term_row *row, int cols)
+{
+	static const struct term_cell blank = { .ch = ' ' };
+	struct term_row	*t;
+	int		 x, w;
+
+	for (x = row->ink; x < cols; x++)
+		if (memcmp(&row->cells[x], &blank, sizeof(blank)) != 0)
+			abort();
+	if ((t = term_row_trimmed(row, cols, &w)) == NULL)
+		return;
+	if (w > cols || memcmp(t->cells, row->cells, (size_t)w *
+	    sizeof(blank)) != 0)
+		abort();
+	term_fb_row_unref(t);
+}
+
 static void
 check_same(const struct term_fb *want, struct term_emu *rx)
 {
 	struct term_fb	*got = term_emu_snapshot(rx);
+	int		 y;
 
+	for (y = 0; y < want->rows; y++)
+		check_ink(want->row[y], want->cols);
 	if (got == NULL)
 		return;
 	/* The receiver counts bells its own way; see term_display_diff. */
@@ -45,6 +68,7 @@ check_history(void *arg, struct term_row *row, int cols)
 	struct history	*h = arg;
 	const struct term_fb *fb = term_emu_fb(h->rx);
 
+	check_ink(row, cols);
 	term_buf_clear(&h->out);
 	term_buf_adds(&h->out, "\033[0m\r\033[2K");
 	if (fb->cols == cols && term_display_row(row, cols, &h->out) == 0 &&
