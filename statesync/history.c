@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -163,11 +164,11 @@ int
 host_history_add_line(struct host_history *h, uint64_t n, uint64_t skipped,
     const uint8_t *p, size_t len)
 {
-	static const uint8_t fresh[] = "\r\033[0m\033[2K";
 	struct term_emu	*e;
 	struct term_buf	 tb;
 	const struct term_fb *fb;
-	int		 rc = -1;
+	char		 fresh[32];
+	int		 rc = -1, k;
 
 	if (n < h->next)
 		return 0;
@@ -175,7 +176,11 @@ host_history_add_line(struct host_history *h, uint64_t n, uint64_t skipped,
 	    (h->scratch = term_emu_new(HOST_HISTORY_COLS, 1)) == NULL)
 		return -1;
 	e = h->scratch;
-	if (term_emu_write(e, fresh, sizeof(fresh) - 1) != 0 ||
+	/* Wipe what the last line left (its ink), not the whole width. */
+	fb = term_emu_fb(e);
+	k = snprintf(fresh, sizeof(fresh), "\r\033[0m\033[%dX",
+	    fb->row[0]->ink > 0 ? fb->row[0]->ink : 1);
+	if (term_emu_write(e, (const uint8_t *)fresh, (size_t)k) != 0 ||
 	    term_emu_write(e, p, len) != 0)
 		return -1;
 	/* Nobody answers the server's queries from here. */
