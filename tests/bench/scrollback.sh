@@ -4,9 +4,16 @@
 # session of our server and client, with scrollback on and off
 # (MOSH_SCROLLBACK=no), interleaved, SCROLL_REPS times (default 3). Each
 # run: the time from Enter to the client's screen showing the last line,
-# and the server's CPU over the run. The goal: no slower with it on.
+# and the server's CPU over the run. Then echo while output pours:
+# tests/tools/flood_echo floods a scroll region and draws each key it
+# reads on row 1; ECHO_KEYS keys (default 20) are typed during the flood,
+# each timed from send-keys to row 1 showing it. The goal: no slower
+# with it on.
 . "$(dirname "$0")/lib.sh"
 N=${SCROLL_LINES:-2000000}
+KEYS=${ECHO_KEYS:-20}
+FLOOD=$TOP/$BUILD/tests/tools/flood_echo
+now_ns() { date +%s%N; }
 REPS=${SCROLL_REPS:-3}
 seq 1 "$N" >"$B_TMP/big"
 now_ms() { date +%s%3N; }
@@ -29,11 +36,38 @@ one() {
 	b_end_session "sb-$1" "$SRV_PID"
 }
 
+# echo on|off: a fresh session running flood_echo; one ms sample per key
+# (while the flood still runs) appended to $B_TMP/echo-MODE.
+echo_run() {
+	b_server ours "ek-$1" "$FLOOD" 100000000 || return 1
+	env=
+	[ "$1" = off ] && env=MOSH_SCROLLBACK=no
+	# shellcheck disable=SC2086
+	b_client ours "ek-$1" "$SRV_PORT" $env || return 1
+	b_wait "ek-$1" '^line [0-9]' 100 || return 1
+	k=1
+	while [ $k -le "$KEYS" ]; do
+		t0=$(now_ns)
+		bt send-keys -t "=ek-$1:" -l x
+		n=0
+		while ! bt capture-pane -p -t "=ek-$1:" | head -n 1 |
+		    grep -q "^echo: x $k\$"; do
+			n=$((n + 1)); [ $n -ge 2000 ] && return 1
+		done
+		t1=$(now_ns)
+		echo $(( (t1 - t0) / 1000000 )) >>"$B_TMP/echo-$1"
+		sleep 0.1
+		k=$((k + 1))
+	done
+	b_end_session "ek-$1" "$SRV_PID"
+}
+
 : >"$B_TMP/on" ; : >"$B_TMP/off"
 i=0
 while [ $i -lt "$REPS" ]; do
 	for m in on off; do
 		r=$(one $m) && echo "$r" >>"$B_TMP/$m"
+		echo_run $m
 	done
 	i=$((i + 1))
 done
@@ -44,3 +78,5 @@ r=$(ratio "$(med "$B_TMP/on" 1)" "$(med "$B_TMP/off" 1)")
 echo "| cat of $N lines (~$(($(wc -c <"$B_TMP/big") / 1048576)) MB) to the last line on screen, ms min/median/max: scrollback on (other: off) | $(stats "$B_TMP/on" 1) | $(stats "$B_TMP/off" 1) | | $r (on/off) | $(goal "$r" 1.05) |"
 r=$(ratio "$(med "$B_TMP/on" 2)" "$(med "$B_TMP/off" 2)")
 echo "| same, server CPU s min/median/max: on (other: off) | $(stats "$B_TMP/on" 2) | $(stats "$B_TMP/off" 2) | | $r (on/off) | |"
+r=$(ratio "$(med "$B_TMP/echo-on" 1)" "$(med "$B_TMP/echo-off" 1)")
+echo "| echo of a key while output floods (flood_echo), ms min/median/max over $((KEYS * REPS)) keys: on (other: off) | $(stats "$B_TMP/echo-on" 1) | $(stats "$B_TMP/echo-off" 1) | | $r (on/off) | $(goal "$r" 1.05) |"
