@@ -229,8 +229,9 @@ part_2() {
 # --- 3. skip markers: scrollback_lines = 500 ------------------------------
 # flood NAME WHAT LAST: after a flood ending in the number LAST, then
 # DONE, with a server that keeps 500 lines: one marker; after it the
-# newest lines, consecutive through LAST; the history holds the 500 the
-# server still had after the marker; every marker's count is right.
+# newest lines, consecutive through LAST, at most 500 + ROWS of them; the
+# history holds at least the 500 the server still had after the marker;
+# every marker's count is right.
 flood() {
 	cap "$1" >"$T_TMP/$1.cap"; hist "$1" >"$T_TMP/$1.hist"
 	after_marker "$T_TMP/$1.cap" >"$T_TMP/$1.after"
@@ -251,8 +252,10 @@ flood() {
 	fi
 	t_check "$2: at most 500 + $ROWS numbers after the last marker" \
 	    [ "$f_after" -le $((500 + ROWS)) ]
-	t_check "$2: the history holds exactly the last 500 lines after the marker" \
-	    [ "$f_hafter" -eq 500 ]
+	# The 500 the server held when the client caught up, and what
+	# scrolled after (the DONE line may come in a later read).
+	t_check "$2: the history holds the last 500 lines or a few more after the marker" \
+	    [ "$f_hafter" -ge 500 -a "$f_hafter" -le $((500 + ROWS)) ]
 	t_check "$2: each marker's count is the lines it stands for" \
 	    marker_counts "$T_TMP/$1.cap"
 }
