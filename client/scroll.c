@@ -90,10 +90,16 @@ scroll_history(struct scroll *sc, const struct host_history *h,
 	uint64_t	 gap = 0;
 	int		 used = 0, n;
 
-	/* A client that joins late starts at its first line: no gap. */
-	if (!sc->started && sc->printed < h->first)
-		sc->printed = h->first;
-	sc->started = true;
+	/* The first lines: a client that joined late starts at its first
+	 * line (no gap); one that came before lines were dropped is told
+	 * by the server how many. */
+	if (!sc->started) {
+		if (sc->printed < h->first)
+			sc->printed = h->first;
+		if ((l = host_history_get(h, sc->printed)) != NULL)
+			gap = l->skipped;
+		sc->started = true;
+	}
 	/* Lines are numbered: any number missing before one that came is a
 	 * line the server (or our own ring) dropped. */
 	while (sc->printed < upto) {
@@ -127,6 +133,8 @@ int
 scroll_before_frame(struct scroll *sc, const struct host_state *remote,
     bool remote_alt, struct term_fb **shown, struct term_buf *out)
 {
+	int	 cols, rows;
+
 	if (!sc->wanted || (!sc->on && !remote->scrollback))
 		return 0;
 	/* From now on the main screen is the session's (what was on it
@@ -141,10 +149,17 @@ scroll_before_frame(struct scroll *sc, const struct host_state *remote,
 		sc->alt = true;
 	} else if (!remote_alt && sc->alt) {
 		term_buf_adds(out, sc->leave_alt);
+		cols = *shown != NULL ? (*shown)->cols : 80;
+		rows = *shown != NULL ? (*shown)->rows : 24;
 		term_fb_free(*shown);
 		*shown = sc->main_shown;
 		sc->main_shown = NULL;
 		sc->alt = false;
+		/* The main screen as we first find it (what was there before
+		 * the session): cleared, so lines can be scrolled in above it
+		 * at once (tmux, as `clear`, keeps what was there). */
+		if (*shown == NULL && (*shown = term_fb_new(cols, rows)) != NULL)
+			term_buf_adds(out, "\033[0m\033[H\033[2J");
 	}
 	/* Lines leave the main screen only; none while it is not shown. */
 	if (sc->alt || remote->hist == NULL || sc->printed >= remote->hist_seq)

@@ -104,11 +104,12 @@ output_frame(struct session *s, uint64_t now)
 	/* History lines into the terminal's scrollback first, and its
 	 * alternate screen as the remote's; then the frame. */
 	(void)scroll_before_frame(&s->scroll, remote(s),
-	    term_emu_alt_screen(remote(s)->emu), &s->shown, &s->out);
+	    remote(s)->alt_screen, &s->shown, &s->out);
 	if (s->shown == NULL)
 		s->repaint = true;
-	if (term_display_diff(s->repaint ? NULL : s->shown, next,
-	    &s->out) != 0 || s->out.failed) {
+	if (term_display_diff_flags(s->repaint ? NULL : s->shown, next,
+	    &s->out, s->scroll.on && !s->scroll.alt ?
+	    TERM_DISPLAY_NO_HISTORY : 0) != 0 || s->out.failed) {
 		term_fb_free(next);
 		return;
 	}

@@ -13,6 +13,8 @@ enum {
 	EXT_READ_ONLY = 101,	/* "your keystrokes are dropped" */
 	EXT_HISTORY = 102,	/* HostBuffers: lines off the top */
 	EXT_SCROLLBACK = 103,	/* "history lines will come" */
+	EXT_ALT_ON = 104,	/* the alternate screen is up ... */
+	EXT_ALT_OFF = 105,	/* ... and down again */
 	EXT_CAPS = 100,		/* ClientBuffers: what the client takes */
 	F_CAPS = 1,		/* Caps.bits */
 	F_HIST_FIRST = 1,	/* History */
@@ -339,6 +341,8 @@ static const struct {
 	{ HOST_NOTICE_MOVED,	 EXT_MOVED },
 	{ HOST_NOTICE_READ_ONLY, EXT_READ_ONLY },
 	{ HOST_NOTICE_SCROLLBACK, EXT_SCROLLBACK },
+	{ HOST_NOTICE_ALT_ON,	 EXT_ALT_ON },
+	{ HOST_NOTICE_ALT_OFF,	 EXT_ALT_OFF },
 };
 #define HOST_NOTICES (sizeof(host_notices) / sizeof(host_notices[0]))
 

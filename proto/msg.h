@@ -34,6 +34,9 @@ enum host_notice {
 					 * (mosh-server share --read-only) */
 	HOST_NOTICE_SCROLLBACK = 4,	/* history lines will come: put
 					 * them in the terminal's scrollback */
+	HOST_NOTICE_ALT_ON = 8,		/* the remote screen is now its
+					 * alternate one (1047/1049) ... */
+	HOST_NOTICE_ALT_OFF = 16,	/* ... and now its main one again */
 };
 int	host_msg_add_notice(struct buf *, enum host_notice);
 /* The notices a HostMessage carries, ORed (0 also for bad bytes). */

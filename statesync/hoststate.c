@@ -76,6 +76,7 @@ hs_clone(const void *s)
 	c->moved = h->moved;
 	c->read_only = h->read_only;
 	c->scrollback = h->scrollback;
+	c->alt_screen = h->alt_screen;
 	c->hist = host_history_ref(h->hist);
 	c->hist_seq = h->hist_seq;
 	c->hist_base = h->hist_base;
@@ -88,6 +89,13 @@ hs_free(void *s)
 	host_state_free(s);
 }
 
+/* Is the screen this state shows the alternate one? */
+static bool
+hs_alt(const struct host_state *h)
+{
+	return h->alt_screen || term_emu_alt_screen(h->emu);
+}
+
 static bool
 hs_equal(const void *x, const void *y)
 {
@@ -95,6 +103,7 @@ hs_equal(const void *x, const void *y)
 
 	return a->echo_ack == b->echo_ack && a->read_only == b->read_only &&
 	    a->hist_seq == b->hist_seq && (a->hist == NULL) == (b->hist == NULL) &&
+	    hs_alt(a) == hs_alt(b) &&
 	    term_fb_equal(term_emu_fb(a->emu), term_emu_fb(b->emu));
 }
 
@@ -161,9 +170,19 @@ hs_diff(const void *f, const void *t, struct buf *out)
 	if (from->echo_ack != to->echo_ack &&
 	    host_msg_add_echoack(out, to->echo_ack) != 0)
 		return -1;
-	/* A client that takes history is told once that it will come. */
+	/* A client that takes history is told once that it will come, and
+	 * whenever the alternate screen goes up or down: its terminal
+	 * follows, so full-screen frames never enter its scrollback. */
 	if (to->hist != NULL && from->hist == NULL &&
 	    host_msg_add_notice(out, HOST_NOTICE_SCROLLBACK) != 0)
+		return -1;
+	if (to->hist != NULL && (hs_alt(from) != hs_alt(to) ||
+	    from->hist == NULL) && hs_alt(to) &&
+	    host_msg_add_notice(out, HOST_NOTICE_ALT_ON) != 0)
+		return -1;
+	if (to->hist != NULL && from->hist != NULL &&
+	    hs_alt(from) != hs_alt(to) && !hs_alt(to) &&
+	    host_msg_add_notice(out, HOST_NOTICE_ALT_OFF) != 0)
 		return -1;
 	if (to->hist_seq > from->hist_seq && hs_diff_history(from, to, out) != 0)
 		return -1;
@@ -270,6 +289,10 @@ hs_apply(void *s, const uint8_t *p, size_t n)
 	hs->moved = hs->moved || (notices & HOST_NOTICE_MOVED);
 	hs->read_only = hs->read_only || (notices & HOST_NOTICE_READ_ONLY);
 	hs->scrollback = hs->scrollback || (notices & HOST_NOTICE_SCROLLBACK);
+	if (notices & HOST_NOTICE_ALT_OFF)
+		hs->alt_screen = false;
+	if (notices & HOST_NOTICE_ALT_ON)
+		hs->alt_screen = true;
 	return e;
 }
 

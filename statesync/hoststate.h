@@ -27,6 +27,9 @@ struct host_state {
 	bool		 read_only;
 	/* Client: the server said history lines will come. */
 	bool		 scrollback;
+	/* Client: the server said its alternate screen is up (the screen
+	 * we hold is only what it shows). */
+	bool		 alt_screen;
 	/*
 	 * Scrollback, for a client that takes it: the lines numbered below
 	 * hist_seq are this state's (the server releases them to a client

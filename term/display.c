@@ -16,6 +16,8 @@ struct frame {
 	struct term_rend	 pen;		/* receiver's rendition */
 	int			 cursor_visible;
 	const struct term_row	*old_bottom;	/* old last row: never wraps at the receiver */
+	int			 no_history;	/* scroll with DL: nothing enters
+						 * the receiver's scrollback */
 };
 
 static const struct term_cell blank_cell = { .ch = ' ' };
@@ -488,7 +490,19 @@ put_scroll(struct frame *f, const struct term_row **rows)
 		bottom = nf->rows - 1;
 
 	set_pen(f, &plain, 0);		/* new rows come in unpainted */
-	if (bottom == nf->rows - 1) {
+	if (f->no_history) {
+		/* Delete lines at the top instead of feeding lines at the
+		 * bottom: the rows leave without entering the terminal's
+		 * scrollback (the client puts lines there itself). */
+		if (bottom != nf->rows - 1)
+			put_csi2(f->out, 1, (unsigned)bottom + 1, 'r');
+		f->cx = f->cy = -1;
+		silent_move(f, 0, 0);
+		put_csi1(f->out, (unsigned)shift, 'M');
+		if (bottom != nf->rows - 1)
+			term_buf_adds(f->out, "\033[r");
+		f->cx = f->cy = -1;
+	} else if (bottom == nf->rows - 1) {
 		if (f->cy != nf->rows - 1 || f->cx != 0)
 			silent_move(f, nf->rows - 1, 0);
 		term_buf_addrep(f->out, '\n', (size_t)shift);
@@ -509,6 +523,13 @@ int
 term_display_diff(const struct term_fb *old, const struct term_fb *nf,
     struct term_buf *out)
 {
+	return term_display_diff_flags(old, nf, out, 0);
+}
+
+int
+term_display_diff_flags(const struct term_fb *old, const struct term_fb *nf,
+    struct term_buf *out, unsigned flags)
+{
 	static const struct term_rend plain = { 0, 0, 0 };
 	const struct term_row	*rows[TERM_MAX_ROWS];
 	struct frame		 f;
@@ -517,6 +538,7 @@ term_display_diff(const struct term_fb *old, const struct term_fb *nf,
 	memset(&f, 0, sizeof(f));
 	f.out = out;
 	f.nf = nf;
+	f.no_history = (flags & TERM_DISPLAY_NO_HISTORY) != 0;
 
 	if (old != NULL && old->bell_count != nf->bell_count)
 		term_buf_addc(out, '\a');

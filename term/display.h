@@ -23,6 +23,12 @@
  */
 int	term_display_diff(const struct term_fb *old, const struct term_fb *new,
 	    struct term_buf *out);
+/* The same, with flags: TERM_DISPLAY_NO_HISTORY scrolls by deleting lines
+ * at the top (a terminal keeps nothing of them), for a client that puts
+ * history lines in the scrollback itself. */
+#define TERM_DISPLAY_NO_HISTORY	0x1u
+int	term_display_diff_flags(const struct term_fb *old,
+	    const struct term_fb *new, struct term_buf *out, unsigned flags);
 
 /*
  * One row as the bytes that draw it from column 0 of a line at least cols

@@ -12,6 +12,7 @@
 #include "proto/userstream.h"
 #include "statesync/history.h"
 #include "statesync/hoststate.h"
+#include "term/display.h"
 #include "term/emu.h"
 #include "tests/unit/check.h"
 
@@ -303,5 +304,42 @@ test_hostile_line(struct check *t)
 	host_state_free(c);
 }
 
+/* The client's own frames: a scroll drawn for a terminal whose scrollback
+ * the client fills itself deletes lines at the top (nothing enters the
+ * terminal's history); drawn as for mosh it feeds lines (they do). */
+static void
+test_frames_keep_out_of_history(struct check *t)
+{
+	struct server	 host, rx;
+	struct term_fb	*a, *b;
+	struct term_buf	 out;
+	unsigned	 flags;
+
+	for (flags = 0; flags <= TERM_DISPLAY_NO_HISTORY; flags++) {
+		CHECK(t, server_open(&host, 100) == 0);
+		CHECK(t, server_open(&rx, 100) == 0);
+		server_print(&host, "l1\r\nl2\r\nl3");
+		a = term_emu_snapshot(host.emu);
+		server_print(&host, "\r\nl4\r\nl5");
+		b = term_emu_snapshot(host.emu);
+		term_buf_init(&out);
+		CHECK(t, term_display_diff_flags(NULL, a, &out, flags) == 0);
+		CHECK(t, term_display_diff_flags(a, b, &out, flags) == 0);
+		(void)term_emu_write(rx.emu, out.data, out.len);
+		/* The receiver shows the same either way. */
+		CHECK(t, term_fb_equal(term_emu_fb(rx.emu), b));
+		if (flags & TERM_DISPLAY_NO_HISTORY)
+			CHECK_EQ_INT(t, rx.hist->next, 0);
+		else
+			CHECK_EQ_INT(t, rx.hist->next, 2);
+		term_buf_free(&out);
+		term_fb_free(a);
+		term_fb_free(b);
+		server_close(&host);
+		server_close(&rx);
+	}
+}
+
 CHECK_MAIN(CASE(test_codec), CASE(test_caps), CASE(test_lines_reach_client),
-    CASE(test_behind_and_late), CASE(test_hostile_line))
+    CASE(test_behind_and_late), CASE(test_hostile_line),
+    CASE(test_frames_keep_out_of_history))
