@@ -320,7 +320,8 @@ fs_server_resize(void *arg, int32_t w, int32_t h)
 static void
 fs_server_input(struct fs_ctx *f)
 {
-	struct user_msg_handler h = { fs_server_keys, fs_server_resize, f };
+	struct user_msg_handler h = { fs_server_keys, fs_server_resize, f,
+	    NULL };
 
 	if (ssp_remote_news(&f->ssp, &f->last_remote, &f->userdiff) != 0)
 		return;
