@@ -536,16 +536,18 @@ static void
 serve_history_row(void *arg, struct term_row *row, int cols)
 {
 	struct serve_ctx *s = arg;
-	struct term_row	*kept;
-	int		 width;
+	struct term_row	*kept, *reuse;
+	int		 width, room = 0;
 
-	/* Kept as long as it shows: lines are mostly short. */
-	kept = term_row_trimmed(row, cols, &width);
+	/* Kept as long as it shows (lines are mostly short), in the memory
+	 * of the line it pushes out when the ring is full. */
+	reuse = host_history_reclaim(s->hist, &room);
+	kept = term_row_trim_into(reuse, &room, row, cols, &width);
 	term_fb_row_unref(row);
 	if (kept != NULL)
-		host_history_add_row(s->hist, kept, width);
+		host_history_add_row(s->hist, kept, width, room);
 	else
-		host_history_add_row(s->hist, NULL, 0);
+		host_history_add_row(s->hist, NULL, 0, 0);
 }
 
 /* What the client takes beyond mosh: history lines, from now on. */

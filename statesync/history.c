@@ -75,12 +75,29 @@ history_push(struct host_history *h)
 }
 
 void
-host_history_add_row(struct host_history *h, struct term_row *row, int cols)
+host_history_add_row(struct host_history *h, struct term_row *row, int cols,
+    int room)
 {
 	struct host_history_line *l = history_push(h);
 
 	l->row = row;
 	l->cols = cols;
+	l->room = room;
+}
+
+struct term_row *
+host_history_reclaim(struct host_history *h, int *room)
+{
+	struct host_history_line *l = history_slot(h, h->next);
+	struct term_row	*r;
+
+	if (h->next - h->first != h->cap || l->row == NULL ||
+	    l->row->refs != 1)
+		return NULL;
+	r = l->row;
+	*room = l->room;
+	l->row = NULL;
+	return r;
 }
 
 int

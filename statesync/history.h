@@ -18,6 +18,7 @@
 struct host_history_line {
 	struct term_row	*row;		/* server: the row (a reference) */
 	int		 cols;
+	int		 room;		/* server: cells the row has room for */
 	uint8_t		*bytes;		/* client: the line, rendered */
 	size_t		 len;
 	uint64_t	 skipped;	/* lines dropped just before it */
@@ -42,9 +43,12 @@ struct host_history *host_history_ref(struct host_history *);
 void	host_history_unref(struct host_history *);
 
 /* Server: a row that left the top, taking the caller's reference; the
- * oldest line goes when the ring is full. */
+ * oldest line goes when the ring is full. room: cells it has room for. */
 void	host_history_add_row(struct host_history *, struct term_row *,
-	    int cols);
+	    int cols, int room);
+/* Server: when the ring is full, the row the next line would drop, given
+ * to the caller to write the next line into (*room cells); else NULL. */
+struct term_row *host_history_reclaim(struct host_history *, int *room);
 
 /*
  * Client: line number n, rendered; `skipped` lines the server dropped

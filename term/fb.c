@@ -364,14 +364,15 @@ term_fb_scroll_up(struct term_fb *fb, int n)
 	return 0;
 }
 
-struct term_row *
-term_row_trimmed(const struct term_row *r, int cols, int *width)
+/* Columns up to the last cell that is not a default blank. */
+static int
+row_ink_width(const struct term_row *r, int cols)
 {
-	struct term_row	*t;
-	int		 w;
+	int	 w;
 
 	/* Every line that scrolls off a screen that keeps history comes
-	 * here: its trailing blanks are found a run of cells at a time. */
+	 * here: cells past the ink are blank already; the rest are tested
+	 * a run at a time. */
 	w = r->ink < cols ? r->ink : cols;
 	while (w >= BLANK_RUN && cells_blank(&r->cells[w - BLANK_RUN], BLANK_RUN))
 		w -= BLANK_RUN;
@@ -379,9 +380,33 @@ term_row_trimmed(const struct term_row *r, int cols, int *width)
 		w -= 8;
 	while (w > 0 && cells_blank(&r->cells[w - 1], 1))
 		w--;
-	if ((t = malloc(sizeof(*t) + (size_t)(w ? w : 1) *
-	    sizeof(t->cells[0]))) == NULL)
-		return NULL;
+	return w;
+}
+
+struct term_row *
+term_row_trimmed(const struct term_row *r, int cols, int *width)
+{
+	int	 room = 0;
+
+	return term_row_trim_into(NULL, &room, r, cols, width);
+}
+
+struct term_row *
+term_row_trim_into(struct term_row *t, int *room, const struct term_row *r,
+    int cols, int *width)
+{
+	int	 w = row_ink_width(r, cols);
+
+	if (t != NULL && *room < w) {
+		free(t);
+		t = NULL;
+	}
+	if (t == NULL) {
+		if ((t = malloc(sizeof(*t) + (size_t)(w ? w : 1) *
+		    sizeof(t->cells[0]))) == NULL)
+			return NULL;
+		*room = w ? w : 1;
+	}
 	t->gen = r->gen;
 	t->refs = 1;
 	t->wrap = r->wrap;

@@ -136,6 +136,12 @@ int		 term_fb_scroll_up(struct term_fb *, int n);
  */
 struct term_row	*term_row_trimmed(const struct term_row *, int cols,
 		    int *width);
+/* The same into `reuse` (a row of ours, not shared, with room for *room
+ * cells; NULL: none) when it has room, else a new one (reuse is then
+ * freed); *room is then the returned row's. Keeping many lines costs no
+ * allocation per line. */
+struct term_row	*term_row_trim_into(struct term_row *reuse, int *room,
+		    const struct term_row *, int cols, int *width);
 /* Bytes this screen holds that no other screen shares (rows, strings). */
 size_t		 term_fb_held(const struct term_fb *);
 

@@ -114,7 +114,7 @@ struct server {
 static void
 server_sink(void *arg, struct term_row *row, int cols)
 {
-	host_history_add_row(((struct server *)arg)->hist, row, cols);
+	host_history_add_row(((struct server *)arg)->hist, row, cols, cols);
 }
 
 static int
