@@ -91,8 +91,9 @@ host_history_reclaim(struct host_history *h, int *room)
 	struct host_history_line *l = history_slot(h, h->next);
 	struct term_row	*r;
 
-	if (h->next - h->first != h->cap || l->row == NULL ||
-	    l->row->refs != 1)
+	/* The ring's rows are its own (never shared): no need to look at
+	 * the old row, whose memory is long out of the cache. */
+	if (h->next - h->first != h->cap || l->row == NULL)
 		return NULL;
 	r = l->row;
 	*room = l->room;
