@@ -1399,6 +1399,10 @@ serve_housekeeping(struct serve_ctx *s, uint64_t now)
 	for (i = 0; i < s->nclients; i++)
 		serve_echo_update(s->client[i], now);
 	serve_views_update(s);
+	/* Output paused: kept rows become bytes (a fraction of the memory). */
+	if (s->hist != NULL && now - s->hist_moved_at >= HISTORY_SETTLE_MS &&
+	    host_history_compact(s->hist) > 1000)
+		(void)malloc_trim(0);	/* give the rows' memory back */
 	if (now - s->title_at >= TITLE_EVERY_MS)
 		serve_title(s, now);
 	for (i = 0; i < s->nclients; i++) {

@@ -144,6 +144,35 @@ host_history_note_skip(struct host_history *h, uint64_t at, uint64_t skipped)
 	h->skip_pending = skipped;
 }
 
+size_t
+host_history_compact(struct host_history *h)
+{
+	struct host_history_line *l;
+	struct term_buf	 tb;
+	size_t		 done = 0;
+
+	if (h->compacted < h->first)
+		h->compacted = h->first;
+	term_buf_init(&tb);
+	for (; h->compacted < h->next; h->compacted++) {
+		l = history_slot(h, h->compacted);
+		if (l->row == NULL)
+			continue;
+		term_buf_clear(&tb);
+		if (term_display_row(l->row, l->cols, &tb) != 0 || tb.failed ||
+		    (l->bytes = malloc(tb.len ? tb.len : 1)) == NULL)
+			break;
+		memcpy(l->bytes, tb.data, tb.len);
+		l->len = tb.len;
+		term_fb_row_unref(l->row);
+		l->row = NULL;
+		l->room = 0;
+		done++;
+	}
+	term_buf_free(&tb);
+	return done;
+}
+
 const struct host_history_line *
 host_history_get(const struct host_history *h, uint64_t n)
 {

@@ -33,6 +33,7 @@ struct host_history {
 	size_t		 cap;
 	uint64_t	 first;		/* number of the oldest line held */
 	uint64_t	 next;		/* number the next line gets */
+	uint64_t	 compacted;	/* server: lines below are bytes */
 	uint64_t	 skip_pending;	/* client: said skipped, no line yet */
 	uint64_t	 skip_at;	/* ... before this line number */
 };
@@ -46,6 +47,13 @@ void	host_history_unref(struct host_history *);
  * oldest line goes when the ring is full. room: cells it has room for. */
 void	host_history_add_row(struct host_history *, struct term_row *,
 	    int cols, int room);
+/*
+ * Server: rows held turn into the bytes that draw them (term_display_row),
+ * oldest first: a line then costs its text and renditions, not 24 bytes a
+ * cell. Done once output pauses (a flood keeps rows: cheaper to take).
+ * Returns how many lines changed; stops early when memory runs out.
+ */
+size_t	host_history_compact(struct host_history *);
 /* Server: when the ring is full, the row the next line would drop, given
  * to the caller to write the next line into (*room cells); else NULL. */
 struct term_row *host_history_reclaim(struct host_history *, int *room);

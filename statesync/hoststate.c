@@ -143,10 +143,15 @@ hs_diff_history(const struct host_state *from, const struct host_state *to,
 	for (n = start; n < start + count; n++) {
 		size_t	 before = tb.len;
 
-		if ((l = host_history_get(to->hist, n)) != NULL &&
-		    l->row != NULL &&
-		    term_display_row(l->row, l->cols, &tb) != 0)
-			goto out;
+		/* A line is a row, or the bytes it became once output
+		 * paused (host_history_compact). */
+		if ((l = host_history_get(to->hist, n)) != NULL) {
+			if (l->row != NULL &&
+			    term_display_row(l->row, l->cols, &tb) != 0)
+				goto out;
+			if (l->row == NULL && l->bytes != NULL)
+				term_buf_add(&tb, l->bytes, l->len);
+		}
 		lens[n - start] = tb.len - before;
 	}
 	if (!tb.failed && host_msg_add_history(out, start, skipped, tb.data,

@@ -340,6 +340,37 @@ test_frames_keep_out_of_history(struct check *t)
 	}
 }
 
+/* Rows kept for history turn into bytes once output pauses: the lines a
+ * client gets are the same either way, and no row is left. */
+static void
+test_compact_same_lines(struct check *t)
+{
+	struct server	 sv;
+	struct host_state *base, *view;
+	struct buf	 d1 = BUF_INIT, d2 = BUF_INIT;
+	uint64_t	 n;
+
+	CHECK(t, server_open(&sv, 100) == 0);
+	server_print(&sv, "plain\r\n\033[1;4;38;5;202mrich\033[0m tail  \r\n"
+	    "\346\227\245\346\234\254 wide\r\n\r\nlast\r\n");
+	base = host_state_new(20, 3);
+	view = host_state_view(sv.emu, false);
+	host_state_set_history(view, sv.hist, 0);
+	view->hist_seq = sv.hist->next;
+	CHECK(t, host_state_ops.diff(base, view, &d1) == 0);
+	CHECK_EQ_INT(t, host_history_compact(sv.hist), sv.hist->next);
+	for (n = 0; n < sv.hist->next; n++)
+		CHECK(t, host_history_get(sv.hist, n)->row == NULL);
+	CHECK_EQ_INT(t, host_history_compact(sv.hist), 0);
+	CHECK(t, host_state_ops.diff(base, view, &d2) == 0);
+	CHECK(t, d1.len == d2.len && memcmp(d1.data, d2.data, d1.len) == 0);
+	buf_free(&d1);
+	buf_free(&d2);
+	host_state_free(base);
+	host_state_free(view);
+	server_close(&sv);
+}
+
 CHECK_MAIN(CASE(test_codec), CASE(test_caps), CASE(test_lines_reach_client),
     CASE(test_behind_and_late), CASE(test_hostile_line),
-    CASE(test_frames_keep_out_of_history))
+    CASE(test_frames_keep_out_of_history), CASE(test_compact_same_lines))
