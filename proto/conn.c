@@ -54,6 +54,14 @@ conn_socket_setup(int fd, int family)
 	return 0;
 }
 
+/* Where the sockets, retired keys and served addresses live: the
+ * session's conn for a client that joined it, else this one. */
+static struct conn *
+conn_home(struct conn *c)
+{
+	return c->owner != NULL ? c->owner : c;
+}
+
 static void
 conn_base_init(struct conn *c, bool server, uint64_t now)
 {
@@ -175,7 +183,6 @@ conn_server_join(struct conn *c, struct conn *owner, const struct mosh_key *k,
 	} else if (dgram_session_init(&c->crypto, k, DGRAM_TO_CLIENT) != 0)
 		return errno = ENOMEM, -1;
 	c->keyed = true;
-	c->borrowed = true;
 	c->owner = owner;
 	c->hooks = owner->hooks;
 	c->mtu = owner->mtu;
@@ -205,7 +212,7 @@ conn_close(struct conn *c)
 {
 	size_t	 i;
 
-	for (i = 0; i < c->nsocks && !c->borrowed; i++)
+	for (i = 0; i < c->nsocks && c->owner == NULL; i++)
 		close(c->socks[i]);
 	c->nsocks = 0;
 	if (c->keyed)
@@ -235,7 +242,7 @@ conn_remove_socket(struct conn *c, int fd)
 		;
 	if (at == c->nsocks)
 		return;
-	if (!c->borrowed)
+	if (c->owner == NULL)
 		close(fd);
 	memmove(c->socks + at, c->socks + at + 1,
 	    (c->nsocks - at - 1) * sizeof(c->socks[0]));
@@ -256,7 +263,7 @@ conn_rekey_prepare(const struct conn *c, const struct mosh_key *k,
 void
 conn_rekey(struct conn *c, struct dgram_session *next, uint64_t now)
 {
-	struct conn	*keep = c->owner != NULL ? c->owner : c;
+	struct conn	*keep = conn_home(c);
 	struct conn_retired *r = &keep->retired[keep->retired_next];
 
 	if (r->used)
@@ -658,7 +665,7 @@ conn_accept(struct conn *c, const struct dgram *d, const struct conn_rx *rx,
 		c->has_remote = true;
 		memcpy(&c->remote, &rx->src, rx->peer.addrlen);
 		c->remote_len = rx->peer.addrlen;
-		conn_served_add(c->owner != NULL ? c->owner : c, &rx->peer);
+		conn_served_add(conn_home(c), &rx->peer);
 		for (i = 0; i < c->nsocks; i++)
 			if (c->socks[i] == rx->peer.fd)
 				c->send_sock = i;

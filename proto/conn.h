@@ -78,9 +78,8 @@ struct conn {
 	/* Server with several clients: the session's conn owns the
 	 * sockets, the hooks, the retired keys and the served list; each
 	 * client's conn borrows the sockets and retires its keys there. */
-	bool			 borrowed;	/* the sockets are not ours */
 	bool			 keyed;		/* crypto holds a key */
-	struct conn		*owner;		/* NULL: we are our own */
+	struct conn		*owner;		/* NULL: the sockets are ours */
 	struct dgram_session	 crypto;
 	struct conn_retired	 retired[CONN_RETIRED_KEYS];
 	size_t			 retired_next;	/* slot the next re-key fills */
