@@ -181,13 +181,11 @@ hs_diff(const void *f, const void *t, struct buf *out)
 	if (to->hist != NULL && from->hist == NULL &&
 	    host_msg_add_notice(out, HOST_NOTICE_SCROLLBACK) != 0)
 		return -1;
-	if (to->hist != NULL && (hs_alt(from) != hs_alt(to) ||
-	    from->hist == NULL) && hs_alt(to) &&
-	    host_msg_add_notice(out, HOST_NOTICE_ALT_ON) != 0)
-		return -1;
-	if (to->hist != NULL && from->hist != NULL &&
-	    hs_alt(from) != hs_alt(to) && !hs_alt(to) &&
-	    host_msg_add_notice(out, HOST_NOTICE_ALT_OFF) != 0)
+	/* (A client not told yet assumes the main screen.) */
+	if (to->hist != NULL &&
+	    hs_alt(to) != (from->hist != NULL && hs_alt(from)) &&
+	    host_msg_add_notice(out, hs_alt(to) ? HOST_NOTICE_ALT_ON :
+	    HOST_NOTICE_ALT_OFF) != 0)
 		return -1;
 	if (to->hist_seq > from->hist_seq && hs_diff_history(from, to, out) != 0)
 		return -1;
@@ -269,7 +267,8 @@ hs_history_line(void *arg, const uint8_t *p, size_t n)
 	struct host_state *h = arg;
 	int		 rc = 0;
 
-	if (h->hist != NULL && h->hist_at >= h->hist->next)
+	/* (A line the ring holds already is ignored there.) */
+	if (h->hist != NULL)
 		rc = host_history_add_line(h->hist, h->hist_at,
 		    h->hist_skipped, p, n);
 	h->hist_skipped = 0;
