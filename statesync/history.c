@@ -181,32 +181,6 @@ host_history_get(const struct host_history *h, uint64_t n)
 	return history_slot(h, n);
 }
 
-size_t
-host_history_held(const struct host_history *h)
-{
-	size_t	 n = sizeof(*h) + h->cap * sizeof(*h->ring);
-	uint64_t i;
-
-	for (i = h->first; i < h->next; i++)
-		n += history_slot(h, i)->len;
-	return n;
-}
-
-/* Columns up to the last cell that is not a default blank. */
-static int
-history_width(const struct term_row *r, int cols)
-{
-	int	 x;
-
-	for (x = cols; x > 0; x--) {
-		const struct term_cell *c = &r->cells[x - 1];
-
-		if (c->ch != ' ' || c->bg != 0 || c->attr != 0)
-			return x;
-	}
-	return 0;
-}
-
 int
 host_history_add_line(struct host_history *h, uint64_t n, uint64_t skipped,
     const uint8_t *p, size_t len)
@@ -239,6 +213,6 @@ host_history_add_line(struct host_history *h, uint64_t n, uint64_t skipped,
 	term_buf_free(&tb);
 	/* Its width: the columns up to its last cell that shows. */
 	if (rc == 0 && host_history_get(h, n) != NULL)
-		history_slot(h, n)->cols = history_width(fb->row[0], fb->cols);
+		history_slot(h, n)->cols = term_row_width(fb->row[0], fb->cols);
 	return rc;
 }

@@ -86,7 +86,4 @@ void	host_history_note_skip(struct host_history *, uint64_t at,
 const struct host_history_line *host_history_get(const struct host_history *,
 	    uint64_t n);
 
-/* Bytes the ring holds beyond its lines' rows (those are shared). */
-size_t	host_history_held(const struct host_history *);
-
 #endif

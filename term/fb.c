@@ -364,9 +364,8 @@ term_fb_scroll_up(struct term_fb *fb, int n)
 	return 0;
 }
 
-/* Columns up to the last cell that is not a default blank. */
-static int
-row_ink_width(const struct term_row *r, int cols)
+int
+term_row_width(const struct term_row *r, int cols)
 {
 	int	 w;
 
@@ -395,7 +394,7 @@ struct term_row *
 term_row_trim_into(struct term_row *t, int *room, const struct term_row *r,
     int cols, int *width)
 {
-	int	 w = row_ink_width(r, cols);
+	int	 w = term_row_width(r, cols);
 
 	if (t != NULL && *room < w) {
 		free(t);

@@ -136,6 +136,8 @@ int		 term_fb_scroll_up(struct term_fb *, int n);
  */
 struct term_row	*term_row_trimmed(const struct term_row *, int cols,
 		    int *width);
+/* The width term_row_trimmed cuts at: up to the last cell that shows. */
+int		 term_row_width(const struct term_row *, int cols);
 /* The same into `reuse` (a row of ours, not shared, with room for *room
  * cells; NULL: none) when it has room, else a new one (reuse is then
  * freed); *room is then the returned row's. Keeping many lines costs no
