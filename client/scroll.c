@@ -131,8 +131,9 @@ scroll_history(struct scroll *sc, const struct host_history *h,
 
 int
 scroll_before_frame(struct scroll *sc, const struct host_state *remote,
-    bool remote_alt, struct term_fb **shown, struct term_buf *out)
+    struct term_fb **shown, struct term_buf *out)
 {
+	bool	 remote_alt = remote->alt_screen;
 	int	 cols, rows;
 
 	if (!sc->wanted || (!sc->on && !remote->scrollback))

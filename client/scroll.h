@@ -44,6 +44,6 @@ void	scroll_free(struct scroll *);
  * 0, or -1 when memory runs out (the lines are tried again next frame).
  */
 int	scroll_before_frame(struct scroll *, const struct host_state *remote,
-	    bool remote_alt, struct term_fb **shown, struct term_buf *out);
+	    struct term_fb **shown, struct term_buf *out);
 
 #endif

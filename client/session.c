@@ -103,8 +103,7 @@ output_frame(struct session *s, uint64_t now)
 	term_buf_clear(&s->out);
 	/* History lines into the terminal's scrollback first, and its
 	 * alternate screen as the remote's; then the frame. */
-	(void)scroll_before_frame(&s->scroll, remote(s),
-	    remote(s)->alt_screen, &s->shown, &s->out);
+	(void)scroll_before_frame(&s->scroll, remote(s), &s->shown, &s->out);
 	if (s->shown == NULL)
 		s->repaint = true;
 	if (term_display_diff_flags(s->repaint ? NULL : s->shown, next,
