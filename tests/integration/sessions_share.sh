@@ -13,12 +13,9 @@
 # "not ok ... (not run: ...)" at once instead of waiting on clients that
 # cannot start.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/share.sh"
 S=$TOP/$BUILD/mosh-server
 command -v mosh-client >/dev/null || { t_skip "share: no stock mosh-client"; exit 0; }
-# tmux targets: "=NAME:" is session NAME exactly. A bare "b" may name a
-# window called "bash..." (or "sh") of the last session made instead.
-tm_screen() { tm capture-pane -p -t "=$1:"; }
-keys() { k_w=$1; shift; tm send-keys -t "=$k_w:" "$@"; }
 export XDG_RUNTIME_DIR="$T_TMP/run"
 mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
 LOG=$T_TMP/in.log
@@ -47,55 +44,20 @@ share_key() {
 	fi
 }
 
-# missing WINDOWS: the first of WINDOWS (names) with no key, if any.
-missing() {
-	for m_w in $1; do
-		eval "m_k=\${K_$m_w:-}"
-		[ -n "$m_k" ] || { echo "$m_w"; return; }
-	done
-}
-# ck WINDOWS NAME COMMAND...: t_check, or not ok at once when a client
-# it needs has no key.
-ck() {
-	ck_need=$(missing "$1") ck_name=$2; shift 2
+# ck WINDOWS NAME COMMAND... (t_check) and ckt WINDOWS NAME WINDOW TEXT
+# TENTHS... (tm_check): that check, or not ok at once when a client it
+# needs has no key.
+ck_run() {
+	ck_fn=$1 ck_need=$(missing "$2") ck_name=$3; shift 3
 	if [ -n "$ck_need" ]; then
 		t_fail "$ck_name (not run: client $ck_need has no key from share)"
 	else
-		t_check "$ck_name" "$@"
+		"$ck_fn" "$ck_name" "$@"
 	fi
 }
-# ckt WINDOWS NAME WINDOW TEXT TENTHS...: the same for tm_check.
-ckt() {
-	ck_need=$(missing "$1") ck_name=$2; shift 2
-	if [ -n "$ck_need" ]; then
-		t_fail "$ck_name (not run: client $ck_need has no key from share)"
-	else
-		tm_check "$ck_name" "$@"
-	fi
-}
+ck() { ck_run t_check "$@"; }
+ckt() { ck_run tm_check "$@"; }
 
-# start_client WINDOW PORT: a stock client with K_WINDOW in an 80x24 tmux
-# window; P_WINDOW is its pid (tracked), or "" when it has no key or
-# never ran. Its pane says CLIENT-EXIT-N when it ends.
-start_client() {
-	eval "sc_k=\${K_$1:-}"
-	eval "P_$1="
-	[ -n "$sc_k" ] || return 0
-	tm_new "$1" 80 24 "MOSH_KEY=$sc_k mosh-client 127.0.0.1 $2; echo CLIENT-EXIT-\$?; sleep 60"
-	t_until 50 client_pid "$1" >/dev/null
-	sc_p=$(client_pid "$1")
-	eval "P_$1=\$sc_p"
-	if [ -n "$sc_p" ]; then
-		t_track "$sc_p"
-	else
-		tm_screen "$1" | sed 's/^/# /'; t_fail "stock client $1 starts"
-	fi
-}
-# client_pid WINDOW: the pid of the mosh-client in WINDOW's pane.
-client_pid() {
-	cp_pane=$(tm display-message -p -t "=$1:" '#{pane_pid}' 2>/dev/null)
-	[ -n "$cp_pane" ] && pgrep -P "$cp_pane" -x mosh-client
-}
 # screen WINDOW: its screen, trailing spaces dropped.
 screen() { tm_screen "$1" | sed 's/ *$//'; }
 same_screen() { [ "$(screen "$1")" = "$(screen "$2")" ]; }

@@ -13,12 +13,9 @@
 # Without a working `share` (no key), the checks that need b or c say
 # "not ok ... (not run: ...)" at once; a's own steps still run.
 . "$(dirname "$0")/../lib/common.sh"
+. "$(dirname "$0")/../lib/share.sh"
 S=$TOP/$BUILD/mosh-server
 command -v mosh-client >/dev/null || { t_skip "share sizes: no stock mosh-client"; exit 0; }
-# tmux targets: "=NAME:" is session NAME exactly. A bare "b" may name a
-# window called "bash..." (or "sh") of the last session made instead.
-tm_screen() { tm capture-pane -p -t "=$1:"; }
-keys() { k_w=$1; shift; tm send-keys -t "=$k_w:" "$@"; }
 export XDG_RUNTIME_DIR="$T_TMP/run"
 mkdir -p "$XDG_RUNTIME_DIR"; chmod 700 "$XDG_RUNTIME_DIR"
 
@@ -72,33 +69,6 @@ share_key() {
 		head -n 3 "$T_TMP/share.$sk_name.err" | sed 's/^/# err: /'
 		t_fail "share ID: MOSH CONNECT for client $sk_name (rc $sk_rc)"
 	fi
-}
-# missing WINDOWS: the first of WINDOWS with no key, if any.
-missing() {
-	for m_w in $1; do
-		eval "m_k=\${K_$m_w:-}"
-		[ -n "$m_k" ] || { echo "$m_w"; return; }
-	done
-}
-# start_client WINDOW COLS ROWS: a stock client with K_WINDOW in a tmux
-# window of that size; P_WINDOW its pid (tracked), "" without a key.
-start_client() {
-	eval "sc_k=\${K_$1:-}"
-	eval "P_$1="
-	[ -n "$sc_k" ] || return 0
-	tm_new "$1" "$2" "$3" "MOSH_KEY=$sc_k mosh-client 127.0.0.1 $A_PORT; echo CLIENT-EXIT-\$?; sleep 60"
-	t_until 50 client_pid "$1" >/dev/null
-	sc_p=$(client_pid "$1")
-	eval "P_$1=\$sc_p"
-	if [ -n "$sc_p" ]; then
-		t_track "$sc_p"
-	else
-		tm_screen "$1" | sed 's/^/# /'; t_fail "stock client $1 starts"
-	fi
-}
-client_pid() {
-	cp_pane=$(tm display-message -p -t "=$1:" '#{pane_pid}' 2>/dev/null)
-	[ -n "$cp_pane" ] && pgrep -P "$cp_pane" -x mosh-client
 }
 # win_size WINDOW: "COLS ROWS" of its pane.
 win_size() { tm display-message -p -t "=$1:" '#{pane_width} #{pane_height}'; }
@@ -164,13 +134,13 @@ step() {
 t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- sh "$T_TMP/draw.sh" "$T_TMP" ||
     { t_fail "server"; exit 1; }
 ID=$SRV_PID A_PORT=$SRV_PORT K_a=$SRV_KEY
-start_client a 80 24
+start_client a "$A_PORT" 80 24
 t_check "the first stock client (a, 80x24) starts and the program draws" \
     t_until 100 pty_is 24 80
 share_key b "$ID"
 share_key c "$ID"
-start_client b 100 30
-start_client c 120 40
+start_client b "$A_PORT" 100 30
+start_client c "$A_PORT" 120 40
 if [ -n "$(missing "b c")" ]; then
 	t_fail "the three tmux panes are 80x24, 100x30, 120x40 (not run: no key from share)"
 else
