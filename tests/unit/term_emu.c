@@ -7,35 +7,12 @@
 #include "term/buf.h"
 #include "term/emu.h"
 #include "tests/unit/check.h"
+#include "tests/unit/term_check.h"
 
 static void
 put(struct term_emu *e, const char *s)
 {
 	term_emu_write(e, (const uint8_t *)s, strlen(s));
-}
-
-/* Row y as UTF-8, trailing blanks trimmed; wide right halves skipped. */
-static const char *
-row_text(const struct term_emu *e, int y, char *out, size_t len)
-{
-	const struct term_fb *fb = term_emu_fb(e);
-	struct term_buf	 b;
-	int		 x, i;
-
-	term_buf_init(&b);
-	for (x = 0; x < fb->cols; x++) {
-		const struct term_cell *c = term_fb_cell(fb, x, y);
-		if (c->ch == 0)
-			continue;
-		term_buf_addutf8(&b, c->ch);
-		for (i = 0; i < TERM_COMB_MAX && c->comb[i]; i++)
-			term_buf_addutf8(&b, c->comb[i]);
-	}
-	while (b.len > 0 && b.data[b.len - 1] == ' ')
-		b.len--;
-	snprintf(out, len, "%.*s", (int)b.len, b.data ? (char *)b.data : "");
-	term_buf_free(&b);
-	return out;
 }
 
 /* Rows y, y + 1, ... hold want[0], want[1], ... up to a NULL. */
@@ -46,7 +23,8 @@ rows_are(struct check *t, const struct term_emu *e, int y,
 	char	 row[1024];
 
 	for (; *want != NULL; want++, y++) {
-		row_text(e, y, row, sizeof(row));
+		row_text(term_emu_fb(e)->row[y], term_emu_fb(e)->cols, row,
+		    sizeof(row));
 		if (strcmp(row, *want) != 0) {
 			printf("#   %s:%d: row %d is \"%s\", want \"%s\"\n",
 			    __FILE__, line, y, row, *want);

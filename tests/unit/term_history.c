@@ -13,6 +13,7 @@
 #include "term/display.h"
 #include "term/emu.h"
 #include "tests/unit/check.h"
+#include "tests/unit/term_check.h"
 
 #define HIST_MAX	256
 
@@ -67,29 +68,6 @@ new_emu(int cols, int rows, struct hist *h)
 	if (e != NULL)
 		term_emu_set_history(e, hist_sink, h);
 	return e;
-}
-
-/* A row as UTF-8, trailing blanks trimmed; wide right halves skipped. */
-static const char *
-row_text(const struct term_row *r, int cols, char *out, size_t len)
-{
-	struct term_buf	 b;
-	int		 x, i;
-
-	term_buf_init(&b);
-	for (x = 0; x < cols; x++) {
-		const struct term_cell *c = &r->cells[x];
-		if (c->ch == 0)
-			continue;
-		term_buf_addutf8(&b, c->ch);
-		for (i = 0; i < TERM_COMB_MAX && c->comb[i]; i++)
-			term_buf_addutf8(&b, c->comb[i]);
-	}
-	while (b.len > 0 && b.data[b.len - 1] == ' ')
-		b.len--;
-	snprintf(out, len, "%.*s", (int)b.len, b.data ? (char *)b.data : "");
-	term_buf_free(&b);
-	return out;
 }
 
 /* The sink got exactly want[0], want[1], ... (up to a NULL), in order. */
