@@ -29,13 +29,17 @@ void
 term_fb_row_fill(struct term_fb *fb, struct term_row *r, int cols,
     const struct term_cell *fill)
 {
-	int	 i;
+	int	 i, n = cols, blank = cells_blank(fill, 1);
 
+	/* Past its ink a row is default blanks already: a row scrolled in
+	 * blank costs its text, not 80 cells. */
+	if (blank && r->ink < cols)
+		n = r->ink;
 	r->gen = ++fb->row_gen;
 	r->wrap = 0;
-	for (i = 0; i < cols; i++)
+	for (i = 0; i < n; i++)
 		r->cells[i] = *fill;
-	r->ink = cells_blank(fill, 1) ? 0 : (uint16_t)cols;
+	r->ink = blank ? 0 : (uint16_t)cols;
 }
 
 struct term_row *
@@ -47,6 +51,7 @@ term_fb_row_new(struct term_fb *fb, int cols, const struct term_cell *fill)
 	if (r == NULL)
 		return NULL;
 	r->refs = 1;
+	r->ink = (uint16_t)cols;	/* every cell to be written */
 	term_fb_row_fill(fb, r, cols, fill);
 	return r;
 }

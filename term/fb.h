@@ -156,7 +156,8 @@ term_fb_cell(const struct term_fb *fb, int x, int y)
 /* Internal to term/: mutation helpers used by the emulator. */
 struct term_row	*term_fb_row_new(struct term_fb *, int cols,
 		    const struct term_cell *fill);
-/* Fill a whole row and give it a new generation from the fb. */
+/* Fill a whole row and give it a new generation from the fb; the row
+ * is in use (its ink bounds the cells that are not blank). */
 void		 term_fb_row_fill(struct term_fb *, struct term_row *, int cols,
 		    const struct term_cell *fill);
 struct term_row	*term_fb_row_mut(struct term_fb *, int y);
