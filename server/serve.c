@@ -531,25 +531,6 @@ serve_history_start(const struct serve_ctx *s)
 	return s->hist->next - first > want ? s->hist->next - want : first;
 }
 
-/* A row left the top of the screen: the session keeps it for clients. */
-static void
-serve_history_row(void *arg, struct term_row *row, int cols)
-{
-	struct serve_ctx *s = arg;
-	struct term_row	*kept, *reuse;
-	int		 width, room = 0;
-
-	/* Kept as long as it shows (lines are mostly short), in the memory
-	 * of the line it pushes out when the ring is full. */
-	reuse = host_history_reclaim(s->hist, &room);
-	kept = term_row_trim_into(reuse, &room, row, cols, &width);
-	term_fb_row_unref(row);
-	if (kept != NULL)
-		host_history_add_row(s->hist, kept, width, room);
-	else
-		host_history_add_row(s->hist, NULL, 0, 0);
-}
-
 /* What the client takes beyond mosh: history lines, from now on. */
 static int
 serve_user_caps(void *arg, uint32_t caps)
@@ -563,7 +544,7 @@ serve_user_caps(void *arg, uint32_t caps)
 		return 0;
 	/* Lines are kept from the first client that takes them on: a
 	 * session of stock clients holds none. */
-	term_emu_set_history(s->emu, serve_history_row, s);
+	term_emu_set_history(s->emu, host_history_sink, s->hist);
 	start = serve_history_start(s);
 	host_state_set_history(v, s->hist, start);
 	v->hist_base = start;

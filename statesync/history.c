@@ -6,6 +6,9 @@
 #include "term/display.h"
 #include "term/emu.h"
 
+/* Lines ahead of the one taken whose old row is fetched into the cache. */
+#define HISTORY_FETCH_AHEAD	8
+
 struct host_history *
 host_history_new(size_t cap)
 {
@@ -60,45 +63,66 @@ host_history_unref(struct host_history *h)
 	free(h);
 }
 
+/* Line h->next moves on, and its slot with it. */
+static void
+history_advance(struct host_history *h)
+{
+	h->next++;
+	if (++h->at == h->cap)
+		h->at = 0;
+}
+
 /* Make room for line h->next: the oldest goes when the ring is full. */
 static struct host_history_line *
 history_push(struct host_history *h)
 {
-	struct host_history_line *l = history_slot(h, h->next);
+	struct host_history_line *l = &h->ring[h->at];
 
 	if (h->next - h->first == h->cap) {
 		history_line_clear(l);
 		h->first++;
 	}
-	h->next++;
+	history_advance(h);
 	return l;
 }
 
 void
-host_history_add_row(struct host_history *h, struct term_row *row, int cols,
-    int room)
+host_history_sink(void *arg, struct term_row *row, int cols)
 {
-	struct host_history_line *l = history_push(h);
+	struct host_history *h = arg;
+	struct host_history_line *l = &h->ring[h->at], *ahead;
+	struct term_row	*reuse = NULL, *kept;
+	size_t		 a;
+	int		 room = 0, width = 0;
 
-	l->row = row;
-	l->cols = cols;
-	l->room = room;
-}
-
-struct term_row *
-host_history_reclaim(struct host_history *h, int *room)
-{
-	struct host_history_line *l = history_slot(h, h->next);
-	struct term_row	*r;
-
-	/* The ring's rows are its own (never shared): no need to look at
-	 * the old row, whose memory is long out of the cache. */
-	if (h->next - h->first != h->cap || l->row == NULL)
-		return NULL;
-	r = l->row;
-	*room = l->room;
-	l->row = NULL;
-	return r;
+	/* Kept as long as it shows (lines are mostly short), in the memory
+	 * of the line it pushes out when the ring is full: that row is the
+	 * ring's own, long out of the cache, so it is fetched some lines
+	 * before it is written. */
+	if (h->next - h->first == h->cap) {
+		reuse = l->row;
+		room = l->room;
+		l->row = NULL;
+		if (l->bytes != NULL)
+			history_line_clear(l);
+		h->first++;
+	}
+	kept = term_row_trim_into(reuse, &room, row, cols, &width);
+	term_fb_row_unref(row);
+	l->row = kept;
+	l->cols = kept != NULL ? width : 0;
+	l->room = kept != NULL ? room : 0;
+	history_advance(h);
+	a = h->at + HISTORY_FETCH_AHEAD;
+	if (a >= h->cap)
+		a = h->cap > HISTORY_FETCH_AHEAD ? a - h->cap : a % h->cap;
+	ahead = &h->ring[a];
+	if (ahead->row != NULL) {
+		__builtin_prefetch(ahead->row, 1);
+		__builtin_prefetch((char *)ahead->row + 64, 1);
+		__builtin_prefetch((char *)ahead->row + 128, 1);
+		__builtin_prefetch((char *)ahead->row + 192, 1);
+	}
 }
 
 int
@@ -123,6 +147,7 @@ host_history_add_bytes(struct host_history *h, uint64_t n, uint64_t skipped,
 		if (h->first == h->next)
 			h->first = n;
 		h->next = n;
+		h->at = (size_t)(n % h->cap);
 	}
 	l = history_push(h);
 	l->bytes = copy;

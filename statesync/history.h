@@ -33,6 +33,7 @@ struct host_history {
 	size_t		 cap;
 	uint64_t	 first;		/* number of the oldest line held */
 	uint64_t	 next;		/* number the next line gets */
+	size_t		 at;		/* its slot: next % cap */
 	uint64_t	 compacted;	/* server: lines below are bytes */
 	uint64_t	 skip_pending;	/* client: said skipped, no line yet */
 	uint64_t	 skip_at;	/* ... before this line number */
@@ -43,10 +44,10 @@ struct host_history *host_history_new(size_t cap);
 struct host_history *host_history_ref(struct host_history *);
 void	host_history_unref(struct host_history *);
 
-/* Server: a row that left the top, taking the caller's reference; the
- * oldest line goes when the ring is full. room: cells it has room for. */
-void	host_history_add_row(struct host_history *, struct term_row *,
-	    int cols, int room);
+/* Server, a term_history_fn with the ring as its argument: a row that
+ * left the top, the caller's reference handed over. Kept trimmed to its
+ * ink, in the memory of the line it pushes out when the ring is full. */
+void	host_history_sink(void *ring, struct term_row *, int cols);
 /*
  * Server: rows held turn into the bytes that draw them (term_display_row),
  * oldest first: a line then costs its text and renditions, not 24 bytes a
@@ -54,10 +55,6 @@ void	host_history_add_row(struct host_history *, struct term_row *,
  * Returns how many lines changed; stops early when memory runs out.
  */
 size_t	host_history_compact(struct host_history *);
-/* Server: when the ring is full, the row the next line would drop, given
- * to the caller to write the next line into (*room cells); else NULL. */
-struct term_row *host_history_reclaim(struct host_history *, int *room);
-
 /*
  * Client: line number n, rendered; `skipped` lines the server dropped
  * before it. A number already held (or older) is ignored; a later one

@@ -1,15 +1,18 @@
 /*
- * term_bench [-d] FILE [RUNS]
+ * term_bench [-d] [-H LINES] FILE [RUNS]
  * Feeds FILE to the emulator (80x24) in 4 KiB writes, as a pty delivers
  * it, RUNS times (default 5), and prints the best throughput in MB/s.
  * With -d, every write is also followed by what the server does per
- * frame: a snapshot and the display diff from the previous one.
+ * frame: a snapshot and the display diff from the previous one. With -H,
+ * lines leaving the screen are kept as the server keeps scrollback, in
+ * a ring of LINES.
  */
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "statesync/history.h"
 #include "term/display.h"
 #include "term/emu.h"
 #include "tests/tools/benchutil.h"
@@ -24,19 +27,27 @@ main(int argc, char **argv)
 	double		 t0, best = 0, mbs;
 	struct term_fb	*prev, *cur;
 	struct term_buf	 out;
-	int		 runs, i, rc, frames = 0;
+	struct host_history *hist = NULL;
+	int		 runs, i, rc, frames = 0, lines = 0;
 
 	setlocale(LC_CTYPE, "C.UTF-8");
-	if (argc > 1 && strcmp(argv[1], "-d") == 0) {
-		frames = 1;
-		argc--;
-		argv++;
+	for (;;) {
+		if (argc > 1 && strcmp(argv[1], "-d") == 0) {
+			frames = 1;
+			argc--;
+			argv++;
+		} else if (argc > 2 && strcmp(argv[1], "-H") == 0) {
+			lines = atoi(argv[2]);
+			argc -= 2;
+			argv += 2;
+		} else
+			break;
 	}
 	runs = argc > 2 ? atoi(argv[2]) : 5;
 	term_buf_init(&out);
 	if (argc < 2 ||
 	    ((data = read_all(argv[1], &len, &rc)) == NULL && rc == 2)) {
-		fprintf(stderr, "usage: term_bench FILE [RUNS]\n");
+		fprintf(stderr, "usage: term_bench [-d] [-H LINES] FILE [RUNS]\n");
 		return 2;
 	}
 	if (data == NULL) {
@@ -46,6 +57,11 @@ main(int argc, char **argv)
 	for (i = 0; i < runs; i++) {
 		if ((e = term_emu_new(80, 24)) == NULL)
 			return 1;
+		if (lines > 0) {
+			if ((hist = host_history_new((size_t)lines)) == NULL)
+				return 1;
+			term_emu_set_history(e, host_history_sink, hist);
+		}
 		prev = frames ? term_emu_snapshot(e) : NULL;
 		t0 = now();
 		for (off = 0; off < (size_t)len; off += n) {
@@ -64,6 +80,8 @@ main(int argc, char **argv)
 		if (mbs > best)
 			best = mbs;
 		term_emu_free(e);
+		host_history_unref(hist);
+		hist = NULL;
 	}
 	printf("%.1f\n", best);
 	term_buf_free(&out);

@@ -111,19 +111,14 @@ struct server {
 	struct host_history *hist;
 };
 
-static void
-server_sink(void *arg, struct term_row *row, int cols)
-{
-	host_history_add_row(((struct server *)arg)->hist, row, cols, cols);
-}
-
 static int
 server_open(struct server *sv, size_t cap)
 {
+	sv->hist = NULL;
 	if ((sv->emu = term_emu_new(20, 3)) == NULL ||
 	    (sv->hist = host_history_new(cap)) == NULL)
 		return -1;
-	term_emu_set_history(sv->emu, server_sink, sv);
+	term_emu_set_history(sv->emu, host_history_sink, sv->hist);
 	return 0;
 }
 
