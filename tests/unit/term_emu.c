@@ -405,6 +405,68 @@ clone_inside_osc(struct check *t)
 	term_emu_free(c);
 }
 
+/* Every cell of row y equals c (its rendition too). */
+static int
+row_all(const struct term_emu *e, int y, const struct term_cell *c)
+{
+	const struct term_fb *fb = term_emu_fb(e);
+	int		 x;
+
+	for (x = 0; x < fb->cols; x++)
+		if (memcmp(&fb->row[y]->cells[x], c, sizeof(*c)) != 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * A row scrolled off is used again for the row scrolled in, blanked only
+ * up to its ink: whatever wrote it (text, wide characters at the margin,
+ * inserts, coloured erases), the new row must be blank in every cell.
+ */
+static void
+recycled_rows_blank(struct check *t)
+{
+	static const char *const writers[] = {
+		"\033[41mabcdefghij\033[m",		/* coloured, to the margin */
+		"abcdefgh\xe4\xb8\xad",		/* a wide char at the end */
+		"ab\033[4@cd",				/* ICH pushes text right */
+		"\033[44m\033[K\033[m",		/* a coloured erase */
+		"\033[10Gz",				/* only the last column */
+		"\033[3b",				/* REP of nothing */
+	};
+	struct term_cell blank, blue;
+	struct term_emu	*e = term_emu_new(10, 3);
+	struct term_fb	*snap;
+	size_t		 i;
+	int		 y;
+
+	memset(&blank, 0, sizeof(blank));
+	blank.ch = ' ';
+	for (i = 0; i < sizeof(writers) / sizeof(writers[0]); i++) {
+		put(e, "\033[H");
+		for (y = 0; y < 3; y++) {
+			put(e, writers[i]);
+			put(e, "\r\n");
+		}
+		/* Shared rows (a snapshot holds them) are copied, not reused. */
+		snap = i % 2 ? term_emu_snapshot(e) : NULL;
+		put(e, "\n\n\n");
+		for (y = 0; y < 3; y++)
+			CHECK(t, row_all(e, y, &blank));
+		term_fb_free(snap);
+	}
+	/* Scrolled in with a background colour set: every cell takes it. */
+	put(e, "\033[Habcdefghij\033[44m\n\n\n\n\n");
+	blue = term_emu_fb(e)->row[2]->cells[0];
+	CHECK(t, blue.bg != 0 && blue.ch == ' ');
+	for (y = 0; y < 3; y++)
+		CHECK(t, row_all(e, y, &blue));
+	put(e, "\033[m\n\n\n");
+	for (y = 0; y < 3; y++)
+		CHECK(t, row_all(e, y, &blank));
+	term_emu_free(e);
+}
+
 static void
 utf8_ctype(void)
 {
@@ -417,4 +479,5 @@ CHECK_MAIN_SETUP(utf8_ctype,
     CASE(erase_colour), CASE(replies), CASE(invalid_utf8),
     CASE(unknown_ignored), CASE(titles_and_clipboard), CASE(modes),
     CASE(wide_and_combining), CASE(combining_at_line_start), CASE(repeat_char),
-    CASE(sizes_bounded), CASE(clone_is_independent), CASE(clone_inside_osc))
+    CASE(sizes_bounded), CASE(clone_is_independent), CASE(clone_inside_osc),
+    CASE(recycled_rows_blank))
