@@ -25,6 +25,20 @@ cells_blank(const struct term_cell *c, int n)
 	return memcmp(c, blank_run, (size_t)n * sizeof(*c)) == 0;
 }
 
+/* One cell, as cells_blank tells, without a call: a row's width usually
+ * needs only its last cell looked at. */
+static inline int
+cell_blank(const struct term_cell *c)
+{
+	int	 i;
+
+	for (i = 0; i < TERM_COMB_MAX; i++)
+		if (c->comb[i] != 0)
+			return 0;
+	return c->ch == ' ' && c->fg == 0 && c->bg == 0 && c->attr == 0 &&
+	    c->wide == 0 && c->pad == 0;
+}
+
 void
 term_fb_row_fill(struct term_fb *fb, struct term_row *r, int cols,
     const struct term_cell *fill)
@@ -382,7 +396,7 @@ term_row_width(const struct term_row *r, int cols)
 		w -= BLANK_RUN;
 	while (w >= 8 && cells_blank(&r->cells[w - 8], 8))
 		w -= 8;
-	while (w > 0 && cells_blank(&r->cells[w - 1], 1))
+	while (w > 0 && cell_blank(&r->cells[w - 1]))
 		w--;
 	return w;
 }
