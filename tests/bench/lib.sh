@@ -125,6 +125,9 @@ goal() {
 }
 hz=$(getconf CLK_TCK)
 b_cpu() { awk -v hz="$hz" '{ sub(/.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"; }
+# b_cpu_ms PID: its main thread's time on a CPU, in ms (schedstat counts
+# nanoseconds; stat's ticks are 10 ms, too coarse for a client).
+b_cpu_ms() { awk '{ printf "%.1f", $1 / 1e6 }' "/proc/$1/schedstat"; }
 b_ctxt() { awk '/^voluntary_ctxt_switches/ { v = $2 } /^nonvoluntary_ctxt_switches/ { n = $2 } END { print v + n }' "/proc/$1/status"; }
 b_rss() { awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 b_hwm() { awk '/^VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }	# peak
