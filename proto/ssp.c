@@ -214,7 +214,15 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 		if (t->mindelay_clock == SSP_NEVER)
 			t->mindelay_clock = now;
 		t->next_send_time = t->mindelay_clock + t->send_mindelay;
-		if (back->ts + ssp_send_interval(t) > t->next_send_time)
+		/*
+		 * The first news the peer gets goes as soon as it exists (a
+		 * session's shell starts on first contact, after the empty
+		 * ack): pacing it by an RTT guessed from no sample (1 s, so
+		 * 250 ms) is a blank terminal at every connect and attach.
+		 * Everything after it is paced.
+		 */
+		if (t->sent_news &&
+		    back->ts + ssp_send_interval(t) > t->next_send_time)
 			t->next_send_time = back->ts + ssp_send_interval(t);
 	} else if (!o->equal(t->current, t->sent[t->assumed].state) &&
 	    heard_recently) {
@@ -346,6 +354,7 @@ ssp_send_to_receiver(struct ssp *t, const uint8_t *diff, size_t len,
 	else if (ssp_add_sent_state(t, now, new_num) != 0)
 		return PROTO_ERR_NOMEM;
 	e = ssp_send_fragments(t, diff, len, new_num, now);
+	t->sent_news = true;
 	t->assumed = t->nsent - 1;
 	t->next_ack_time = now + SSP_ACK_INTERVAL_MS;
 	t->next_send_time = SSP_NEVER;
@@ -665,8 +674,14 @@ ssp_receive(struct ssp *t, const uint8_t *p, size_t len, uint64_t now)
 		return PROTO_OK;	/* out of order: not the newest */
 	t->ack_num = ns.num;
 	t->last_heard = now;
-	if (in.diff_len > 0)
+	if (in.diff_len > 0) {
+		/* The peer's first news is acked at once: the ack gives it
+		 * its first RTT sample, which paces all it sends next. */
+		if (!t->heard_news)
+			t->next_ack_time = now;
+		t->heard_news = true;
 		t->pending_data_ack = true;
+	}
 	return PROTO_OK;
 }
 

@@ -78,12 +78,14 @@ struct ssp {
 	uint64_t	 next_send_time;
 	uint64_t	 mindelay_clock;
 	unsigned	 send_mindelay;
+	bool		 sent_news;	/* a state that differs went out */
 	bool		 shutdown_in_progress;
 	unsigned	 shutdown_tries;
 	uint64_t	 shutdown_start;
 	uint64_t	 ack_num;	/* newest peer state we hold */
 	uint64_t	 last_ack_sent;
 	bool		 pending_data_ack;
+	bool		 heard_news;	/* a peer state that differs came */
 	uint64_t	 last_heard;	/* of a new peer state */
 
 	/* Receiver: the peer's state. */

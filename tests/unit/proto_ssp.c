@@ -294,6 +294,82 @@ test_ack_timing(struct check *t)
 	pair_close(&p);
 }
 
+/*
+ * A session's shell starts when its client is first heard, so its prompt
+ * comes just after the server's first (empty) ack: the first state then
+ * goes at once (the server's mindelay), not 250 ms after the server
+ * started, an interval guessed from no RTT sample. The next one is paced
+ * again.
+ */
+static void
+test_first_state_at_once(struct check *t)
+{
+	struct pair	 p;
+	uint64_t	 heard = 0, drawn, shown = 0;
+	unsigned	 i;
+
+	CHECK(t, pair_open(&p, 11) == 0);
+	/* The server alone: nobody to send to, it waits for good. */
+	CHECK_EQ_INT(t, ssp_wait_time(&p.server.s, p.now), INT32_MAX);
+	p.now += 20;		/* the client comes 20 ms later */
+	for (i = 0; i < 50 && heard == 0; i++) {
+		pair_run(&p, 1);
+		if (conn_has_remote(&p.server.c))
+			heard = p.now;
+	}
+	CHECK(t, heard != 0);
+	pair_run(&p, 5);
+	drawn = p.now;
+	userstream_push_keys(ssp_current(&p.server.s),
+	    (const uint8_t *)"prompt", 6);
+	for (i = 0; i < 400 && shown == 0; i++) {
+		pair_run(&p, 1);
+		if (userstream_events(ssp_remote(&p.client.s)) == 6)
+			shown = p.now;
+	}
+	CHECK(t, shown != 0);
+	CHECK(t, shown - drawn <= SSP_MINDELAY_SERVER_MS + 2);
+	/* The next change waits its interval after that one (the client's
+	 * ack gave the RTT: the shortest), not just the mindelay. */
+	userstream_push_keys(ssp_current(&p.server.s), (const uint8_t *)"x", 1);
+	pair_run(&p, SSP_MINDELAY_SERVER_MS + 4);
+	CHECK_EQ_INT(t, userstream_events(ssp_remote(&p.client.s)), 6);
+	pair_run(&p, SSP_SEND_INTERVAL_MIN_MS);
+	CHECK_EQ_INT(t, userstream_events(ssp_remote(&p.client.s)), 7);
+	pair_close(&p);
+}
+
+/* The first news a side hears is acked at once (later ones within
+ * ACK_DELAY): the ack is the peer's first RTT sample. */
+static void
+test_first_news_acked_at_once(struct check *t)
+{
+	struct pair	 p;
+	uint64_t	 sent0;
+	unsigned	 i;
+
+	CHECK(t, pair_open(&p, 13) == 0);
+	pair_run(&p, 50);
+	CHECK(t, !p.server.c.rtt_hit);
+	userstream_push_keys(ssp_current(&p.server.s), (const uint8_t *)"a", 1);
+	for (i = 0; i < 400 &&
+	    userstream_events(ssp_remote(&p.client.s)) == 0; i++)
+		pair_run(&p, 1);
+	sent0 = p.client.c.stats.sent;
+	pair_run(&p, 2);
+	CHECK_EQ_INT(t, p.client.c.stats.sent, sent0 + 1);
+	CHECK(t, p.server.c.rtt_hit);
+	/* The next news waits for data to ride along, as before. */
+	userstream_push_keys(ssp_current(&p.server.s), (const uint8_t *)"b", 1);
+	for (i = 0; i < 400 &&
+	    userstream_events(ssp_remote(&p.client.s)) == 1; i++)
+		pair_run(&p, 1);
+	sent0 = p.client.c.stats.sent;
+	pair_run(&p, 2);
+	CHECK_EQ_INT(t, p.client.c.stats.sent, sent0);
+	pair_close(&p);
+}
+
 static void
 test_shutdown_handshake(struct check *t)
 {
@@ -452,5 +528,6 @@ CHECK_MAIN(
     CASE(test_basic_sync), CASE(test_remote_news),
     CASE(test_converges_under_loss),
     CASE(test_replay_changes_nothing), CASE(test_ack_timing),
+    CASE(test_first_state_at_once), CASE(test_first_news_acked_at_once),
     CASE(test_shutdown_handshake), CASE(test_roaming_client_followed),
     CASE(test_large_state_fragments), CASE(test_receive_budget))
