@@ -21,6 +21,7 @@ fragmenter_free(struct fragmenter *f)
 	buf_free(&f->encoded);
 	buf_free(&f->compressed);
 	buf_free(&f->wire);
+	buf_free(&f->last_diff);
 }
 
 static bool
@@ -37,6 +38,22 @@ fragmenter_same_header(const struct fragmenter *f, const struct instruction *in,
 	    l->chaff_len == in->chaff_len &&
 	    (in->chaff_len == 0 ||
 	    memcmp(f->last_chaff, in->chaff, in->chaff_len) == 0);
+}
+
+bool
+fragmenter_holds(const struct fragmenter *f, const struct instruction *in,
+    size_t mtu)
+{
+	const struct instruction *l = &f->last;
+
+	return f->ready && f->last_mtu == mtu &&
+	    l->protocol_version == in->protocol_version &&
+	    l->old_num == in->old_num && l->new_num == in->new_num &&
+	    l->ack_num == in->ack_num &&
+	    l->throwaway_num == in->throwaway_num &&
+	    f->last_diff.len == in->diff_len &&
+	    (in->diff_len == 0 ||
+	    memcmp(f->last_diff.data, in->diff, in->diff_len) == 0);
 }
 
 enum proto_err
@@ -61,7 +78,12 @@ fragmenter_make(struct fragmenter *f, const struct instruction *in, size_t mtu)
 	buf_reset(&f->encoded);
 	buf_reset(&f->compressed);
 	buf_reset(&f->wire);
-	if (instruction_encode(in, &f->encoded) != 0)
+	buf_reset(&f->last_diff);
+	f->ready = false;
+	f->made++;
+	if (instruction_encode(in, &f->encoded) != 0 ||
+	    (in->diff_len > 0 &&
+	    buf_append(&f->last_diff, in->diff, in->diff_len) != 0))
 		return PROTO_ERR_NOMEM;
 	if ((e = zip_compress(f->encoded.data, f->encoded.len,
 	    &f->compressed)) != PROTO_OK)
@@ -85,6 +107,7 @@ fragmenter_make(struct fragmenter *f, const struct instruction *in, size_t mtu)
 		    buf_append(&f->wire, f->compressed.data + off, n) != 0)
 			return PROTO_ERR_NOMEM;
 	}
+	f->ready = true;
 	return PROTO_OK;
 }
 

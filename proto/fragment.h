@@ -26,6 +26,9 @@ struct fragmenter {
 	struct buf	 encoded;	/* protobuf */
 	struct buf	 compressed;
 	struct buf	 wire;		/* the fragments, back to back */
+	struct buf	 last_diff;	/* the diff they carry */
+	uint64_t	 made;		/* instructions compressed so far */
+	bool		 ready;		/* the last make succeeded */
 	size_t		 slice;		/* payload bytes per full fragment */
 	size_t		 count;
 };
@@ -57,6 +60,14 @@ void		fragmenter_free(struct fragmenter *);
  */
 enum proto_err	fragmenter_make(struct fragmenter *, const struct instruction *,
 		    size_t mtu);
+/*
+ * Do the fragments made last carry `in` (its chaff aside: theirs is
+ * kept)? Then a resend sends them again, the same id and bytes: nothing
+ * is compressed twice, and a receiver completes the instruction from
+ * the fragments of every try.
+ */
+bool		fragmenter_holds(const struct fragmenter *,
+		    const struct instruction *, size_t mtu);
 size_t		fragmenter_count(const struct fragmenter *);
 void		fragmenter_get(const struct fragmenter *, size_t i,
 		    const uint8_t **, size_t *);

@@ -299,16 +299,19 @@ ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
 	in.throwaway_num = t->sent[0].num;
 	in.diff = diff;
 	in.diff_len = difflen;
-	/* Chaff hides the exact length of what was typed. */
-	in.chaff_len = randombytes_uniform(SSP_CHAFF_MAX + 1);
-	randombytes_buf(chaff, in.chaff_len);
-	in.chaff = chaff;
 	if (new_num == SSP_NUM_SHUTDOWN)
 		t->shutdown_tries++;
 
 	mtu = conn_mtu(t->conn) - DGRAM_OVERHEAD;
-	if ((e = fragmenter_make(&t->frag, &in, mtu)) != PROTO_OK)
-		return e;
+	/* A resend of the same instruction sends the same fragments. */
+	if (!fragmenter_holds(&t->frag, &in, mtu)) {
+		/* Chaff hides the exact length of what was typed. */
+		in.chaff_len = randombytes_uniform(SSP_CHAFF_MAX + 1);
+		randombytes_buf(chaff, in.chaff_len);
+		in.chaff = chaff;
+		if ((e = fragmenter_make(&t->frag, &in, mtu)) != PROTO_OK)
+			return e;
+	}
 	t->last_ack_sent = in.ack_num;
 	for (i = 0; i < fragmenter_count(&t->frag); i++) {
 		fragmenter_get(&t->frag, i, &p, &n);
