@@ -128,6 +128,12 @@ ssp_acked_state(const struct ssp *t)
 }
 
 const void *
+ssp_sent_state(const struct ssp *t)
+{
+	return t->sent[t->nsent - 1].state;
+}
+
+const void *
 ssp_remote(const struct ssp *t)
 {
 	return t->recv[t->nrecv - 1].state;
@@ -679,8 +685,11 @@ ssp_receive(struct ssp *t, const uint8_t *p, size_t len, uint64_t now)
 	t->last_heard = now;
 	if (in.diff_len > 0) {
 		/* The peer's first news is acked at once: the ack gives it
-		 * its first RTT sample, which paces all it sends next. */
-		if (!t->heard_news)
+		 * its first RTT sample, which paces all it sends next. So
+		 * is bulk (a paste), which the peer sends only as acks make
+		 * room: waiting ACK_DELAY for data to ride along would
+		 * slow it to a window per RTT + 100 ms. */
+		if (!t->heard_news || in.diff_len >= SSP_BULK_ACK_BYTES)
 			t->next_ack_time = now;
 		t->heard_news = true;
 		t->pending_data_ack = true;

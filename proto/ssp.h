@@ -22,6 +22,7 @@
 #define SSP_SEND_INTERVAL_MAX_MS 250	/* ... and this seldom, by RTT */
 #define SSP_ACK_INTERVAL_MS	3000	/* an ack at least this often */
 #define SSP_ACK_DELAY_MS	100	/* an ack waits this long for data */
+#define SSP_BULK_ACK_BYTES	8192	/* ... unless a diff was this large */
 #define SSP_SHUTDOWN_RETRIES	16	/* sends of the shutdown, then go */
 #define SSP_ACTIVE_RETRY_MS	10000	/* the peer counts as there this long
 					 * after it was last heard */
@@ -134,6 +135,8 @@ void		*ssp_current(struct ssp *);
 void		 ssp_set_current(struct ssp *, void *state);
 /* Our state the peer has acknowledged (what it surely holds). */
 const void	*ssp_acked_state(const struct ssp *);
+/* The newest state sent (acknowledged or not). */
+const void	*ssp_sent_state(const struct ssp *);
 /* The newest state received from the peer, and its number. */
 const void	*ssp_remote(const struct ssp *);
 uint64_t	 ssp_remote_num(const struct ssp *);
