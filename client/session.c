@@ -24,6 +24,16 @@
 #include "term/display.h"
 
 #define USER_READ_MAX		16384
+/*
+ * A paste goes as fast as the link acknowledges it, never as one burst
+ * larger than a receiver's socket buffer (about 90 datagrams of ours or
+ * mosh's): keys join the state to send while fewer than INFLIGHT are
+ * unacknowledged and fewer than BURST are not sent yet. The rest waits
+ * in the client (read on, up to HELD, so Ctrl-^ . still works).
+ */
+#define USER_INFLIGHT_MAX	(128 * 1024)
+#define USER_BURST_MAX		(64 * 1024)
+#define USER_HELD_MAX		(1024 * 1024)
 #define PASTE_THRESHOLD		100	/* bytes: no prediction for bulk */
 #define CONNECT_NOTICE_MS	250
 #define CONNECT_GIVE_UP_MS	15000
@@ -44,6 +54,8 @@ struct session {
 	bool		 clean_shutdown;
 	bool		 title_prefix;
 	bool		 input_closed;	/* stdin hit end of file or hung up */
+	struct buf	 held;		/* keys read, waiting for room */
+	size_t		 held_off;	/* the first of them not yet sent */
 	char		 escape_help[128];
 	char		 connecting[128];
 	struct term_buf	 out;
@@ -136,10 +148,52 @@ process_network(struct session *s, int fd, uint64_t now)
 	}
 }
 
+/* A key for the server: into the state while there is room, else held
+ * behind the keys already waiting. */
 static void
 push_byte(struct session *s, uint8_t b)
 {
-	(void)userstream_push_keys(ssp_current(&s->ssp), &b, 1);
+	struct userstream *u = ssp_current(&s->ssp);
+
+	if (s->held.len == s->held_off && u->nkeys < USER_INFLIGHT_MAX) {
+		(void)userstream_push_keys(u, &b, 1);
+		return;
+	}
+	(void)buf_append_byte(&s->held, b);
+}
+
+/* Held keys go into the state as far as acks made room. (A resize
+ * meanwhile goes first: only the keys wait.) */
+static void
+release_held(struct session *s, uint64_t now)
+{
+	struct userstream *u;
+	const struct userstream *sent;
+	size_t		 n = s->held.len - s->held_off, room, unsent;
+
+	if (n == 0)
+		return;
+	/* The acknowledged keys leave the state here. */
+	(void)ssp_wait_time(&s->ssp, now);
+	u = ssp_current(&s->ssp);
+	sent = ssp_sent_state(&s->ssp);
+	room = u->nkeys < USER_INFLIGHT_MAX ? USER_INFLIGHT_MAX - u->nkeys : 0;
+	unsent = u->nkeys > sent->nkeys ? u->nkeys - sent->nkeys : 0;
+	if (room > USER_BURST_MAX - unsent)
+		room = unsent < USER_BURST_MAX ? USER_BURST_MAX - unsent : 0;
+	if (n > room)
+		n = room;
+	if (n > 0 && userstream_push_keys(u, s->held.data + s->held_off, n) == 0)
+		s->held_off += n;
+	if (s->held_off == s->held.len) {
+		buf_reset(&s->held);
+		s->held_off = 0;
+	} else if (s->held_off >= USER_INFLIGHT_MAX) {
+		memmove(s->held.data, s->held.data + s->held_off,
+		    s->held.len - s->held_off);
+		s->held.len -= s->held_off;
+		s->held_off = 0;
+	}
 }
 
 static void
@@ -355,6 +409,7 @@ session_loop(struct session *s)
 
 	for (;;) {
 		now = clock_ms();
+		release_held(s, now);
 		output_frame(s, now);
 		base_wait_init(&wait, ssp_wait_time(&s->ssp, now));
 		base_wait_for(&wait, (uint64_t)notify_wait_time(&s->note, now));
@@ -367,7 +422,8 @@ session_loop(struct session *s)
 			pfd[i].fd = fds[i];
 			pfd[i].events = POLLIN;
 		}
-		pfd[nnet].fd = s->input_closed ? -1 : STDIN_FILENO;
+		pfd[nnet].fd = s->input_closed ||
+		    s->held.len - s->held_off >= USER_HELD_MAX ? -1 : STDIN_FILENO;
 		pfd[nnet].events = POLLIN;
 		pfd[nnet].revents = 0;
 		pfd[nnet + 1].fd = s->sigfd;
@@ -500,6 +556,7 @@ session_run(struct client_opts *o)
 	term_fb_free(s.shown);
 	scroll_free(&s.scroll);
 	term_buf_free(&s.out);
+	buf_free(&s.held);
 	tty_free(&s.tty);
 	if (s.sigfd != -1)
 		close(s.sigfd);

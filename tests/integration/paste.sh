@@ -1,0 +1,88 @@
+#!/bin/sh
+# A 1 MiB paste through our client into `cat > FILE`, against our server
+# and the stock one, through tests/tools/impair (which records every
+# datagram with its millisecond): the file arrives whole and in order,
+# the client never sends a burst larger than a receiver's socket buffer
+# takes (a paste used to go as one burst of some 700 datagrams, resent
+# whole every send interval), and the bytes sent upstream stay within
+# 1.5x the compressed paste. Then the same at 50 ms RTT and 10 % loss
+# each way: it still arrives (a resend reuses the fragments, so tries add
+# up; the stock client sent 100 MB there without finishing one).
+. "$(dirname "$0")/../lib/common.sh"
+C=$TOP/$BUILD/mosh-client
+S=$TOP/$BUILD/mosh-server
+
+# Deterministic text lines (base64 of an AES-CTR stream of zeros).
+openssl enc -aes-128-ctr -K 00112233445566778899aabbccddeeff -iv 0 -nosalt \
+    -in /dev/zero 2>/dev/null | head -c 786432 | base64 -w 76 >"$T_TMP/paste"
+SIZE=$(stat -c %s "$T_TMP/paste")
+ZSIZE=$(python3 -c 'import sys, zlib; print(len(zlib.compress(sys.stdin.buffer.read())))' <"$T_TMP/paste")
+
+# Largest number of datagrams one way (0 up, 1 down) in any 3 ms of a
+# --dump file.
+burst() {
+	python3 - "$1" "$2" <<'EOF'
+import sys
+d = open(sys.argv[1], 'rb').read()
+want = int(sys.argv[2])
+ms, i = [], 0
+while i + 7 <= len(d):
+    n = int.from_bytes(d[i + 5:i + 7], 'big')
+    if d[i] == want:
+        ms.append(int.from_bytes(d[i + 1:i + 5], 'big'))
+    i += 7 + n
+best, lo = 0, 0
+for hi in range(len(ms)):
+    while ms[hi] - ms[lo] > 2:
+        lo += 1
+    best = max(best, hi - lo + 1)
+print(best)
+EOF
+}
+
+# paste_run NAME SERVER_BIN [impair options]: one session; sets UP (bytes
+# upstream), BURST, and leaves the received file at $T_TMP/NAME.out.
+paste_run() {
+	name=$1 bin=$2; shift 2
+	set -- "$@" --dump "$T_TMP/$name.dump" --stats-file "$T_TMP/$name.stats"
+	if [ "$bin" = "$S" ]; then
+		t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- \
+		    sh -c "stty -echo; echo READY; exec cat > '$T_TMP/$name.out'"
+	else
+		t_start_mosh_server "$bin" -i 127.0.0.1 -- \
+		    sh -c "stty -echo; echo READY; exec cat > '$T_TMP/$name.out'"
+	fi || return 1
+	t_start_impair "$SRV_PORT" "$@" || return 1
+	tm_new "$name" 80 24 "MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $IMP_PORT; sleep 60"
+	tm_wait "$name" '^READY' 100 || return 1
+	tm load-buffer "$T_TMP/paste"
+	tm paste-buffer -t "$name"
+	t_until 600 [ "$(stat -c %s "$T_TMP/$name.out" 2>/dev/null)" = "$SIZE" ]
+	tm send-keys -t "$name" C-^ .
+	kill -HUP "$IMP_PID"
+	t_until 20 [ -s "$T_TMP/$name.stats" ]
+	UP=$(tr ' ' '\n' <"$T_TMP/$name.stats" | sed -n 's/^up.fwd_bytes=//p')
+	BURST=$(burst "$T_TMP/$name.dump" 0)
+	t_wait_gone "$SRV_PID" 50
+	kill "$IMP_PID" 2>/dev/null
+}
+
+within() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b * 1.5) }'; }
+
+paste_run ours "$S"
+t_check "our server: the 1 MiB paste arrives whole" cmp -s "$T_TMP/paste" "$T_TMP/ours.out"
+t_check "our server: no upstream burst over 120 datagrams in 3 ms (was $BURST)" [ "${BURST:-999}" -le 120 ]
+t_check "our server: upstream $UP bytes within 1.5x the compressed paste ($ZSIZE)" within "${UP:-0}" "$ZSIZE"
+
+if command -v mosh-server >/dev/null; then
+	paste_run stock mosh-server
+	t_check "stock server: the paste arrives whole" cmp -s "$T_TMP/paste" "$T_TMP/stock.out"
+	t_check "stock server: no upstream burst over 120 datagrams in 3 ms (was $BURST)" [ "${BURST:-999}" -le 120 ]
+	t_check "stock server: upstream $UP bytes within 1.5x the compressed paste ($ZSIZE)" within "${UP:-0}" "$ZSIZE"
+else
+	t_skip "paste against the stock server: no mosh-server"
+fi
+
+paste_run lossy "$S" --delay-up 25 --delay-down 25 --loss-up 10 \
+    --loss-down 10 --seed 3
+t_check "50 ms RTT, 10 % loss: the paste arrives whole" cmp -s "$T_TMP/paste" "$T_TMP/lossy.out"
