@@ -177,7 +177,7 @@ collect(struct term_emu *e, uint32_t c)
 	e->inter[e->ninter++] = (uint8_t)c;
 }
 
-static void
+static inline void
 param(struct term_emu *e, uint32_t c)
 {
 	int	*p;
@@ -433,19 +433,66 @@ decode(struct term_emu *e, uint8_t b)
 	}
 }
 
+/*
+ * A whole UTF-8 sequence of two or three bytes at p (n bytes there) that
+ * decodes to a printable character (not a C1 control): its code point,
+ * and *len its length; else 0, for decode to take byte by byte.
+ */
+static uint32_t
+decode_whole(const uint8_t *p, size_t n, size_t *len)
+{
+	uint32_t c;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf && n >= 2 &&
+	    p[1] >= 0x80 && p[1] <= 0xbf) {
+		c = (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+		*len = 2;
+		return c >= 0xa0 ? c : 0;
+	}
+	if (p[0] >= 0xe0 && p[0] <= 0xef && n >= 3 &&
+	    p[1] >= (p[0] == 0xe0 ? 0xa0 : 0x80) &&
+	    p[1] <= (p[0] == 0xed ? 0x9f : 0xbf) &&
+	    p[2] >= 0x80 && p[2] <= 0xbf) {
+		*len = 3;
+		return (uint32_t)(p[0] & 0x0f) << 12 |
+		    (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+	}
+	return 0;
+}
+
 int
 term_emu_write(struct term_emu *e, const uint8_t *p, size_t n)
 {
-	size_t	 i, j;
+	size_t	 i, j, len;
+	uint32_t c;
 
 	e->error = 0;
 	for (i = 0; i < n; ) {
-		if (e->state == ST_GROUND && e->utf8_need == 0 &&
-		    p[i] >= 0x20 && p[i] < 0x7f) {
+		if (e->utf8_need != 0) {
+			decode(e, p[i++]);
+			continue;
+		}
+		/* Fast paths, each doing what decode and parse would. */
+		if (e->state == ST_GROUND && p[i] >= 0x20 && p[i] < 0x7f) {
 			for (j = i + 1; j < n && p[j] >= 0x20 && p[j] < 0x7f; j++)
 				;
 			emu_print_ascii(e, p + i, j - i);
 			i = j;
+			continue;
+		}
+		if (e->state == ST_GROUND && p[i] >= 0xc2 &&
+		    (c = decode_whole(p + i, n - i, &len)) != 0) {
+			emu_print(e, c);
+			i += len;
+			continue;
+		}
+		/* A CSI's parameters, a run at a time (SGR is mostly these). */
+		if ((e->state == ST_CSI_ENTRY || e->state == ST_CSI_PARAM) &&
+		    p[i] >= '0' && p[i] <= ';') {
+			do
+				param(e, p[i++]);
+			while (i < n && p[i] >= '0' && p[i] <= ';');
+			e->state = ST_CSI_PARAM;
 			continue;
 		}
 		decode(e, p[i++]);

@@ -6,7 +6,8 @@
  * The host has a history sink: every line leaving its screen, drawn by
  * term_display_row onto a one-row receiver wiped first (SGR 0, CR, EL 2:
  * cheaper than a new one or RIS, which resets 2048 tab stops), must come
- * out the same.
+ * out the same. The same input written a byte at a time (so past every
+ * fast path of term_emu_write) must leave the same screen.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -81,7 +82,9 @@ check_history(void *arg, struct term_row *row, int cols)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct term_emu	*host = NULL, *rx = NULL, *fresh = NULL;
+	struct term_emu	*host = NULL, *rx = NULL, *fresh = NULL, *bytewise = NULL;
+	const struct term_fb *bw;
+	size_t		 i;
 	struct term_fb	*a = NULL, *b = NULL;
 	struct term_buf	 out;
 	struct history	 hist = { NULL, { 0 } };
@@ -98,6 +101,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((host = term_emu_new(cols, rows)) == NULL ||
 	    (rx = term_emu_new(cols, rows)) == NULL ||
 	    (fresh = term_emu_new(cols, rows)) == NULL ||
+	    (bytewise = term_emu_new(cols, rows)) == NULL ||
 	    (hist.rx = term_emu_new(cols, 1)) == NULL)
 		goto done;
 	term_emu_set_history(host, check_history, &hist);
@@ -123,12 +127,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		term_emu_write(fresh, out.data, out.len);
 		check_same(b, fresh);
 	}
+	for (i = 2; i < size; i++)
+		term_emu_write(bytewise, data + i, 1);
+	bw = term_emu_fb(bytewise);
+	if (!term_fb_equal(bw, b) || bw->cx != b->cx || bw->cy != b->cy)
+		abort();
 done:
 	term_fb_free(a);
 	term_fb_free(b);
 	term_emu_free(host);
 	term_emu_free(rx);
 	term_emu_free(fresh);
+	term_emu_free(bytewise);
 	term_emu_free(hist.rx);
 	term_buf_free(&hist.out);
 	term_buf_free(&out);

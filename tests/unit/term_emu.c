@@ -467,6 +467,47 @@ recycled_rows_blank(struct check *t)
 	term_emu_free(e);
 }
 
+/*
+ * term_emu_write takes runs of ASCII, whole UTF-8 sequences and CSI
+ * parameters by fast paths; a byte at a time it never can. Both must
+ * leave the same screen, for sequences that end a run, break one or are
+ * not what they start like.
+ */
+static void
+fast_paths_match_bytewise(struct check *t)
+{
+	static const char *const inputs[] = {
+		"caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 na\xc3\xafve\r\n",
+		"\xc2\x9b" "31mred\xc2\x9b" "0m",	/* C1 CSI as UTF-8 */
+		"\xe0\x80\xaf\xed\xa0\x80\xc3(\xe4\xb8",	/* invalid */
+		"\033[38;2;1;2;3;48;5;200;1;4mx\033[0m",
+		"\033[4:3mcurly\033[99999999999;1Hfar\033[m",
+		"\033[1;2;3;4;5;6;7;8;9;10;11;12;13;14;15;16;17;18;19;20;21;"
+		    "22;23;24;25;26;27;28;29;30;31;32;33mmany",
+		"\033[?1049h\xe4\xb8\xad\033[?1049l\033[5;5H\xef\xbc\xa1",
+		"0123456789\xe4\xb8\xad\xe4\xb8\xad",	/* wide at margin */
+	};
+	struct term_emu	*whole, *bytes;
+	const struct term_fb *a, *b;
+	size_t		 i, j, n;
+
+	for (i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		whole = term_emu_new(10, 4);
+		bytes = term_emu_new(10, 4);
+		n = strlen(inputs[i]);
+		put(whole, inputs[i]);
+		for (j = 0; j < n; j++)
+			term_emu_write(bytes, (const uint8_t *)inputs[i] + j, 1);
+		a = term_emu_fb(whole);
+		b = term_emu_fb(bytes);
+		CHECK(t, term_fb_equal(a, b));
+		CHECK_EQ_INT(t, a->cx, b->cx);
+		CHECK_EQ_INT(t, a->cy, b->cy);
+		term_emu_free(whole);
+		term_emu_free(bytes);
+	}
+}
+
 static void
 utf8_ctype(void)
 {
@@ -480,4 +521,4 @@ CHECK_MAIN_SETUP(utf8_ctype,
     CASE(unknown_ignored), CASE(titles_and_clipboard), CASE(modes),
     CASE(wide_and_combining), CASE(combining_at_line_start), CASE(repeat_char),
     CASE(sizes_bounded), CASE(clone_is_independent), CASE(clone_inside_osc),
-    CASE(recycled_rows_blank))
+    CASE(recycled_rows_blank), CASE(fast_paths_match_bytewise))
