@@ -71,3 +71,30 @@ fi
 
 echo "| emulator absorb, ${mb} MB mixed file | tsmosh ${ours} MB/s | libvterm ${vterm} MB/s | mosh-server ${stock} MB/s (CPU) | ${ratio} | |"
 echo "| absorb + snapshot + diff per 4 KiB write | tsmosh ${frames} MB/s | | | | |"
+
+# Each kind of output alone (term_gen -k: plain ASCII lines, wide CJK,
+# SGR-dense, whole-screen redraws by CUP, scrolling inside a region, the
+# mix), 20 MB each: ours and libvterm's absorb rate in MB/s, one pass per
+# run, interleaved TERM_REPS (5) times, min/median/max. Goal: at least
+# 300 MB/s and 1.5x libvterm at the median.
+reps=${TERM_REPS:-5}
+mmm() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) printf "%s/%s/%s", v[1], v[int((NR + 1) / 2)], v[NR]; else print "n/a" }'; }
+median() { sort -n "$1" | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+for k in ascii cjk sgr redraw region mixed; do
+	"$top/$BUILD/tests/tools/term_gen" -k "$k" 20 >"$work/$k.bin" || exit 1
+	: >"$work/$k.ours"
+	: >"$work/$k.vt"
+	i=0
+	while [ $i -lt "$reps" ]; do
+		"$top/$BUILD/tests/tools/term_bench" "$work/$k.bin" 1 >>"$work/$k.ours"
+		[ -x "$work/vterm_bench" ] &&
+		    "$work/vterm_bench" "$work/$k.bin" 1 >>"$work/$k.vt"
+		i=$((i + 1))
+	done
+	o=$(median "$work/$k.ours") v=$(median "$work/$k.vt")
+	r=$(awk -v a="$o" -v b="$v" 'BEGIN { if (b > 0) printf "%.2fx", a / b; else print "n/a" }')
+	g=$(awk -v a="$o" -v b="$v" 'BEGIN {
+		if (a >= 300 && (b == "" || a >= 1.5 * b)) print "met (>= 300 MB/s, >= 1.5x libvterm)"
+		else print "NOT met (>= 300 MB/s, >= 1.5x libvterm)" }')
+	echo "| emulator absorb, 20 MB of $k output, MB/s min/median/max (other: libvterm) | $(mmm "$work/$k.ours") | $(mmm "$work/$k.vt") | | $r (ours/libvterm) | $g |"
+done
