@@ -446,7 +446,8 @@ test_roaming_client_followed(struct check *t)
 /*
  * A resend of an unchanged state sends the fragments made for the first
  * try: nothing is compressed again, and the id stays, so the receiver
- * completes the state from the fragments of every try. At 25 % loss a
+ * completes the state from the fragments of every try. Tries are a
+ * timeout apart, never one per frame interval. At 25 % loss a
  * state of some 50 fragments then gets through in a few tries (in one,
  * one time in 600000).
  */
@@ -477,6 +478,10 @@ test_resend_reuses_fragments(struct check *t)
 	pair_run(&p, 1000);		/* timeouts: resends */
 	CHECK(t, p.client.c.stats.sent >=
 	    sent0 + 2 * fragmenter_count(&p.client.s.frag));
+	/* ... at most one a timeout (CONN_MIN_RTO at least), not one a
+	 * frame interval (SSP_SEND_INTERVAL_MIN_MS). */
+	CHECK(t, p.client.c.stats.sent <= sent0 + (1000 / CONN_MIN_RTO + 2) *
+	    fragmenter_count(&p.client.s.frag));
 	CHECK_EQ_INT(t, p.client.s.frag.made, made);
 	CHECK_EQ_INT(t, p.client.s.frag.next_id, id);
 	/* Lossy, not dead: the tries add up. */
