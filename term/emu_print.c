@@ -142,10 +142,14 @@ emu_print(struct term_emu *e, uint32_t c)
 	cell->bg = fb->pen.bg;
 	cell->attr = fb->pen.attr;
 	if (w == 2) {
+		/* The right half written as the left was, not copied from
+		 * it: reading back a cell just written field by field
+		 * stalls on the store buffer. */
 		cell->wide = 1;
-		cell[1] = *cell;
-		cell[1].ch = 0;
-		cell[1].wide = 0;
+		memset(&cell[1], 0, sizeof(cell[1]));
+		cell[1].fg = fb->pen.fg;
+		cell[1].bg = fb->pen.bg;
+		cell[1].attr = fb->pen.attr;
 	}
 	/* A new last cell: the row wraps again only if the text runs on. */
 	if (fb->cx + w >= fb->cols) {
