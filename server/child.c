@@ -53,6 +53,9 @@ child_exec(const struct server_opts *o, const struct rlimit *core)
 	struct stat	 st;
 	char		 line[81];
 
+	/* Held until a client comes, maybe for days: only the terminal,
+	 * none of the server's sockets (nor anything the server got). */
+	closefrom(STDERR_FILENO + 1);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGPIPE, SIG_DFL);
 	if (tcgetattr(STDIN_FILENO, &t) == 0) {

@@ -79,3 +79,15 @@ for c in $(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null); do
 done
 t_check "no helper program: mosh-server itself is the utmp helper" [ -n "$fallback" ]
 [ -n "$SRV_PID" ] && kill "$SRV_PID"
+# The shell's process, held until a client comes (maybe for days), holds
+# its terminal and nothing else: none of the server's sockets, and no
+# descriptor the server was started with (this one gets fd 9 open).
+t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh 9</dev/null
+held=
+for c in $(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null); do
+	[ "$(readlink /proc/"$c"/exe)" = "$(readlink -f "$S")" ] &&
+	    ! tr '\0' ' ' </proc/"$c"/cmdline | grep -q -- '--utmp-helper' && held=$c
+done
+t_check "the held shell process has only fds 0, 1 and 2 (had: $(ls /proc/"$held"/fd 2>/dev/null | tr '\n' ' '))" \
+    sh -c "[ -n '$held' ] && [ \"\$(ls /proc/$held/fd | sort -n | tr '\n' ' ')\" = '0 1 2 ' ]"
+[ -n "$SRV_PID" ] && kill "$SRV_PID"
