@@ -199,6 +199,26 @@ param(struct term_emu *e, uint32_t c)
 		*p = TERM_PARAM_MAX;
 }
 
+/* The digits of a parameter from p[i] on, as param() takes them one by
+ * one, kept in a register; returns the index past them. */
+static size_t
+param_number(struct term_emu *e, const uint8_t *p, size_t i, size_t n)
+{
+	int	 v;
+
+	if (e->nparam == 0)
+		e->nparam = 1;
+	v = e->param[e->nparam - 1];
+	do {
+		if (v < TERM_PARAM_MAX)
+			v = v * 10 + (p[i] - '0');
+		if (v > TERM_PARAM_MAX)
+			v = TERM_PARAM_MAX;
+	} while (++i < n && p[i] >= '0' && p[i] <= '9');
+	e->param[e->nparam - 1] = v;
+	return i;
+}
+
 /* One code point of an OSC body; past TERM_CLIP_MAX code points the rest is dropped. */
 static void
 osc_put(struct term_emu *e, uint32_t c)
@@ -486,13 +506,29 @@ term_emu_write(struct term_emu *e, const uint8_t *p, size_t n)
 			i += len;
 			continue;
 		}
-		/* A CSI's parameters, a run at a time (SGR is mostly these). */
+		/* ESC [ from the ground: a CSI starts. */
+		if (e->state == ST_GROUND && p[i] == 0x1b && i + 1 < n &&
+		    p[i + 1] == '[') {
+			clear_seq(e);
+			e->state = ST_CSI_ENTRY;
+			i += 2;
+			continue;
+		}
+		/* A CSI's parameters, a run at a time (SGR is mostly these),
+		 * and the final byte after them. */
 		if ((e->state == ST_CSI_ENTRY || e->state == ST_CSI_PARAM) &&
 		    p[i] >= '0' && p[i] <= ';') {
-			do
-				param(e, p[i++]);
-			while (i < n && p[i] >= '0' && p[i] <= ';');
+			do {
+				if (p[i] <= '9')
+					i = param_number(e, p, i, n);
+				else
+					param(e, p[i++]);
+			} while (i < n && p[i] >= '0' && p[i] <= ';');
 			e->state = ST_CSI_PARAM;
+			if (i < n && p[i] >= 0x40 && p[i] < 0x7f) {
+				e->state = ST_GROUND;
+				emu_csi_dispatch(e, p[i++]);
+			}
 			continue;
 		}
 		decode(e, p[i++]);
