@@ -24,18 +24,26 @@ fragmenter_free(struct fragmenter *f)
 	buf_free(&f->last_diff);
 }
 
+/* Do the last fragments' numbers, version and MTU match `in`'s? */
 static bool
-fragmenter_same_header(const struct fragmenter *f, const struct instruction *in,
+fragmenter_same_nums(const struct fragmenter *f, const struct instruction *in,
     size_t mtu)
 {
 	const struct instruction *l = &f->last;
 
-	return f->have_last && f->last_mtu == mtu &&
+	return f->last_mtu == mtu &&
 	    l->protocol_version == in->protocol_version &&
 	    l->old_num == in->old_num && l->new_num == in->new_num &&
 	    l->ack_num == in->ack_num &&
-	    l->throwaway_num == in->throwaway_num &&
-	    l->chaff_len == in->chaff_len &&
+	    l->throwaway_num == in->throwaway_num;
+}
+
+static bool
+fragmenter_same_header(const struct fragmenter *f, const struct instruction *in,
+    size_t mtu)
+{
+	return f->have_last && fragmenter_same_nums(f, in, mtu) &&
+	    f->last.chaff_len == in->chaff_len &&
 	    (in->chaff_len == 0 ||
 	    memcmp(f->last_chaff, in->chaff, in->chaff_len) == 0);
 }
@@ -44,13 +52,7 @@ bool
 fragmenter_holds(const struct fragmenter *f, const struct instruction *in,
     size_t mtu)
 {
-	const struct instruction *l = &f->last;
-
-	return f->ready && f->last_mtu == mtu &&
-	    l->protocol_version == in->protocol_version &&
-	    l->old_num == in->old_num && l->new_num == in->new_num &&
-	    l->ack_num == in->ack_num &&
-	    l->throwaway_num == in->throwaway_num &&
+	return f->ready && fragmenter_same_nums(f, in, mtu) &&
 	    f->last_diff.len == in->diff_len &&
 	    (in->diff_len == 0 ||
 	    memcmp(f->last_diff.data, in->diff, in->diff_len) == 0);

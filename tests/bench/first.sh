@@ -14,23 +14,28 @@ REPS=${FIRST_REPS:-5}
 WAIT=${FIRST_WAIT_MS:-300}
 now_ms() { date +%s%3N; }
 
+# prompt_ms WINDOW ours|stock KEY: start that client in a new tmux window
+# and print the ms until its pane shows the prompt (read flat out); 1
+# when it never does.
+prompt_ms() {
+	if [ "$2" = ours ]; then c=$OURS_CLI; else c=$STOCK_CLI; fi
+	t0=$(now_ms)
+	bt new-session -d -s "$1" -x 80 -y 24 \
+	    "env MOSH_KEY=$3 '$c' 127.0.0.1 $SRV_PORT; sleep 600"
+	n=0
+	while ! bt capture-pane -p -t "=$1:" | grep -Eq '^\$ ?$'; do
+		n=$((n + 1))
+		[ $n -ge 5000 ] && return 1
+	done
+	echo $(($(now_ms) - t0))
+}
+
 # shown TAG SERVER CLIENT: one sample (ms) appended to $B_TMP/first-TAG.
 shown() {
-	ft=$1 srv=$2 cli=$3
-	b_server "$srv" "f-$ft" env PS1='$ ' sh || return 1
+	b_server "$2" "f-$1" env PS1='$ ' sh || return 1
 	sleep "$(awk -v w="$WAIT" 'BEGIN { print w / 1000 }')"
-	if [ "$cli" = ours ]; then c=$OURS_CLI; else c=$STOCK_CLI; fi
-	t0=$(now_ms)
-	bt new-session -d -s "f-$ft" -x 80 -y 24 \
-	    "env MOSH_KEY=$SRV_KEY '$c' 127.0.0.1 $SRV_PORT; sleep 600"
-	n=0
-	while ! bt capture-pane -p -t "=f-$ft:" | grep -Eq '^\$ ?$'; do
-		n=$((n + 1))
-		[ $n -ge 5000 ] && { b_end_session "f-$ft" "$SRV_PID"; return 1; }
-	done
-	t1=$(now_ms)
-	echo $((t1 - t0)) >>"$B_TMP/first-$ft"
-	b_end_session "f-$ft" "$SRV_PID"
+	prompt_ms "f-$1" "$3" "$SRV_KEY" >>"$B_TMP/first-$1"
+	b_end_session "f-$1" "$SRV_PID"
 }
 
 # attached CLIENT: one sample (ms) appended to $B_TMP/attach-CLIENT.
@@ -40,18 +45,7 @@ attached() {
 	b_wait "a-$1" '^\$ ?$' 100 || return 1
 	key=$("$OURS_SRV" attach "$SRV_PID" 2>/dev/null |
 	    sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]*\)$/\1/p')
-	[ -n "$key" ] || { b_end_session "a-$1" "$SRV_PID"; return 1; }
-	if [ "$1" = ours ]; then c=$OURS_CLI; else c=$STOCK_CLI; fi
-	t0=$(now_ms)
-	bt new-session -d -s "b-$1" -x 80 -y 24 \
-	    "env MOSH_KEY=$key '$c' 127.0.0.1 $SRV_PORT; sleep 600"
-	n=0
-	while ! bt capture-pane -p -t "=b-$1:" | grep -Eq '^\$ ?$'; do
-		n=$((n + 1))
-		[ $n -ge 5000 ] && break
-	done
-	t1=$(now_ms)
-	[ $n -lt 5000 ] && echo $((t1 - t0)) >>"$B_TMP/attach-$1"
+	[ -n "$key" ] && prompt_ms "b-$1" "$1" "$key" >>"$B_TMP/attach-$1"
 	bt kill-session -t "b-$1" 2>/dev/null
 	b_end_session "a-$1" "$SRV_PID"
 }
