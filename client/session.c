@@ -148,15 +148,29 @@ process_network(struct session *s, int fd, uint64_t now)
 	}
 }
 
+/* How many more keys the state may take now: what keeps it under
+ * USER_INFLIGHT_MAX unacknowledged and USER_BURST_MAX not yet sent. */
+static size_t
+keys_room(struct session *s)
+{
+	const struct userstream *u = ssp_current(&s->ssp);
+	const struct userstream *sent = ssp_sent_state(&s->ssp);
+	size_t		 unsent, room;
+
+	unsent = u->nkeys > sent->nkeys ? u->nkeys - sent->nkeys : 0;
+	if (u->nkeys >= USER_INFLIGHT_MAX || unsent >= USER_BURST_MAX)
+		return 0;
+	room = USER_INFLIGHT_MAX - u->nkeys;
+	return room < USER_BURST_MAX - unsent ? room : USER_BURST_MAX - unsent;
+}
+
 /* A key for the server: into the state while there is room, else held
  * behind the keys already waiting. */
 static void
 push_byte(struct session *s, uint8_t b)
 {
-	struct userstream *u = ssp_current(&s->ssp);
-
-	if (s->held.len == s->held_off && u->nkeys < USER_INFLIGHT_MAX) {
-		(void)userstream_push_keys(u, &b, 1);
+	if (s->held.len == s->held_off && keys_room(s) > 0) {
+		(void)userstream_push_keys(ssp_current(&s->ssp), &b, 1);
 		return;
 	}
 	(void)buf_append_byte(&s->held, b);
@@ -167,23 +181,16 @@ push_byte(struct session *s, uint8_t b)
 static void
 release_held(struct session *s, uint64_t now)
 {
-	struct userstream *u;
-	const struct userstream *sent;
-	size_t		 n = s->held.len - s->held_off, room, unsent;
+	size_t		 n = s->held.len - s->held_off, room;
 
 	if (n == 0)
 		return;
 	/* The acknowledged keys leave the state here. */
 	(void)ssp_wait_time(&s->ssp, now);
-	u = ssp_current(&s->ssp);
-	sent = ssp_sent_state(&s->ssp);
-	room = u->nkeys < USER_INFLIGHT_MAX ? USER_INFLIGHT_MAX - u->nkeys : 0;
-	unsent = u->nkeys > sent->nkeys ? u->nkeys - sent->nkeys : 0;
-	if (room > USER_BURST_MAX - unsent)
-		room = unsent < USER_BURST_MAX ? USER_BURST_MAX - unsent : 0;
-	if (n > room)
+	if (n > (room = keys_room(s)))
 		n = room;
-	if (n > 0 && userstream_push_keys(u, s->held.data + s->held_off, n) == 0)
+	if (n > 0 && userstream_push_keys(ssp_current(&s->ssp),
+	    s->held.data + s->held_off, n) == 0)
 		s->held_off += n;
 	if (s->held_off == s->held.len) {
 		buf_reset(&s->held);
