@@ -43,7 +43,7 @@ void
 term_fb_row_fill(struct term_fb *fb, struct term_row *r, int cols,
     const struct term_cell *fill)
 {
-	int	 i, n = cols, blank = cells_blank(fill, 1);
+	int	 i, n = cols, blank = cell_blank(fill);
 
 	/* Past its ink a row is default blanks already: a row scrolled in
 	 * blank costs its text, not 80 cells. */
