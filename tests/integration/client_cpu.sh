@@ -17,7 +17,7 @@ t_start_impair "$SRV_PORT" --delay 150
 PORT=$IMP_PORT
 tm_new h 80 24 "MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $PORT"
 tm_wait h '#' 100
-cpid=$(pgrep -n -f "^$C 127.0.0.1 $PORT")
+cpid=$(tm_pid h "^$C 127.0.0.1 $PORT")
 t_track "$cpid"
 sleep 2				# the notice's 1 s expiry is over
 t0=$(ticks "$cpid")

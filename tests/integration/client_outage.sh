@@ -10,7 +10,7 @@ t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh || { t_fail "server"; 
 t_start_impair "$SRV_PORT" --seed 3
 tm_new o 80 24 "MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $IMP_PORT; echo CLIENT-EXIT-\$?; sleep 60"
 tm_wait o '#' 100
-cpid=$(pgrep -n -f "^$C 127.0.0.1 $IMP_PORT")
+cpid=$(tm_pid o "^$C 127.0.0.1 $IMP_PORT")
 sockets() { ls -l /proc/$cpid/fd | grep -c socket:; }
 ports_before=$(sockets)
 # The hop below opens a socket inside the client's sandbox.

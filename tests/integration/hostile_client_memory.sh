@@ -32,7 +32,7 @@ KEY=$HP_KEY PORT=$HP_PORT
 
 tm_new a 200 60 "MOSH_KEY=$KEY '$C' 127.0.0.1 $PORT 2>'$T_TMP/client.err'; echo CLIENT-EXIT-\$?; sleep 60"
 t_until 200 grep -q flooded "$T_TMP/hp.out"
-CPID=$(pgrep -f "^$C 127.0.0.1 $PORT\$" | head -n 1)
+CPID=$(tm_pid a "^$C 127.0.0.1 $PORT\$")
 hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$CPID/status" 2>/dev/null)
 echo "# client VmHWM after $STATES full-screen states: ${hwm:-?} KiB"
 t_check "the client's peak RSS stays under $PEAK_MAX_MIB MiB (${hwm:-?} KiB)" \

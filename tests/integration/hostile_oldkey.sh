@@ -50,10 +50,11 @@ device() {
 	tm_new "$1" 80 24 "MOSH_KEY=$2 '$3' 127.0.0.1 $PORT; echo CLIENT-EXIT-\$?; sleep 60"
 	tm_wait "$1" "$4" 100
 }
-# client_pid CLIENT WHO: CPID, the pid of CLIENT on our port, said as WHO's.
+# client_pid WINDOW CLIENT WHO: CPID, the pid of CLIENT on our port in
+# WINDOW, said as WHO's.
 client_pid() {
-	CPID=$(pgrep -f "^$1 127.0.0.1 $PORT\$" | head -n 1)
-	echo "# $2: pid ${CPID:-not found}"
+	CPID=$(tm_pid "$1" "^$2 127.0.0.1 $PORT\$")
+	echo "# $3: pid ${CPID:-not found}"
 }
 # type_into WINDOW: a line every 0.3 s for 3 s; the client's datagrams
 # go out under whatever key it holds.
@@ -69,7 +70,7 @@ type_into() {
 device old "$SRV_KEY" mosh-client '^[$#] ?$'
 tm send-keys -t old 'echo first-$((3*4))' Enter
 t_check "the stock client works before the attach" tm_wait old '^first-12' 100
-client_pid mosh-client "old stock client"
+client_pid old mosh-client "old stock client"
 OLD_PID=$CPID
 KEY2=$(attach)
 t_check "mosh-server attach ID prints a new key" \
@@ -101,7 +102,7 @@ fi
 device ours "$KEY2" "$C" 'old-device|first-12'
 tm send-keys -t ours 'clear; echo second-$((4*4))' Enter
 t_check "our client attaches with the new key" tm_wait ours '^second-16' 100
-client_pid "$C" "our client"
+client_pid ours "$C" "our client"
 OURS_PID=$CPID
 KEY3=$(attach)
 type_into ours &

@@ -29,7 +29,7 @@ else
 fi
 t_check "the client acknowledged both states" \
     t_until 50 grep -q states-acked "$T_TMP/hp.out"
-CPID=$(pgrep -f "^$C 127.0.0.1 $PORT\$" | head -n 1)
+CPID=$(tm_pid a "^$C 127.0.0.1 $PORT\$")
 t_check "the client is still running" sh -c "[ -n '$CPID' ] && kill -0 '$CPID'"
 t_check "it holds the alternate screen meanwhile" \
     [ "$(tm display -p -t a '#{alternate_on}')" = 1 ]

@@ -22,7 +22,7 @@ t_check "the server of a user is not dumpable: its /proc/PID/mem is root's" \
 
 tm_new a 80 24 "MOSH_KEY=$SRV_KEY setpriv --reuid=$NOBODY --regid=$(id -g nobody) --clear-groups '$C' 127.0.0.1 $SRV_PORT; echo CLIENT-EXIT-\$?; sleep 60"
 tm_check "our client runs as nobody against it" a '^hygiene-ready' 100
-CPID=$(pgrep -f "^$C 127.0.0.1 $SRV_PORT" | head -n 1)
+CPID=$(tm_pid a "^$C 127.0.0.1 $SRV_PORT")
 t_check "the client of a user is not dumpable: its /proc/PID/environ is root's" \
     sh -c "[ -n '$CPID' ] && [ \"\$(stat -c %u /proc/$CPID/environ)\" = 0 ]"
 # Root may still read it: the key's bytes must be gone from it.

@@ -12,8 +12,8 @@ t_start_mosh_server "$S" ${OURS_LO:-} -i 127.0.0.1 -- /bin/sh || { t_fail "serve
 tm_new c 80 24 "sh -i"
 # (The client alone on the line: a stopped job ends a dash list.)
 tm send-keys -t c "MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $SRV_PORT" Enter
-t_until 50 pgrep -n -f "^$C 127.0.0.1 $SRV_PORT" >/dev/null
-cpid=$(pgrep -n -f "^$C 127.0.0.1 $SRV_PORT")
+t_until 50 tm_pid c "^$C 127.0.0.1 $SRV_PORT" >/dev/null
+cpid=$(tm_pid c "^$C 127.0.0.1 $SRV_PORT")
 tm send-keys -t c 'clear; echo typed-$((40+2))' Enter
 t_check "sandboxed client: typing works" tm_wait c '^typed-42' 100
 st=/proc/$cpid/status
@@ -48,7 +48,7 @@ t_start_mosh_server "$S" ${OURS_LO:-} -i 127.0.0.1 -- /bin/sh || { t_fail "serve
 tm_new o 80 24 "MOSH_CLIENT_SANDBOX=off MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $SRV_PORT; echo CLIENT-EXIT-\$?; sleep 60"
 tm send-keys -t o 'clear; echo off-$((5+5))' Enter
 tm_wait o '^off-10' 100
-opid=$(pgrep -n -f "^$C 127.0.0.1 $SRV_PORT")
+opid=$(tm_pid o "^$C 127.0.0.1 $SRV_PORT")
 t_check "MOSH_CLIENT_SANDBOX=off: no filter (Seccomp: 0)" \
     grep -q '^Seccomp:[[:space:]]*0$' /proc/$opid/status
 tm send-keys -t o C-^ .

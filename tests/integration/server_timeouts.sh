@@ -11,7 +11,7 @@ attach() {	# window name
 	tm_wait "$1" '#' 50
 }
 client_pid() {	# the mosh-client in window $1
-	pgrep -f "^mosh-client 127.0.0.1 $SRV_PORT" | head -n 1
+	tm_pid "$1" "^mosh-client 127.0.0.1 $SRV_PORT"
 }
 
 # --idle-timeout: no input for 2 s ends the session, client told.
@@ -33,7 +33,7 @@ attach net
 sleep 5
 t_check "MOSH_SERVER_NETWORK_TMOUT=4: an idle but live client keeps the session" \
     t_alive "$SRV_PID"
-cp=$(client_pid); t_track "$cp"
+cp=$(client_pid net); t_track "$cp"
 kill -STOP "$cp"
 if t_wait_gone "$SRV_PID" 60; then
 	t_ok "MOSH_SERVER_NETWORK_TMOUT=4: a silent client's session ends"
@@ -52,7 +52,7 @@ kill -USR1 "$SRV_PID"
 sleep 1
 t_check "SIGUSR1 with an active client (signal timeout 4 s): session stays" \
     t_alive "$SRV_PID"
-cp=$(client_pid); t_track "$cp"
+cp=$(client_pid sig); t_track "$cp"
 kill -STOP "$cp"
 sleep 5
 kill -USR1 "$SRV_PID"

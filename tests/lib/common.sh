@@ -150,6 +150,15 @@ tm_new() {
 	tm set-option -t "$1" -g remain-on-exit off >/dev/null 2>&1
 }
 tm_screen() { tm capture-pane -p -t "$1"; }
+# tm_pid WINDOW PATTERN: the process in WINDOW's pane (the pane's own, or
+# its newest child) whose command line matches PATTERN (pgrep -f), so a
+# client still exiting from an earlier test is never taken for this one.
+tm_pid() {
+	tp_pane=$(tm display-message -p -t "=$1:" '#{pane_pid}' 2>/dev/null)
+	[ -n "$tp_pane" ] || return 1
+	pgrep -n -P "$tp_pane" -f "$2" && return 0
+	pgrep -f "$2" | grep -x "$tp_pane"
+}
 # tm_shows NAME TEXT: TEXT (a grep -E pattern) is on screen now.
 tm_shows() { tm_screen "$1" | grep -Eq -- "$2"; }
 # tm_wait NAME TEXT TENTHS: until TEXT is on screen.
