@@ -201,7 +201,8 @@ hs_diff(const void *f, const void *t, struct buf *out)
 	term_buf_init(&tb);
 	/* A size change makes the display diff repaint every cell; bell,
 	 * titles and modes still go by `from` (the receiver keeps them). */
-	if (term_display_diff(ofb, nfb, &tb) != 0 || tb.failed)
+	if (term_display_diff_flags(ofb, nfb, &tb, TERM_DISPLAY_ATOMIC) != 0 ||
+	    tb.failed)
 		rc = -1;
 	else if (tb.len > 0 && host_msg_add_bytes(out, tb.data, tb.len) != 0)
 		rc = -1;

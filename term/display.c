@@ -4,6 +4,7 @@
  * shows, erase runs of blanks, detect a scrolled screen, and take care
  * of xterm's deferred wrap at the last column.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "term/display.h"
@@ -18,6 +19,10 @@ struct frame {
 	const struct term_row	*old_bottom;	/* old last row: never wraps at the receiver */
 	int			 no_history;	/* scroll with DL: nothing enters
 						 * the receiver's scrollback */
+	int			 atomic;	/* nobody watches the moves: no
+						 * cursor hiding while drawing */
+	struct term_row		*shifted;	/* a receiver's row after ICH or
+						 * DCH; NULL until needed */
 };
 
 static const struct term_cell blank_cell = { .ch = ' ' };
@@ -186,7 +191,7 @@ silent_move(struct frame *f, int y, int x)
 {
 	if (f->cx == x && f->cy == y)
 		return;
-	if (f->cursor_visible) {
+	if (f->cursor_visible && !f->atomic) {
 		term_buf_adds(f->out, "\033[?25l");
 		f->cursor_visible = 0;
 	}
@@ -257,6 +262,84 @@ flush_blanks(struct frame *f, int y, int x, int n, uint32_t bg)
 	}
 }
 
+/* In-line shifts of fewer cells of ink are drawn instead: ICH or DCH
+ * and the rendition reset cost about that many bytes. */
+#define SHIFT_MIN_INK	8
+/* Shifts looked for: a few characters typed or deleted at once. */
+#define SHIFT_MAX	16
+
+/* Cells with no half of a wide character among them. */
+static int
+narrow_cells(const struct term_cell *c, int n)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++) {
+		if (c[i].wide || c[i].ch == 0)
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * An in-line edit (characters typed or deleted mid-line, as a shell's
+ * line editor does): if the receiver's row old, shifted right (ICH) or
+ * left (DCH) from the first cell that differs, then matches row y from
+ * there on, shift it so and return what the receiver then shows;
+ * otherwise old. Rows with wide characters past that cell are left
+ * alone, as are wrapping ones (mosh keeps the wrap in the last cell,
+ * which a shift moves out).
+ */
+static const struct term_row *
+put_shift(struct frame *f, int y, const struct term_row *old)
+{
+	const struct term_fb	*nf = f->nf;
+	const struct term_row	*row = nf->row[y];
+	const struct term_cell	*from;
+	struct term_cell	*to;
+	struct term_rend	 plain = { 0, 0, 0 };
+	int			 cols = nf->cols, x0, n, i, ink, del = 0;
+	size_t			 len;
+
+	for (x0 = 0; x0 < cols && cell_equal(&row->cells[x0], &old->cells[x0]); x0++)
+		;
+	if (cols - x0 <= SHIFT_MIN_INK ||
+	    !narrow_cells(&row->cells[x0], cols - x0) ||
+	    !narrow_cells(&old->cells[x0], cols - x0))
+		return old;
+	for (n = 1; n <= SHIFT_MAX && cols - x0 - n > SHIFT_MIN_INK; n++) {
+		len = (size_t)(cols - x0 - n) * sizeof(row->cells[0]);
+		if (memcmp(&row->cells[x0 + n], &old->cells[x0], len) == 0)
+			break;
+		if (memcmp(&row->cells[x0], &old->cells[x0 + n], len) == 0) {
+			del = 1;
+			break;
+		}
+	}
+	if (n > SHIFT_MAX || cols - x0 - n <= SHIFT_MIN_INK)
+		return old;
+	from = &old->cells[del ? x0 + n : x0];
+	for (i = ink = 0; i < cols - x0 - n; i++)
+		ink += !cell_equal(&from[i], &blank_cell);
+	if (ink < SHIFT_MIN_INK)
+		return old;
+	if (f->shifted == NULL && (f->shifted = malloc(sizeof(*f->shifted) +
+	    (size_t)cols * sizeof(f->shifted->cells[0]))) == NULL)
+		return old;
+	memcpy(f->shifted->cells, old->cells, (size_t)x0 * sizeof(old->cells[0]));
+	to = &f->shifted->cells[del ? x0 : x0 + n];
+	memcpy(to, from, (size_t)(cols - x0 - n) * sizeof(*to));
+	for (i = del ? cols - n : x0; i < (del ? cols : x0 + n); i++)
+		f->shifted->cells[i] = blank_cell;
+	f->shifted->wrap = 0;
+	f->shifted->gen = old->gen;
+	f->shifted->ink = (uint16_t)cols;
+	set_pen(f, &plain, 0);		/* the cells shifted in are unpainted */
+	silent_move(f, y, x0);
+	put_csi1(f->out, (unsigned)n, del ? 'P' : '@');
+	return f->shifted;
+}
+
 /*
  * Draw row y over what the receiver shows (old; NULL is a blank row).
  * wrap_in: the receiver sits in deferred wrap at the end of row y - 1,
@@ -289,6 +372,8 @@ put_row(struct frame *f, int y, const struct term_row *old, int wrap_in)
 	wrap_changed = wrap_this != rx_wraps(f, old, y);
 	if (old == row && !wrote_last && !wrap_changed)
 		return 0;
+	if (old != NULL && !wrap_in && !wrap_this && !rx_wraps(f, old, y))
+		old = put_shift(f, y, old);
 	while (x < cols) {
 		c = &row->cells[x];
 		oc = old ? &old->cells[x] : &blank_cell;
@@ -519,6 +604,100 @@ put_scroll(struct frame *f, const struct term_row **rows)
 	return height;
 }
 
+/* Cells of r that are not default blanks: what drawing it again costs. */
+static int
+row_ink(const struct term_fb *nf, const struct term_row *r)
+{
+	int	 x, n = 0;
+
+	for (x = 0; x < nf->cols; x++)
+		n += !cell_equal(&r->cells[x], &blank_cell);
+	return n;
+}
+
+/*
+ * Where on the receiver new row y is, at or below row from: the same line
+ * (generation) with the same cells, nearest first; -1 if nowhere. Only
+ * generations count here: a line that moved keeps its own, and look-alike
+ * rows (blank, vi's "~") would make moves that buy nothing.
+ */
+static int
+move_source(const struct term_fb *nf, const struct term_row **rows, int y,
+    int from)
+{
+	const struct term_row	*r = nf->row[y];
+	int			 d, j;
+
+	for (d = 1; d < nf->rows; d++) {
+		for (j = y - d; j <= y + d; j += 2 * d) {
+			if (j < from || j >= nf->rows || rows[j] == NULL)
+				continue;
+			if (rows[j]->gen == r->gen &&
+			    term_fb_row_equal(nf, r, rows[j]))
+				return j;
+		}
+		if (y - d < from && y + d >= nf->rows)
+			break;
+	}
+	return -1;
+}
+
+/* Moves under this many cells of ink are drawn instead: a scroll region,
+ * a position, IL or DL and the reset come to about that many bytes. */
+#define MOVE_MIN_INK	24
+
+/*
+ * Rows of the new screen that the receiver shows higher or lower (a line
+ * inserted or deleted mid-screen, as vi and less do): moved into place
+ * with a scroll region and IL or DL instead of drawn again. Rows from
+ * first on; rows in place, and rows placed by a move, stay put. Updates
+ * our picture of the receiver (rows).
+ */
+static void
+put_moves(struct frame *f, const struct term_row **rows, int first)
+{
+	const struct term_fb	*nf = f->nf;
+	struct term_rend	 plain = { 0, 0, 0 };
+	int			 y, j, n, len, ink, top, bottom, i;
+
+	for (y = first; y < nf->rows; y++) {
+		if (rows[y] != NULL && term_fb_row_equal(nf, nf->row[y], rows[y])) {
+			first = y + 1;
+			continue;
+		}
+		if ((j = move_source(nf, rows, y, first)) == -1)
+			continue;
+		ink = 0;
+		for (len = 0; y + len < nf->rows && j + len < nf->rows &&
+		    rows[j + len] != NULL &&
+		    term_fb_row_equal(nf, nf->row[y + len], rows[j + len]); len++)
+			ink += row_ink(nf, rows[j + len]);
+		if (ink < MOVE_MIN_INK)
+			continue;
+		top = j < y ? j : y;
+		bottom = (j < y ? y : j) + len - 1;
+		n = j < y ? y - j : j - y;
+		set_pen(f, &plain, 0);		/* new rows come in unpainted */
+		if (top != 0 || bottom != nf->rows - 1)
+			put_csi2(f->out, (unsigned)top + 1, (unsigned)bottom + 1, 'r');
+		f->cx = f->cy = -1;
+		silent_move(f, top, 0);
+		put_csi1(f->out, (unsigned)n, j < y ? 'L' : 'M');
+		if (top != 0 || bottom != nf->rows - 1)
+			term_buf_adds(f->out, "\033[r");
+		f->cx = f->cy = -1;
+		if (j < y) {
+			for (i = bottom; i >= top; i--)
+				rows[i] = i - n >= top ? rows[i - n] : NULL;
+		} else {
+			for (i = top; i <= bottom; i++)
+				rows[i] = i + n <= bottom ? rows[i + n] : NULL;
+		}
+		first = y + len;
+		y = first - 1;
+	}
+}
+
 int
 term_display_diff(const struct term_fb *old, const struct term_fb *nf,
     struct term_buf *out)
@@ -539,6 +718,7 @@ term_display_diff_flags(const struct term_fb *old, const struct term_fb *nf,
 	f.out = out;
 	f.nf = nf;
 	f.no_history = (flags & TERM_DISPLAY_NO_HISTORY) != 0;
+	f.atomic = (flags & TERM_DISPLAY_ATOMIC) != 0;
 
 	if (old != NULL && old->bell_count != nf->bell_count)
 		term_buf_addc(out, '\a');
@@ -550,7 +730,9 @@ term_display_diff_flags(const struct term_fb *old, const struct term_fb *nf,
 
 	fresh = old == NULL || old->cols != nf->cols || old->rows != nf->rows;
 	if (fresh) {
-		term_buf_adds(out, "\033[r\033[0m\033[H\033[2J\033[?25l");
+		term_buf_adds(out, "\033[r\033[0m\033[H\033[2J");
+		if (!f.atomic)
+			term_buf_adds(out, "\033[?25l");
 		f.pen = plain;
 		f.cursor_visible = 0;
 		for (y = 0; y < nf->rows; y++)
@@ -571,6 +753,7 @@ term_display_diff_flags(const struct term_fb *old, const struct term_fb *nf,
 		}
 		if (y < first)
 			first = y;
+		put_moves(&f, rows, first);
 	}
 
 	for (y = first; y < nf->rows; y++)
@@ -584,6 +767,7 @@ term_display_diff_flags(const struct term_fb *old, const struct term_fb *nf,
 		put_mode(out, 25, nf->cursor_visible);
 	set_pen(&f, &nf->pen, 0);
 	put_modes(&f, fresh ? NULL : old);
+	free(f.shifted);
 	return out->failed ? -1 : 0;
 }
 

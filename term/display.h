@@ -27,6 +27,10 @@ int	term_display_diff(const struct term_fb *old, const struct term_fb *new,
  * at the top (a terminal keeps nothing of them), for a client that puts
  * history lines in the scrollback itself. */
 #define TERM_DISPLAY_NO_HISTORY	0x1u
+/* TERM_DISPLAY_ATOMIC: the receiver is an emulator that takes the whole
+ * diff before anyone sees it (mosh hostbytes), so the cursor is not
+ * hidden while moves draw elsewhere; its visibility is still set last. */
+#define TERM_DISPLAY_ATOMIC	0x2u
 int	term_display_diff_flags(const struct term_fb *old,
 	    const struct term_fb *new, struct term_buf *out, unsigned flags);
 

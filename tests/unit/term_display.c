@@ -253,6 +253,154 @@ scroll_past_lookalikes(struct check *t)
 	pair_free(&p);
 }
 
+/*
+ * diff(before, after) with flags, applied to a receiver first shown
+ * before: 1 if it then shows after exactly. The diff is left in *out.
+ */
+static int
+moved_ok(int cols, int rows, const char *before, const char *after,
+    unsigned flags, struct term_buf *out)
+{
+	struct term_emu	*e = term_emu_new(cols, rows), *rx = term_emu_new(cols, rows);
+	struct term_fb	*old, *new;
+	struct term_buf	 full;
+	int		 same;
+
+	term_buf_init(&full);
+	put(e, before);
+	old = term_emu_snapshot(e);
+	put(e, after);
+	new = term_emu_snapshot(e);
+	term_display_diff(NULL, old, &full);
+	term_emu_write(rx, full.data, full.len);
+	term_buf_init(out);
+	term_display_diff_flags(old, new, out, flags);
+	term_emu_write(rx, out->data, out->len);
+	same = term_fb_equal(term_emu_fb(rx), new);
+	term_buf_addc(out, '\0');
+	term_buf_free(&full);
+	term_fb_free(old);
+	term_fb_free(new);
+	term_emu_free(e);
+	term_emu_free(rx);
+	return same;
+}
+
+/*
+ * A line inserted or deleted mid-screen, as vi does with a scroll region
+ * above its status line: the lines below move with IL or DL and are not
+ * drawn again; the line above the region and the status line stay.
+ */
+static void
+lines_moved_midscreen(struct check *t)
+{
+	static const char screen[] = "top\r\nline one of the text\r\n"
+	    "line two of the text\r\nline three of the text\r\n"
+	    "line four of the text\r\nline five of the text\r\n~\r\nstatus";
+	struct term_buf	 out;
+	const char	*d;
+
+	/* vi's "o" on line one: IL in rows 3-7 (1-based), then the new line */
+	CHECK(t, moved_ok(30, 8, screen,
+	    "\033[3;7r\033[3;1H\033[L\033[r\033[3;1Hnew", 0, &out));
+	d = (const char *)out.data;
+	CHECK(t, strstr(d, "\033[3;7r") != NULL);
+	CHECK(t, strstr(d, "\033[1L") != NULL);
+	CHECK(t, strstr(d, "new") != NULL);
+	CHECK(t, strstr(d, "of the") == NULL);	/* no text line drawn */
+	term_buf_free(&out);
+	/* "dd" on line two: DL in rows 3-7, "~" comes in at the bottom */
+	CHECK(t, moved_ok(30, 8, screen,
+	    "\033[3;7r\033[3;1H\033[M\033[r\033[7;1H~", 0, &out));
+	d = (const char *)out.data;
+	CHECK(t, strstr(d, "\033[1M") != NULL);
+	CHECK(t, strstr(d, "of the") == NULL);
+	term_buf_free(&out);
+	/* less's backward scroll (reverse index at the top): IL over all */
+	CHECK(t, moved_ok(30, 8, screen, "\033[H\033M\033[Hzero", 0, &out));
+	d = (const char *)out.data;
+	CHECK(t, strstr(d, "\033[1L") != NULL);
+	CHECK(t, strstr(d, "of the") == NULL);
+	term_buf_free(&out);
+	/* two moves in one frame, with rows in place between them */
+	CHECK(t, moved_ok(30, 8, screen,
+	    "\033[2;3r\033[2;1H\033[M\033[5;7r\033[5;1H\033[L\033[r", 0, &out));
+	CHECK(t, strstr((const char *)out.data, "of the") == NULL);
+	term_buf_free(&out);
+	/* a short line is drawn again, not moved */
+	CHECK(t, moved_ok(30, 8, "a\r\nb\r\nc\r\nd",
+	    "\033[2;4r\033[2;1H\033[L\033[r", 0, &out));
+	CHECK(t, strstr((const char *)out.data, "L") == NULL);
+	term_buf_free(&out);
+}
+
+/*
+ * Characters typed or deleted mid-line (a shell's line editor): the rest
+ * of the line shifts with ICH or DCH and is not drawn again; not where a
+ * wide character or a wrapping row is involved, nor for a short rest.
+ */
+static void
+inline_edits(struct check *t)
+{
+	static const char line[] = "$ ls -l /usr/lib | head -30";
+	struct term_buf	 out;
+	const char	*d;
+
+	CHECK(t, moved_ok(40, 3, line, "\033[1;6H\033[@X", 0, &out));
+	d = (const char *)out.data;
+	CHECK(t, strstr(d, "\033[1@X") != NULL);
+	CHECK(t, strstr(d, "usr") == NULL);
+	term_buf_free(&out);
+	CHECK(t, moved_ok(40, 3, line, "\033[1;6H\033[3P", 0, &out));
+	d = (const char *)out.data;
+	CHECK(t, strstr(d, "\033[3P") != NULL);
+	CHECK(t, strstr(d, "usr") == NULL);
+	term_buf_free(&out);
+	/* three typed at once, in colour, with the pen left coloured */
+	CHECK(t, moved_ok(40, 3, line, "\033[1;3H\033[3@\033[31mabc", 0, &out));
+	CHECK(t, strstr((const char *)out.data, "\033[3@") != NULL);
+	term_buf_free(&out);
+	/* a wide character after the edit: drawn, not shifted */
+	CHECK(t, moved_ok(40, 3, "$ ls -l /usr/lib | \344\270\255 head -30",
+	    "\033[1;6H\033[@X", 0, &out));
+	CHECK(t, strstr((const char *)out.data, "@") == NULL);
+	term_buf_free(&out);
+	/* a row that wraps into the next: drawn, not shifted */
+	CHECK(t, moved_ok(20, 3, "$ ls -l /usr/lib | head -30",
+	    "\033[1;6H\033[@X", 0, &out));
+	CHECK(t, strstr((const char *)out.data, "@") == NULL);
+	term_buf_free(&out);
+	/* a short rest of the line: drawn */
+	CHECK(t, moved_ok(40, 3, "$ ls -l", "\033[1;3H\033[@X", 0, &out));
+	CHECK(t, strstr((const char *)out.data, "@") == NULL);
+	term_buf_free(&out);
+}
+
+/*
+ * For an emulator that takes the whole diff at once (mosh hostbytes) the
+ * cursor is not hidden while the diff draws away from it; for a terminal
+ * someone watches it is, and in both it ends as the screen has it.
+ */
+static void
+atomic_keeps_cursor(struct check *t)
+{
+	struct term_buf	 out;
+
+	CHECK(t, moved_ok(20, 4, "ab\r\ncd", "\033[4;1Hstatus\033[1;3H",
+	    TERM_DISPLAY_ATOMIC, &out));
+	CHECK(t, strstr((const char *)out.data, "\033[?25") == NULL);
+	term_buf_free(&out);
+	CHECK(t, moved_ok(20, 4, "ab\r\ncd", "\033[4;1Hstatus\033[1;3H", 0,
+	    &out));
+	CHECK(t, strstr((const char *)out.data, "\033[?25l") != NULL);
+	CHECK(t, strstr((const char *)out.data, "\033[?25h") != NULL);
+	term_buf_free(&out);
+	CHECK(t, moved_ok(20, 4, "ab", "\033[?25l\033[3;1Hhidden",
+	    TERM_DISPLAY_ATOMIC, &out));
+	CHECK(t, strstr((const char *)out.data, "\033[?25l") != NULL);
+	term_buf_free(&out);
+}
+
 /* The cursor steps over a cell or two by printing them, not with CUF. */
 static void
 cursor_over_plain_cells(struct check *t)
@@ -431,6 +579,7 @@ CHECK_MAIN_SETUP(utf8_ctype,
     CASE(repaint_from_unknown), CASE(deferred_wrap),
     CASE(wrap_through_last_blank), CASE(combining_alone), CASE(erasing),
     CASE(renditions), CASE(titles_bell_clipboard), CASE(modes_travel),
-    CASE(scroll_past_lookalikes), CASE(cursor_over_plain_cells),
+    CASE(scroll_past_lookalikes), CASE(lines_moved_midscreen),
+    CASE(inline_edits), CASE(atomic_keeps_cursor), CASE(cursor_over_plain_cells),
     CASE(nothing_changed), CASE(open_close), CASE(bell_with_resize),
     CASE(held_counts_unshared), CASE(title_cleared_from_older_base))
