@@ -71,7 +71,8 @@ done
 {
 kb() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1024 }'; }
 echo "| wire KiB client->server, ${SECS} s scripted session (packets) | $(kb "$up_ours") ($upp_ours) | | $(kb "$up_stock") ($upp_stock) | $(ratio "$up_ours" "$up_stock") | |"
-echo "| wire KiB server->client, same session (packets; other: ours with MOSH_SCROLLBACK=no) | $(kb "$down_ours") ($downp_ours) | $(kb "$down_off") ($downp_off) | $(kb "$down_stock") ($downp_stock) | $(ratio "$down_ours" "$down_stock") (off: $(ratio "$down_off" "$down_stock")) | |"
+rd=$(awk -v a="$down_ours" -v b="$down_stock" 'BEGIN { printf "%.4f", a / b }')
+echo "| wire KiB server->client, same session (packets; other: ours with MOSH_SCROLLBACK=no) | $(kb "$down_ours") ($downp_ours) | $(kb "$down_off") ($downp_off) | $(kb "$down_stock") ($downp_stock) | $(ratio "$down_ours" "$down_stock") (off: $(ratio "$down_off" "$down_stock")) | $(goal "$rd" 0.9) |"
 # The goal is judged on the unrounded ratio (1.004 is not <= 1.0).
 r=$(ratio $((up_ours + down_ours)) $((up_stock + down_stock)))
 r4=$(awk -v a=$((up_ours + down_ours)) -v b=$((up_stock + down_stock)) 'BEGIN { printf "%.4f", a / b }')
