@@ -423,6 +423,10 @@ main(int argc, char **argv)
 	/* The utmp helper, re-executed by utmp_helper_start: nothing of the
 	 * server's state (its key above all) comes along. */
 	utmp_helper_from_argv(argc, argv);
+	/* Whatever else the launcher left open (a CI runner's pipe, a
+	 * shell's saved descriptors) would stay open for the session's
+	 * life: a reader waiting for its EOF would wait that long. */
+	closefrom(STDERR_FILENO + 1);
 	/* zlib's per-frame buffers (64 KiB each) come from mmap and go back
 	 * when freed, instead of staying in the heap of a long-lived idle
 	 * server; small allocations are unaffected. */

@@ -82,7 +82,10 @@ t_check "no helper program: mosh-server itself is the utmp helper" [ -n "$fallba
 # The shell's process, held until a client comes (maybe for days), holds
 # its terminal and nothing else: none of the server's sockets, and no
 # descriptor the server was started with (this one gets fd 9 open).
-t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh 9</dev/null
+: >"$T_TMP/inherited"
+t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- /bin/sh 9<"$T_TMP/inherited"
+t_check "the server keeps no descriptor it was started with (fd 9)" \
+    sh -c "[ -n '$SRV_PID' ] && ! ls -l /proc/$SRV_PID/fd | grep -q '$T_TMP/inherited'"
 held=
 for c in $(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null); do
 	[ "$(readlink /proc/"$c"/exe)" = "$(readlink -f "$S")" ] &&
