@@ -36,7 +36,16 @@ term_emu_free(struct term_emu *e)
 	term_fb_free(e->main_fb);
 	term_buf_free(&e->osc);
 	term_buf_free(&e->replies);
+	emu_widths_unref(e->widths);
 	free(e);
+}
+
+/* Drop one reference to a width cache. */
+void
+emu_widths_unref(struct emu_widths *w)
+{
+	if (w != NULL && --w->refs == 0)
+		free(w);
 }
 
 struct term_emu *
@@ -54,6 +63,8 @@ term_emu_clone(const struct term_emu *src)
 	e->history_arg = NULL;
 	term_buf_init(&e->osc);
 	term_buf_init(&e->replies);
+	if (e->widths != NULL)
+		e->widths->refs++;
 	if ((e->fb = term_fb_clone(src->fb)) == NULL)
 		goto fail;
 	if (src->main_fb != NULL &&
@@ -108,6 +119,9 @@ size_t
 term_emu_held(const struct term_emu *e)
 {
 	size_t	 n = sizeof(*e) + e->osc.cap + e->replies.cap + term_fb_held(e->fb);
+
+	if (e->widths != NULL && e->widths->refs == 1)
+		n += sizeof(*e->widths);
 
 	return e->main_fb != NULL ? n + term_fb_held(e->main_fb) : n;
 }
@@ -453,38 +467,10 @@ decode(struct term_emu *e, uint8_t b)
 	}
 }
 
-/*
- * A whole UTF-8 sequence of two or three bytes at p (n bytes there) that
- * decodes to a printable character (not a C1 control): its code point,
- * and *len its length; else 0, for decode to take byte by byte.
- */
-static uint32_t
-decode_whole(const uint8_t *p, size_t n, size_t *len)
-{
-	uint32_t c;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf && n >= 2 &&
-	    p[1] >= 0x80 && p[1] <= 0xbf) {
-		c = (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
-		*len = 2;
-		return c >= 0xa0 ? c : 0;
-	}
-	if (p[0] >= 0xe0 && p[0] <= 0xef && n >= 3 &&
-	    p[1] >= (p[0] == 0xe0 ? 0xa0 : 0x80) &&
-	    p[1] <= (p[0] == 0xed ? 0x9f : 0xbf) &&
-	    p[2] >= 0x80 && p[2] <= 0xbf) {
-		*len = 3;
-		return (uint32_t)(p[0] & 0x0f) << 12 |
-		    (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
-	}
-	return 0;
-}
-
 int
 term_emu_write(struct term_emu *e, const uint8_t *p, size_t n)
 {
-	size_t	 i, j, len;
-	uint32_t c;
+	size_t	 i, len;
 
 	e->error = 0;
 	for (i = 0; i < n; ) {
@@ -494,16 +480,12 @@ term_emu_write(struct term_emu *e, const uint8_t *p, size_t n)
 		}
 		/* Fast paths, each doing what decode and parse would. */
 		if (e->state == ST_GROUND && p[i] >= 0x20 && p[i] < 0x7f) {
-			for (j = i + 1; j < n && p[j] >= 0x20 && p[j] < 0x7f; j++)
-				;
-			emu_print_ascii(e, p + i, j - i);
-			i = j;
+			i += emu_print_ascii(e, p + i, n - i);
 			continue;
 		}
 		if (e->state == ST_GROUND && p[i] >= 0xc2 &&
-		    (c = decode_whole(p + i, n - i, &len)) != 0) {
-			emu_print(e, c);
-			i += len;
+		    emu_decode_whole(p + i, n - i, &len) != 0) {
+			i += emu_print_utf8(e, p + i, n - i);
 			continue;
 		}
 		/* ESC [ from the ground: a CSI starts. */

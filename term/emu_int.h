@@ -86,11 +86,54 @@ struct term_emu {
 
 	term_history_fn	 history;	/* NULL: lines leaving go nowhere */
 	void		*history_arg;
+
+	/* wcwidth(3) answers for the Basic Multilingual Plane, shared by
+	 * clones; NULL until the first non-ASCII character. */
+	struct emu_widths *widths;
 };
+
+/*
+ * glibc's wcwidth is a third of the time CJK output takes; its answers
+ * never change in a process (the locale is set once), so each is asked
+ * once. A nibble a code point: width + 2, or 0 for not asked yet.
+ */
+struct emu_widths {
+	unsigned	 refs;
+	uint8_t		 nib[0x10000 / 2];
+};
+void	emu_widths_unref(struct emu_widths *);
+
+/*
+ * A whole UTF-8 sequence of two or three bytes at p (n bytes there) that
+ * decodes to a printable character (not a C1 control): its code point,
+ * and *len its length; else 0, for decode to take byte by byte.
+ */
+static inline uint32_t
+emu_decode_whole(const uint8_t *p, size_t n, size_t *len)
+{
+	uint32_t c;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf && n >= 2 &&
+	    p[1] >= 0x80 && p[1] <= 0xbf) {
+		c = (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+		*len = 2;
+		return c >= 0xa0 ? c : 0;
+	}
+	if (p[0] >= 0xe0 && p[0] <= 0xef && n >= 3 &&
+	    p[1] >= (p[0] == 0xe0 ? 0xa0 : 0x80) &&
+	    p[1] <= (p[0] == 0xed ? 0x9f : 0xbf) &&
+	    p[2] >= 0x80 && p[2] <= 0xbf) {
+		*len = 3;
+		return (uint32_t)(p[0] & 0x0f) << 12 |
+		    (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+	}
+	return 0;
+}
 
 /* emu_print.c */
 void	emu_print(struct term_emu *, uint32_t);
-void	emu_print_ascii(struct term_emu *, const uint8_t *, size_t);
+size_t	emu_print_ascii(struct term_emu *, const uint8_t *, size_t);
+size_t	emu_print_utf8(struct term_emu *, const uint8_t *, size_t);
 
 /* Cells below x of row r may now show something (see term_row.ink). */
 static inline void
@@ -102,7 +145,17 @@ emu_ink(struct term_row *r, int x)
 
 /* emu_screen.c */
 struct term_cell emu_blank_cell(void);
-struct term_row	*emu_row_mut(struct term_emu *, int y);
+struct term_row	*emu_row_unshare(struct term_emu *, int y);
+
+/* Row y to write into, copied first if a clone shares it; NULL (and
+ * e->error) when the copy fails. Inline: every printed run asks. */
+static inline struct term_row *
+emu_row_mut(struct term_emu *e, int y)
+{
+	struct term_row	*r = e->fb->row[y];
+
+	return r->refs == 1 ? r : emu_row_unshare(e, y);
+}
 void	emu_split_wide(struct term_emu *, struct term_row *, int x0, int x1);
 void	emu_execute(struct term_emu *, uint32_t);
 void	emu_index(struct term_emu *);

@@ -3,6 +3,7 @@
  * special graphics, insert mode and xterm's deferred auto-wrap; and the
  * fast path for runs of printable ASCII.
  */
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -92,6 +93,29 @@ combine(struct term_emu *e, uint32_t c)
 	add_mark(r->cells + x, c);
 }
 
+/* wcwidth(c), asked of glibc once per code point of the BMP. */
+static inline int
+char_width(struct term_emu *e, uint32_t c)
+{
+	unsigned	 shift = (c & 1) * 4, v;
+	int		 w;
+
+	if (c > 0xffff)
+		return wcwidth((wchar_t)c);
+	if (e->widths == NULL) {
+		if ((e->widths = calloc(1, sizeof(*e->widths))) == NULL)
+			return wcwidth((wchar_t)c);
+		e->widths->refs = 1;
+	}
+	if ((v = (e->widths->nib[c >> 1] >> shift) & 0xf) != 0)
+		return (int)v - 2;
+	w = wcwidth((wchar_t)c);
+	if (w > 2)
+		w = 2;
+	e->widths->nib[c >> 1] |= (uint8_t)((unsigned)(w + 2) << shift);
+	return w;
+}
+
 void
 emu_print(struct term_emu *e, uint32_t c)
 {
@@ -105,7 +129,7 @@ emu_print(struct term_emu *e, uint32_t c)
 		c = dec_graphics[c - 0x5f];
 	if (c < 0x7f)
 		w = 1;
-	else if ((w = wcwidth((wchar_t)c)) < 0)
+	else if ((w = char_width(e, c)) < 0)
 		return;		/* unprintable: dropped, as mosh does */
 	if (w == 0) {
 		combine(e, c);
@@ -161,48 +185,136 @@ emu_print(struct term_emu *e, uint32_t c)
 	}
 }
 
-/* The fast path: a run of printable ASCII in the ground state. */
-void
+/* A byte the ASCII fast path prints. */
+static inline int
+ascii_printable(uint8_t b)
+{
+	return b >= 0x20 && b < 0x7f;
+}
+
+/*
+ * The fast path: printable ASCII in the ground state (p starts with a
+ * byte of it), found and written into the row in one pass. Returns the
+ * bytes taken: the whole run.
+ */
+size_t
 emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 {
 	struct term_fb	*fb = e->fb;
 	struct term_row	*r;
 	struct term_cell tmpl, *cell;
-	size_t		 i, room;
+	size_t		 i, room, done = 0;
+	int		 x, last_wide;
 
 	if (e->insert || !e->autowrap || e->charset[e->gl] != CS_ASCII) {
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n && ascii_printable(p[i]); i++)
 			emu_print(e, p[i]);
-		return;
+		return i;
 	}
-	e->last_ch = p[n - 1];
 	memset(&tmpl, 0, sizeof(tmpl));
 	tmpl.fg = fb->pen.fg;
 	tmpl.bg = fb->pen.bg;
 	tmpl.attr = fb->pen.attr;
-	while (n > 0) {
+	while (done < n && ascii_printable(p[done])) {
 		if (e->pending_wrap)
 			wrap_line(e, 1);
 		if ((r = emu_row_mut(e, fb->cy)) == NULL)
-			return;
-		room = (size_t)(fb->cols - fb->cx);
-		if (room > n)
-			room = n;
-		emu_split_wide(e, r, fb->cx, fb->cx + (int)room - 1);
-		emu_ink(r, fb->cx + (int)room);
-		cell = &r->cells[fb->cx];
-		for (i = 0; i < room; i++) {
-			tmpl.ch = p[i];
+			return done + 1;
+		x = fb->cx;
+		room = (size_t)(fb->cols - x);
+		if (room > n - done)
+			room = n - done;
+		/* emu_split_wide, inline: the left edge now, the right one
+		 * once the run's end is known (last_wide: the last cell
+		 * overwritten was a wide character's left half). */
+		if (x > 0 && r->cells[x].ch == 0)
+			r->cells[x - 1] = emu_blank_cell();
+		cell = &r->cells[x];
+		last_wide = 0;
+		for (i = 0; i < room && ascii_printable(p[done + i]); i++) {
+			last_wide = cell[i].wide;
 			cell[i] = tmpl;
+			cell[i].ch = p[done + i];
 		}
-		p += room;
-		n -= room;
-		if (fb->cx + (int)room >= fb->cols) {
+		if (last_wide && x + (int)i < fb->cols)
+			r->cells[x + (int)i] = emu_blank_cell();
+		emu_ink(r, x + (int)i);
+		done += i;
+		e->last_ch = p[done - 1];
+		if (x + (int)i >= fb->cols) {
 			r->wrap = 0;
 			fb->cx = fb->cols - 1;
 			e->pending_wrap = 1;
 		} else {
-			fb->cx += (int)room;
+			fb->cx = x + (int)i;
+			break;
 		}
 	}
+	return done;
+}
+
+/*
+ * The fast path for text outside ASCII in the ground state: whole UTF-8
+ * sequences (p starts with one) of characters one or two cells wide,
+ * written into the row as emu_print would, the row fetched once. Marks,
+ * unprintables, a wrap and a wide character at the last column go
+ * through emu_print. Returns the bytes taken.
+ */
+size_t
+emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
+{
+	struct term_fb	*fb = e->fb;
+	struct term_row	*r = NULL;
+	struct term_cell tmpl, left, *cell;
+	size_t		 i = 0, len;
+	uint32_t	 c;
+	int		 w, x;
+
+	/* Templates copied whole and then given their character: a copy of
+	 * one just changed would stall on the store buffer. */
+	memset(&tmpl, 0, sizeof(tmpl));
+	tmpl.fg = fb->pen.fg;
+	tmpl.bg = fb->pen.bg;
+	tmpl.attr = fb->pen.attr;
+	left = tmpl;
+	left.wide = 1;
+	while (i < n && p[i] >= 0xc2 &&
+	    (c = emu_decode_whole(p + i, n - i, &len)) != 0) {
+		i += len;
+		w = char_width(e, c);
+		if (w <= 0 || e->pending_wrap || e->insert || !e->autowrap ||
+		    (w == 2 && fb->cx >= fb->cols - 1)) {
+			emu_print(e, c);
+			r = NULL;
+			continue;
+		}
+		if (w > 2)
+			w = 2;
+		e->last_ch = c;
+		if (r == NULL && (r = emu_row_mut(e, fb->cy)) == NULL)
+			return i;
+		x = fb->cx;
+		/* emu_split_wide, inline: a half left alone loses the other */
+		if (x > 0 && r->cells[x].ch == 0)
+			r->cells[x - 1] = emu_blank_cell();
+		if (x + w < fb->cols && r->cells[x + w - 1].wide)
+			r->cells[x + w] = emu_blank_cell();
+		emu_ink(r, x + w);
+		cell = &r->cells[x];
+		if (w == 2) {
+			cell[0] = left;
+			cell[1] = tmpl;		/* the right half: ch 0 */
+		} else {
+			cell[0] = tmpl;
+		}
+		cell[0].ch = c;
+		if (x + w >= fb->cols) {
+			r->wrap = 0;
+			fb->cx = fb->cols - 1;
+			e->pending_wrap = 1;
+		} else {
+			fb->cx = x + w;
+		}
+	}
+	return i;
 }

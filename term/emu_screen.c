@@ -29,8 +29,9 @@ emu_blank_cell(void)
 	return c;
 }
 
+/* emu_row_mut's way for a row a clone shares: copy it. */
 struct term_row *
-emu_row_mut(struct term_emu *e, int y)
+emu_row_unshare(struct term_emu *e, int y)
 {
 	struct term_row	*r;
 

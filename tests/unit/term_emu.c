@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "term/buf.h"
 #include "term/emu.h"
@@ -516,6 +517,56 @@ utf8_ctype(void)
 	setlocale(LC_CTYPE, "C.UTF-8");
 }
 
+/*
+ * Widths are asked of wcwidth once and then remembered, in a cache that
+ * clones share: every BMP code point printed once (from wcwidth) and
+ * again (from the cache), by an emulator and by its clone after the
+ * original is gone, lands the cursor where wcwidth says.
+ */
+static void
+widths_remembered(struct check *t)
+{
+	struct term_emu	*e, *c;
+	uint8_t		 u[4];
+	uint32_t	 cp;
+	int		 pass, w, want, bad = 0;
+
+	e = term_emu_new(10, 2);
+	for (pass = 0; pass < 3; pass++) {
+		if (pass == 2) {
+			c = term_emu_clone(e);
+			term_emu_free(e);
+			e = c;
+		}
+		for (cp = 0xa0; cp <= 0xffff; cp++) {
+			if (cp >= 0xd800 && cp <= 0xdfff)
+				continue;
+			want = wcwidth((wchar_t)cp);
+			put(e, "\033[H\033[2KA");	/* a base for marks */
+			if (cp < 0x800) {
+				u[0] = (uint8_t)(0xc0 | (cp >> 6));
+				u[1] = (uint8_t)(0x80 | (cp & 0x3f));
+				term_emu_write(e, u, 2);
+			} else {
+				u[0] = (uint8_t)(0xe0 | (cp >> 12));
+				u[1] = (uint8_t)(0x80 | ((cp >> 6) & 0x3f));
+				u[2] = (uint8_t)(0x80 | (cp & 0x3f));
+				term_emu_write(e, u, 3);
+			}
+			w = term_emu_fb(e)->cx - 1;
+			if (want < 0)
+				want = 0;	/* dropped: the cursor stays */
+			if (want > 2)
+				want = 2;
+			if (w != want && bad++ < 5)
+				printf("#   U+%04X: moved %d, wcwidth says %d (pass %d)\n",
+				    (unsigned)cp, w, want, pass);
+		}
+	}
+	CHECK_EQ_INT(t, bad, 0);
+	term_emu_free(e);
+}
+
 CHECK_MAIN_SETUP(utf8_ctype,
     CASE(pending_wrap), CASE(scroll_regions), CASE(origin_mode),
     CASE(insert_delete), CASE(tab_stops), CASE(dec_graphics), CASE(alt_screen),
@@ -523,4 +574,5 @@ CHECK_MAIN_SETUP(utf8_ctype,
     CASE(unknown_ignored), CASE(titles_and_clipboard), CASE(modes),
     CASE(wide_and_combining), CASE(combining_at_line_start), CASE(repeat_char),
     CASE(sizes_bounded), CASE(clone_is_independent), CASE(clone_inside_osc),
-    CASE(recycled_rows_blank), CASE(fast_paths_match_bytewise))
+    CASE(recycled_rows_blank), CASE(fast_paths_match_bytewise),
+    CASE(widths_remembered))
