@@ -21,6 +21,7 @@ ssp_init(struct ssp *t, struct conn *c, const struct ssp_state_ops *mine,
 	t->next_send_time = now;
 	t->mindelay_clock = SSP_NEVER;
 	t->send_mindelay = SSP_MINDELAY_SERVER_MS;
+	t->frag_next_time = SSP_NEVER;
 	fragmenter_init(&t->frag);
 	frag_assembly_init(&t->assembly);
 
@@ -255,6 +256,8 @@ ssp_wait_time(struct ssp *t, uint64_t now)
 	ssp_calculate_timers(t, now);
 	next = t->next_ack_time < t->next_send_time ? t->next_ack_time :
 	    t->next_send_time;
+	if (t->frag_next_time < next)
+		next = t->frag_next_time;	/* 0: at once */
 	if (!conn_has_remote(t->conn))
 		return INT32_MAX;
 	if (next <= now)
@@ -287,14 +290,44 @@ ssp_add_sent_state(struct ssp *t, uint64_t ts, uint64_t num)
 	return 0;
 }
 
+/*
+ * The fragments of the instruction being sent, as many as the burst
+ * window still allows (SSP_BURST_DATAGRAMS a SSP_BURST_GAP_MS); the rest
+ * when the next window opens, sent by ssp_tick before anything new is
+ * made.
+ */
+static enum proto_err
+ssp_send_batch(struct ssp *t, uint64_t now)
+{
+	size_t		 count = fragmenter_count(&t->frag), n;
+	const uint8_t	*p;
+	enum proto_err	 e;
+
+	if (now >= t->burst_open)
+		t->burst_count = 0;
+	t->frag_next_time = SSP_NEVER;
+	while (t->frag_sent < count) {
+		if (t->burst_count >= SSP_BURST_DATAGRAMS) {
+			/* Timed from the next tick's clock, read after these
+			 * went out: `now` may predate a long diff. */
+			t->frag_next_time = 0;
+			break;
+		}
+		fragmenter_get(&t->frag, t->frag_sent++, &p, &n);
+		t->burst_count++;
+		if ((e = conn_send(t->conn, p, n, now)) != PROTO_OK)
+			return e;
+	}
+	return PROTO_OK;
+}
+
 static enum proto_err
 ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
     uint64_t new_num, uint64_t now)
 {
 	struct instruction in;
 	uint8_t		 chaff[SSP_CHAFF_MAX];
-	size_t		 mtu, i, n;
-	const uint8_t	*p;
+	size_t		 mtu;
 	enum proto_err	 e;
 
 	memset(&in, 0, sizeof(in));
@@ -319,13 +352,9 @@ ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
 			return e;
 	}
 	t->last_ack_sent = in.ack_num;
-	for (i = 0; i < fragmenter_count(&t->frag); i++) {
-		fragmenter_get(&t->frag, i, &p, &n);
-		if ((e = conn_send(t->conn, p, n, now)) != PROTO_OK)
-			return e;
-	}
 	t->pending_data_ack = false;
-	return PROTO_OK;
+	t->frag_sent = 0;
+	return ssp_send_batch(t, now);
 }
 
 static enum proto_err
@@ -400,6 +429,15 @@ ssp_tick(struct ssp *t, uint64_t now)
 {
 	enum proto_err	 e = PROTO_OK;
 
+	/* An instruction half out goes on first: a new one would be based
+	 * on it, and the peer cannot build on what it never had whole. */
+	if (t->frag_next_time == 0) {
+		t->frag_next_time = t->burst_open = now + SSP_BURST_GAP_MS;
+		return PROTO_OK;
+	}
+	if (t->frag_next_time != SSP_NEVER)
+		return now >= t->frag_next_time ? ssp_send_batch(t, now) :
+		    PROTO_OK;
 	ssp_calculate_timers(t, now);
 	if (!conn_has_remote(t->conn))
 		return PROTO_OK;

@@ -23,6 +23,10 @@
 #define SSP_ACK_INTERVAL_MS	3000	/* an ack at least this often */
 #define SSP_ACK_DELAY_MS	100	/* an ack waits this long for data */
 #define SSP_BULK_ACK_BYTES	8192	/* ... unless a diff was this large */
+#define SSP_BURST_DATAGRAMS	32	/* datagrams at most per ... */
+#define SSP_BURST_GAP_MS	2	/* ... this many ms of the clock: a burst
+					 * stays well inside a receiver's socket
+					 * buffer (some 90 datagrams) */
 #define SSP_SHUTDOWN_RETRIES	16	/* sends of the shutdown, then go */
 #define SSP_ACTIVE_RETRY_MS	10000	/* the peer counts as there this long
 					 * after it was last heard */
@@ -75,6 +79,11 @@ struct ssp {
 	size_t		 nsent;
 	size_t		 assumed;	/* index: what the peer likely has */
 	struct fragmenter frag;
+	size_t		 frag_sent;	/* of frag's fragments, out so far */
+	uint64_t	 frag_next_time; /* the next batch; SSP_NEVER: none;
+					  * 0: set at the next tick */
+	uint64_t	 burst_open;	/* the burst window opens, and the */
+	size_t		 burst_count;	/* datagrams sent in it */
 	uint64_t	 next_ack_time;
 	uint64_t	 next_send_time;
 	uint64_t	 mindelay_clock;

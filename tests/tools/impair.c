@@ -79,6 +79,7 @@ struct dir_stats {
 
 struct slot {
 	int64_t	 release_ns;
+	int64_t	 arrived_ns;	/* the kernel's receive time (CLOCK_REALTIME) */
 	uint64_t order;		/* FIFO tie-break for equal release times */
 	uint32_t len;
 	uint8_t	 dir;
@@ -135,6 +136,7 @@ struct impair {
 	const char		*dump_file;
 	FILE			*dump;		/* --dump: forwarded datagrams */
 	int64_t			 start_ns;
+	int64_t			 start_real_ns;	/* the same moment, CLOCK_REALTIME */
 	int			 quit;
 
 	unsigned char		 buf[SLOT_BYTES];
@@ -538,7 +540,13 @@ udp_socket(int family)
 {
 	int fd;
 
+	int	 on = 1;
+
 	fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	/* Each datagram's arrival, for --dump: a burst shows as the sender
+	 * sent it, not as our wakeups read it. */
+	if (fd != -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
 	return fd;
 }
 
@@ -665,7 +673,7 @@ release_held(struct impair *im, int d, int64_t after_ns, int reordered)
 
 static void
 enqueue(struct impair *im, int d, const unsigned char *data, size_t len,
-    int64_t now)
+    int64_t now, int64_t arrived_ns)
 {
 	const struct dir_params	*p = &im->params[d];
 	struct dir_stats	*st = &im->stats[d];
@@ -690,6 +698,7 @@ enqueue(struct impair *im, int d, const unsigned char *data, size_t len,
 			st->dup++;
 		memcpy(slot_data(im, (uint32_t)s), data, len);
 		im->slots[s].len = (uint32_t)len;
+		im->slots[s].arrived_ns = arrived_ns;
 		im->slots[s].dir = (uint8_t)d;
 		release = now + p->delay_ns;
 		if (p->jitter_ns > 0)
@@ -711,18 +720,23 @@ enqueue(struct impair *im, int d, const unsigned char *data, size_t len,
 }
 
 /*
- * --dump record: direction (0 up, 1 down), ms since start (4 bytes,
- * big-endian), length (2 bytes, big-endian), then the datagram as sent.
+ * --dump record: direction (0 up, 1 down), ms since start when it
+ * arrived here (4 bytes, big-endian), length (2 bytes, big-endian), then
+ * the datagram as sent.
  */
 static void
-dump_datagram(struct impair *im, int d, const unsigned char *p, uint32_t len)
+dump_datagram(struct impair *im, int d, const unsigned char *p, uint32_t len,
+    int64_t arrived_ns)
 {
 	unsigned char	 h[7];
+	int64_t		 since;
 	uint32_t	 ms;
 
 	if (im->dump == NULL || len > 0xffff)
 		return;
-	ms = (uint32_t)((now_ns() - im->start_ns) / NS_PER_MS);
+	since = arrived_ns != 0 ? arrived_ns - im->start_real_ns :
+	    now_ns() - im->start_ns;
+	ms = (uint32_t)((since > 0 ? since : 0) / NS_PER_MS);
 	h[0] = (unsigned char)d;
 	h[1] = (unsigned char)(ms >> 24);
 	h[2] = (unsigned char)(ms >> 16);
@@ -764,7 +778,7 @@ send_slot(struct impair *im, uint32_t s)
 	}
 	st->fwd++;
 	st->fwd_bytes += sl->len;
-	dump_datagram(im, sl->dir, slot_data(im, s), sl->len);
+	dump_datagram(im, sl->dir, slot_data(im, s), sl->len, sl->arrived_ns);
 }
 
 static void
@@ -810,14 +824,39 @@ drain(struct impair *im, int d, int64_t now)
 	socklen_t		 from_len;
 	ssize_t			 n;
 	int			 i, fd;
+	struct iovec		 iov;
+	struct msghdr		 msg;
+	struct cmsghdr		*cm;
+	struct timespec		 ts;
+	int64_t			 arrived;
+	union {
+		struct cmsghdr	 align;
+		char		 buf[CMSG_SPACE(sizeof(struct timespec))];
+	} ctl;
 
 	fd = d == UP ? im->listen_fd : im->up_fd;
 	for (i = 0; i < DRAIN_BATCH; i++) {
-		from_len = sizeof from;
-		n = recvfrom(fd, im->buf, sizeof im->buf, 0,
-		    (struct sockaddr *)&from, &from_len);
+		iov.iov_base = im->buf;
+		iov.iov_len = sizeof im->buf;
+		memset(&msg, 0, sizeof msg);
+		msg.msg_name = &from;
+		msg.msg_namelen = sizeof from;
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		msg.msg_control = ctl.buf;
+		msg.msg_controllen = sizeof ctl.buf;
+		n = recvmsg(fd, &msg, 0);
 		if (n < 0)
 			return;	/* EAGAIN, or an ICMP error: nothing to do */
+		from_len = msg.msg_namelen;
+		arrived = 0;
+		for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm)) {
+			if (cm->cmsg_level == SOL_SOCKET &&
+			    cm->cmsg_type == SCM_TIMESTAMPNS) {
+				memcpy(&ts, CMSG_DATA(cm), sizeof ts);
+				arrived = (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+			}
+		}
 		if (d == UP) {
 			/* Follow the client wherever it now sends from. */
 			memcpy(&im->client, &from, from_len);
@@ -826,7 +865,7 @@ drain(struct impair *im, int d, int64_t now)
 			continue;	/* not our server: ignore */
 		im->stats[d].rx++;
 		im->stats[d].rx_bytes += (uint64_t)n;
-		enqueue(im, d, im->buf, (size_t)n, now);
+		enqueue(im, d, im->buf, (size_t)n, now, arrived);
 	}
 }
 
@@ -984,6 +1023,7 @@ int
 main(int argc, char **argv)
 {
 	struct impair	*im;
+	struct timespec	 real;
 	char		 text[32];
 	int		 rc = 1, d;
 
@@ -1030,6 +1070,8 @@ main(int argc, char **argv)
 		}
 	}
 	im->start_ns = now_ns();
+	clock_gettime(CLOCK_REALTIME, &real);
+	im->start_real_ns = (int64_t)real.tv_sec * NS_PER_SEC + real.tv_nsec;
 	if (im->dump_file != NULL &&
 	    (im->dump = fopen(im->dump_file, "we")) == NULL) {
 		fprintf(stderr, "impair: %s: %s\n", im->dump_file,

@@ -495,6 +495,56 @@ test_resend_reuses_fragments(struct check *t)
 	pair_close(&p);
 }
 
+/*
+ * An instruction of some 200 fragments goes out SSP_BURST_DATAGRAMS at a
+ * time, SSP_BURST_GAP_MS apart, whole before anything newer is made;
+ * the peer gets all of it.
+ */
+static void
+test_burst_paced(struct check *t)
+{
+	struct pair	 p;
+	uint8_t		*big;
+	size_t		 n = 250000, i;
+	uint64_t	 before, most = 0, seed = 7;
+	uint64_t	 num;
+
+	big = malloc(n);
+	CHECK(t, big != NULL);
+	if (big == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		big[i] = (uint8_t)(rnd(&seed) >> 13);	/* incompressible */
+	CHECK(t, pair_open(&p, 23) == 0);
+	pair_run(&p, 50);
+	userstream_push_keys(ssp_current(&p.client.s), big, n);
+	before = p.client.c.stats.sent;
+	for (i = 0; i < 20 && p.client.c.stats.sent == before; i++)
+		pair_run(&p, 1);
+	most = p.client.c.stats.sent - before;
+	/* Keys typed while the rest goes out wait for a state of their own. */
+	num = ssp_sent_state_last(&p.client.s);
+	userstream_push_keys(ssp_current(&p.client.s), (const uint8_t *)"x", 1);
+	for (i = 0; i < 50 && p.client.s.frag_next_time != SSP_NEVER; i++) {
+		before = p.client.c.stats.sent;
+		pair_run(&p, 1);
+		if (p.client.c.stats.sent - before > most)
+			most = p.client.c.stats.sent - before;
+		if (p.client.s.frag_next_time != SSP_NEVER)
+			CHECK_EQ_INT(t, ssp_sent_state_last(&p.client.s), num);
+	}
+	CHECK(t, i > 4);
+	CHECK(t, fragmenter_count(&p.client.s.frag) > 5 * SSP_BURST_DATAGRAMS);
+	CHECK(t, most <= SSP_BURST_DATAGRAMS);
+	CHECK(t, most > 0);
+	for (i = 0; i < 3000 && userstream_events(ssp_remote(&p.server.s)) < n + 1;
+	    i++)
+		pair_run(&p, 1);
+	CHECK_EQ_INT(t, userstream_events(ssp_remote(&p.server.s)), n + 1);
+	free(big);
+	pair_close(&p);
+}
+
 static void
 test_large_state_fragments(struct check *t)
 {
@@ -596,4 +646,5 @@ CHECK_MAIN(
     CASE(test_replay_changes_nothing), CASE(test_ack_timing),
     CASE(test_first_state_at_once), CASE(test_first_news_acked_at_once),
     CASE(test_shutdown_handshake), CASE(test_roaming_client_followed),
-    CASE(test_resend_reuses_fragments), CASE(test_large_state_fragments), CASE(test_receive_budget))
+    CASE(test_resend_reuses_fragments), CASE(test_burst_paced),
+    CASE(test_large_state_fragments), CASE(test_receive_budget))
