@@ -143,7 +143,10 @@ static void
 put_csi1(struct term_buf *b, unsigned p, char final)
 {
 	term_buf_adds(b, "\033[");
-	term_buf_addu(b, p);
+	/* 1 is what each of ours means without one (CUx, ECH, ICH, DCH,
+	 * IL, DL), in mosh's emulator and every other. */
+	if (p != 1)
+		term_buf_addu(b, p);
 	term_buf_addc(b, (uint8_t)final);
 }
 

@@ -305,7 +305,7 @@ lines_moved_midscreen(struct check *t)
 	    "\033[3;7r\033[3;1H\033[L\033[r\033[3;1Hnew", 0, &out));
 	d = (const char *)out.data;
 	CHECK(t, strstr(d, "\033[3;7r") != NULL);
-	CHECK(t, strstr(d, "\033[1L") != NULL);
+	CHECK(t, strstr(d, "\033[L") != NULL);
 	CHECK(t, strstr(d, "new") != NULL);
 	CHECK(t, strstr(d, "of the") == NULL);	/* no text line drawn */
 	term_buf_free(&out);
@@ -313,13 +313,13 @@ lines_moved_midscreen(struct check *t)
 	CHECK(t, moved_ok(30, 8, screen,
 	    "\033[3;7r\033[3;1H\033[M\033[r\033[7;1H~", 0, &out));
 	d = (const char *)out.data;
-	CHECK(t, strstr(d, "\033[1M") != NULL);
+	CHECK(t, strstr(d, "\033[M") != NULL);
 	CHECK(t, strstr(d, "of the") == NULL);
 	term_buf_free(&out);
 	/* less's backward scroll (reverse index at the top): IL over all */
 	CHECK(t, moved_ok(30, 8, screen, "\033[H\033M\033[Hzero", 0, &out));
 	d = (const char *)out.data;
-	CHECK(t, strstr(d, "\033[1L") != NULL);
+	CHECK(t, strstr(d, "\033[L") != NULL);
 	CHECK(t, strstr(d, "of the") == NULL);
 	term_buf_free(&out);
 	/* two moves in one frame, with rows in place between them */
@@ -348,7 +348,7 @@ inline_edits(struct check *t)
 
 	CHECK(t, moved_ok(40, 3, line, "\033[1;6H\033[@X", 0, &out));
 	d = (const char *)out.data;
-	CHECK(t, strstr(d, "\033[1@X") != NULL);
+	CHECK(t, strstr(d, "\033[@X") != NULL);
 	CHECK(t, strstr(d, "usr") == NULL);
 	term_buf_free(&out);
 	CHECK(t, moved_ok(40, 3, line, "\033[1;6H\033[3P", 0, &out));
@@ -409,11 +409,11 @@ cursor_over_plain_cells(struct check *t)
 
 	diff_of(&p, 10, 2, "ab", "\033[1;1HA\033[1;3H");
 	HAS(t, &p, "Ab");
-	LACKS(t, &p, "\033[1C");
+	LACKS(t, &p, "\033[C");
 	pair_free(&p);
 	/* not over a cell in another rendition */
 	DIFF_HAS(t, 10, 2, "a\033[1mb\033[0m", "\033[1;1HA\033[1;3H",
-	    "A\033[1C");
+	    "A\033[C");
 }
 
 static void
