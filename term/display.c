@@ -169,6 +169,13 @@ move(struct frame *f, int y, int x)
 			term_buf_addrep(f->out, '\b', (size_t)(ox - x));
 			return;
 		}
+		/* Back along the row (a line editor's Home, a word left):
+		 * CR and CUF, a byte or more shorter than CUP. */
+		if (y == oy && x < ox) {
+			term_buf_addc(f->out, '\r');
+			put_csi1(f->out, (unsigned)x, 'C');
+			return;
+		}
 		if (y == oy && x > ox) {
 			put_csi1(f->out, (unsigned)(x - ox), 'C');
 			return;

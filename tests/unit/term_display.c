@@ -416,6 +416,27 @@ cursor_over_plain_cells(struct check *t)
 	    "A\033[C");
 }
 
+/* Back along a row (a line editor's Home, a word left): CR and CUF, a
+ * byte or more shorter than CUP; BS for a step or few (elsewhere). */
+static void
+cursor_back_along_row(struct check *t)
+{
+	struct term_buf	 out;
+
+	CHECK(t, moved_ok(80, 3, "\r\n$ echo the quick brown fox", "\033[2;3H",
+	    TERM_DISPLAY_ATOMIC, &out));
+	CHECK(t, strcmp((const char *)out.data, "\r\033[2C") == 0);
+	term_buf_free(&out);
+	CHECK(t, moved_ok(80, 3, "\r\n$ echo the quick brown fox", "\033[2;2H",
+	    TERM_DISPLAY_ATOMIC, &out));
+	CHECK(t, strcmp((const char *)out.data, "\r\033[C") == 0);
+	term_buf_free(&out);
+	CHECK(t, moved_ok(80, 12, "\033[12;1H$ echo the quick brown fox and more",
+	    "\033[12;21H", TERM_DISPLAY_ATOMIC, &out));
+	CHECK(t, strcmp((const char *)out.data, "\r\033[20C") == 0);
+	term_buf_free(&out);
+}
+
 static void
 nothing_changed(struct check *t)
 {
@@ -581,5 +602,5 @@ CHECK_MAIN_SETUP(utf8_ctype,
     CASE(renditions), CASE(titles_bell_clipboard), CASE(modes_travel),
     CASE(scroll_past_lookalikes), CASE(lines_moved_midscreen),
     CASE(inline_edits), CASE(atomic_keeps_cursor), CASE(cursor_over_plain_cells),
-    CASE(nothing_changed), CASE(open_close), CASE(bell_with_resize),
+    CASE(cursor_back_along_row), CASE(nothing_changed), CASE(open_close), CASE(bell_with_resize),
     CASE(held_counts_unshared), CASE(title_cleared_from_older_base))
