@@ -443,6 +443,20 @@ test_roaming_client_followed(struct check *t)
 	pair_close(&p);
 }
 
+/* n incompressible bytes from seed (the caller frees them), or NULL. */
+static uint8_t *
+noise_new(size_t n, uint64_t seed)
+{
+	uint8_t	*b;
+	size_t	 i;
+
+	if ((b = malloc(n)) == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		b[i] = (uint8_t)(rnd(&seed) >> 13);
+	return b;
+}
+
 /*
  * A resend of an unchanged state sends the fragments made for the first
  * try: nothing is compressed again, and the id stays, so the receiver
@@ -457,15 +471,12 @@ test_resend_reuses_fragments(struct check *t)
 	struct pair	 p;
 	uint8_t		*big;
 	size_t		 n = 60000;
-	uint64_t	 made, id, sent0, seed = 99;
+	uint64_t	 made, id, sent0;
 	unsigned	 i;
 
-	big = malloc(n);
-	CHECK(t, big != NULL);
+	CHECK(t, (big = noise_new(n, 99)) != NULL);
 	if (big == NULL)
 		return;
-	for (i = 0; i < n; i++)
-		big[i] = (uint8_t)(rnd(&seed) >> 13);	/* incompressible */
 	CHECK(t, pair_open(&p, 17) == 0);
 	pair_run(&p, 50);
 	p.blackhole_to_server = true;
@@ -506,15 +517,12 @@ test_burst_paced(struct check *t)
 	struct pair	 p;
 	uint8_t		*big;
 	size_t		 n = 250000, i;
-	uint64_t	 before, most = 0, seed = 7;
+	uint64_t	 before, most = 0;
 	uint64_t	 num;
 
-	big = malloc(n);
-	CHECK(t, big != NULL);
+	CHECK(t, (big = noise_new(n, 7)) != NULL);
 	if (big == NULL)
 		return;
-	for (i = 0; i < n; i++)
-		big[i] = (uint8_t)(rnd(&seed) >> 13);	/* incompressible */
 	CHECK(t, pair_open(&p, 23) == 0);
 	pair_run(&p, 50);
 	userstream_push_keys(ssp_current(&p.client.s), big, n);
