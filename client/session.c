@@ -25,14 +25,14 @@
 
 #define USER_READ_MAX		16384
 /*
- * A paste goes as fast as the link acknowledges it, never as one burst
- * larger than a receiver's socket buffer (about 90 datagrams of ours or
- * mosh's): keys join the state to send while fewer than INFLIGHT are
- * unacknowledged and fewer than BURST are not sent yet. The rest waits
- * in the client (read on, up to HELD, so Ctrl-^ . still works).
+ * A paste goes as fast as the link acknowledges it: keys join the state
+ * to send while fewer than INFLIGHT are unacknowledged (a loss resends
+ * no more than that), the rest waits in the client (read on, up to
+ * HELD, so Ctrl-^ . still works). The transport paces what one state
+ * sends (SSP_BURST_DATAGRAMS), so no burst outgrows a receiver's socket
+ * buffer.
  */
 #define USER_INFLIGHT_MAX	(128 * 1024)
-#define USER_BURST_MAX		(64 * 1024)
 #define USER_HELD_MAX		(1024 * 1024)
 #define PASTE_THRESHOLD		100	/* bytes: no prediction for bulk */
 #define CONNECT_NOTICE_MS	250
@@ -149,19 +149,14 @@ process_network(struct session *s, int fd, uint64_t now)
 }
 
 /* How many more keys the state may take now: what keeps it under
- * USER_INFLIGHT_MAX unacknowledged and USER_BURST_MAX not yet sent. */
+ * USER_INFLIGHT_MAX unacknowledged (its keys are those since the
+ * acknowledged state, sent or not). */
 static size_t
 keys_room(struct session *s)
 {
 	const struct userstream *u = ssp_current(&s->ssp);
-	const struct userstream *sent = ssp_sent_state(&s->ssp);
-	size_t		 unsent, room;
 
-	unsent = u->nkeys > sent->nkeys ? u->nkeys - sent->nkeys : 0;
-	if (u->nkeys >= USER_INFLIGHT_MAX || unsent >= USER_BURST_MAX)
-		return 0;
-	room = USER_INFLIGHT_MAX - u->nkeys;
-	return room < USER_BURST_MAX - unsent ? room : USER_BURST_MAX - unsent;
+	return u->nkeys < USER_INFLIGHT_MAX ? USER_INFLIGHT_MAX - u->nkeys : 0;
 }
 
 /* A key for the server: into the state while there is room, else held

@@ -129,12 +129,6 @@ ssp_acked_state(const struct ssp *t)
 }
 
 const void *
-ssp_sent_state(const struct ssp *t)
-{
-	return t->sent[t->nsent - 1].state;
-}
-
-const void *
 ssp_remote(const struct ssp *t)
 {
 	return t->recv[t->nrecv - 1].state;

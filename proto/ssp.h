@@ -144,8 +144,6 @@ void		*ssp_current(struct ssp *);
 void		 ssp_set_current(struct ssp *, void *state);
 /* Our state the peer has acknowledged (what it surely holds). */
 const void	*ssp_acked_state(const struct ssp *);
-/* The newest state sent (acknowledged or not). */
-const void	*ssp_sent_state(const struct ssp *);
 /* The newest state received from the peer, and its number. */
 const void	*ssp_remote(const struct ssp *);
 uint64_t	 ssp_remote_num(const struct ssp *);
