@@ -7,8 +7,10 @@
 C=$TOP/$BUILD/mosh-client
 command -v mosh-server >/dev/null || { t_skip "client: no stock mosh-server"; exit 0; }
 
+# The settings after are written before CLIENT-EXIT shows, so a check
+# that waited for it reads them whole.
 start_client() {	# window, extra env
-	tm_new "$1" 80 24 "stty -g >'$T_TMP/$1.before'; env $2 MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $SRV_PORT; echo CLIENT-EXIT-\$?; stty -g >'$T_TMP/$1.after'; sleep 60"
+	tm_new "$1" 80 24 "stty -g >'$T_TMP/$1.before'; env $2 MOSH_KEY=$SRV_KEY '$C' 127.0.0.1 $SRV_PORT; rc=\$?; stty -g >'$T_TMP/$1.after'; echo CLIENT-EXIT-\$rc; sleep 60"
 }
 stty_same() { cmp -s "$T_TMP/$1.before" "$T_TMP/$1.after"; }
 

@@ -20,7 +20,7 @@ t_start_hostile_server \
     { t_fail "hostile server starts"; exit 1; }
 KEY=$HP_KEY PORT=$HP_PORT
 
-tm_new a 80 24 "stty -a >'$T_TMP/before'; MOSH_KEY=$KEY '$C' 127.0.0.1 $PORT 2>'$T_TMP/client.err'; echo CLIENT-EXIT-\$?; stty -a >'$T_TMP/after'; sleep 60"
+tm_new a 80 24 "stty -a >'$T_TMP/before'; MOSH_KEY=$KEY '$C' 127.0.0.1 $PORT 2>'$T_TMP/client.err'; rc=\$?; stty -a >'$T_TMP/after'; echo CLIENT-EXIT-\$rc; sleep 60"
 if tm_wait a 'hostile-text-shown' 100; then
 	t_ok "the client shows the text after 4000 x U+1F600 in an open title"
 else
