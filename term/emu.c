@@ -484,8 +484,8 @@ term_emu_write(struct term_emu *e, const uint8_t *p, size_t n)
 			continue;
 		}
 		if (e->state == ST_GROUND && p[i] >= 0xc2 &&
-		    emu_decode_whole(p + i, n - i, &len) != 0) {
-			i += emu_print_utf8(e, p + i, n - i);
+		    (len = emu_print_utf8(e, p + i, n - i)) != 0) {
+			i += len;
 			continue;
 		}
 		/* ESC [ from the ground: a CSI starts. */

@@ -103,33 +103,6 @@ struct emu_widths {
 };
 void	emu_widths_unref(struct emu_widths *);
 
-/*
- * A whole UTF-8 sequence of two or three bytes at p (n bytes there) that
- * decodes to a printable character (not a C1 control): its code point,
- * and *len its length; else 0, for decode to take byte by byte.
- */
-static inline uint32_t
-emu_decode_whole(const uint8_t *p, size_t n, size_t *len)
-{
-	uint32_t c;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf && n >= 2 &&
-	    p[1] >= 0x80 && p[1] <= 0xbf) {
-		c = (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
-		*len = 2;
-		return c >= 0xa0 ? c : 0;
-	}
-	if (p[0] >= 0xe0 && p[0] <= 0xef && n >= 3 &&
-	    p[1] >= (p[0] == 0xe0 ? 0xa0 : 0x80) &&
-	    p[1] <= (p[0] == 0xed ? 0x9f : 0xbf) &&
-	    p[2] >= 0x80 && p[2] <= 0xbf) {
-		*len = 3;
-		return (uint32_t)(p[0] & 0x0f) << 12 |
-		    (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
-	}
-	return 0;
-}
-
 /* emu_print.c */
 void	emu_print(struct term_emu *, uint32_t);
 size_t	emu_print_ascii(struct term_emu *, const uint8_t *, size_t);
@@ -156,7 +129,19 @@ emu_row_mut(struct term_emu *e, int y)
 
 	return r->refs == 1 ? r : emu_row_unshare(e, y);
 }
-void	emu_split_wide(struct term_emu *, struct term_row *, int x0, int x1);
+/*
+ * Cells x0..x1 are about to be overwritten: a wide character with only
+ * one half inside loses its other half too. Inline: the fast paths call
+ * it once a character.
+ */
+static inline void
+emu_split_wide(struct term_emu *e, struct term_row *r, int x0, int x1)
+{
+	if (x0 > 0 && r->cells[x0].ch == 0)
+		r->cells[x0 - 1] = emu_blank_cell();
+	if (x1 + 1 < e->fb->cols && r->cells[x1].wide)
+		r->cells[x1 + 1] = emu_blank_cell();
+}
 void	emu_execute(struct term_emu *, uint32_t);
 void	emu_index(struct term_emu *);
 void	emu_reverse_index(struct term_emu *);

@@ -254,11 +254,39 @@ emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 }
 
 /*
+ * A whole UTF-8 sequence of two or three bytes at p (n bytes there) that
+ * decodes to a printable character (not a C1 control): its code point,
+ * and *len its length; else 0, for decode to take byte by byte.
+ */
+static inline uint32_t
+decode_whole(const uint8_t *p, size_t n, size_t *len)
+{
+	uint32_t c;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf && n >= 2 &&
+	    p[1] >= 0x80 && p[1] <= 0xbf) {
+		c = (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f);
+		*len = 2;
+		return c >= 0xa0 ? c : 0;
+	}
+	if (p[0] >= 0xe0 && p[0] <= 0xef && n >= 3 &&
+	    p[1] >= (p[0] == 0xe0 ? 0xa0 : 0x80) &&
+	    p[1] <= (p[0] == 0xed ? 0x9f : 0xbf) &&
+	    p[2] >= 0x80 && p[2] <= 0xbf) {
+		*len = 3;
+		return (uint32_t)(p[0] & 0x0f) << 12 |
+		    (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f);
+	}
+	return 0;
+}
+
+/*
  * The fast path for text outside ASCII in the ground state: whole UTF-8
- * sequences (p starts with one) of characters one or two cells wide,
- * written into the row as emu_print would, the row fetched once. Marks,
- * unprintables, a wrap and a wide character at the last column go
- * through emu_print. Returns the bytes taken.
+ * sequences of characters one or two cells wide, written into the row as
+ * emu_print would, the row fetched once. Marks, unprintables, a wrap and
+ * a wide character at the last column go through emu_print. Returns the
+ * bytes taken: 0 when p does not start with a whole sequence (decode
+ * takes it byte by byte).
  */
 size_t
 emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
@@ -279,7 +307,7 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 	left = tmpl;
 	left.wide = 1;
 	while (i < n && p[i] >= 0xc2 &&
-	    (c = emu_decode_whole(p + i, n - i, &len)) != 0) {
+	    (c = decode_whole(p + i, n - i, &len)) != 0) {
 		i += len;
 		w = char_width(e, c);
 		if (w <= 0 || e->pending_wrap || e->insert || !e->autowrap ||
@@ -294,11 +322,7 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 		if (r == NULL && (r = emu_row_mut(e, fb->cy)) == NULL)
 			return i;
 		x = fb->cx;
-		/* emu_split_wide, inline: a half left alone loses the other */
-		if (x > 0 && r->cells[x].ch == 0)
-			r->cells[x - 1] = emu_blank_cell();
-		if (x + w < fb->cols && r->cells[x + w - 1].wide)
-			r->cells[x + w] = emu_blank_cell();
+		emu_split_wide(e, r, x, x + w - 1);
 		emu_ink(r, x + w);
 		cell = &r->cells[x];
 		if (w == 2) {

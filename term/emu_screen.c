@@ -40,21 +40,6 @@ emu_row_unshare(struct term_emu *e, int y)
 	return r;
 }
 
-/*
- * Cells x0..x1 are about to be overwritten: a wide character with only
- * one half inside loses its other half too.
- */
-void
-emu_split_wide(struct term_emu *e, struct term_row *r, int x0, int x1)
-{
-	int	 cols = e->fb->cols;
-
-	if (x0 > 0 && r->cells[x0].ch == 0)
-		r->cells[x0 - 1] = emu_blank_cell();
-	if (x1 + 1 < cols && r->cells[x1].wide)
-		r->cells[x1 + 1] = emu_blank_cell();
-}
-
 void
 emu_goto(struct term_emu *e, int x, int y)
 {
