@@ -272,6 +272,17 @@ flush_blanks(struct frame *f, int y, int x, int n, uint32_t bg)
 	}
 }
 
+/* Of n cells, those not default blanks: what drawing them again costs. */
+static int
+cells_ink(const struct term_cell *c, int n)
+{
+	int	 i, ink = 0;
+
+	for (i = 0; i < n; i++)
+		ink += !cell_equal(&c[i], &blank_cell);
+	return ink;
+}
+
 /* In-line shifts of fewer cells of ink are drawn instead: ICH or DCH
  * and the rendition reset cost about that many bytes. */
 #define SHIFT_MIN_INK	8
@@ -308,7 +319,7 @@ put_shift(struct frame *f, int y, const struct term_row *old)
 	const struct term_cell	*from;
 	struct term_cell	*to;
 	struct term_rend	 plain = { 0, 0, 0 };
-	int			 cols = nf->cols, x0, n, i, ink, del = 0;
+	int			 cols = nf->cols, x0, n, i, del = 0;
 	size_t			 len;
 
 	for (x0 = 0; x0 < cols && cell_equal(&row->cells[x0], &old->cells[x0]); x0++)
@@ -329,9 +340,7 @@ put_shift(struct frame *f, int y, const struct term_row *old)
 	if (n > SHIFT_MAX || cols - x0 - n <= SHIFT_MIN_INK)
 		return old;
 	from = &old->cells[del ? x0 + n : x0];
-	for (i = ink = 0; i < cols - x0 - n; i++)
-		ink += !cell_equal(&from[i], &blank_cell);
-	if (ink < SHIFT_MIN_INK)
+	if (cells_ink(from, cols - x0 - n) < SHIFT_MIN_INK)
 		return old;
 	if (f->shifted == NULL && (f->shifted = malloc(sizeof(*f->shifted) +
 	    (size_t)cols * sizeof(f->shifted->cells[0]))) == NULL)
@@ -614,17 +623,6 @@ put_scroll(struct frame *f, const struct term_row **rows)
 	return height;
 }
 
-/* Cells of r that are not default blanks: what drawing it again costs. */
-static int
-row_ink(const struct term_fb *nf, const struct term_row *r)
-{
-	int	 x, n = 0;
-
-	for (x = 0; x < nf->cols; x++)
-		n += !cell_equal(&r->cells[x], &blank_cell);
-	return n;
-}
-
 /*
  * Where on the receiver new row y is, at or below row from: the same line
  * (generation) with the same cells, nearest first; -1 if nowhere. Only
@@ -681,7 +679,7 @@ put_moves(struct frame *f, const struct term_row **rows, int first)
 		for (len = 0; y + len < nf->rows && j + len < nf->rows &&
 		    rows[j + len] != NULL &&
 		    term_fb_row_equal(nf, nf->row[y + len], rows[j + len]); len++)
-			ink += row_ink(nf, rows[j + len]);
+			ink += cells_ink(rows[j + len]->cells, nf->cols);
 		if (ink < MOVE_MIN_INK)
 			continue;
 		top = j < y ? j : y;
