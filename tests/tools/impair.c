@@ -144,13 +144,28 @@ struct impair {
 
 /* --- small helpers ------------------------------------------------------ */
 
+/* A timespec in ns. */
 static int64_t
-now_ns(void)
+ts_ns(const struct timespec *ts)
+{
+	return (int64_t)ts->tv_sec * NS_PER_SEC + ts->tv_nsec;
+}
+
+/* Clock `id` now, in ns. */
+static int64_t
+clock_ns(clockid_t id)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+	clock_gettime(id, &ts);
+	return ts_ns(&ts);
+}
+
+/* The monotonic clock in ns: every timer here runs on it. */
+static int64_t
+now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
 }
 
 /* splitmix64: tiny, seedable, good enough for coin flips in tests. */
@@ -854,7 +869,7 @@ drain(struct impair *im, int d, int64_t now)
 			if (cm->cmsg_level == SOL_SOCKET &&
 			    cm->cmsg_type == SCM_TIMESTAMPNS) {
 				memcpy(&ts, CMSG_DATA(cm), sizeof ts);
-				arrived = (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+				arrived = ts_ns(&ts);
 			}
 		}
 		if (d == UP) {
@@ -1023,7 +1038,6 @@ int
 main(int argc, char **argv)
 {
 	struct impair	*im;
-	struct timespec	 real;
 	char		 text[32];
 	int		 rc = 1, d;
 
@@ -1070,8 +1084,7 @@ main(int argc, char **argv)
 		}
 	}
 	im->start_ns = now_ns();
-	clock_gettime(CLOCK_REALTIME, &real);
-	im->start_real_ns = (int64_t)real.tv_sec * NS_PER_SEC + real.tv_nsec;
+	im->start_real_ns = clock_ns(CLOCK_REALTIME);
 	if (im->dump_file != NULL &&
 	    (im->dump = fopen(im->dump_file, "we")) == NULL) {
 		fprintf(stderr, "impair: %s: %s\n", im->dump_file,
