@@ -35,7 +35,8 @@ fragmenter_same_nums(const struct fragmenter *f, const struct instruction *in,
 	    l->protocol_version == in->protocol_version &&
 	    l->old_num == in->old_num && l->new_num == in->new_num &&
 	    l->ack_num == in->ack_num &&
-	    l->throwaway_num == in->throwaway_num;
+	    l->throwaway_num == in->throwaway_num &&
+	    l->takes_reports == in->takes_reports;
 }
 
 static bool
@@ -71,7 +72,7 @@ fragmenter_make(struct fragmenter *f, const struct instruction *in, size_t mtu)
 	if (!fragmenter_same_header(f, in, mtu))
 		f->next_id++;
 	f->last = *in;
-	f->last.diff = f->last.chaff = NULL;
+	f->last.diff = f->last.chaff = f->last.report = NULL;
 	if (in->chaff_len > 0)
 		memcpy(f->last_chaff, in->chaff, in->chaff_len);
 	f->last_mtu = mtu;
@@ -113,6 +114,12 @@ fragmenter_make(struct fragmenter *f, const struct instruction *in, size_t mtu)
 	return PROTO_OK;
 }
 
+uint64_t
+fragmenter_id(const struct fragmenter *f)
+{
+	return f->next_id;
+}
+
 size_t
 fragmenter_count(const struct fragmenter *f)
 {
@@ -144,6 +151,7 @@ frag_assembly_free(struct frag_assembly *a)
 	for (i = 0; i < a->nslots; i++)
 		buf_free(&a->slots[i].data);
 	free(a->slots);
+	buf_free(&a->single);
 	buf_free(&a->joined);
 	buf_free(&a->inflated);
 	memset(a, 0, sizeof(*a));
@@ -230,6 +238,19 @@ frag_assembly_add(struct frag_assembly *a, const uint8_t *p, size_t len)
 	} else {
 		if (n > FRAG_BYTES_MAX)
 			return PROTO_ERR_TOO_LARGE;
+		/*
+		 * A whole instruction in one fragment leaves a partial one
+		 * waiting (mosh would drop it): a tsmosh peer sends its acks
+		 * beside a large state it is still completing, and the
+		 * partial's next fragments then still count.
+		 */
+		if (final && idx == 0 && a->arrived > 0) {
+			buf_reset(&a->single);
+			if (buf_append(&a->single, p, n) != 0)
+				return PROTO_ERR_NOMEM;
+			a->single_ready = true;
+			return PROTO_OK;
+		}
 		/* A new instruction replaces the partial one, as in mosh. */
 		frag_assembly_clear(a);
 		a->id = id;
@@ -258,6 +279,14 @@ frag_assembly_take(struct frag_assembly *a, struct instruction *out)
 	enum proto_err	 e;
 	size_t		 i;
 
+	if (a->single_ready) {
+		a->single_ready = false;
+		if ((e = zip_inflate(a->single.data, a->single.len,
+		    ZIP_INFLATE_MAX, &a->inflated)) != PROTO_OK)
+			return e;
+		return instruction_decode(a->inflated.data, a->inflated.len,
+		    out);
+	}
 	if (a->total == 0 || a->arrived != a->total)
 		return PROTO_ERR_INCOMPLETE;
 	buf_reset(&a->joined);
@@ -272,4 +301,33 @@ frag_assembly_take(struct frag_assembly *a, struct instruction *out)
 	    &a->inflated)) != PROTO_OK)
 		return e;
 	return instruction_decode(a->inflated.data, a->inflated.len, out);
+}
+
+int
+frag_assembly_report(const struct frag_assembly *a, struct buf *out)
+{
+	size_t	 bits = a->used, i;
+	uint8_t	 b[8];
+
+	if (!a->have_id || a->arrived == 0 || bits < 2 ||
+	    (a->total != 0 && a->arrived == a->total))
+		return -1;
+	if (bits > (INSTRUCTION_REPORT_MAX - 8) * 8)
+		bits = (INSTRUCTION_REPORT_MAX - 8) * 8;
+	for (i = 0; i < 8; i++)
+		b[i] = (uint8_t)(a->id >> (56 - 8 * i));
+	buf_reset(out);
+	if (buf_append(out, b, sizeof(b)) != 0)
+		return -1;
+	for (i = 0; i < bits; i += 8) {
+		uint8_t	 v = 0;
+		size_t	 j;
+
+		for (j = 0; j < 8 && i + j < bits; j++)
+			if (a->slots[i + j].present)
+				v |= (uint8_t)(1u << j);
+		if (buf_append(out, &v, 1) != 0)
+			return -1;
+	}
+	return 0;
 }

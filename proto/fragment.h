@@ -39,6 +39,11 @@ struct frag_slot {
 };
 
 struct frag_assembly {
+	/* A whole one-fragment instruction that came while a partial one of
+	 * another id waits (an ack beside a large state): decoded alone. */
+	struct buf	 single;
+	bool		 single_ready;
+
 	uint64_t	 id;
 	bool		 have_id;
 	struct frag_slot *slots;
@@ -68,6 +73,8 @@ enum proto_err	fragmenter_make(struct fragmenter *, const struct instruction *,
  */
 bool		fragmenter_holds(const struct fragmenter *,
 		    const struct instruction *, size_t mtu);
+/* The id of the fragments made last. */
+uint64_t	fragmenter_id(const struct fragmenter *);
 size_t		fragmenter_count(const struct fragmenter *);
 void		fragmenter_get(const struct fragmenter *, size_t i,
 		    const uint8_t **, size_t *);
@@ -83,5 +90,13 @@ enum proto_err	frag_assembly_add(struct frag_assembly *, const uint8_t *,
 		    size_t);
 /* Inflate and decode; `out` points into the assembly until the next add. */
 enum proto_err	frag_assembly_take(struct frag_assembly *, struct instruction *);
+/*
+ * Is an instruction of several fragments partly here? Then `out` (reset
+ * first) gets its report: id (8, BE), then a bit per index, LSB first,
+ * set for each fragment that came, through the highest index seen (at
+ * most (INSTRUCTION_REPORT_MAX - 8) * 8 of them). 0, or -1 (nothing
+ * partial, or no memory).
+ */
+int		frag_assembly_report(const struct frag_assembly *, struct buf *out);
 
 #endif

@@ -11,6 +11,8 @@ enum {
 	F_THROWAWAY_NUM = 5,
 	F_DIFF = 6,
 	F_CHAFF = 7,
+	F_TAKES_REPORTS = 100,	/* ours; mosh skips unknown fields */
+	F_REPORT = 101,
 };
 
 /* A proto2 optional field at its default reads back the same absent. */
@@ -35,7 +37,9 @@ instruction_encode(const struct instruction *in, struct buf *b)
 	    put_uint(b, F_ACK_NUM, in->ack_num) != 0 ||
 	    put_uint(b, F_THROWAWAY_NUM, in->throwaway_num) != 0 ||
 	    put_bytes(b, F_DIFF, in->diff, in->diff_len) != 0 ||
-	    put_bytes(b, F_CHAFF, in->chaff, in->chaff_len) != 0)
+	    put_bytes(b, F_CHAFF, in->chaff, in->chaff_len) != 0 ||
+	    put_uint(b, F_TAKES_REPORTS, in->takes_reports) != 0 ||
+	    put_bytes(b, F_REPORT, in->report, in->report_len) != 0)
 		return -1;
 	return 0;
 }
@@ -68,7 +72,13 @@ instruction_decode(const uint8_t *p, size_t len, struct instruction *in)
 			}
 			continue;
 		}
-		if (field == F_DIFF || field == F_CHAFF) {
+		if (field == F_TAKES_REPORTS) {
+			if (wire != PB_VARINT || pb_read_varint(&r, &v) != 0)
+				return PROTO_ERR_PROTOBUF;
+			in->takes_reports = v == 1;
+			continue;
+		}
+		if (field == F_DIFF || field == F_CHAFF || field == F_REPORT) {
 			const uint8_t	*q;
 			size_t		 n;
 
@@ -77,6 +87,12 @@ instruction_decode(const uint8_t *p, size_t len, struct instruction *in)
 			if (field == F_DIFF) {
 				in->diff = q;
 				in->diff_len = n;
+			} else if (field == F_REPORT) {
+				/* Too long for us to have asked: not a report. */
+				if (n <= INSTRUCTION_REPORT_MAX) {
+					in->report = q;
+					in->report_len = n;
+				}
 			} else {
 				in->chaff = q;
 				in->chaff_len = n;

@@ -11,6 +11,7 @@
 #define MOSH_PROTOCOL_VERSION	2
 #define SSP_NUM_SHUTDOWN	UINT64_MAX	/* new_num/ack_num of shutdown */
 #define SSP_CHAFF_MAX		16
+#define INSTRUCTION_REPORT_MAX	(8 + 1024)	/* 8192 fragments */
 
 struct instruction {
 	uint32_t	 protocol_version;
@@ -22,6 +23,10 @@ struct instruction {
 	size_t		 diff_len;
 	const uint8_t	*chaff;
 	size_t		 chaff_len;
+	/* tsmosh's own fields, which mosh's protobuf skips as unknown: */
+	uint32_t	 takes_reports;	/* 1: reports of our fragments help */
+	const uint8_t	*report;	/* which of the peer's fragments came: */
+	size_t		 report_len;	/* id (8, BE) || a bit per index */
 };
 
 /*

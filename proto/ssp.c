@@ -22,7 +22,9 @@ ssp_init(struct ssp *t, struct conn *c, const struct ssp_state_ops *mine,
 	t->mindelay_clock = SSP_NEVER;
 	t->send_mindelay = SSP_MINDELAY_SERVER_MS;
 	t->frag_next_time = SSP_NEVER;
+	t->report_time = SSP_NEVER;
 	fragmenter_init(&t->frag);
+	fragmenter_init(&t->side);
 	frag_assembly_init(&t->assembly);
 
 	t->sent[0].num = 0;
@@ -66,6 +68,9 @@ ssp_free(struct ssp *t)
 		t->remote_ops->free(t->last_receiver_state);
 	free(t->recv);
 	fragmenter_free(&t->frag);
+	fragmenter_free(&t->side);
+	buf_free(&t->frag_known);
+	buf_free(&t->report);
 	frag_assembly_free(&t->assembly);
 	buf_free(&t->diff);
 	buf_free(&t->resend_diff);
@@ -81,6 +86,7 @@ ssp_rekey(struct ssp *t, const struct mosh_key *key, void *my_base,
 	void		*current = t->current;
 	unsigned	 mindelay = t->send_mindelay;
 	size_t		 budget = t->recv_budget;
+	bool		 reports_off = t->reports_off;
 
 	/* Build the new key and transport first, switch last: a failure
 	 * changes nothing (a re-keyed session whose key nobody has, or a
@@ -104,6 +110,7 @@ ssp_rekey(struct ssp *t, const struct mosh_key *key, void *my_base,
 	fresh.current = current;
 	fresh.send_mindelay = mindelay;
 	fresh.recv_budget = budget;
+	fresh.reports_off = reports_off;
 	*t = fresh;
 	return 0;
 }
@@ -252,6 +259,11 @@ ssp_wait_time(struct ssp *t, uint64_t now)
 	    t->next_send_time;
 	if (t->frag_next_time < next)
 		next = t->frag_next_time;	/* 0: at once */
+	if (t->report_time < next)
+		next = t->report_time;
+	if (t->repair_due && t->frag_next_time == SSP_NEVER &&
+	    t->repair_next < next)
+		next = t->repair_next;
 	if (!conn_has_remote(t->conn))
 		return INT32_MAX;
 	if (next <= now)
@@ -284,11 +296,40 @@ ssp_add_sent_state(struct ssp *t, uint64_t ts, uint64_t num)
 	return 0;
 }
 
+/* Has the peer reported fragment i of frag? */
+static bool
+ssp_frag_known(const struct ssp *t, size_t i)
+{
+	return i / 8 < t->frag_known.len &&
+	    (t->frag_known.data[i / 8] >> (i % 8) & 1) != 0;
+}
+
+/* Has the peer reported every fragment of frag? */
+static bool
+ssp_frag_all_known(const struct ssp *t)
+{
+	size_t	 i;
+
+	for (i = 0; i < fragmenter_count(&t->frag); i++)
+		if (!ssp_frag_known(t, i))
+			return false;
+	return true;
+}
+
+/* Is frag an instruction of several fragments the peer has not acked? */
+static bool
+ssp_frag_pending(const struct ssp *t)
+{
+	return t->frag.ready && fragmenter_count(&t->frag) > 1 &&
+	    t->frag.last.new_num != SSP_NUM_SHUTDOWN &&
+	    t->frag.last.new_num > t->sent[0].num;
+}
+
 /*
  * The fragments of the instruction being sent, as many as the burst
  * window still allows (SSP_BURST_DATAGRAMS a SSP_BURST_GAP_MS); the rest
  * when the next window opens, sent by ssp_tick before anything new is
- * made.
+ * made. Those the peer reported having are skipped.
  */
 static enum proto_err
 ssp_send_batch(struct ssp *t, uint64_t now)
@@ -301,6 +342,10 @@ ssp_send_batch(struct ssp *t, uint64_t now)
 		t->burst_count = 0;
 	t->frag_next_time = SSP_NEVER;
 	while (t->frag_sent < count) {
+		if (ssp_frag_known(t, t->frag_sent)) {
+			t->frag_sent++;
+			continue;
+		}
 		if (t->burst_count >= SSP_BURST_DATAGRAMS) {
 			/* Timed from the next tick's clock, read after these
 			 * went out: `now` may predate a long diff. */
@@ -309,10 +354,48 @@ ssp_send_batch(struct ssp *t, uint64_t now)
 		}
 		fragmenter_get(&t->frag, t->frag_sent++, &p, &n);
 		t->burst_count++;
+		if (t->frag_known.len > 0)
+			t->repaired++;
 		if ((e = conn_send(t->conn, p, n, now)) != PROTO_OK)
 			return e;
 	}
 	return PROTO_OK;
+}
+
+/*
+ * An instruction beside frag, to a peer that takes reports: our ack, and
+ * a report when there is one. It names a state the peer surely holds
+ * (the one it acked) as both its base and its new state, so the peer
+ * takes it as a duplicate, for its ack and report only: no state is
+ * added, frag's fragments stay as they are for the resend, and its own
+ * random id leaves the peer's partial copy of frag waiting.
+ */
+static enum proto_err
+ssp_send_side(struct ssp *t, const uint8_t *report, size_t len, uint64_t now)
+{
+	struct instruction in;
+	const uint8_t	*p;
+	size_t		 n;
+	enum proto_err	 e;
+
+	memset(&in, 0, sizeof(in));
+	in.protocol_version = MOSH_PROTOCOL_VERSION;
+	in.old_num = in.new_num = in.throwaway_num = t->sent[0].num;
+	in.ack_num = t->ack_num;
+	in.report = report;
+	in.report_len = len;
+	randombytes_buf(&t->side.next_id, sizeof(t->side.next_id));
+	if ((e = fragmenter_make(&t->side, &in,
+	    conn_mtu(t->conn) - DGRAM_OVERHEAD)) != PROTO_OK)
+		return e;
+	/* A report fits a fragment (INSTRUCTION_REPORT_MAX); never send
+	 * a second partial instruction. */
+	if (fragmenter_count(&t->side) != 1)
+		return PROTO_OK;
+	fragmenter_get(&t->side, 0, &p, &n);
+	t->last_ack_sent = in.ack_num;
+	t->pending_data_ack = false;
+	return conn_send(t->conn, p, n, now);
 }
 
 static enum proto_err
@@ -323,6 +406,7 @@ ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
 	uint8_t		 chaff[SSP_CHAFF_MAX];
 	size_t		 mtu;
 	enum proto_err	 e;
+	bool		 stale_ack;
 
 	memset(&in, 0, sizeof(in));
 	in.protocol_version = MOSH_PROTOCOL_VERSION;
@@ -334,21 +418,50 @@ ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
 	in.diff_len = difflen;
 	if (new_num == SSP_NUM_SHUTDOWN)
 		t->shutdown_tries++;
+	/* Offered until the peer holds a state that offered. */
+	if (!t->reports_off && !t->offer_acked &&
+	    new_num != SSP_NUM_SHUTDOWN) {
+		in.takes_reports = 1;
+		if (t->offer_num == 0)
+			t->offer_num = new_num;
+	}
 
 	mtu = conn_mtu(t->conn) - DGRAM_OVERHEAD;
+	/*
+	 * A peer that takes reports gets its acks beside (ssp_send_side):
+	 * a resend then keeps its fragments and their id when only our ack
+	 * moved on, so the peer's partial copy still counts.
+	 */
+	stale_ack = t->peer_takes_reports && t->frag.ready &&
+	    t->frag.last.ack_num != in.ack_num;
+	if (stale_ack) {
+		in.ack_num = t->frag.last.ack_num;
+		in.throwaway_num = t->frag.last.throwaway_num;
+		if (!fragmenter_holds(&t->frag, &in, mtu)) {
+			in.ack_num = t->ack_num;
+			in.throwaway_num = t->sent[0].num;
+			stale_ack = false;
+		}
+	}
 	/* A resend of the same instruction sends the same fragments. */
 	if (!fragmenter_holds(&t->frag, &in, mtu)) {
 		/* Chaff hides the exact length of what was typed. */
 		in.chaff_len = randombytes_uniform(SSP_CHAFF_MAX + 1);
 		randombytes_buf(chaff, in.chaff_len);
 		in.chaff = chaff;
+		buf_reset(&t->frag_known);
+		t->repaired = 0;
 		if ((e = fragmenter_make(&t->frag, &in, mtu)) != PROTO_OK)
 			return e;
-	}
+	} else if (ssp_frag_all_known(t))
+		/* It had every fragment, yet took no state: all again. */
+		buf_reset(&t->frag_known);
 	t->last_ack_sent = in.ack_num;
 	t->pending_data_ack = false;
 	t->frag_sent = 0;
-	return ssp_send_batch(t, now);
+	if ((e = ssp_send_batch(t, now)) != PROTO_OK || !stale_ack)
+		return e;
+	return ssp_send_side(t, NULL, 0, now);
 }
 
 static enum proto_err
@@ -359,6 +472,14 @@ ssp_send_empty_ack(struct ssp *t, uint64_t now)
 
 	if (t->shutdown_in_progress)
 		new_num = SSP_NUM_SHUTDOWN;
+	/* Beside a large state still on its way, not in its place. */
+	if (t->peer_takes_reports && !t->shutdown_in_progress &&
+	    ssp_frag_pending(t)) {
+		e = ssp_send_side(t, NULL, 0, now);
+		t->next_ack_time = now + SSP_ACK_INTERVAL_MS;
+		t->next_send_time = SSP_NEVER;
+		return e;
+	}
 	if (ssp_add_sent_state(t, now, new_num) != 0)
 		return PROTO_ERR_NOMEM;
 	e = ssp_send_fragments(t, NULL, 0, new_num, now);
@@ -418,11 +539,45 @@ ssp_prospective_resend(struct ssp *t)
 	return 0;
 }
 
+/* Say which fragments of the peer's partial instruction came. */
+static enum proto_err
+ssp_send_report(struct ssp *t, uint64_t now)
+{
+	t->report_time = SSP_NEVER;
+	if (!conn_has_remote(t->conn) ||
+	    frag_assembly_report(&t->assembly, &t->report) != 0)
+		return PROTO_OK;
+	return ssp_send_side(t, t->report.data, t->report.len, now);
+}
+
+/* Send again, at once, what the peer reported missing, within bounds. */
+static enum proto_err
+ssp_send_repair(struct ssp *t, uint64_t now)
+{
+	struct ssp_timed_state *back = ssp_sent_back(t);
+
+	t->repair_due = false;
+	if (!ssp_frag_pending(t) || ssp_frag_all_known(t) ||
+	    t->repaired >= SSP_REPAIR_MAX_COPIES * fragmenter_count(&t->frag))
+		return PROTO_OK;
+	t->repair_next = now + ssp_send_interval(t);
+	/* A resend: the timeout counts from it. */
+	if (back->num == t->frag.last.new_num)
+		back->ts = now;
+	t->frag_sent = 0;
+	return ssp_send_batch(t, now);
+}
+
 enum proto_err
 ssp_tick(struct ssp *t, uint64_t now)
 {
 	enum proto_err	 e = PROTO_OK;
 
+	if (now >= t->report_time && (e = ssp_send_report(t, now)) != PROTO_OK)
+		return e;
+	if (t->repair_due && t->frag_next_time == SSP_NEVER &&
+	    now >= t->repair_next)
+		return ssp_send_repair(t, now);
 	/* An instruction half out goes on first: a new one would be based
 	 * on it, and the peer cannot build on what it never had whole. */
 	if (t->frag_next_time == 0) {
@@ -470,6 +625,9 @@ ssp_process_ack(struct ssp *t, uint64_t ack)
 			break;
 	if (i == t->nsent)
 		return;
+	if (t->offer_num != 0 && ack >= t->offer_num &&
+	    ack != SSP_NUM_SHUTDOWN)
+		t->offer_acked = true;
 	for (drop = 0; drop < t->nsent && t->sent[drop].num < ack; drop++)
 		t->my_ops->free(t->sent[drop].state);
 	if (drop == 0)
@@ -490,6 +648,13 @@ void
 ssp_set_send_mindelay(struct ssp *t, unsigned ms)
 {
 	t->send_mindelay = ms;
+}
+
+void
+ssp_set_reports_off(struct ssp *t)
+{
+	t->reports_off = true;
+	t->peer_takes_reports = false;
 }
 
 void
@@ -641,6 +806,39 @@ ssp_recv_insert(struct ssp *t, size_t at, struct ssp_timed_state *s)
 	return 0;
 }
 
+/*
+ * A report of our fragments: remember which came. The rest goes again
+ * at once (ssp_send_repair) when frag is all out; a report of other
+ * fragments than frag's is old news.
+ */
+static enum proto_err
+ssp_take_report(struct ssp *t, const uint8_t *r, size_t len)
+{
+	size_t		 nbytes = (fragmenter_count(&t->frag) + 7) / 8, i;
+	uint64_t	 id = 0;
+
+	if (len < 8 || !ssp_frag_pending(t))
+		return PROTO_OK;
+	for (i = 0; i < 8; i++)
+		id = id << 8 | r[i];
+	if (id != fragmenter_id(&t->frag))
+		return PROTO_OK;
+	r += 8;
+	len -= 8;
+	if (t->frag_known.len < nbytes) {
+		if (buf_reserve(&t->frag_known, nbytes - t->frag_known.len) != 0)
+			return PROTO_ERR_NOMEM;
+		memset(t->frag_known.data + t->frag_known.len, 0,
+		    nbytes - t->frag_known.len);
+		t->frag_known.len = nbytes;
+	}
+	for (i = 0; i < len && i < nbytes; i++)
+		t->frag_known.data[i] |= r[i];
+	if (t->frag_next_time == SSP_NEVER)
+		t->repair_due = true;
+	return PROTO_OK;
+}
+
 enum proto_err
 ssp_receive(struct ssp *t, const uint8_t *p, size_t len, uint64_t now)
 {
@@ -651,14 +849,23 @@ ssp_receive(struct ssp *t, const uint8_t *p, size_t len, uint64_t now)
 	bool		 dup;
 
 	e = frag_assembly_add(&t->assembly, p, len);
-	if (e == PROTO_ERR_INCOMPLETE)
+	if (e == PROTO_ERR_INCOMPLETE) {
+		/* Reported once the fragments stop coming. */
+		if (t->peer_takes_reports)
+			t->report_time = now + SSP_REPORT_QUIET_MS;
 		return PROTO_OK;
+	}
 	if (e != PROTO_OK)
 		return ssp_drop(t, e);
 	if ((e = frag_assembly_take(&t->assembly, &in)) != PROTO_OK)
 		return ssp_drop(t, e);
 	if (in.protocol_version != MOSH_PROTOCOL_VERSION)
 		return ssp_drop(t, PROTO_ERR_VERSION);
+	if (in.takes_reports && !t->reports_off)
+		t->peer_takes_reports = true;
+	if (in.report_len > 0 && (e = ssp_take_report(t, in.report,
+	    in.report_len)) != PROTO_OK)
+		return e;
 
 	dup = ssp_recv_find(t, in.new_num) != SIZE_MAX;
 	ref = ssp_recv_find(t, in.old_num);

@@ -27,6 +27,18 @@
 #define SSP_BURST_GAP_MS	2	/* ... this many ms of the clock: a burst
 					 * stays well inside a receiver's socket
 					 * buffer (some 90 datagrams) */
+/*
+ * Fragment reports, between tsmosh peers only (Instruction fields 100 and
+ * 101, which mosh skips): a receiver missing fragments of an instruction
+ * says which came, SSP_REPORT_QUIET_MS after its fragments stop coming,
+ * and the sender sends just the rest at once, not everything again a
+ * timeout later. A sender repairs an instruction at most once a send
+ * interval and with at most SSP_REPAIR_MAX_COPIES times its fragments in
+ * all (a peer cannot make us send much more than mosh would); past that
+ * only the timeout resends, as in mosh.
+ */
+#define SSP_REPORT_QUIET_MS	10
+#define SSP_REPAIR_MAX_COPIES	2
 #define SSP_SHUTDOWN_RETRIES	16	/* sends of the shutdown, then go */
 #define SSP_ACTIVE_RETRY_MS	10000	/* the peer counts as there this long
 					 * after it was last heard */
@@ -97,6 +109,21 @@ struct ssp {
 	bool		 pending_data_ack;
 	bool		 heard_news;	/* a peer state that differs came */
 	uint64_t	 last_heard;	/* of a new peer state */
+
+	/* Fragment reports (see SSP_REPORT_QUIET_MS). */
+	bool		 reports_off;	/* never offer them (a stock-like peer) */
+	uint64_t	 offer_num;	/* first state sent offering; 0: none */
+	bool		 offer_acked;	/* the peer holds one: offer no more */
+	bool		 peer_takes_reports;
+	struct buf	 frag_known;	/* a bit per fragment of frag the peer
+					 * reported having */
+	size_t		 repaired;	/* fragments of frag sent as repairs */
+	uint64_t	 repair_next;	/* no repair before */
+	bool		 repair_due;
+	uint64_t	 report_time;	/* report the partial; SSP_NEVER: no */
+	struct fragmenter side;		/* reports and acks: frag's fragments
+					 * stay whole for the resend */
+	struct buf	 report;
 
 	/* Receiver: the peer's state. */
 	const struct ssp_state_ops *remote_ops;
@@ -183,6 +210,8 @@ int		ssp_farewell(const uint8_t *peer, size_t len, const uint8_t *diff,
 		    size_t difflen, size_t mtu, struct buf *out);
 
 void		ssp_set_send_mindelay(struct ssp *, unsigned);
+/* Never offer fragment reports (tests: a peer that does not speak them). */
+void		ssp_set_reports_off(struct ssp *);
 /* What the peer's states may hold in all (SSP_RECV_BUDGET_BYTES unless
  * set: a server with several clients divides it among them). */
 void		ssp_set_recv_budget(struct ssp *, size_t);

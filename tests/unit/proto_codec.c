@@ -414,8 +414,127 @@ test_fragments_hostile(struct check *t)
 	frag_assembly_free(&a);
 }
 
+/*
+ * A whole one-fragment instruction of another id (a tsmosh peer's ack or
+ * report beside its large state) is decoded alone and leaves the partial
+ * one waiting; the report says which of the partial's fragments came.
+ */
+static void
+test_fragments_beside_partial(struct check *t)
+{
+	struct fragmenter big, small;
+	struct frag_assembly a;
+	struct instruction in = { 0 }, out;
+	struct buf	 rep = BUF_INIT;
+	uint8_t		*diff, want[8 + 8] = { 0 };
+	size_t		 len = 40000, i, n, cnt;
+	const uint8_t	*p;
+	uint64_t	 seed = 7, id;
+
+	CHECK(t, (diff = malloc(len)) != NULL);
+	if (diff == NULL)
+		return;
+	for (i = 0; i < len; i++)
+		diff[i] = (uint8_t)rnd(&seed);
+	fragmenter_init(&big);
+	fragmenter_init(&small);
+	frag_assembly_init(&a);
+	in.protocol_version = 2;
+	in.new_num = 9;
+	in.diff = diff;
+	in.diff_len = len;
+	CHECK_EQ_INT(t, fragmenter_make(&big, &in, 1200), PROTO_OK);
+	cnt = fragmenter_count(&big);
+	CHECK(t, cnt > 20 && cnt <= 64);
+	if (cnt > 64)
+		goto out;
+	/* Nothing partial: no report. */
+	CHECK(t, frag_assembly_report(&a, &rep) == -1);
+	/* Every fragment but 3 and the last. */
+	for (i = 0; i + 1 < cnt; i++) {
+		if (i == 3)
+			continue;
+		fragmenter_get(&big, i, &p, &n);
+		CHECK_EQ_INT(t, frag_assembly_add(&a, p, n),
+		    PROTO_ERR_INCOMPLETE);
+		want[8 + i / 8] |= (uint8_t)(1u << (i % 8));
+	}
+	id = fragmenter_id(&big);
+	for (i = 0; i < 8; i++)
+		want[i] = (uint8_t)(id >> (56 - 8 * i));
+	CHECK_EQ_INT(t, frag_assembly_report(&a, &rep), 0);
+	CHECK_EQ_INT(t, rep.len, 8 + (cnt - 1 + 7) / 8);
+	CHECK_MEM(t, rep.data, want, rep.len);
+
+	/* An ack of another id, carrying a report of its own. */
+	memset(&in, 0, sizeof(in));
+	in.protocol_version = 2;
+	in.old_num = in.new_num = 4;
+	in.ack_num = 6;
+	in.report = rep.data;
+	in.report_len = rep.len;
+	small.next_id = 1000;
+	CHECK_EQ_INT(t, fragmenter_make(&small, &in, 1200), PROTO_OK);
+	CHECK_EQ_INT(t, fragmenter_count(&small), 1);
+	fragmenter_get(&small, 0, &p, &n);
+	CHECK_EQ_INT(t, frag_assembly_add(&a, p, n), PROTO_OK);
+	CHECK_EQ_INT(t, frag_assembly_take(&a, &out), PROTO_OK);
+	CHECK(t, out.new_num == 4 && out.ack_num == 6 &&
+	    out.report_len == rep.len &&
+	    memcmp(out.report, want, rep.len) == 0);
+	/* The partial is still there, and completes. */
+	CHECK_EQ_INT(t, frag_assembly_report(&a, &rep), 0);
+	CHECK_MEM(t, rep.data, want, rep.len);
+	fragmenter_get(&big, 3, &p, &n);
+	CHECK_EQ_INT(t, frag_assembly_add(&a, p, n), PROTO_ERR_INCOMPLETE);
+	fragmenter_get(&big, cnt - 1, &p, &n);
+	CHECK_EQ_INT(t, frag_assembly_add(&a, p, n), PROTO_OK);
+	CHECK(t, frag_assembly_report(&a, &rep) == -1);
+	CHECK_EQ_INT(t, frag_assembly_take(&a, &out), PROTO_OK);
+	CHECK(t, out.new_num == 9 && out.diff_len == len &&
+	    memcmp(out.diff, diff, len) == 0);
+out:
+	buf_free(&rep);
+	free(diff);
+	fragmenter_free(&big);
+	fragmenter_free(&small);
+	frag_assembly_free(&a);
+}
+
+/* tsmosh's fields round trip after mosh's; a report longer than any we
+ * make is not one. */
+static void
+test_instruction_report_fields(struct check *t)
+{
+	struct instruction in = { 0 }, out;
+	struct buf	 b = BUF_INIT;
+	uint8_t		 r[INSTRUCTION_REPORT_MAX + 1] = { 1, 2, 3 };
+
+	in.protocol_version = 2;
+	in.new_num = 1;
+	in.takes_reports = 1;
+	in.report = r;
+	in.report_len = 9;
+	CHECK(t, instruction_encode(&in, &b) == 0);
+	/* 100: varint 1; 101: 9 bytes. */
+	CHECK(t, buf_equals_hex(&b, "0802" "1801" "a00601" "aa0609"
+	    "010203000000000000"));
+	CHECK_EQ_INT(t, instruction_decode(b.data, b.len, &out), PROTO_OK);
+	CHECK(t, out.takes_reports == 1 && out.report_len == 9 &&
+	    memcmp(out.report, r, 9) == 0);
+	buf_reset(&b);
+	in.takes_reports = 0;
+	in.report_len = sizeof(r);
+	CHECK(t, instruction_encode(&in, &b) == 0);
+	CHECK_EQ_INT(t, instruction_decode(b.data, b.len, &out), PROTO_OK);
+	CHECK(t, out.takes_reports == 0 && out.report_len == 0 &&
+	    out.new_num == 1);
+	buf_free(&b);
+}
+
 CHECK_MAIN(
     CASE(test_varint), CASE(test_instruction_bytes),
+    CASE(test_fragments_beside_partial), CASE(test_instruction_report_fields),
     CASE(test_instruction_roundtrip),
     CASE(test_instruction_any_order_unknown_fields), CASE(test_user_msg),
     CASE(test_host_msg), CASE(test_empty_unallocated), CASE(test_zip),
