@@ -402,7 +402,7 @@ static enum proto_err
 ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
     uint64_t new_num, uint64_t now)
 {
-	struct instruction in;
+	struct instruction in, keep;
 	uint8_t		 chaff[SSP_CHAFF_MAX];
 	size_t		 mtu;
 	enum proto_err	 e;
@@ -432,15 +432,16 @@ ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
 	 * a resend then keeps its fragments and their id when only our ack
 	 * moved on, so the peer's partial copy still counts.
 	 */
-	stale_ack = t->peer_takes_reports && t->frag.ready &&
-	    t->frag.last.ack_num != in.ack_num;
-	if (stale_ack) {
-		in.ack_num = t->frag.last.ack_num;
-		in.throwaway_num = t->frag.last.throwaway_num;
-		if (!fragmenter_holds(&t->frag, &in, mtu)) {
-			in.ack_num = t->ack_num;
-			in.throwaway_num = t->sent[0].num;
-			stale_ack = false;
+	stale_ack = false;
+	if (t->peer_takes_reports && t->frag.ready) {
+		keep = in;
+		keep.ack_num = t->frag.last.ack_num;
+		keep.throwaway_num = t->frag.last.throwaway_num;
+		if ((keep.ack_num != in.ack_num ||
+		    keep.throwaway_num != in.throwaway_num) &&
+		    fragmenter_holds(&t->frag, &keep, mtu)) {
+			stale_ack = keep.ack_num != in.ack_num;
+			in = keep;
 		}
 	}
 	/* A resend of the same instruction sends the same fragments. */

@@ -19,7 +19,8 @@
  *       duplicate); throwaway = old - throwaway; ack 255 = shutdown.
  *       flags: bits 0-1 delivery (in order, reversed, last fragment
  *       lost, each twice), bit 2 new = shutdown, bits 3-6 chaff
- *       length, bit 7 a wrong protocol version.
+ *       length (bit 3 also: the peer takes fragment reports), bit 7 a
+ *       wrong protocol version.
  *       items (type % 5): 0 bytes (len, bytes), 1 repeat (len, count
  *       as 2 bytes, bytes), 2 resize (w, h), 3 echo ack (n), 4 raw
  *       protobuf bytes (len, bytes). Bytes are host bytes on the
@@ -79,6 +80,7 @@ struct fs_ctx {
 	size_t		 echoed;
 	uint64_t	 last_remote;
 	struct buf	 userdiff;
+	struct buf	 report;
 };
 
 /* The conn only counts drops and round trips here: one per process. */
@@ -200,6 +202,29 @@ fs_item(struct fs_ctx *f, struct fs_in *in)
 	}
 }
 
+/* The receiver's report of a partial instruction says what it holds. */
+static void
+fs_check_report(struct fs_ctx *f)
+{
+	const struct frag_assembly *a = &f->ssp.assembly;
+	size_t		 i, bits;
+	bool		 bit;
+
+	if (frag_assembly_report(a, &f->report) != 0)
+		return;
+	bits = a->used;
+	if (bits > (INSTRUCTION_REPORT_MAX - 8) * 8)
+		bits = (INSTRUCTION_REPORT_MAX - 8) * 8;
+	if (f->report.len != 8 + (bits + 7) / 8 ||
+	    (a->total != 0 && a->arrived == a->total))
+		abort();
+	for (i = 0; i < (f->report.len - 8) * 8; i++) {
+		bit = (f->report.data[8 + i / 8] >> (i % 8) & 1) != 0;
+		if (bit != (i < bits && a->slots[i].present))
+			abort();
+	}
+}
+
 static void
 fs_deliver(struct fs_ctx *f, size_t i)
 {
@@ -208,6 +233,7 @@ fs_deliver(struct fs_ctx *f, size_t i)
 
 	fragmenter_get(&f->frag, i, &p, &n);
 	(void)ssp_receive(&f->ssp, p, n, f->now);
+	fs_check_report(f);
 }
 
 /* A state record: build the instruction as a sender would, deliver it. */
@@ -238,6 +264,8 @@ fs_state(struct fs_ctx *f, struct fs_in *in)
 	ins.diff_len = f->diff.len;
 	ins.chaff = chaff;
 	ins.chaff_len = (flags >> 3) & 0x0f;
+	/* A peer that takes fragment reports: ours then sends them. */
+	ins.takes_reports = (flags >> 3) & 1;
 	if (ins.new_num != SSP_NUM_SHUTDOWN && ins.new_num > f->newest)
 		f->newest = ins.new_num;
 	if (fragmenter_make(&f->frag, &ins, f->mtu) != PROTO_OK)
@@ -407,6 +435,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	ssp_free(&f.ssp);
+	buf_free(&f.report);
 	fragmenter_free(&f.frag);
 	buf_free(&f.diff);
 	buf_free(&f.userdiff);

@@ -649,6 +649,66 @@ test_reports_repair(struct check *t)
 	}
 }
 
+/*
+ * While a large state is resent, the peer's news moves our ack on. With
+ * a peer that takes reports the ack goes beside it and the resend keeps
+ * its fragments and id (so the peer's partial copy still counts); with
+ * one that does not, the resend carries the new ack under a new id, as
+ * mosh's would.
+ */
+static void
+test_ack_beside_resend(struct check *t)
+{
+	struct pair	 p;
+	uint8_t		*big;
+	size_t		 n = 60000, i;
+	uint64_t	 made, id, ack0;
+	int		 reports;
+
+	CHECK(t, (big = noise_new(n, 5)) != NULL);
+	if (big == NULL)
+		return;
+	for (reports = 1; reports >= 0; reports--) {
+		CHECK(t, pair_open(&p, 31) == 0);
+		if (!reports)
+			ssp_set_reports_off(&p.client.s);
+		pair_run(&p, 50);
+		CHECK_EQ_INT(t, p.client.s.peer_takes_reports, reports);
+		CHECK_EQ_INT(t, p.server.s.peer_takes_reports, reports);
+		p.blackhole_to_server = true;
+		userstream_push_keys(ssp_current(&p.client.s), big, n);
+		pair_run(&p, 20);
+		made = p.client.s.frag.made;
+		id = fragmenter_id(&p.client.s.frag);
+		ack0 = p.client.s.ack_num;
+		/* The server's news, heard by the client. */
+		for (i = 0; i < 5; i++) {
+			userstream_push_keys(ssp_current(&p.server.s),
+			    (const uint8_t *)"s", 1);
+			pair_run(&p, 100);
+		}
+		CHECK(t, p.client.s.ack_num > ack0);
+		pair_run(&p, 1000);		/* resends */
+		if (reports) {
+			CHECK_EQ_INT(t, p.client.s.frag.made, made);
+			CHECK_EQ_INT(t, fragmenter_id(&p.client.s.frag), id);
+			/* ... and the new ack went beside it. */
+			CHECK_EQ_INT(t, p.client.s.last_ack_sent,
+			    p.client.s.ack_num);
+		} else {
+			CHECK(t, p.client.s.frag.made > made);
+			CHECK(t, fragmenter_id(&p.client.s.frag) != id);
+		}
+		p.blackhole_to_server = false;
+		for (i = 0; i < 5000 &&
+		    userstream_events(ssp_remote(&p.server.s)) < n; i++)
+			pair_run(&p, 1);
+		CHECK_EQ_INT(t, userstream_events(ssp_remote(&p.server.s)), n);
+		pair_close(&p);
+	}
+	free(big);
+}
+
 /* One user state from `old` to `new`, as the peer's transport sends it. */
 static enum proto_err
 feed_state(struct ssp *s, uint64_t old, uint64_t new, size_t keys,
@@ -727,4 +787,4 @@ CHECK_MAIN(
     CASE(test_shutdown_handshake), CASE(test_roaming_client_followed),
     CASE(test_resend_reuses_fragments), CASE(test_burst_paced),
     CASE(test_large_state_fragments), CASE(test_receive_budget),
-    CASE(test_reports_repair))
+    CASE(test_reports_repair), CASE(test_ack_beside_resend))
