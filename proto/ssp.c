@@ -381,6 +381,9 @@ ssp_send_side(struct ssp *t, const uint8_t *report, size_t len, uint64_t now)
 	memset(&in, 0, sizeof(in));
 	in.protocol_version = MOSH_PROTOCOL_VERSION;
 	in.old_num = in.new_num = in.throwaway_num = t->sent[0].num;
+	/* The peer keeps the base of frag, which a resend may still use. */
+	if (ssp_frag_pending(t) && t->frag.last.old_num < in.throwaway_num)
+		in.throwaway_num = t->frag.last.old_num;
 	in.ack_num = t->ack_num;
 	in.report = report;
 	in.report_len = len;
@@ -429,15 +432,22 @@ ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
 	mtu = conn_mtu(t->conn) - DGRAM_OVERHEAD;
 	/*
 	 * A peer that takes reports gets its acks beside (ssp_send_side):
-	 * a resend then keeps its fragments and their id when only our ack
-	 * moved on, so the peer's partial copy still counts.
+	 * a resend then keeps its fragments and their id when only our ack,
+	 * the throwaway or the base moved on, so the peer's partial copy
+	 * still counts. The same diff bytes make the new state from the
+	 * old base too (by the diff's correctness), if the peer holds that
+	 * base: it does when it had acked it (not just "assumed"), since
+	 * nothing we send meanwhile throws it away (ssp_send_side).
 	 */
 	stale_ack = false;
 	if (t->peer_takes_reports && t->frag.ready) {
 		keep = in;
+		if (t->frag_base_acked)
+			keep.old_num = t->frag.last.old_num;
 		keep.ack_num = t->frag.last.ack_num;
 		keep.throwaway_num = t->frag.last.throwaway_num;
-		if ((keep.ack_num != in.ack_num ||
+		if ((keep.old_num != in.old_num ||
+		    keep.ack_num != in.ack_num ||
 		    keep.throwaway_num != in.throwaway_num) &&
 		    fragmenter_holds(&t->frag, &keep, mtu)) {
 			stale_ack = keep.ack_num != in.ack_num;
@@ -452,6 +462,7 @@ ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
 		in.chaff = chaff;
 		buf_reset(&t->frag_known);
 		t->repaired = 0;
+		t->frag_base_acked = in.old_num == t->sent[0].num;
 		if ((e = fragmenter_make(&t->frag, &in, mtu)) != PROTO_OK)
 			return e;
 	} else if (ssp_frag_all_known(t))

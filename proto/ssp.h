@@ -118,6 +118,7 @@ struct ssp {
 	struct buf	 frag_known;	/* a bit per fragment of frag the peer
 					 * reported having */
 	size_t		 repaired;	/* fragments of frag sent as repairs */
+	bool		 frag_base_acked; /* frag's base was acked when made */
 	uint64_t	 repair_next;	/* no repair before */
 	bool		 repair_due;
 	uint64_t	 report_time;	/* report the partial; SSP_NEVER: no */
