@@ -27,6 +27,8 @@
 # with every pairing, stock's too, so that case runs PASTE_LOSSY_BIG_REPS
 # times, default 1) and our client's slow 1 MiB pastes; about 8 once both
 # clients keep up. Narrow it with e.g. PASTE_SIZES=100 or PASTE_LINKS=50.
+# PASTE_DUMP=DIR keeps each run's datagrams (impair --dump) and key there,
+# for tests/tools/wire_decode.
 . "$(dirname "$0")/lib.sh"
 REPS=${PASTE_REPS:-3}
 TMO=${PASTE_TIMEOUT:-60}
@@ -104,6 +106,12 @@ one() {
 	set -- --seed "$seed"
 	[ "$rtt" -gt 0 ] && set -- "$@" --delay "$(awk -v r="$rtt" 'BEGIN { print r / 2 }')"
 	[ "$loss" != 0 ] && set -- "$@" --loss "$loss"
+	if [ -n "${PASTE_DUMP:-}" ]; then
+		d=$PASTE_DUMP/$w-$link-$kib-$seed
+		d=$(echo "$d" | tr / _ | sed 's|^_|/|')
+		set -- "$@" --dump "$PASTE_DUMP/$(basename "$d").dump"
+		echo "$SRV_KEY" >"$PASTE_DUMP/$(basename "$d").key"
+	fi
 	ok=0
 	if b_proxy "$w" "$SRV_PORT" "$@" && b_client "$ocli" "$w" "$PX_PORT" &&
 	    b_wait "$w" '^READY' 100; then

@@ -715,6 +715,46 @@ test_ack_beside_resend(struct check *t)
 	free(big);
 }
 
+/*
+ * A paste's first few KB go out alone and are lost; the rest, a large
+ * diff, is built on the acknowledged state rather than on them (an
+ * eighth more bytes), so it gets through whole without waiting for the
+ * first to be resent a timeout later.
+ */
+static void
+test_bulk_on_acked_base(struct check *t)
+{
+	struct pair	 p;
+	uint8_t		*big;
+	size_t		 n = 100000, first = 5000, i;
+	uint64_t	 lost, acked;
+
+	CHECK(t, (big = noise_new(n, 41)) != NULL);
+	if (big == NULL)
+		return;
+	CHECK(t, pair_open(&p, 43) == 0);
+	pair_run(&p, 50);
+	p.blackhole_to_server = true;
+	userstream_push_keys(ssp_current(&p.client.s), big, first);
+	pair_run(&p, 5);
+	lost = ssp_sent_state_last(&p.client.s);
+	acked = ssp_sent_state_acked(&p.client.s);
+	CHECK(t, lost > acked && fragmenter_count(&p.client.s.frag) > 1);
+	p.blackhole_to_server = false;
+	userstream_push_keys(ssp_current(&p.client.s), big + first, n - first);
+	for (i = 0; i < 40 && p.client.s.frag.last.new_num == lost; i++)
+		pair_run(&p, 1);
+	CHECK(t, p.client.s.frag.last.new_num > lost);
+	CHECK_EQ_INT(t, p.client.s.frag.last.old_num, acked);
+	for (; i < 40 && userstream_events(ssp_remote(&p.server.s)) < n; i++)
+		pair_run(&p, 1);
+	/* Well before the first state's timeout (CONN_MIN_RTO at least,
+	 * plus SSP_ACK_DELAY_MS). */
+	CHECK_EQ_INT(t, userstream_events(ssp_remote(&p.server.s)), n);
+	free(big);
+	pair_close(&p);
+}
+
 /* One user state from `old` to `new`, as the peer's transport sends it. */
 static enum proto_err
 feed_state(struct ssp *s, uint64_t old, uint64_t new, size_t keys,
@@ -793,4 +833,5 @@ CHECK_MAIN(
     CASE(test_shutdown_handshake), CASE(test_roaming_client_followed),
     CASE(test_resend_reuses_fragments), CASE(test_burst_paced),
     CASE(test_large_state_fragments), CASE(test_receive_budget),
-    CASE(test_reports_repair), CASE(test_ack_beside_resend))
+    CASE(test_reports_repair), CASE(test_ack_beside_resend),
+    CASE(test_bulk_on_acked_base))
