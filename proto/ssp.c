@@ -173,19 +173,60 @@ ssp_sent_back(struct ssp *t)
 	return &t->sent[t->nsent - 1];
 }
 
-/* Newest state sent recently enough that the peer probably has it. */
+/*
+ * Newest state sent recently enough that the peer probably has it.
+ * mosh stops at the first state sent too long ago. With a peer that takes
+ * reports a state counts when it was sent recently and its base counts
+ * (the acknowledged state does): a lost small state no longer makes the
+ * large one resent on the acknowledged base look lost too, which resent
+ * it whole every send interval until acked.
+ */
 static void
 ssp_update_assumed(struct ssp *t, uint64_t now)
 {
 	uint64_t	 window = conn_timeout(t->conn) + SSP_ACK_DELAY_MS;
-	size_t		 i;
+	bool		 held[SSP_SENT_STATES_MAX + 1];
+	size_t		 i, j;
 
 	t->assumed = 0;
+	held[0] = true;
 	for (i = 1; i < t->nsent; i++) {
-		if (now - t->sent[i].ts >= window)
-			return;
+		held[i] = false;
+		if (now - t->sent[i].ts >= window) {
+			if (!t->peer_takes_reports)
+				return;
+			continue;
+		}
+		if (t->peer_takes_reports) {
+			for (j = 0; j < i && t->sent[j].num != t->sent[i].base;
+			    j++)
+				;
+			if (j == i || !held[j])
+				continue;
+		}
+		held[i] = true;
 		t->assumed = i;
 	}
+}
+
+/*
+ * Is a large state (SSP_BULK_ACK_BYTES or more, which the peer acks at
+ * once), built on an acknowledged state, on its way to a peer that takes
+ * reports? Then no newer state is made until it is acked: the peer could
+ * not use one before, and repairs need its fragments. A timeout resends
+ * what the peer has not reported (ssp_resend_bulk), at most
+ * SSP_BULK_RESENDS times; then a newer state goes as in mosh.
+ */
+static bool
+ssp_bulk_pending(const struct ssp *t)
+{
+	const struct ssp_timed_state *back = &t->sent[t->nsent - 1];
+
+	return t->peer_takes_reports && !t->shutdown_in_progress &&
+	    t->frag.ready && fragmenter_count(&t->frag) > 1 &&
+	    t->frag.last_diff.len >= SSP_BULK_ACK_BYTES &&
+	    t->frag_base_acked && t->bulk_resends < SSP_BULK_RESENDS &&
+	    t->frag.last.new_num == back->num && back->num > t->sent[0].num;
 }
 
 /* Cut the prefix every state shares with the acknowledged one. */
@@ -232,6 +273,10 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 		if (t->sent_news &&
 		    back->ts + ssp_send_interval(t) > t->next_send_time)
 			t->next_send_time = back->ts + ssp_send_interval(t);
+		/* Then as its resend would go. */
+		if (ssp_bulk_pending(t))
+			t->next_send_time = back->ts + conn_timeout(t->conn) +
+			    SSP_ACK_DELAY_MS;
 	} else if (!o->equal(t->current, t->sent[t->assumed].state) &&
 	    heard_recently) {
 		t->next_send_time = back->ts + ssp_send_interval(t);
@@ -462,6 +507,7 @@ ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
 		in.chaff = chaff;
 		buf_reset(&t->frag_known);
 		t->repaired = 0;
+		t->bulk_resends = 0;
 		t->frag_base_acked = in.old_num == t->sent[0].num;
 		if ((e = fragmenter_make(&t->frag, &in, mtu)) != PROTO_OK)
 			return e;
@@ -471,6 +517,8 @@ ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
 	t->last_ack_sent = in.ack_num;
 	t->pending_data_ack = false;
 	t->frag_sent = 0;
+	if (ssp_sent_back(t)->num == in.new_num)
+		ssp_sent_back(t)->base = in.old_num;
 	if ((e = ssp_send_batch(t, now)) != PROTO_OK || !stale_ack)
 		return e;
 	return ssp_send_side(t, NULL, 0, now);
@@ -558,7 +606,11 @@ ssp_prospective_resend(struct ssp *t)
 	return 0;
 }
 
-/* Say which fragments of the peer's partial instruction came. */
+/*
+ * Say which fragments of the peer's partial instruction came; again
+ * (SSP_REPORT_TRIES in all) after twice the RTT when no more come: a
+ * lost report then costs a round trip, not a resend of everything.
+ */
 static enum proto_err
 ssp_send_report(struct ssp *t, uint64_t now)
 {
@@ -566,6 +618,9 @@ ssp_send_report(struct ssp *t, uint64_t now)
 	if (!conn_has_remote(t->conn) ||
 	    frag_assembly_report(&t->assembly, &t->report) != 0)
 		return PROTO_OK;
+	if (++t->report_tries < SSP_REPORT_TRIES)
+		t->report_time = now + SSP_REPORT_QUIET_MS +
+		    (uint64_t)(2 * conn_srtt(t->conn));
 	return ssp_send_side(t, t->report.data, t->report.len, now);
 }
 
@@ -583,6 +638,18 @@ ssp_send_repair(struct ssp *t, uint64_t now)
 	/* A resend: the timeout counts from it. */
 	if (back->num == t->frag.last.new_num)
 		back->ts = now;
+	t->frag_sent = 0;
+	return ssp_send_batch(t, now);
+}
+
+/* A timeout of the large state news waits for: what was not reported. */
+static enum proto_err
+ssp_resend_bulk(struct ssp *t, uint64_t now)
+{
+	if (ssp_frag_all_known(t))
+		buf_reset(&t->frag_known);
+	t->bulk_resends++;
+	ssp_sent_back(t)->ts = now;
 	t->frag_sent = 0;
 	return ssp_send_batch(t, now);
 }
@@ -611,6 +678,14 @@ ssp_tick(struct ssp *t, uint64_t now)
 		return PROTO_OK;
 	if (now < t->next_ack_time && now < t->next_send_time)
 		return PROTO_OK;
+	/* News waits for a large state on its way; an ack goes beside. */
+	if (ssp_bulk_pending(t) &&
+	    !t->my_ops->equal(t->current, ssp_sent_back(t)->state)) {
+		if (now >= t->next_send_time)
+			return ssp_resend_bulk(t, now);
+		return now >= t->next_ack_time ? ssp_send_empty_ack(t, now) :
+		    PROTO_OK;
+	}
 
 	buf_reset(&t->diff);
 	if (t->my_ops->diff(t->sent[t->assumed].state, t->current,
@@ -870,8 +945,10 @@ ssp_receive(struct ssp *t, const uint8_t *p, size_t len, uint64_t now)
 	e = frag_assembly_add(&t->assembly, p, len);
 	if (e == PROTO_ERR_INCOMPLETE) {
 		/* Reported once the fragments stop coming. */
-		if (t->peer_takes_reports)
+		if (t->peer_takes_reports) {
 			t->report_time = now + SSP_REPORT_QUIET_MS;
+			t->report_tries = 0;
+		}
 		return PROTO_OK;
 	}
 	if (e != PROTO_OK)

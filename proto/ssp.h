@@ -38,7 +38,9 @@
  * only the timeout resends, as in mosh.
  */
 #define SSP_REPORT_QUIET_MS	10
+#define SSP_REPORT_TRIES	3	/* reports of one partial, no news */
 #define SSP_REPAIR_MAX_COPIES	2
+#define SSP_BULK_RESENDS	8	/* timeouts a large state holds news */
 #define SSP_SHUTDOWN_RETRIES	16	/* sends of the shutdown, then go */
 #define SSP_ACTIVE_RETRY_MS	10000	/* the peer counts as there this long
 					 * after it was last heard */
@@ -77,6 +79,7 @@ struct ssp_state_ops {
 struct ssp_timed_state {
 	uint64_t	 num;
 	uint64_t	 ts;
+	uint64_t	 base;		/* ours: the base of its last send */
 	void		*state;
 	size_t		 held;		/* ops->held when it arrived */
 };
@@ -119,6 +122,8 @@ struct ssp {
 					 * reported having */
 	size_t		 repaired;	/* fragments of frag sent as repairs */
 	bool		 frag_base_acked; /* frag's base was acked when made */
+	unsigned	 bulk_resends;	/* timeouts of frag holding news back */
+	unsigned	 report_tries;	/* reports since a fragment came */
 	uint64_t	 repair_next;	/* no repair before */
 	bool		 repair_due;
 	uint64_t	 report_time;	/* report the partial; SSP_NEVER: no */

@@ -584,8 +584,8 @@ test_large_state_fragments(struct check *t)
  * against the fragments one copy of it takes. 0 when it got through.
  */
 static int
-paste_cost(uint64_t seed, size_t n, unsigned loss, bool reports,
-    uint64_t *sent, size_t *copy, uint64_t *ms)
+paste_cost(uint64_t seed, size_t n, size_t first, unsigned loss,
+    bool reports, uint64_t *sent, size_t *copy, uint64_t *ms)
 {
 	struct pair	 p;
 	uint8_t		*big;
@@ -603,9 +603,16 @@ paste_cost(uint64_t seed, size_t n, unsigned loss, bool reports,
 	p.loss_pct = loss;
 	before = p.client.c.stats.sent;
 	start = p.now;
-	userstream_push_keys(ssp_current(&p.client.s), big, n);
+	/* A paste read in two parts, as from a terminal: the first goes
+	 * alone. */
+	userstream_push_keys(ssp_current(&p.client.s), big, first ? first : n);
 	pair_run(&p, 2);
 	*copy = fragmenter_count(&p.client.s.frag);
+	if (first) {
+		pair_run(&p, 3);
+		userstream_push_keys(ssp_current(&p.client.s), big + first,
+		    n - first);
+	}
 	for (i = 0; i < 60000 && userstream_events(ssp_remote(&p.server.s)) < n;
 	    i++)
 		pair_run(&p, 1);
@@ -633,10 +640,10 @@ test_reports_repair(struct check *t)
 	size_t		 copy[2];
 
 	for (seed = 1; seed <= 6; seed++) {
-		CHECK(t, paste_cost(seed, 100000, 10, true, &sent[0], &copy[0],
-		    &ms[0]) == 0);
-		CHECK(t, paste_cost(seed, 100000, 10, false, &sent[1], &copy[1],
-		    &ms[1]) == 0);
+		CHECK(t, paste_cost(seed, 100000, 0, 10, true, &sent[0],
+		    &copy[0], &ms[0]) == 0);
+		CHECK(t, paste_cost(seed, 100000, 0, 10, false, &sent[1],
+		    &copy[1], &ms[1]) == 0);
 		printf("# seed %llu, %zu fragments a copy: %llu datagrams in "
 		    "%llu ms with reports, %llu in %llu ms without\n",
 		    (unsigned long long)seed, copy[0],
@@ -647,6 +654,37 @@ test_reports_repair(struct check *t)
 		CHECK(t, sent[1] >= copy[1] * 2);
 		CHECK(t, ms[0] < ms[1]);
 	}
+}
+
+/*
+ * A paste read in two parts: 25 KB go alone (a large state of their own),
+ * then the rest. The rest waits until the first part is acked (repaired
+ * meanwhile): built on it before, it was useless to the peer while any
+ * fragment of the first part was missing, and the first part's report
+ * came too late to repair it. Then no state counted as received (mosh's
+ * assumed state stopped at the lost one) and the rest went whole every
+ * send interval.
+ */
+static void
+test_split_paste_repaired(struct check *t)
+{
+	uint64_t	 sent, ms, one, seed, most = 0;
+	size_t		 copy, first;
+
+	for (seed = 1; seed <= 6; seed++) {
+		CHECK(t, paste_cost(seed, 100000, 0, 0, true, &one, &copy,
+		    &ms) == 0);
+		CHECK(t, paste_cost(seed, 100000, 25000, 10, true, &sent,
+		    &first, &ms) == 0);
+		printf("# seed %llu: %llu datagrams in %llu ms, one copy %zu, "
+		    "the first part %zu\n", (unsigned long long)seed,
+		    (unsigned long long)sent, (unsigned long long)ms, copy,
+		    first);
+		CHECK(t, first > 10);
+		if (sent > most)
+			most = sent;
+	}
+	CHECK(t, most * 2 <= copy * 3);
 }
 
 /*
@@ -834,4 +872,4 @@ CHECK_MAIN(
     CASE(test_resend_reuses_fragments), CASE(test_burst_paced),
     CASE(test_large_state_fragments), CASE(test_receive_budget),
     CASE(test_reports_repair), CASE(test_ack_beside_resend),
-    CASE(test_bulk_on_acked_base))
+    CASE(test_bulk_on_acked_base), CASE(test_split_paste_repaired))
