@@ -197,7 +197,7 @@ ssp_update_assumed(struct ssp *t, uint64_t now)
 				return;
 			continue;
 		}
-		if (t->peer_takes_reports) {
+		if (t->peer_takes_reports && !t->sent[i].base_acked) {
 			for (j = 0; j < i && t->sent[j].num != t->sent[i].base;
 			    j++)
 				;
@@ -517,8 +517,12 @@ ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
 	t->last_ack_sent = in.ack_num;
 	t->pending_data_ack = false;
 	t->frag_sent = 0;
-	if (ssp_sent_back(t)->num == in.new_num)
+	if (ssp_sent_back(t)->num == in.new_num) {
 		ssp_sent_back(t)->base = in.old_num;
+		/* A kept base (above) was acknowledged when frag was made. */
+		ssp_sent_back(t)->base_acked = in.old_num == t->sent[0].num ||
+		    (in.old_num == t->frag.last.old_num && t->frag_base_acked);
+	}
 	if ((e = ssp_send_batch(t, now)) != PROTO_OK || !stale_ack)
 		return e;
 	return ssp_send_side(t, NULL, 0, now);

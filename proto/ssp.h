@@ -79,7 +79,8 @@ struct ssp_state_ops {
 struct ssp_timed_state {
 	uint64_t	 num;
 	uint64_t	 ts;
-	uint64_t	 base;		/* ours: the base of its last send */
+	uint64_t	 base;		/* ours: the base of its last send, */
+	bool		 base_acked;	/* acknowledged by then */
 	void		*state;
 	size_t		 held;		/* ops->held when it arrived */
 };
