@@ -581,7 +581,9 @@ ssp_send_to_receiver(struct ssp *t, const uint8_t *diff, size_t len,
 /*
  * If diffing from the acknowledged state costs little more, do that: it
  * repairs a loss without waiting for the retransmission timer. For a
- * large diff (SSP_BULK_ACK_BYTES or more) "little" is an eighth: its
+ * large diff (SSP_BULK_ACK_BYTES or more) to a peer that takes reports
+ * (mosh's rule otherwise, as measured with stock peers) "little" is an
+ * eighth: its
  * many fragments are sure to lose some at a few % loss, and a state
  * built on one the peer lacks is thrown away whole when it arrives (a
  * paste's first few KB went alone, then the rest on top of them: one
@@ -600,7 +602,7 @@ ssp_prospective_resend(struct ssp *t)
 	if (t->resend_diff.len <= t->diff.len ||
 	    (t->resend_diff.len < 1000 &&
 	    t->resend_diff.len - t->diff.len < 100) ||
-	    (t->diff.len >= SSP_BULK_ACK_BYTES &&
+	    (t->peer_takes_reports && t->diff.len >= SSP_BULK_ACK_BYTES &&
 	    t->resend_diff.len - t->diff.len <= t->diff.len / 8)) {
 		t->assumed = 0;
 		tmp = t->diff;

@@ -688,6 +688,42 @@ test_split_paste_repaired(struct check *t)
 }
 
 /*
+ * The receiver's first report is lost: it reports again (two RTTs later)
+ * and the sender repairs from that, before its timeout would have sent
+ * everything again.
+ */
+static void
+test_report_lost(struct check *t)
+{
+	struct pair	 p;
+	uint8_t		*big;
+	size_t		 n = 100000, i, count;
+	uint64_t	 sent0;
+
+	CHECK(t, (big = noise_new(n, 3)) != NULL);
+	if (big == NULL)
+		return;
+	CHECK(t, pair_open(&p, 47) == 0);
+	pair_run(&p, 50);
+	p.loss_pct = 10;
+	sent0 = p.client.c.stats.sent;
+	userstream_push_keys(ssp_current(&p.client.s), big, n);
+	pair_run(&p, 8);		/* all out, some lost */
+	count = fragmenter_count(&p.client.s.frag);
+	p.loss_pct = 0;
+	p.blackhole_to_client = true;	/* the first report */
+	pair_run(&p, 15);
+	p.blackhole_to_client = false;
+	for (i = 0; i < 140 && userstream_events(ssp_remote(&p.server.s)) < n;
+	    i++)
+		pair_run(&p, 1);
+	CHECK_EQ_INT(t, userstream_events(ssp_remote(&p.server.s)), n);
+	CHECK(t, p.client.c.stats.sent - sent0 < count + count / 2);
+	free(big);
+	pair_close(&p);
+}
+
+/*
  * While a large state is resent, the peer's news moves our ack on. With
  * a peer that takes reports the ack goes beside it and the resend keeps
  * its fragments and id (so the peer's partial copy still counts); with
@@ -879,4 +915,5 @@ CHECK_MAIN(
     CASE(test_resend_reuses_fragments), CASE(test_burst_paced),
     CASE(test_large_state_fragments), CASE(test_receive_budget),
     CASE(test_reports_repair), CASE(test_ack_beside_resend),
-    CASE(test_bulk_on_acked_base), CASE(test_split_paste_repaired))
+    CASE(test_bulk_on_acked_base), CASE(test_split_paste_repaired),
+    CASE(test_report_lost))
