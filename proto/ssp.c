@@ -408,6 +408,22 @@ ssp_send_batch(struct ssp *t, uint64_t now)
 }
 
 /*
+ * Where a resend of frag starts. A peer that takes reports and reported
+ * none of it (its reports lost, or none of frag came) gets only the last
+ * fragment: that makes it report, and what it lacks then goes at once,
+ * a round trip later but not all again. Others get all not reported.
+ */
+static size_t
+ssp_resend_from(const struct ssp *t)
+{
+	size_t	 count = fragmenter_count(&t->frag);
+
+	if (t->peer_takes_reports && count > 1 && t->frag_known.len == 0)
+		return count - 1;
+	return 0;
+}
+
+/*
  * An instruction beside frag, to a peer that takes reports: our ack, and
  * a report when there is one. It names a state the peer surely holds
  * (the one it acked) as both its base and its new state, so the peer
@@ -454,7 +470,7 @@ ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
 	uint8_t		 chaff[SSP_CHAFF_MAX];
 	size_t		 mtu;
 	enum proto_err	 e;
-	bool		 stale_ack;
+	bool		 stale_ack, resend = false;
 
 	memset(&in, 0, sizeof(in));
 	in.protocol_version = MOSH_PROTOCOL_VERSION;
@@ -511,12 +527,15 @@ ssp_send_fragments(struct ssp *t, const uint8_t *diff, size_t difflen,
 		t->frag_base_acked = in.old_num == t->sent[0].num;
 		if ((e = fragmenter_make(&t->frag, &in, mtu)) != PROTO_OK)
 			return e;
-	} else if (ssp_frag_all_known(t))
+	} else {
+		resend = true;
 		/* It had every fragment, yet took no state: all again. */
-		buf_reset(&t->frag_known);
+		if (ssp_frag_all_known(t))
+			buf_reset(&t->frag_known);
+	}
 	t->last_ack_sent = in.ack_num;
 	t->pending_data_ack = false;
-	t->frag_sent = 0;
+	t->frag_sent = resend ? ssp_resend_from(t) : 0;
 	if (ssp_sent_back(t)->num == in.new_num) {
 		ssp_sent_back(t)->base = in.old_num;
 		/* A kept base (above) was acknowledged when frag was made. */
@@ -656,7 +675,7 @@ ssp_resend_bulk(struct ssp *t, uint64_t now)
 		buf_reset(&t->frag_known);
 	t->bulk_resends++;
 	ssp_sent_back(t)->ts = now;
-	t->frag_sent = 0;
+	t->frag_sent = ssp_resend_from(t);
 	return ssp_send_batch(t, now);
 }
 

@@ -478,6 +478,9 @@ test_resend_reuses_fragments(struct check *t)
 	if (big == NULL)
 		return;
 	CHECK(t, pair_open(&p, 17) == 0);
+	/* As with a stock peer: with reports a timeout sends one fragment
+	 * (test_report_lost). */
+	ssp_set_reports_off(&p.client.s);
 	pair_run(&p, 50);
 	p.blackhole_to_server = true;
 	userstream_push_keys(ssp_current(&p.client.s), big, n);
@@ -690,7 +693,7 @@ test_split_paste_repaired(struct check *t)
 /*
  * The receiver's first report is lost: it reports again (two RTTs later)
  * and the sender repairs from that, before its timeout would have sent
- * everything again.
+ * everything again. Then every report until the timeout.
  */
 static void
 test_report_lost(struct check *t)
@@ -715,6 +718,25 @@ test_report_lost(struct check *t)
 	pair_run(&p, 15);
 	p.blackhole_to_client = false;
 	for (i = 0; i < 140 && userstream_events(ssp_remote(&p.server.s)) < n;
+	    i++)
+		pair_run(&p, 1);
+	CHECK_EQ_INT(t, userstream_events(ssp_remote(&p.server.s)), n);
+	CHECK(t, p.client.c.stats.sent - sent0 < count + count / 2);
+	pair_close(&p);
+
+	/* Every report lost until the sender's timeout: it sends only the
+	 * last fragment, which draws a report, and then just what lacks. */
+	CHECK(t, pair_open(&p, 53) == 0);
+	pair_run(&p, 50);
+	p.loss_pct = 10;
+	sent0 = p.client.c.stats.sent;
+	userstream_push_keys(ssp_current(&p.client.s), big, n);
+	pair_run(&p, 8);
+	p.loss_pct = 0;
+	p.blackhole_to_client = true;
+	pair_run(&p, 300);
+	p.blackhole_to_client = false;
+	for (i = 0; i < 300 && userstream_events(ssp_remote(&p.server.s)) < n;
 	    i++)
 		pair_run(&p, 1);
 	CHECK_EQ_INT(t, userstream_events(ssp_remote(&p.server.s)), n);
