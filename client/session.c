@@ -35,6 +35,14 @@
 #define USER_INFLIGHT_MAX	(128 * 1024)
 #define USER_HELD_MAX		(1024 * 1024)
 #define PASTE_THRESHOLD		100	/* bytes: no prediction for bulk */
+/*
+ * A paste still pouring in from the terminal is gathered this long at
+ * most before its state goes: sent as it was read, its first few KB went
+ * alone and the rest a frame later on top of them, which at loss made
+ * the rest useless while any of the first was missing, and with our
+ * server makes the rest wait a round trip for the first's ack.
+ */
+#define PASTE_GATHER_MS		10
 #define CONNECT_NOTICE_MS	250
 #define CONNECT_GIVE_UP_MS	15000
 
@@ -54,6 +62,7 @@ struct session {
 	bool		 clean_shutdown;
 	bool		 title_prefix;
 	bool		 input_closed;	/* stdin hit end of file or hung up */
+	uint64_t	 gather_since;	/* a paste is pouring in; 0: none */
 	struct buf	 held;		/* keys read, waiting for room */
 	size_t		 held_off;	/* the first of them not yet sent */
 	char		 escape_help[128];
@@ -211,6 +220,15 @@ suspend(struct session *s)
 	s->repaint = true;
 }
 
+/* Is more input waiting to be read right now? */
+static bool
+input_pending(void)
+{
+	struct pollfd	 p = { STDIN_FILENO, POLLIN, 0 };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN) != 0;
+}
+
 /* Returns false when the user asked to quit (or input ended). */
 static bool
 process_user_input(struct session *s, uint64_t now)
@@ -235,6 +253,10 @@ process_user_input(struct session *s, uint64_t now)
 	paste = n > PASTE_THRESHOLD;
 	if (paste)
 		predict_reset(&s->pred);
+	if (!paste || !input_pending())
+		s->gather_since = 0;
+	else if (s->gather_since == 0)
+		s->gather_since = now;
 	for (i = 0; i < n; i++) {
 		uint8_t	 b = buf[i];
 
@@ -437,6 +459,8 @@ session_loop(struct session *s)
 			if (pfd[i].revents & POLLIN)
 				process_network(s, pfd[i].fd, now);
 
+		if (!(pfd[nnet].revents & (POLLIN | POLLHUP)))
+			s->gather_since = 0;	/* nothing more came */
 		if ((pfd[nnet].revents & (POLLIN | POLLHUP)) &&
 		    !process_user_input(s, now) &&
 		    !begin_shutdown(s, "Exiting...", now))
@@ -479,7 +503,9 @@ session_loop(struct session *s)
 		} else if (!still_connecting(s) &&
 		    strcmp(notify_message(&s->note), s->connecting) == 0)
 			notify_set(&s->note, "", false, true, now);
-		(void)ssp_tick(&s->ssp, now);
+		if (s->gather_since == 0 ||
+		    now - s->gather_since >= PASTE_GATHER_MS)
+			(void)ssp_tick(&s->ssp, now);
 		if (s->conn.send_errno != 0) {
 			notify_set_network_error(&s->note,
 			    strerror(s->conn.send_errno), now);

@@ -43,8 +43,17 @@ print(best)
 EOF
 }
 
+# first_keys DUMP: how many keys the first upstream state with keys
+# carried (wire_decode's K= of the first whole instruction that has one).
+first_keys() {
+	"$TOP/$BUILD/tests/tools/wire_decode" "$SRV_KEY" "$1" 2>/dev/null |
+	    awk '/dir=up/ { for (i = 1; i <= NF; i++) if ($i ~ /^K=/) {
+		sub(/^K=/, "", $i); print $i; exit } }'
+}
+
 # paste_run NAME SERVER_BIN [impair options]: one session; sets UP (bytes
-# upstream), BURST, and leaves the received file at $T_TMP/NAME.out.
+# upstream), BURST, FIRST (keys in the first state) and leaves the
+# received file at $T_TMP/NAME.out.
 paste_run() {
 	name=$1 bin=$2; shift 2
 	set -- "$@" --dump "$T_TMP/$name.dump" --stats-file "$T_TMP/$name.stats"
@@ -66,6 +75,7 @@ paste_run() {
 	t_until 20 [ -s "$T_TMP/$name.stats" ]
 	UP=$(tr ' ' '\n' <"$T_TMP/$name.stats" | sed -n 's/^up.fwd_bytes=//p')
 	BURST=$(burst "$T_TMP/$name.dump" 0)
+	FIRST=$(first_keys "$T_TMP/$name.dump")
 	t_wait_gone "$SRV_PID" 50
 	kill "$IMP_PID" 2>/dev/null
 }
@@ -76,12 +86,19 @@ paste_run ours "$S"
 t_check "our server: the 1 MiB paste arrives whole" cmp -s "$T_TMP/paste" "$T_TMP/ours.out"
 t_check "our server: no ms with over 40 upstream datagrams (saw $BURST)" [ "${BURST:-999}" -le 40 ]
 t_check "our server: upstream $UP bytes within 1.5x the compressed paste ($ZSIZE)" within "${UP:-0}" "$ZSIZE"
+# The client gathers a paste still pouring in (PASTE_GATHER_MS) instead of
+# sending its first read or two (16 KiB each) alone: at least half of the
+# 128 KiB window goes in the first state.
+t_check "our server: the paste's first state carries at least half a window (64 KiB) (${FIRST:-none} keys)" \
+    [ "${FIRST:-0}" -ge 65536 ]
 
 if command -v mosh-server >/dev/null; then
 	paste_run stock mosh-server
 	t_check "stock server: the paste arrives whole" cmp -s "$T_TMP/paste" "$T_TMP/stock.out"
 	t_check "stock server: no ms with over 40 upstream datagrams (saw $BURST)" [ "${BURST:-999}" -le 40 ]
 	t_check "stock server: upstream $UP bytes within 1.5x the compressed paste ($ZSIZE)" within "${UP:-0}" "$ZSIZE"
+	t_check "stock server: the paste's first state carries at least half a window (64 KiB) (${FIRST:-none} keys)" \
+	    [ "${FIRST:-0}" -ge 65536 ]
 else
 	t_skip "paste against the stock server: no mosh-server"
 fi
