@@ -29,13 +29,17 @@
 					 * buffer (some 90 datagrams) */
 /*
  * Fragment reports, between tsmosh peers only (Instruction fields 100 and
- * 101, which mosh skips): a receiver missing fragments of an instruction
- * says which came, SSP_REPORT_QUIET_MS after its fragments stop coming,
- * and the sender sends just the rest at once, not everything again a
- * timeout later. A sender repairs an instruction at most once a send
- * interval and with at most SSP_REPAIR_MAX_COPIES times its fragments in
- * all (a peer cannot make us send much more than mosh would); past that
- * only the timeout resends, as in mosh.
+ * 101, which mosh skips; with a stock peer nothing below happens): a
+ * receiver missing fragments of an instruction says which came,
+ * SSP_REPORT_QUIET_MS after its fragments stop coming and again after
+ * two RTTs while none come (SSP_REPORT_TRIES in all), and the sender
+ * sends just the rest at once, not everything again a timeout later. A
+ * sender repairs an instruction at most once a send interval and with at
+ * most SSP_REPAIR_MAX_COPIES times its fragments in all (a peer cannot
+ * make us send much more than mosh would). Reports and acks go beside a
+ * large state on its way, which keeps its fragments and id; newer news
+ * waits for it (SSP_BULK_RESENDS timeouts at most), and a timeout with no
+ * report sends its last fragment only, to draw one.
  */
 #define SSP_REPORT_QUIET_MS	10
 #define SSP_REPORT_TRIES	3	/* reports of one partial, no news */
