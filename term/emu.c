@@ -467,6 +467,50 @@ decode(struct term_emu *e, uint8_t b)
 	}
 }
 
+/*
+ * A whole CSI sequence at p (ESC [ at p[0]) of parameters alone before
+ * its final byte, parsed in registers and dispatched as parse would;
+ * returns its length, or 0 for the byte-at-a-time path (an intermediate
+ * or a control inside, more than TERM_MAX_PARAMS, the buffer's end).
+ */
+static size_t
+csi_whole(struct term_emu *e, const uint8_t *p, size_t n)
+{
+	size_t	 i = 2, first;
+	unsigned np = 1, sub = 0, d;
+	int	 v = 0;
+	uint8_t	 priv = 0;
+
+	if (i < n && p[i] >= '<' && p[i] <= '?')
+		priv = p[i++];
+	for (first = i; i < n; i++) {
+		/* v stops growing at TERM_PARAM_MAX and is cut to it when
+		 * stored: what param() does a digit at a time. */
+		if ((d = (unsigned)p[i] - '0') <= 9) {
+			if (v < TERM_PARAM_MAX)
+				v = v * 10 + (int)d;
+		} else if (p[i] == ';' || p[i] == ':') {
+			if (np == TERM_MAX_PARAMS)
+				return 0;
+			if (p[i] == ':')
+				sub |= 1u << np;
+			e->param[np++ - 1] = v < TERM_PARAM_MAX ? v : TERM_PARAM_MAX;
+			v = 0;
+		} else
+			break;
+	}
+	if (i >= n || p[i] < 0x40 || p[i] >= 0x7f)
+		return 0;
+	e->param[np - 1] = v < TERM_PARAM_MAX ? v : TERM_PARAM_MAX;
+	e->nparam = (uint8_t)(i > first ? np : 0);
+	e->param_sub = sub;
+	e->priv = priv;
+	e->ninter = 0;
+	e->state = ST_GROUND;
+	emu_csi_dispatch(e, p[i]);
+	return i + 1;
+}
+
 int
 term_emu_write(struct term_emu *e, const uint8_t *p, size_t n)
 {
@@ -488,9 +532,13 @@ term_emu_write(struct term_emu *e, const uint8_t *p, size_t n)
 			i += len;
 			continue;
 		}
-		/* ESC [ from the ground: a CSI starts. */
+		/* ESC [ from the ground: a CSI, whole if it is all here. */
 		if (e->state == ST_GROUND && p[i] == 0x1b && i + 1 < n &&
 		    p[i + 1] == '[') {
+			if ((len = csi_whole(e, p + i, n - i)) != 0) {
+				i += len;
+				continue;
+			}
 			clear_seq(e);
 			e->state = ST_CSI_ENTRY;
 			i += 2;

@@ -489,6 +489,11 @@ fast_paths_match_bytewise(struct check *t)
 		    "22;23;24;25;26;27;28;29;30;31;32;33mmany",
 		"\033[?1049h\xe4\xb8\xad\033[?1049l\033[5;5H\xef\xbc\xa1",
 		"0123456789\xe4\xb8\xad\xe4\xb8\xad",	/* wide at margin */
+		"\033[1;31mx\033[!py\033[5 qz",	/* intermediates */
+		"\033[1?5hx\033[?5;7h\033[?7l0123456789abc\033[?7h",
+		"\033[3\n1mx\033[1\x7f;4my\033[2\033[31mz",	/* controls */
+		"\033[6n\033[>c\033[>1c\033[<5mx\033[=1mq\033[?6n",
+		"\033[65535;65536;655350;0000001Hx\033[::;:1mz",
 	};
 	struct term_emu	*whole, *bytes;
 	const struct term_fb *a, *b;
@@ -506,6 +511,11 @@ fast_paths_match_bytewise(struct check *t)
 		CHECK(t, term_fb_equal(a, b));
 		CHECK_EQ_INT(t, a->cx, b->cx);
 		CHECK_EQ_INT(t, a->cy, b->cy);
+		CHECK_EQ_INT(t, (int)term_emu_replies(whole)->len,
+		    (int)term_emu_replies(bytes)->len);
+		CHECK(t, memcmp(term_emu_replies(whole)->data,
+		    term_emu_replies(bytes)->data,
+		    term_emu_replies(bytes)->len) == 0);
 		term_emu_free(whole);
 		term_emu_free(bytes);
 	}
