@@ -51,8 +51,13 @@ term_fb_row_fill(struct term_fb *fb, struct term_row *r, int cols,
 		n = r->ink;
 	r->gen = ++fb->row_gen;
 	r->wrap = 0;
-	for (i = 0; i < n; i++)
-		r->cells[i] = *fill;
+	/* One cell, then the cells so far copied after themselves: a row
+	 * of 80 in seven copies, each the width of the machine's stores. */
+	if (n > 0)
+		r->cells[0] = *fill;
+	for (i = 1; i < n; i += i)
+		memcpy(&r->cells[i], &r->cells[0],
+		    (size_t)(i < n - i ? i : n - i) * sizeof(r->cells[0]));
 	r->ink = blank ? 0 : (uint16_t)cols;
 }
 
