@@ -527,6 +527,13 @@ term_emu_write(struct term_emu *e, const uint8_t *p, size_t n)
 			i += emu_print_ascii(e, p + i, n - i);
 			continue;
 		}
+		/* A C0 control but CAN, SUB and ESC, in the ground: only
+		 * executed (CR and LF end every line). */
+		if (e->state == ST_GROUND && p[i] < 0x20 && p[i] != 0x18 &&
+		    p[i] != 0x1a && p[i] != 0x1b) {
+			emu_execute(e, p[i++]);
+			continue;
+		}
 		if (e->state == ST_GROUND && p[i] >= 0xc2 &&
 		    (len = emu_print_utf8(e, p + i, n - i)) != 0) {
 			i += len;
