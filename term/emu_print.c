@@ -193,6 +193,30 @@ ascii_printable(uint8_t b)
 }
 
 /*
+ * The length of the run of printable ASCII at p, at most n; eight bytes
+ * at a time while all eight are. A word holds a byte below 0x20 exactly
+ * when subtracting 0x20 from each sets a top bit (with a top bit already
+ * set, its own), and one above 0x7e when adding 1 does.
+ */
+static inline size_t
+ascii_run(const uint8_t *p, size_t n)
+{
+	const uint64_t	 ones = 0x0101010101010101ull;
+	const uint64_t	 tops = 0x8080808080808080ull;
+	uint64_t	 w;
+	size_t		 i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, p + i, sizeof(w));
+		if (((w - ones * 0x20) | (w + ones) | w) & tops)
+			break;
+	}
+	while (i < n && ascii_printable(p[i]))
+		i++;
+	return i;
+}
+
+/*
  * The fast path: printable ASCII in the ground state (p starts with a
  * byte of it), found and written into the row in one pass. Returns the
  * bytes taken: the whole run.
@@ -203,8 +227,8 @@ emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 	struct term_fb	*fb = e->fb;
 	struct term_row	*r;
 	struct term_cell tmpl, *cell;
-	size_t		 i, room, done = 0;
-	int		 x, last_wide;
+	size_t		 i, j, room, done = 0;
+	int		 x;
 
 	if (e->insert || !e->autowrap || e->charset[e->gl] != CS_ASCII) {
 		for (i = 0; i < n && ascii_printable(p[i]); i++)
@@ -224,20 +248,18 @@ emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 		room = (size_t)(fb->cols - x);
 		if (room > n - done)
 			room = n - done;
-		/* emu_split_wide, inline: the left edge now, the right one
-		 * once the run's end is known (last_wide: the last cell
-		 * overwritten was a wide character's left half). */
-		if (x > 0 && r->cells[x].ch == 0)
-			r->cells[x - 1] = emu_blank_cell();
+		i = ascii_run(p + done, room);
+		/* emu_split_wide, inline: a wide character's half at either
+		 * end of the run is blanked with its other half. */
 		cell = &r->cells[x];
-		last_wide = 0;
-		for (i = 0; i < room && ascii_printable(p[done + i]); i++) {
-			last_wide = cell[i].wide;
-			cell[i] = tmpl;
-			cell[i].ch = p[done + i];
+		if (x > 0 && cell[0].ch == 0)
+			cell[-1] = emu_blank_cell();
+		if (cell[i - 1].wide && x + (int)i < fb->cols)
+			cell[i] = emu_blank_cell();
+		for (j = 0; j < i; j++) {
+			cell[j] = tmpl;
+			cell[j].ch = p[done + j];
 		}
-		if (last_wide && x + (int)i < fb->cols)
-			r->cells[x + (int)i] = emu_blank_cell();
 		emu_ink(r, x + (int)i);
 		done += i;
 		e->last_ch = p[done - 1];
@@ -283,20 +305,21 @@ decode_whole(const uint8_t *p, size_t n, size_t *len)
 /*
  * The fast path for text outside ASCII in the ground state: whole UTF-8
  * sequences of characters one or two cells wide, written into the row as
- * emu_print would, the row fetched once. Marks, unprintables, a wrap and
- * a wide character at the last column go through emu_print. Returns the
- * bytes taken: 0 when p does not start with a whole sequence (decode
- * takes it byte by byte).
+ * emu_print would, a run at a time: the row fetched, the wide characters
+ * at its edges split and its ink moved once a run. Marks, unprintables,
+ * a wrap and a wide character at the last column go through emu_print.
+ * Returns the bytes taken: 0 when p does not start with a whole sequence
+ * (decode takes it byte by byte).
  */
 size_t
 emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 {
 	struct term_fb	*fb = e->fb;
-	struct term_row	*r = NULL;
+	struct term_row	*r;
 	struct term_cell tmpl, left, *cell;
 	size_t		 i = 0, len;
-	uint32_t	 c;
-	int		 w, x;
+	uint32_t	 c, last;
+	int		 w, x, cols = fb->cols, last_wide;
 
 	/* Templates copied whole and then given their character: a copy of
 	 * one just changed would stall on the store buffer. */
@@ -308,36 +331,50 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 	left.wide = 1;
 	while (i < n && p[i] >= 0xc2 &&
 	    (c = decode_whole(p + i, n - i, &len)) != 0) {
-		i += len;
 		w = char_width(e, c);
 		if (w <= 0 || e->pending_wrap || e->insert || !e->autowrap ||
-		    (w == 2 && fb->cx >= fb->cols - 1)) {
+		    (w >= 2 && fb->cx >= cols - 1)) {
+			i += len;
 			emu_print(e, c);
-			r = NULL;
 			continue;
 		}
-		if (w > 2)
-			w = 2;
-		e->last_ch = c;
-		if (r == NULL && (r = emu_row_mut(e, fb->cy)) == NULL)
-			return i;
+		if ((r = emu_row_mut(e, fb->cy)) == NULL)
+			return i + len;
 		x = fb->cx;
-		emu_split_wide(e, r, x, x + w - 1);
-		emu_ink(r, x + w);
-		cell = &r->cells[x];
-		if (w == 2) {
-			cell[0] = left;
-			cell[1] = tmpl;		/* the right half: ch 0 */
-		} else {
-			cell[0] = tmpl;
+		cell = r->cells;
+		/* The left edge: a wide character's right half. */
+		if (x > 0 && cell[x].ch == 0)
+			cell[x - 1] = emu_blank_cell();
+		for (;;) {
+			if (w > 2)
+				w = 2;
+			i += len;
+			last = c;
+			last_wide = cell[x + w - 1].wide;
+			if (w == 2) {
+				cell[x] = left;
+				cell[x + 1] = tmpl;	/* the right half: ch 0 */
+			} else {
+				cell[x] = tmpl;
+			}
+			cell[x].ch = c;
+			x += w;
+			if (x >= cols || i >= n || p[i] < 0xc2 ||
+			    (c = decode_whole(p + i, n - i, &len)) == 0 ||
+			    (w = char_width(e, c)) <= 0 || x + w > cols)
+				break;
 		}
-		cell[0].ch = c;
-		if (x + w >= fb->cols) {
+		/* The right edge: a wide character's left half. */
+		if (last_wide && x < cols)
+			cell[x] = emu_blank_cell();
+		emu_ink(r, x);
+		e->last_ch = last;
+		if (x >= cols) {
 			r->wrap = 0;
-			fb->cx = fb->cols - 1;
+			fb->cx = cols - 1;
 			e->pending_wrap = 1;
 		} else {
-			fb->cx = x + w;
+			fb->cx = x;
 		}
 	}
 	return i;
