@@ -507,7 +507,7 @@ csi_whole(struct term_emu *e, const uint8_t *p, size_t n)
 	e->priv = priv;
 	e->ninter = 0;
 	e->state = ST_GROUND;
-	emu_csi_dispatch(e, p[i]);
+	emu_csi_final(e, p[i]);
 	return i + 1;
 }
 

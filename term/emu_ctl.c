@@ -413,14 +413,19 @@ repeat_last(struct term_emu *e, int n)
 void
 emu_csi_dispatch(struct term_emu *e, uint32_t c)
 {
-	struct term_fb	*fb = e->fb;
-
 	if (e->ninter == 1 && e->inter[0] == '!' && c == 'p' && e->priv == 0) {
 		emu_soft_reset(e);
 		return;
 	}
-	if (e->ninter != 0)
-		return;
+	if (e->ninter == 0)
+		emu_csi_final(e, c);
+}
+
+void
+emu_csi_final(struct term_emu *e, uint32_t c)
+{
+	struct term_fb	*fb = e->fb;
+
 	if (e->priv == '>' && c == 'c') {
 		if (arg0(e, 0) == 0)
 			reply(e, "\033[>1;10;0c");

@@ -168,6 +168,10 @@ struct term_cell emu_erase_cell(const struct term_emu *);
 /* emu_ctl.c */
 void	emu_esc_dispatch(struct term_emu *, uint32_t);
 void	emu_csi_dispatch(struct term_emu *, uint32_t);
+/* emu_csi_dispatch for a sequence known to have no intermediates: it
+ * reads no bytes the parser has just stored beside each other in one
+ * load, which would wait for those stores to drain. */
+void	emu_csi_final(struct term_emu *, uint32_t);
 void	emu_osc_dispatch(struct term_emu *);
 
 #endif
