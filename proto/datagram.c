@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "proto/be.h"
 #include "proto/datagram.h"
 
 #define SEQ_MASK	(~((uint64_t)1 << 63))
@@ -35,11 +36,8 @@ dgram_session_clear(struct dgram_session *s)
 static void
 dgram_nonce(uint8_t nonce[OCB_NONCE_LEN], uint64_t dir_seq)
 {
-	int	 i;
-
 	memset(nonce, 0, 4);
-	for (i = 0; i < 8; i++)
-		nonce[4 + i] = (uint8_t)(dir_seq >> (56 - 8 * i));
+	be64_put(nonce + 4, dir_seq);
 }
 
 static uint64_t
@@ -96,16 +94,14 @@ dgram_open(struct dgram_session *s, const uint8_t *wire, size_t len,
     struct dgram *d)
 {
 	uint8_t		 nonce[OCB_NONCE_LEN];
-	uint64_t	 dir_seq = 0;
+	uint64_t	 dir_seq;
 	size_t		 ptlen;
-	int		 i;
 
 	if (len < DGRAM_MIN)
 		return PROTO_ERR_SHORT;
 	if (len > DGRAM_RECV_MAX)
 		return PROTO_ERR_TOO_LARGE;
-	for (i = 0; i < DGRAM_NONCE_BYTES; i++)
-		dir_seq = (dir_seq << 8) | wire[i];
+	dir_seq = be64_get(wire);
 	memset(nonce, 0, 4);
 	memcpy(nonce + 4, wire, DGRAM_NONCE_BYTES);
 	ptlen = len - DGRAM_MIN;

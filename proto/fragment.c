@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "proto/be.h"
 #include "proto/fragment.h"
 #include "proto/zip.h"
 
@@ -102,8 +103,7 @@ fragmenter_make(struct fragmenter *f, const struct instruction *in, size_t mtu)
 		if (n > f->slice)
 			n = f->slice;
 		num = (uint16_t)i | (i + 1 == f->count ? 0x8000 : 0);
-		for (int b = 0; b < 8; b++)
-			hdr[b] = (uint8_t)(f->next_id >> (56 - 8 * b));
+		be64_put(hdr, f->next_id);
 		hdr[8] = (uint8_t)(num >> 8);
 		hdr[9] = (uint8_t)num;
 		if (buf_append(&f->wire, hdr, sizeof(hdr)) != 0 ||
@@ -203,16 +203,15 @@ frag_assembly_grow(struct frag_assembly *a, size_t want)
 enum proto_err
 frag_assembly_add(struct frag_assembly *a, const uint8_t *p, size_t len)
 {
-	uint64_t	 id = 0;
+	uint64_t	 id;
 	uint16_t	 num;
-	size_t		 idx, n, i;
+	size_t		 idx, n;
 	bool		 final;
 	struct frag_slot *s;
 
 	if (len < FRAG_HEADER_LEN)
 		return PROTO_ERR_SHORT;
-	for (i = 0; i < 8; i++)
-		id = (id << 8) | p[i];
+	id = be64_get(p);
 	num = (uint16_t)(p[8] << 8 | p[9]);
 	final = (num & 0x8000) != 0;
 	idx = num & 0x7fff;
@@ -273,19 +272,27 @@ frag_assembly_add(struct frag_assembly *a, const uint8_t *p, size_t len)
 	    PROTO_ERR_INCOMPLETE;
 }
 
+/* Inflate compressed bytes into the assembly's buffer and decode them. */
+static enum proto_err
+frag_assembly_decode(struct frag_assembly *a, const struct buf *z,
+    struct instruction *out)
+{
+	enum proto_err	 e;
+
+	if ((e = zip_inflate(z->data, z->len, ZIP_INFLATE_MAX,
+	    &a->inflated)) != PROTO_OK)
+		return e;
+	return instruction_decode(a->inflated.data, a->inflated.len, out);
+}
+
 enum proto_err
 frag_assembly_take(struct frag_assembly *a, struct instruction *out)
 {
-	enum proto_err	 e;
 	size_t		 i;
 
 	if (a->single_ready) {
 		a->single_ready = false;
-		if ((e = zip_inflate(a->single.data, a->single.len,
-		    ZIP_INFLATE_MAX, &a->inflated)) != PROTO_OK)
-			return e;
-		return instruction_decode(a->inflated.data, a->inflated.len,
-		    out);
+		return frag_assembly_decode(a, &a->single, out);
 	}
 	if (a->total == 0 || a->arrived != a->total)
 		return PROTO_ERR_INCOMPLETE;
@@ -297,10 +304,7 @@ frag_assembly_take(struct frag_assembly *a, struct instruction *out)
 	}
 	/* mosh keeps the id after a whole instruction; so do we. */
 	frag_assembly_clear(a);
-	if ((e = zip_inflate(a->joined.data, a->joined.len, ZIP_INFLATE_MAX,
-	    &a->inflated)) != PROTO_OK)
-		return e;
-	return instruction_decode(a->inflated.data, a->inflated.len, out);
+	return frag_assembly_decode(a, &a->joined, out);
 }
 
 int
@@ -314,8 +318,7 @@ frag_assembly_report(const struct frag_assembly *a, struct buf *out)
 		return -1;
 	if (bits > (INSTRUCTION_REPORT_MAX - 8) * 8)
 		bits = (INSTRUCTION_REPORT_MAX - 8) * 8;
-	for (i = 0; i < 8; i++)
-		b[i] = (uint8_t)(a->id >> (56 - 8 * i));
+	be64_put(b, a->id);
 	buf_reset(out);
 	if (buf_append(out, b, sizeof(b)) != 0)
 		return -1;
@@ -329,5 +332,16 @@ frag_assembly_report(const struct frag_assembly *a, struct buf *out)
 		if (buf_append(out, &v, 1) != 0)
 			return -1;
 	}
+	return 0;
+}
+
+int
+fragmenter_report_parse(const struct fragmenter *f, const uint8_t *r,
+    size_t len, const uint8_t **bits, size_t *nbytes)
+{
+	if (len < 8 || be64_get(r) != fragmenter_id(f))
+		return -1;
+	*bits = r + 8;
+	*nbytes = len - 8;
 	return 0;
 }

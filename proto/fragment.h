@@ -98,5 +98,13 @@ enum proto_err	frag_assembly_take(struct frag_assembly *, struct instruction *);
  * partial, or no memory).
  */
 int		frag_assembly_report(const struct frag_assembly *, struct buf *out);
+/*
+ * A peer's report (the format above) of the fragments made last: 0 and
+ * *bits, *nbytes its bitmap (pointing into r), or -1 when it is too
+ * short or names another id (an older instruction's: nothing to do).
+ */
+int		fragmenter_report_parse(const struct fragmenter *,
+		    const uint8_t *r, size_t len, const uint8_t **bits,
+		    size_t *nbytes);
 
 #endif

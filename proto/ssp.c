@@ -934,16 +934,11 @@ static enum proto_err
 ssp_take_report(struct ssp *t, const uint8_t *r, size_t len)
 {
 	size_t		 nbytes = (fragmenter_count(&t->frag) + 7) / 8, i;
-	uint64_t	 id = 0;
+	const uint8_t	*bits;
 
-	if (len < 8 || !ssp_frag_pending(t))
+	if (!ssp_frag_pending(t) ||
+	    fragmenter_report_parse(&t->frag, r, len, &bits, &len) != 0)
 		return PROTO_OK;
-	for (i = 0; i < 8; i++)
-		id = id << 8 | r[i];
-	if (id != fragmenter_id(&t->frag))
-		return PROTO_OK;
-	r += 8;
-	len -= 8;
 	if (t->frag_known.len < nbytes) {
 		if (buf_reserve(&t->frag_known, nbytes - t->frag_known.len) != 0)
 			return PROTO_ERR_NOMEM;
@@ -952,7 +947,7 @@ ssp_take_report(struct ssp *t, const uint8_t *r, size_t len)
 		t->frag_known.len = nbytes;
 	}
 	for (i = 0; i < len && i < nbytes; i++)
-		t->frag_known.data[i] |= r[i];
+		t->frag_known.data[i] |= bits[i];
 	if (t->frag_next_time == SSP_NEVER)
 		t->repair_due = true;
 	return PROTO_OK;

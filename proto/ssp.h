@@ -125,7 +125,10 @@ struct ssp {
 	bool		 peer_takes_reports;
 	struct buf	 frag_known;	/* a bit per fragment of frag the peer
 					 * reported having */
-	size_t		 repaired;	/* fragments of frag sent as repairs */
+	size_t		 repaired;	/* fragments of frag sent after the
+					 * peer's first report of it (repairs
+					 * and resends alike): the bound on
+					 * copies (SSP_REPAIR_MAX_COPIES) */
 	bool		 frag_base_acked; /* frag's base was acked when made */
 	unsigned	 bulk_resends;	/* timeouts of frag holding news back */
 	unsigned	 report_tries;	/* reports since a fragment came */

@@ -465,6 +465,14 @@ test_fragments_beside_partial(struct check *t)
 	CHECK_EQ_INT(t, frag_assembly_report(&a, &rep), 0);
 	CHECK_EQ_INT(t, rep.len, 8 + (cnt - 1 + 7) / 8);
 	CHECK_MEM(t, rep.data, want, rep.len);
+	/* The sender reads it back against its fragments: the bitmap; a
+	 * report cut short of its id, or of another id, names nothing. */
+	CHECK_EQ_INT(t, fragmenter_report_parse(&big, rep.data, rep.len, &p,
+	    &n), 0);
+	CHECK(t, p == rep.data + 8 && n == rep.len - 8);
+	CHECK(t, fragmenter_report_parse(&big, rep.data, 7, &p, &n) == -1);
+	CHECK(t, fragmenter_report_parse(&small, rep.data, rep.len, &p,
+	    &n) == -1);
 
 	/* An ack of another id, carrying a report of its own. */
 	memset(&in, 0, sizeof(in));
