@@ -28,9 +28,20 @@
  *   4   raw fragment: 2-byte length, bytes.
  *   5   the clock advances by n * 100 ms.
  *   6   the sender's timers run (ssp_wait_time, ssp_tick).
- *   7   as 0-3.
+ *   7   kind byte, by kind % 4: 0 and 2, a report of our pending
+ *       fragments, as the peer sends one (a duplicate that acks ack,
+ *       report length, bitmap; our fragmenter's id, or for 2 a wrong
+ *       one); 1, our own side changes: (kind >> 2) KiB of noise
+ *       (seeded by the next byte) typed by the user (client) or printed
+ *       by the application (server), so that what we send is many
+ *       fragments; 3, our side starts to shut down.
+ *
+ * Our side sends for real, to a socket nobody reads: states, acks,
+ * reports, repairs and probes all run.
  */
 #include <sys/socket.h>
+
+#include <netinet/in.h>
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,6 +68,8 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 #define FS_ECHO_MAX	1024
 #define FS_COLS		80
 #define FS_ROWS		24
+/* Our own side's changes one input may make (op 7). */
+#define FS_LOCAL_MAX	(32 * 1024)
 
 struct fs_in {
 	const uint8_t	*p;
@@ -81,25 +94,47 @@ struct fs_ctx {
 	uint64_t	 last_remote;
 	struct buf	 userdiff;
 	struct buf	 report;
+	size_t		 local;		/* our own changes so far, bytes */
+	struct conn	 conn;
 };
 
-/* The conn only counts drops and round trips here: one per process. */
-static struct conn *
-fs_conn(void)
+/*
+ * Where our side sends: a socket bound once and never read (the kernel
+ * drops what overflows it). Its address, in *len bytes.
+ */
+static const struct sockaddr *
+fs_sink(socklen_t *len)
 {
-	static struct conn	 c;
+	static struct sockaddr_in sin;
 	static int		 ready;
-	struct mosh_key		 k;
-	int			 fd;
+	socklen_t		 n = sizeof(sin);
+	int			 fd, small = 4096;
 
+	*len = sizeof(sin);
 	if (ready)
-		return &c;
-	memset(k.bytes, 0x33, sizeof(k.bytes));
+		return (const struct sockaddr *)&sin;
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	if ((fd = socket(AF_INET, SOCK_DGRAM, 0)) == -1 ||
-	    conn_server_init(&c, &k, &fd, 1, 0) != 0)
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small)) != 0 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &n) != 0)
 		abort();
 	ready = 1;
-	return &c;
+	return (const struct sockaddr *)&sin;
+}
+
+/* A conn of its own for each input, facing the sink. */
+static int
+fs_conn(struct fs_ctx *f)
+{
+	const struct sockaddr *sa;
+	struct mosh_key	 k;
+	socklen_t	 len;
+
+	memset(k.bytes, 0x33, sizeof(k.bytes));
+	sa = fs_sink(&len);
+	return conn_client_init(&f->conn, &k, sa, len, f->now);
 }
 
 static int
@@ -294,6 +329,65 @@ fs_state(struct fs_ctx *f, struct fs_in *in)
 	}
 }
 
+/* A report of our pending fragments, in a duplicate of the peer's
+ * newest state, as our peer sends one beside a partial instruction. */
+static void
+fs_report(struct fs_ctx *f, struct fs_in *in, uint8_t kind)
+{
+	struct instruction ins;
+	const uint8_t	*bits;
+	uint8_t		 r[INSTRUCTION_REPORT_MAX], a, n;
+	uint64_t	 id;
+	size_t		 i, len, count;
+
+	if (fs_byte(in, &a) != 0 || fs_byte(in, &n) != 0)
+		return;
+	id = fragmenter_id(&f->ssp.frag) ^ (kind & 2 ? 1 : 0);
+	for (i = 0; i < 8; i++)
+		r[i] = (uint8_t)(id >> (56 - 8 * i));
+	len = fs_take(in, n, &bits);
+	memcpy(r + 8, bits, len);
+	memset(&ins, 0, sizeof(ins));
+	ins.protocol_version = MOSH_PROTOCOL_VERSION;
+	ins.old_num = ins.new_num = f->newest;
+	ins.ack_num = a;
+	ins.report = r;
+	ins.report_len = 8 + len;
+	if (fragmenter_make(&f->frag, &ins, f->mtu) != PROTO_OK)
+		return;
+	count = fragmenter_count(&f->frag);
+	for (i = 0; i < count; i++)
+		fs_deliver(f, i);
+}
+
+/* Our own side changes: noise the user types or the application prints. */
+static void
+fs_local(struct fs_ctx *f, struct fs_in *in, uint8_t kind)
+{
+	uint8_t		 seed, noise[1024];
+	uint32_t	 x;
+	size_t		 kib = kind >> 2, i, j;
+
+	if (fs_byte(in, &seed) != 0)
+		return;
+	x = 0x9e3779b9u ^ seed;
+	for (j = 0; j < kib && f->local + sizeof(noise) <= FS_LOCAL_MAX; j++) {
+		for (i = 0; i < sizeof(noise); i++) {
+			x ^= x << 13;
+			x ^= x >> 17;
+			x ^= x << 5;
+			noise[i] = (uint8_t)(0x20 + x % 95);
+		}
+		f->local += sizeof(noise);
+		if (f->server)
+			(void)term_emu_write(((struct host_state *)
+			    ssp_current(&f->ssp))->emu, noise, sizeof(noise));
+		else
+			(void)userstream_push_keys(ssp_current(&f->ssp), noise,
+			    sizeof(noise));
+	}
+}
+
 /* The client: draw the newest host state on its own terminal. */
 static void
 fs_client_render(struct fs_ctx *f)
@@ -385,11 +479,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		userstream_free(us);
 		return 0;
 	}
+	if (fs_conn(&f) != 0) {
+		host_state_free(hs);
+		userstream_free(us);
+		return 0;
+	}
 	/* A failed ssp_init has freed our own state but not the peer's. */
 	if (f.server) {
-		if (ssp_init(&f.ssp, fs_conn(), &host_state_ops, hs,
+		if (ssp_init(&f.ssp, &f.conn, &host_state_ops, hs,
 		    &userstream_ops, us, f.now) != 0) {
 			userstream_free(us);
+			conn_close(&f.conn);
 			return 0;
 		}
 	} else {
@@ -399,9 +499,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		host_state_set_history(hs, ring, 0);
 		host_history_unref(ring);
 	}
-	if (!f.server && ssp_init(&f.ssp, fs_conn(), &userstream_ops, us,
+	if (!f.server && ssp_init(&f.ssp, &f.conn, &userstream_ops, us,
 	    &host_state_ops, hs, f.now) != 0) {
 		host_state_free(hs);
+		conn_close(&f.conn);
 		return 0;
 	}
 	fragmenter_init(&f.frag);
@@ -423,6 +524,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			(void)ssp_wait_time(&f.ssp, f.now);
 			(void)ssp_tick(&f.ssp, f.now);
 			break;
+		case 7:
+			if (fs_byte(&in, &b) != 0)
+				break;
+			if (b % 4 == 1)
+				fs_local(&f, &in, b);
+			else if (b % 4 == 3)
+				ssp_start_shutdown(&f.ssp, f.now);
+			else
+				fs_report(&f, &in, b);
+			break;
 		default:
 			fs_state(&f, &in);
 			break;
@@ -435,6 +546,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 
 	ssp_free(&f.ssp);
+	conn_close(&f.conn);
 	buf_free(&f.report);
 	fragmenter_free(&f.frag);
 	buf_free(&f.diff);
