@@ -179,7 +179,8 @@ ssp_sent_back(struct ssp *t)
  * reports a state counts when it was sent recently and its base counts
  * (the acknowledged state does): a lost small state no longer makes the
  * large one resent on the acknowledged base look lost too, which resent
- * it whole every send interval until acked.
+ * it whole every send interval until acked. Nothing sent before the peer
+ * moved (ssp_peer_moved) counts: it went to the old address.
  */
 static void
 ssp_update_assumed(struct ssp *t, uint64_t now)
@@ -192,7 +193,8 @@ ssp_update_assumed(struct ssp *t, uint64_t now)
 	held[0] = true;
 	for (i = 1; i < t->nsent; i++) {
 		held[i] = false;
-		if (now - t->sent[i].ts >= window) {
+		if (now - t->sent[i].ts >= window ||
+		    t->sent[i].ts < t->moved_at) {
 			if (!t->peer_takes_reports)
 				return;
 			continue;
@@ -731,6 +733,19 @@ ssp_tick(struct ssp *t, uint64_t now)
 		t->mindelay_clock = SSP_NEVER;
 	}
 	return e;
+}
+
+void
+ssp_ack_now(struct ssp *t, uint64_t now)
+{
+	if (t->next_ack_time > now)
+		t->next_ack_time = now;
+}
+
+void
+ssp_peer_moved(struct ssp *t, uint64_t now)
+{
+	t->moved_at = now;
 }
 
 static void

@@ -109,6 +109,8 @@ struct ssp {
 	uint64_t	 mindelay_clock;
 	unsigned	 send_mindelay;
 	bool		 sent_news;	/* a state that differs went out */
+	uint64_t	 moved_at;	/* the peer's address changed: states
+					 * sent before went to the old one */
 	bool		 shutdown_in_progress;
 	unsigned	 shutdown_tries;
 	uint64_t	 shutdown_start;
@@ -208,6 +210,20 @@ enum proto_err	ssp_recv_one(struct ssp *, int fd, uint64_t now);
 
 /* Send whatever is due. */
 enum proto_err	ssp_tick(struct ssp *, uint64_t now);
+/*
+ * Client: our network changed (an address came or went, a link moved).
+ * The next ssp_tick sends a datagram, an ack at least, from wherever we
+ * are now: the server hears our new address at once, not at the next
+ * heartbeat (up to SSP_ACK_INTERVAL_MS later).
+ */
+void		ssp_ack_now(struct ssp *, uint64_t now);
+/*
+ * Server: the peer was heard from a new address (a roam). What we sent
+ * since it was last heard from the old one went there and is lost (a
+ * NAT rebinding) or late: none of it counts as received, so what the
+ * peer lacks goes again within a send interval, not a timeout.
+ */
+void		ssp_peer_moved(struct ssp *, uint64_t now);
 /* Milliseconds until ssp_tick has something to do (INT32_MAX: nothing). */
 int		ssp_wait_time(struct ssp *, uint64_t now);
 

@@ -613,11 +613,13 @@ serve_note_peer(struct serve_ctx *s, struct serve_client *c, uint64_t now)
 		strcpy(host, "?");
 		strcpy(serv, "?");
 	}
-	/* A new address while attached is a roam; else an attach. */
-	if (c->attached)
+	/* A new address while attached is a roam; else an attach. What
+	 * went to the old address since is sent again at once. */
+	if (c->attached) {
 		events_session(s->ev, "client-roam", "from=%s:%s to=%s:%s "
 		    "client=%u", c->peer, c->peer_port, host, serv, c->id);
-	else
+		ssp_peer_moved(&c->ssp, now);
+	} else
 		events_session(s->ev, "client-attach", "src=%s sport=%s "
 		    "client=%u mode=%s", host, serv, c->id, serve_mode(c));
 	snprintf(c->peer, sizeof(c->peer), "%s", host);

@@ -443,6 +443,89 @@ test_roaming_client_followed(struct check *t)
 	pair_close(&p);
 }
 
+/*
+ * A client that may have moved says so at once: ssp_ack_now makes the
+ * next tick send a datagram, where an idle client waits for its
+ * heartbeat, and the server hears it.
+ */
+static void
+test_ack_now(struct check *t)
+{
+	struct pair	 p;
+	uint64_t	 sent;
+	unsigned	 heard;
+	int		 i;
+
+	CHECK(t, pair_open(&p, 31) == 0);
+	pair_run(&p, 4000);
+	/* Just after a heartbeat: the next is 3 s away. */
+	sent = p.client.c.stats.sent;
+	for (i = 0; i < 4000 && p.client.c.stats.sent == sent; i++)
+		pair_run(&p, 1);
+	pair_run(&p, 10);
+	CHECK(t, ssp_wait_time(&p.client.s, p.now) > 2000);
+	sent = p.client.c.stats.sent;
+	heard = p.to_server;
+	ssp_ack_now(&p.client.s, p.now);
+	CHECK_EQ_INT(t, ssp_wait_time(&p.client.s, p.now), 0);
+	pair_run(&p, 1);
+	CHECK(t, p.client.c.stats.sent == sent + 1);
+	CHECK(t, p.to_server == heard + 1);
+	/* Then the heartbeat is 3 s away again, not sooner. */
+	CHECK(t, ssp_wait_time(&p.client.s, p.now) > 2000);
+	pair_close(&p);
+}
+
+/*
+ * What the server sent to a client's old address goes again within a
+ * send interval of hearing the client at its new one (ssp_peer_moved,
+ * which the server calls on a roam); without it, only at the resend
+ * timeout, a round trip and an ack delay after the lost send.
+ */
+static void
+test_peer_moved(struct check *t)
+{
+	struct pair	 p;
+	uint64_t	 before, t0, took[2];
+	int		 moved, i;
+
+	for (moved = 0; moved < 2; moved++) {
+		CHECK(t, pair_open(&p, 33) == 0);
+		/* Typing first: the round trip is known (not the 1 s guess). */
+		for (i = 0; i < 40; i++) {
+			userstream_push_keys(ssp_current(&p.client.s),
+			    (const uint8_t *)"k", 1);
+			pair_run(&p, 50);
+		}
+		pair_run(&p, 4000);
+		before = ssp_remote_num(&p.client.s);
+		/* The client moves; the server's news goes to the old place. */
+		p.blackhole_to_client = true;
+		userstream_push_keys(ssp_current(&p.server.s),
+		    (const uint8_t *)"x", 1);
+		pair_run(&p, 30);
+		CHECK(t, ssp_remote_num(&p.client.s) == before);
+		p.blackhole_to_client = false;
+		/* It is heard from where it is now. */
+		ssp_ack_now(&p.client.s, p.now);
+		pair_run(&p, 1);
+		if (moved)
+			ssp_peer_moved(&p.server.s, p.now);
+		t0 = p.now;
+		for (i = 0; i < 2000 && ssp_remote_num(&p.client.s) == before;
+		    i++)
+			pair_run(&p, 1);
+		took[moved] = p.now - t0;
+		CHECK(t, ssp_remote_num(&p.client.s) > before);
+		pair_close(&p);
+	}
+	printf("# the lost news again %llu ms after the move was heard; "
+	    "%llu ms without ssp_peer_moved\n", (unsigned long long)took[1],
+	    (unsigned long long)took[0]);
+	CHECK(t, took[1] <= 5);
+	CHECK(t, took[0] >= 60);
+}
+
 /* n incompressible bytes from seed (the caller frees them), or NULL. */
 static uint8_t *
 noise_new(size_t n, uint64_t seed)
@@ -934,6 +1017,7 @@ CHECK_MAIN(
     CASE(test_replay_changes_nothing), CASE(test_ack_timing),
     CASE(test_first_state_at_once), CASE(test_first_news_acked_at_once),
     CASE(test_shutdown_handshake), CASE(test_roaming_client_followed),
+    CASE(test_ack_now), CASE(test_peer_moved),
     CASE(test_resend_reuses_fragments), CASE(test_burst_paced),
     CASE(test_large_state_fragments), CASE(test_receive_budget),
     CASE(test_reports_repair), CASE(test_ack_beside_resend),
