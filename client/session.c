@@ -11,6 +11,7 @@
 
 #include "base/base.h"
 #include "client/notify.h"
+#include "netbind/netbind.h"
 #include "client/predict.h"
 #include "client/session.h"
 #include "client/tty.h"
@@ -45,6 +46,15 @@
 #define PASTE_GATHER_MS		10
 #define CONNECT_NOTICE_MS	250
 #define CONNECT_GIVE_UP_MS	15000
+/*
+ * When an address or a link of this machine changes we may have moved
+ * (Wi-Fi to LTE): a datagram then goes at once, so the server hears our
+ * new address and sends what we missed, not at the next heartbeat (up to
+ * 3 s). At most one this often: a burst of events (the new address, then
+ * the old one gone) still ends in one sent after the last, and whoever
+ * floods our netlink socket gets no more datagrams from us than this.
+ */
+#define MOVED_GAP_MS		20
 
 struct session {
 	struct client_opts *o;
@@ -63,6 +73,11 @@ struct session {
 	bool		 title_prefix;
 	bool		 input_closed;	/* stdin hit end of file or hung up */
 	uint64_t	 gather_since;	/* a paste is pouring in; 0: none */
+	struct netbind_watch *net;	/* address and link events; NULL:
+					 * none (a move waits for the
+					 * heartbeat, as in mosh) */
+	uint64_t	 moved_due;	/* send to say where we are; 0: no */
+	uint64_t	 moved_sent;	/* when we last did */
 	struct buf	 held;		/* keys read, waiting for room */
 	size_t		 held_off;	/* the first of them not yet sent */
 	char		 escape_help[128];
@@ -378,6 +393,8 @@ session_start(struct session *s, uint64_t now)
 		fprintf(stderr, "mosh-client: socket: %s\r\n", strerror(errno));
 		return -1;
 	}
+	/* Without it a move is noticed at the next heartbeat, as in mosh. */
+	s->net = netbind_watch_open(NULL);
 	hs = host_state_new(cols, rows);
 	us = userstream_new();
 	if (hs != NULL && s->o->scrollback) {
@@ -420,10 +437,26 @@ begin_shutdown(struct session *s, const char *why, uint64_t now)
 	return true;
 }
 
+/* Address or link events: say where we are now (MOVED_GAP_MS). */
+static void
+process_moved(struct session *s, uint64_t now)
+{
+	int	 r;
+
+	if ((r = netbind_watch_read(s->net)) < 0) {
+		netbind_watch_close(s->net);	/* the heartbeat will do */
+		s->net = NULL;
+		return;
+	}
+	if (r > 0 && s->moved_due == 0)
+		s->moved_due = s->moved_sent + MOVED_GAP_MS > now ?
+		    s->moved_sent + MOVED_GAP_MS : now;
+}
+
 static void
 session_loop(struct session *s)
 {
-	struct pollfd	 pfd[CONN_MAX_SOCKS + 2];
+	struct pollfd	 pfd[CONN_MAX_SOCKS + 3];
 	int		 fds[CONN_MAX_SOCKS];
 	size_t		 nnet, i;
 	uint64_t	 now;
@@ -440,6 +473,9 @@ session_loop(struct session *s)
 		base_wait_for(&wait, (uint64_t)predict_wait_time(&s->pred));
 		if (still_connecting(s))
 			base_wait_for(&wait, CONNECT_NOTICE_MS);
+		if (s->moved_due != 0)
+			base_wait_for(&wait, s->moved_due > now ?
+			    s->moved_due - now : 0);
 
 		nnet = conn_fds(&s->conn, fds, CONN_MAX_SOCKS);
 		for (i = 0; i < nnet; i++) {
@@ -452,12 +488,17 @@ session_loop(struct session *s)
 		pfd[nnet].revents = 0;
 		pfd[nnet + 1].fd = s->sigfd;
 		pfd[nnet + 1].events = POLLIN;
-		if (poll(pfd, nnet + 2, wait.ms) < 0 && errno != EINTR)
+		pfd[nnet + 2].fd = s->net != NULL ? netbind_watch_fd(s->net) : -1;
+		pfd[nnet + 2].events = POLLIN;
+		pfd[nnet + 2].revents = 0;
+		if (poll(pfd, nnet + 3, wait.ms) < 0 && errno != EINTR)
 			break;
 		now = clock_ms();
 		for (i = 0; i < nnet; i++)
 			if (pfd[i].revents & POLLIN)
 				process_network(s, pfd[i].fd, now);
+		if (pfd[nnet + 2].revents & POLLIN)
+			process_moved(s, now);
 
 		if (!(pfd[nnet].revents & (POLLIN | POLLHUP)))
 			s->gather_since = 0;	/* nothing more came */
@@ -503,6 +544,11 @@ session_loop(struct session *s)
 		} else if (!still_connecting(s) &&
 		    strcmp(notify_message(&s->note), s->connecting) == 0)
 			notify_set(&s->note, "", false, true, now);
+		if (s->moved_due != 0 && now >= s->moved_due) {
+			ssp_ack_now(&s->ssp, now);
+			s->moved_sent = now;
+			s->moved_due = 0;
+		}
 		if (s->gather_since == 0 ||
 		    now - s->gather_since >= PASTE_GATHER_MS)
 			(void)ssp_tick(&s->ssp, now);
@@ -588,5 +634,6 @@ session_run(struct client_opts *o)
 	tty_free(&s.tty);
 	if (s.sigfd != -1)
 		close(s.sigfd);
+	netbind_watch_close(s.net);
 	return rc;
 }

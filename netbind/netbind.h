@@ -107,7 +107,10 @@ int	netbind_bind_all(const struct netbind_addr *addrs, size_t n,
 /*
  * Address and link events of the kernel (RTMGRP_LINK, _IPV4_IFADDR,
  * _IPV6_IFADDR), and a second socket for the queries they trigger. Open
- * it before the first resolve so no change falls between the two.
+ * it before the first resolve so no change falls between the two. With
+ * name NULL, the events of every interface and no query socket: the
+ * client's sign that it may have moved (resolve and wait are then
+ * NETBIND_ERROR).
  */
 struct netbind_watch;
 
@@ -115,8 +118,9 @@ struct netbind_watch *netbind_watch_open(const char *name);
 int	netbind_watch_fd(const struct netbind_watch *);
 
 /*
- * Drain pending events. 1 if any may concern our interface (or events
- * were lost: the kernel's buffer overran), 0 if none did, -1 on error.
+ * Drain pending events. 1 if any may concern our interface (any
+ * interface's for a watch of all; or events were lost: the kernel's
+ * buffer overran), 0 if none did, -1 on error.
  */
 int	netbind_watch_read(struct netbind_watch *);
 

@@ -63,6 +63,7 @@ void	nl_keep_addrs(const struct addr_result *, struct netbind_iface *);
 /*
  * Does a batch of event messages (len bytes as received, any values)
  * concern the interface called name, or with index (0: not known yet)?
+ * With name NULL, any link or address event concerns us.
  */
 bool	nl_events_concern(const char *name, unsigned int index,
 	    const void *buf, size_t len);

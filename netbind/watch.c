@@ -17,6 +17,7 @@
 #include "proto/clock.h"
 
 struct netbind_watch {
+	bool		 any;		/* every interface: no name, no queries */
 	char		 name[IF_NAMESIZE];
 	unsigned int	 index;		/* last resolved; 0: none */
 	struct nl	 ev;
@@ -29,15 +30,17 @@ netbind_watch_open(const char *name)
 	struct netbind_watch *w;
 	int		 saved;
 
-	if (!netbind_valid_name(name))
+	if (name != NULL && !netbind_valid_name(name))
 		return errno = EINVAL, NULL;
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		return NULL;
-	strncpy(w->name, name, sizeof(w->name) - 1);
+	w->any = name == NULL;
+	if (name != NULL)
+		strncpy(w->name, name, sizeof(w->name) - 1);
 	if (nl_open(&w->ev, RTMGRP_LINK | RTMGRP_IPV4_IFADDR |
 	    RTMGRP_IPV6_IFADDR) != 0)
 		goto fail;
-	if (nl_open(&w->q, 0) != 0) {
+	if (!w->any && nl_open(&w->q, 0) != 0) {
 		saved = errno;
 		nl_close(&w->ev);
 		errno = saved;
@@ -115,12 +118,12 @@ nl_events_concern(const char *name, unsigned int index, const void *buf,
 		switch (nlh->nlmsg_type) {
 		case RTM_NEWLINK:
 		case RTM_DELLINK:
-			if (link_concerns(name, index, nlh))
+			if (name == NULL || link_concerns(name, index, nlh))
 				return true;
 			break;
 		case RTM_NEWADDR:
 		case RTM_DELADDR:
-			if (addr_concerns(index, nlh))
+			if (name == NULL || addr_concerns(index, nlh))
 				return true;
 			break;
 		}
@@ -149,8 +152,8 @@ netbind_watch_read(struct netbind_watch *w)
 			}
 			return -1;
 		}
-		if (nl_events_concern(w->name, w->index, w->ev.buf,
-		    (size_t)n))
+		if (nl_events_concern(w->any ? NULL : w->name, w->index,
+		    w->ev.buf, (size_t)n))
 			changed = 1;
 	}
 }
@@ -160,6 +163,8 @@ netbind_watch_resolve(struct netbind_watch *w, struct netbind_iface *ifc)
 {
 	enum netbind_status st;
 
+	if (w->any)
+		return errno = EINVAL, NETBIND_ERROR;
 	st = nl_resolve(&w->q, w->name, ifc);
 	if (st != NETBIND_ERROR)
 		w->index = ifc->index;
