@@ -11,10 +11,10 @@
 
 #include "base/base.h"
 #include "client/notify.h"
-#include "netbind/netbind.h"
 #include "client/predict.h"
 #include "client/session.h"
 #include "client/tty.h"
+#include "netbind/netbind.h"
 #include "proto/clock.h"
 #include "proto/conn.h"
 #include "proto/ssp.h"
@@ -497,7 +497,9 @@ session_loop(struct session *s)
 		for (i = 0; i < nnet; i++)
 			if (pfd[i].revents & POLLIN)
 				process_network(s, pfd[i].fd, now);
-		if (pfd[nnet + 2].revents & POLLIN)
+		/* POLLERR too: an overrun (ENOBUFS) is read as an event,
+		 * or the socket would stay ready and the loop spin. */
+		if (pfd[nnet + 2].revents & (POLLIN | POLLERR | POLLHUP))
 			process_moved(s, now);
 
 		if (!(pfd[nnet].revents & (POLLIN | POLLHUP)))
