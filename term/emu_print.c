@@ -345,9 +345,9 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 		/* The left edge: a wide character's right half. */
 		if (x > 0 && cell[x].ch == 0)
 			cell[x - 1] = emu_blank_cell();
+		/* w is 1 or 2: decode_whole's characters are in the BMP,
+		 * whose widths char_width clips to 2. */
 		for (;;) {
-			if (w > 2)
-				w = 2;
 			i += len;
 			last = c;
 			last_wide = cell[x + w - 1].wide;
