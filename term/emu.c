@@ -191,6 +191,15 @@ collect(struct term_emu *e, uint32_t c)
 	e->inter[e->ninter++] = (uint8_t)c;
 }
 
+/* A parameter's value v (at most TERM_PARAM_MAX) with the digit d after
+ * it: it stops at TERM_PARAM_MAX, so no run of digits overflows. */
+static inline int
+param_digit(int v, int d)
+{
+	v = v * 10 + d;
+	return v > TERM_PARAM_MAX ? TERM_PARAM_MAX : v;
+}
+
 static inline void
 param(struct term_emu *e, uint32_t c)
 {
@@ -207,10 +216,7 @@ param(struct term_emu *e, uint32_t c)
 		return;
 	}
 	p = &e->param[e->nparam - 1];
-	if (*p < TERM_PARAM_MAX)
-		*p = *p * 10 + (int)(c - '0');
-	if (*p > TERM_PARAM_MAX)
-		*p = TERM_PARAM_MAX;
+	*p = param_digit(*p, (int)(c - '0'));
 }
 
 /* The digits of a parameter from p[i] on, as param() takes them one by
@@ -223,12 +229,9 @@ param_number(struct term_emu *e, const uint8_t *p, size_t i, size_t n)
 	if (e->nparam == 0)
 		e->nparam = 1;
 	v = e->param[e->nparam - 1];
-	do {
-		if (v < TERM_PARAM_MAX)
-			v = v * 10 + (p[i] - '0');
-		if (v > TERM_PARAM_MAX)
-			v = TERM_PARAM_MAX;
-	} while (++i < n && p[i] >= '0' && p[i] <= '9');
+	do
+		v = param_digit(v, p[i] - '0');
+	while (++i < n && p[i] >= '0' && p[i] <= '9');
 	e->param[e->nparam - 1] = v;
 	return i;
 }
@@ -484,24 +487,21 @@ csi_whole(struct term_emu *e, const uint8_t *p, size_t n)
 	if (i < n && p[i] >= '<' && p[i] <= '?')
 		priv = p[i++];
 	for (first = i; i < n; i++) {
-		/* v stops growing at TERM_PARAM_MAX and is cut to it when
-		 * stored: what param() does a digit at a time. */
 		if ((d = (unsigned)p[i] - '0') <= 9) {
-			if (v < TERM_PARAM_MAX)
-				v = v * 10 + (int)d;
+			v = param_digit(v, (int)d);
 		} else if (p[i] == ';' || p[i] == ':') {
 			if (np == TERM_MAX_PARAMS)
 				return 0;
 			if (p[i] == ':')
 				sub |= 1u << np;
-			e->param[np++ - 1] = v < TERM_PARAM_MAX ? v : TERM_PARAM_MAX;
+			e->param[np++ - 1] = v;
 			v = 0;
 		} else
 			break;
 	}
 	if (i >= n || p[i] < 0x40 || p[i] >= 0x7f)
 		return 0;
-	e->param[np - 1] = v < TERM_PARAM_MAX ? v : TERM_PARAM_MAX;
+	e->param[np - 1] = v;
 	e->nparam = (uint8_t)(i > first ? np : 0);
 	e->param_sub = sub;
 	e->priv = priv;
