@@ -249,13 +249,8 @@ emu_print_ascii(struct term_emu *e, const uint8_t *p, size_t n)
 		if (room > n - done)
 			room = n - done;
 		i = ascii_run(p + done, room);
-		/* emu_split_wide, inline: a wide character's half at either
-		 * end of the run is blanked with its other half. */
+		emu_split_wide(e, r, x, x + (int)i - 1);
 		cell = &r->cells[x];
-		if (x > 0 && cell[0].ch == 0)
-			cell[-1] = emu_blank_cell();
-		if (cell[i - 1].wide && x + (int)i < fb->cols)
-			cell[i] = emu_blank_cell();
 		for (j = 0; j < i; j++) {
 			cell[j] = tmpl;
 			cell[j].ch = p[done + j];
