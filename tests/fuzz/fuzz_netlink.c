@@ -67,6 +67,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(&ifc);
 	(void)nl_events_concern(FUZZ_IFACE, 0, buf, size);
 	(void)nl_events_concern(FUZZ_IFACE, ar->index, buf, size);
+	/* The client's watch of every interface. */
+	(void)nl_events_concern(NULL, 0, buf, size);
 	free(ar);
 	free(buf);
 	return 0;
