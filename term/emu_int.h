@@ -95,10 +95,15 @@ struct term_emu {
 /*
  * glibc's wcwidth is a third of the time CJK output takes; its answers
  * never change in a process (the locale is set once), so each is asked
- * once. A nibble a code point: width + 2, or 0 for not asked yet.
+ * once, a block of 256 code points at a time. A nibble a code point:
+ * width + 2, or 0 for not asked yet. A block whose characters are all
+ * alike (CJK ideographs, Hangul) is answered by its byte in block[]
+ * alone, which spares the text that is most of it a dependent load.
  */
+#define EMU_BLOCK_MIXED	5	/* block[]: widths differ, ask nib[] */
 struct emu_widths {
 	unsigned	 refs;
+	uint8_t		 block[0x100];	/* width + 2, EMU_BLOCK_MIXED, 0 */
 	uint8_t		 nib[0x10000 / 2];
 };
 void	emu_widths_unref(struct emu_widths *);

@@ -93,27 +93,71 @@ combine(struct term_emu *e, uint32_t c)
 	add_mark(r->cells + x, c);
 }
 
+/* Ask glibc the widths of the BMP's block b, once for each code point. */
+static void
+widths_fill(struct emu_widths *wt, unsigned b)
+{
+	unsigned	 c, v, first = 0;
+	int		 w;
+
+	for (c = b << 8; c < (b + 1) << 8; c++) {
+		if ((w = wcwidth((wchar_t)c)) > 2)
+			w = 2;
+		v = (unsigned)(w + 2);
+		wt->nib[c >> 1] |= (uint8_t)(v << ((c & 1) * 4));
+		if (c == b << 8)
+			first = v;
+		else if (v != first)
+			first = EMU_BLOCK_MIXED;
+	}
+	wt->block[b] = (uint8_t)first;
+}
+
+/* bmp_width's slow path: the table made, c's block asked, its answer. */
+static int
+bmp_width_ask(struct term_emu *e, uint32_t c)
+{
+	struct emu_widths *wt;
+
+	if ((wt = e->widths) == NULL) {
+		if ((wt = calloc(1, sizeof(*wt))) == NULL)
+			return wcwidth((wchar_t)c);
+		wt->refs = 1;
+		e->widths = wt;
+	}
+	if (wt->block[c >> 8] == 0)
+		widths_fill(wt, c >> 8);
+	return (int)((wt->nib[c >> 1] >> ((c & 1) * 4)) & 0xf) - 2;
+}
+
+/*
+ * wcwidth(c) for c in the BMP, asked of glibc once: from its block's byte
+ * when the block's characters are all alike, else from its nibble. wt is
+ * e->widths, which a caller writing cells holds in a register (the cells
+ * might alias e's field for all the compiler knows).
+ */
+static inline int
+bmp_width(struct term_emu *e, const struct emu_widths *wt, uint32_t c)
+{
+	unsigned	 v;
+
+	if (wt != NULL) {
+		if ((v = wt->block[c >> 8]) - 1u < 4u)
+			return (int)v - 2;
+		if (v == EMU_BLOCK_MIXED)
+			return (int)((wt->nib[c >> 1] >> ((c & 1) * 4)) &
+			    0xf) - 2;
+	}
+	return bmp_width_ask(e, c);
+}
+
 /* wcwidth(c), asked of glibc once per code point of the BMP. */
 static inline int
 char_width(struct term_emu *e, uint32_t c)
 {
-	unsigned	 shift = (c & 1) * 4, v;
-	int		 w;
-
 	if (c > 0xffff)
 		return wcwidth((wchar_t)c);
-	if (e->widths == NULL) {
-		if ((e->widths = calloc(1, sizeof(*e->widths))) == NULL)
-			return wcwidth((wchar_t)c);
-		e->widths->refs = 1;
-	}
-	if ((v = (e->widths->nib[c >> 1] >> shift) & 0xf) != 0)
-		return (int)v - 2;
-	w = wcwidth((wchar_t)c);
-	if (w > 2)
-		w = 2;
-	e->widths->nib[c >> 1] |= (uint8_t)((unsigned)(w + 2) << shift);
-	return w;
+	return bmp_width(e, e->widths, c);
 }
 
 void
@@ -194,22 +238,29 @@ ascii_printable(uint8_t b)
 
 /*
  * The length of the run of printable ASCII at p, at most n; eight bytes
- * at a time while all eight are. A word holds a byte below 0x20 exactly
+ * at a time while eight are there. A word holds a byte below 0x20 exactly
  * when subtracting 0x20 from each sets a top bit (with a top bit already
- * set, its own), and one above 0x7e when adding 1 does.
+ * set, its own), and one above 0x7e when adding 1 does. A borrow or
+ * carry only runs upwards, so the lowest top bit set is exact: with the
+ * first byte in the low bits, it ends the run.
  */
 static inline size_t
 ascii_run(const uint8_t *p, size_t n)
 {
 	const uint64_t	 ones = 0x0101010101010101ull;
 	const uint64_t	 tops = 0x8080808080808080ull;
-	uint64_t	 w;
+	uint64_t	 w, m;
 	size_t		 i = 0;
 
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&w, p + i, sizeof(w));
-		if (((w - ones * 0x20) | (w + ones) | w) & tops)
+		if ((m = ((w - ones * 0x20) | (w + ones) | w) & tops) != 0) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return i + (size_t)(__builtin_ctzll(m) >> 3);
+#else
 			break;
+#endif
+		}
 	}
 	while (i < n && ascii_printable(p[i]))
 		i++;
@@ -298,6 +349,25 @@ decode_whole(const uint8_t *p, size_t n, size_t *len)
 }
 
 /*
+ * decode_whole's three-byte case (p has three bytes), with fewer
+ * branches: the continuation bytes, their marker bits flipped off, are
+ * checked at once; then overlongs and surrogates by the code point. 0
+ * when it is not one.
+ */
+static inline uint32_t
+decode_three(const uint8_t *p)
+{
+	uint32_t b0 = p[0], b1 = p[1] ^ 0x80u, b2 = p[2] ^ 0x80u, c;
+
+	if (b0 - 0xe0u >= 0x10u || (b1 | b2) >= 0x40u)
+		return 0;
+	c = (b0 & 0x0f) << 12 | b1 << 6 | b2;
+	if (c < 0x800 || c - 0xd800 < 0x800)
+		return 0;
+	return c;
+}
+
+/*
  * The fast path for text outside ASCII in the ground state: whole UTF-8
  * sequences of characters one or two cells wide, written into the row as
  * emu_print would, a run at a time: the row fetched, the wide characters
@@ -311,10 +381,11 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 {
 	struct term_fb	*fb = e->fb;
 	struct term_row	*r;
-	struct term_cell tmpl, left, *cell;
+	struct term_cell tmpl, left, *cell, *end;
 	size_t		 i = 0, len;
 	uint32_t	 c, last;
-	int		 w, x, cols = fb->cols, last_wide;
+	int		 w, cols = fb->cols, last_wide;
+	const struct emu_widths *wt;
 
 	/* Templates copied whole and then given their character: a copy of
 	 * one just changed would stall on the store buffer. */
@@ -327,6 +398,7 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 	while (i < n && p[i] >= 0xc2 &&
 	    (c = decode_whole(p + i, n - i, &len)) != 0) {
 		w = char_width(e, c);
+		wt = e->widths;
 		if (w <= 0 || e->pending_wrap || e->insert || !e->autowrap ||
 		    (w >= 2 && fb->cx >= cols - 1)) {
 			i += len;
@@ -335,41 +407,48 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 		}
 		if ((r = emu_row_mut(e, fb->cy)) == NULL)
 			return i + len;
-		x = fb->cx;
-		cell = r->cells;
+		cell = r->cells + fb->cx;
+		end = r->cells + cols;
 		/* The left edge: a wide character's right half. */
-		if (x > 0 && cell[x].ch == 0)
-			cell[x - 1] = emu_blank_cell();
+		if (fb->cx > 0 && cell->ch == 0)
+			cell[-1] = emu_blank_cell();
 		/* w is 1 or 2: decode_whole's characters are in the BMP,
 		 * whose widths char_width clips to 2. */
 		for (;;) {
 			i += len;
 			last = c;
-			last_wide = cell[x + w - 1].wide;
+			last_wide = cell[w - 1].wide;
 			if (w == 2) {
-				cell[x] = left;
-				cell[x + 1] = tmpl;	/* the right half: ch 0 */
+				cell[0] = left;
+				cell[1] = tmpl;	/* the right half: ch 0 */
 			} else {
-				cell[x] = tmpl;
+				cell[0] = tmpl;
 			}
-			cell[x].ch = c;
-			x += w;
-			if (x >= cols || i >= n || p[i] < 0xc2 ||
-			    (c = decode_whole(p + i, n - i, &len)) == 0 ||
-			    (w = char_width(e, c)) <= 0 || x + w > cols)
+			cell->ch = c;
+			cell += w;
+			if (cell >= end)
+				break;
+			/* Most text outside ASCII is three bytes a
+			 * character (CJK, symbols). */
+			if (n - i >= 3 && (c = decode_three(p + i)) != 0)
+				len = 3;
+			else if (i >= n || p[i] < 0xc2 ||
+			    (c = decode_whole(p + i, n - i, &len)) == 0)
+				break;
+			if ((w = bmp_width(e, wt, c)) <= 0 || cell + w > end)
 				break;
 		}
 		/* The right edge: a wide character's left half. */
-		if (last_wide && x < cols)
-			cell[x] = emu_blank_cell();
-		emu_ink(r, x);
+		if (last_wide && cell < end)
+			*cell = emu_blank_cell();
+		emu_ink(r, (int)(cell - r->cells));
 		e->last_ch = last;
-		if (x >= cols) {
+		if (cell >= end) {
 			r->wrap = 0;
 			fb->cx = cols - 1;
 			e->pending_wrap = 1;
 		} else {
-			fb->cx = x;
+			fb->cx = (int)(cell - r->cells);
 		}
 	}
 	return i;
