@@ -511,6 +511,18 @@ csi_whole(struct term_emu *e, const uint8_t *p, size_t n)
 	return i + 1;
 }
 
+/* The length of ESC [ m or ESC [ 0 m at p (n bytes there, ESC [ first),
+ * or 0 when p holds neither whole. */
+static inline size_t
+sgr_reset_len(const uint8_t *p, size_t n)
+{
+	if (n >= 3 && p[2] == 'm')
+		return 3;
+	if (n >= 4 && p[2] == '0' && p[3] == 'm')
+		return 4;
+	return 0;
+}
+
 int
 term_emu_write(struct term_emu *e, const uint8_t *p, size_t n)
 {
@@ -542,6 +554,15 @@ term_emu_write(struct term_emu *e, const uint8_t *p, size_t n)
 		/* ESC [ from the ground: a CSI, whole if it is all here. */
 		if (e->state == ST_GROUND && p[i] == 0x1b && i + 1 < n &&
 		    p[i + 1] == '[') {
+			/* SGR 0 (ESC [ m, ESC [ 0 m), which ends every
+			 * coloured word of coloured output: the pen reset
+			 * with no parse. Its parameters are scratch the
+			 * next sequence clears. */
+			if ((len = sgr_reset_len(p + i, n - i)) != 0) {
+				memset(&e->fb->pen, 0, sizeof(e->fb->pen));
+				i += len;
+				continue;
+			}
 			if ((len = csi_whole(e, p + i, n - i)) != 0) {
 				i += len;
 				continue;
