@@ -9,13 +9,19 @@
  * never share a generation with rows of its earlier snapshots. (Rows of
  * unrelated screens may; the display diff checks cells too.)
  */
-#define BLANK_RUN	32
+#define BLANK_RUN	256
 #define B4		{ .ch = ' ' }, { .ch = ' ' }, { .ch = ' ' }, { .ch = ' ' }
-/* Blank cells of the default rendition, to compare runs of cells with:
- * cells have no padding (fb.h), so memcmp tells (and libc's is wide). */
+#define B16		B4, B4, B4, B4
+#define B64		B16, B16, B16, B16
+/* Blank cells of the default rendition, to compare runs of cells with
+ * (cells have no padding (fb.h), so memcmp tells, and libc's is wide),
+ * and to copy into a row scrolled in blank: one copy for a row as wide as
+ * most terminals, where a fill took seven. */
 static const struct term_cell blank_run[BLANK_RUN] = {
-	B4, B4, B4, B4, B4, B4, B4, B4,
+	B64, B64, B64, B64,
 };
+#undef B64
+#undef B16
 #undef B4
 
 /* Are these n cells (at most BLANK_RUN) all default blanks? */
@@ -51,13 +57,19 @@ term_fb_row_fill(struct term_fb *fb, struct term_row *r, int cols,
 		n = r->ink;
 	r->gen = ++fb->row_gen;
 	r->wrap = 0;
-	/* One cell, then the cells so far copied after themselves: a row
-	 * of 80 in seven copies, each the width of the machine's stores. */
-	if (n > 0)
-		r->cells[0] = *fill;
-	for (i = 1; i < n; i += i)
-		memcpy(&r->cells[i], &r->cells[0],
-		    (size_t)(i < n - i ? i : n - i) * sizeof(r->cells[0]));
+	if (blank) {
+		for (i = 0; i < n; i += BLANK_RUN)
+			memcpy(&r->cells[i], blank_run, (size_t)(n - i <
+			    BLANK_RUN ? n - i : BLANK_RUN) * sizeof(r->cells[0]));
+	} else {
+		/* One cell, then the cells so far copied after themselves:
+		 * a row of 80 in seven copies. */
+		if (n > 0)
+			r->cells[0] = *fill;
+		for (i = 1; i < n; i += i)
+			memcpy(&r->cells[i], &r->cells[0], (size_t)(i < n - i ?
+			    i : n - i) * sizeof(r->cells[0]));
+	}
 	r->ink = blank ? 0 : (uint16_t)cols;
 }
 
@@ -397,8 +409,8 @@ term_row_width(const struct term_row *r, int cols)
 	 * here: cells past the ink are blank already; the rest are tested
 	 * a run at a time. */
 	w = r->ink < cols ? r->ink : cols;
-	while (w >= BLANK_RUN && cells_blank(&r->cells[w - BLANK_RUN], BLANK_RUN))
-		w -= BLANK_RUN;
+	while (w >= 32 && cells_blank(&r->cells[w - 32], 32))
+		w -= 32;
 	while (w >= 8 && cells_blank(&r->cells[w - 8], 8))
 		w -= 8;
 	while (w > 0 && cell_blank(&r->cells[w - 1]))
