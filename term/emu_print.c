@@ -381,7 +381,7 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 {
 	struct term_fb	*fb = e->fb;
 	struct term_row	*r;
-	struct term_cell tmpl, left, *cell, *end;
+	struct term_cell tmpl, left, pair[2], *cell, *end;
 	size_t		 i = 0, len;
 	uint32_t	 c, last;
 	int		 w, cols = fb->cols, last_wide;
@@ -395,6 +395,8 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 	tmpl.attr = fb->pen.attr;
 	left = tmpl;
 	left.wide = 1;
+	pair[0] = left;
+	pair[1] = tmpl;
 	while (i < n && p[i] >= 0xc2 &&
 	    (c = decode_whole(p + i, n - i, &len)) != 0) {
 		w = char_width(e, c);
@@ -419,8 +421,9 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 			last = c;
 			last_wide = cell[w - 1].wide;
 			if (w == 2) {
-				cell[0] = left;
-				cell[1] = tmpl;	/* the right half: ch 0 */
+				/* Both halves in one copy; the right half's
+				 * ch is 0. */
+				memcpy(cell, pair, sizeof(pair));
 			} else {
 				cell[0] = tmpl;
 			}
