@@ -381,7 +381,7 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 {
 	struct term_fb	*fb = e->fb;
 	struct term_row	*r;
-	struct term_cell tmpl, left, pair[2], *cell, *end;
+	struct term_cell tmpl, pair[2], *cell, *end;
 	size_t		 i = 0, len;
 	uint32_t	 c, last;
 	int		 w, cols = fb->cols, last_wide;
@@ -393,9 +393,8 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 	tmpl.fg = fb->pen.fg;
 	tmpl.bg = fb->pen.bg;
 	tmpl.attr = fb->pen.attr;
-	left = tmpl;
-	left.wide = 1;
-	pair[0] = left;
+	pair[0] = tmpl;
+	pair[0].wide = 1;
 	pair[1] = tmpl;
 	while (i < n && p[i] >= 0xc2 &&
 	    (c = decode_whole(p + i, n - i, &len)) != 0) {
