@@ -535,6 +535,49 @@ fast_paths_match_bytewise(struct check *t)
 	}
 }
 
+/*
+ * An ASCII run found eight bytes at a time ends exactly where it should:
+ * runs of every length to 17, ended by each kind of byte that ends one
+ * (a control, ESC, DEL, a C1 byte, a UTF-8 lead, a byte that borrows or
+ * carries into the next in the word test) and followed by more text,
+ * leave the screen as bytes written one at a time do.
+ */
+static void
+ascii_run_ends(struct check *t)
+{
+	static const uint8_t enders[] = { 0x00, 0x07, 0x0d, 0x1b, 0x1f, 0x7f,
+	    0x80, 0x9b, 0xc3, 0xff };
+	struct term_emu	*whole, *bytes;
+	uint8_t		 in[40];
+	size_t		 k, e, j, n;
+	int		 bad = 0;
+
+	for (k = 0; k <= 17; k++) {
+		for (e = 0; e < sizeof(enders); e++) {
+			for (n = 0; n < k; n++)
+				in[n] = (uint8_t)('a' + n);
+			in[n++] = enders[e];
+			in[n++] = 0xa9;		/* é, when the ender is its lead */
+			memcpy(in + n, "XYZ0123456", 10);
+			n += 10;
+			whole = term_emu_new(40, 3);
+			bytes = term_emu_new(40, 3);
+			term_emu_write(whole, in, n);
+			for (j = 0; j < n; j++)
+				term_emu_write(bytes, in + j, 1);
+			if ((!term_fb_equal(term_emu_fb(whole),
+			    term_emu_fb(bytes)) ||
+			    term_emu_fb(whole)->cx != term_emu_fb(bytes)->cx) &&
+			    bad++ < 5)
+				printf("#   a run of %zu ended by 0x%02x differs\n",
+				    k, enders[e]);
+			term_emu_free(whole);
+			term_emu_free(bytes);
+		}
+	}
+	CHECK_EQ_INT(t, bad, 0);
+}
+
 static void
 utf8_ctype(void)
 {
@@ -604,4 +647,4 @@ CHECK_MAIN_SETUP(utf8_ctype,
     CASE(wide_and_combining), CASE(combining_at_line_start), CASE(repeat_char),
     CASE(sizes_bounded), CASE(clone_is_independent), CASE(clone_inside_osc),
     CASE(recycled_rows_blank), CASE(fast_paths_match_bytewise),
-    CASE(widths_remembered))
+    CASE(ascii_run_ends), CASE(widths_remembered))
