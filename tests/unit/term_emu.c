@@ -481,6 +481,10 @@ fast_paths_match_bytewise(struct check *t)
 		"caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87 na\xc3\xafve\r\n",
 		"\xc2\x9b" "31mred\xc2\x9b" "0m",	/* C1 CSI as UTF-8 */
 		"\xe0\x80\xaf\xed\xa0\x80\xc3(\xe4\xb8",	/* invalid */
+		/* the same inside a run of wide text: an overlong, a
+		 * surrogate, a lead without its last byte */
+		"\xe4\xb8\xad\xe0\x80\xaf\xe4\xb8\xad\xed\xa0\x80"
+		    "\xe4\xb8\xad\xe4\xb8\xe4\xb8\xad\xef\xbf\xbd",
 		"\033[38;2;1;2;3;48;5;200;1;4mx\033[0my\033[1m\033[mz",
 		"\033[4:3mcurly\033[99999999999;1Hfar\033[m",
 		"\033[2;3Hx\033[;5Hy\033[0;0Hz\033[12;;4mw\033[?25l\033[?1;2c",
