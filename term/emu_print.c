@@ -437,7 +437,10 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 			else if (i >= n || p[i] < 0xc2 ||
 			    (c = decode_whole(p + i, n - i, &len)) == 0)
 				break;
-			if ((w = bmp_width(e, wt, c)) <= 0 || cell + w > end)
+			/* A wide character needs two cells of the row (cell
+			 * is inside it: w is at most 2). */
+			if ((w = bmp_width(e, wt, c)) <= 0 ||
+			    (w == 2 && cell + 1 == end))
 				break;
 		}
 		/* The right edge: a wide character's left half. */

@@ -493,6 +493,9 @@ fast_paths_match_bytewise(struct check *t)
 		    "22;23;24;25;26;27;28;29;30;31;32;33mmany",
 		"\033[?1049h\xe4\xb8\xad\033[?1049l\033[5;5H\xef\xbc\xa1",
 		"0123456789\xe4\xb8\xad\xe4\xb8\xad",	/* wide at margin */
+		/* a run of wide text reaching the last column, where the
+		 * next wide character does not fit */
+		"a\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad",
 		"\033[1;31mx\033[!py\033[5 qz",	/* intermediates */
 		"\033[1?5hx\033[?5;7h\033[?7l0123456789abc\033[?7h",
 		"\033[3\n1mx\033[1\x7f;4my\033[2\033[31mz",	/* controls */
