@@ -44,6 +44,13 @@
  * server makes the rest wait a round trip for the first's ack.
  */
 #define PASTE_GATHER_MS		10
+/*
+ * ... and it is over once the terminal has given nothing for this long: a
+ * moment with nothing to read (the terminal's writer waiting for a CPU)
+ * ended the gathering, and the first state went with three reads of a
+ * 1 MiB paste instead of its window.
+ */
+#define PASTE_QUIET_MS		3
 #define CONNECT_NOTICE_MS	250
 #define CONNECT_GIVE_UP_MS	15000
 /*
@@ -73,6 +80,7 @@ struct session {
 	bool		 title_prefix;
 	bool		 input_closed;	/* stdin hit end of file or hung up */
 	uint64_t	 gather_since;	/* a paste is pouring in; 0: none */
+	uint64_t	 gather_last;	/* its last read */
 	struct netbind_watch *net;	/* address and link events; NULL:
 					 * none (a move waits for the
 					 * heartbeat, as in mosh) */
@@ -235,13 +243,16 @@ suspend(struct session *s)
 	s->repaint = true;
 }
 
-/* Is more input waiting to be read right now? */
-static bool
-input_pending(void)
+/* Milliseconds until a paste being gathered goes: when the terminal has
+ * been quiet PASTE_QUIET_MS, or PASTE_GATHER_MS after it began. */
+static uint64_t
+gather_wait(const struct session *s, uint64_t now)
 {
-	struct pollfd	 p = { STDIN_FILENO, POLLIN, 0 };
+	uint64_t	 end = s->gather_last + PASTE_QUIET_MS;
 
-	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN) != 0;
+	if (end > s->gather_since + PASTE_GATHER_MS)
+		end = s->gather_since + PASTE_GATHER_MS;
+	return end > now ? end - now : 0;
 }
 
 /* Returns false when the user asked to quit (or input ended). */
@@ -268,10 +279,13 @@ process_user_input(struct session *s, uint64_t now)
 	paste = n > PASTE_THRESHOLD;
 	if (paste)
 		predict_reset(&s->pred);
-	if (!paste || !input_pending())
+	if (!paste) {
 		s->gather_since = 0;
-	else if (s->gather_since == 0)
-		s->gather_since = now;
+	} else {
+		if (s->gather_since == 0)
+			s->gather_since = now;
+		s->gather_last = now;
+	}
 	for (i = 0; i < n; i++) {
 		uint8_t	 b = buf[i];
 
@@ -476,6 +490,8 @@ session_loop(struct session *s)
 		if (s->moved_due != 0)
 			base_wait_for(&wait, s->moved_due > now ?
 			    s->moved_due - now : 0);
+		if (s->gather_since != 0)
+			base_wait_for(&wait, gather_wait(s, now));
 
 		nnet = conn_fds(&s->conn, fds, CONN_MAX_SOCKS);
 		for (i = 0; i < nnet; i++) {
@@ -502,7 +518,8 @@ session_loop(struct session *s)
 		if (pfd[nnet + 2].revents & (POLLIN | POLLERR | POLLHUP))
 			process_moved(s, now);
 
-		if (!(pfd[nnet].revents & (POLLIN | POLLHUP)))
+		if (!(pfd[nnet].revents & (POLLIN | POLLHUP)) &&
+		    now - s->gather_last >= PASTE_QUIET_MS)
 			s->gather_since = 0;	/* nothing more came */
 		if ((pfd[nnet].revents & (POLLIN | POLLHUP)) &&
 		    !process_user_input(s, now) &&
