@@ -243,15 +243,19 @@ suspend(struct session *s)
 	s->repaint = true;
 }
 
-/* Milliseconds until a paste being gathered goes: when the terminal has
- * been quiet PASTE_QUIET_MS, or PASTE_GATHER_MS after it began. */
+/* Milliseconds until the loop must look at a paste being gathered: its
+ * state goes PASTE_GATHER_MS after it began, and the gathering ends when
+ * the terminal has been quiet PASTE_QUIET_MS. (Once the first has passed
+ * only the second is waited for: waiting for a moment already gone would
+ * make the loop spin until the quiet ends.) */
 static uint64_t
 gather_wait(const struct session *s, uint64_t now)
 {
 	uint64_t	 end = s->gather_last + PASTE_QUIET_MS;
+	uint64_t	 cap = s->gather_since + PASTE_GATHER_MS;
 
-	if (end > s->gather_since + PASTE_GATHER_MS)
-		end = s->gather_since + PASTE_GATHER_MS;
+	if (cap > now && cap < end)
+		end = cap;
 	return end > now ? end - now : 0;
 }
 
