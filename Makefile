@@ -150,6 +150,10 @@ $(BUILD)/mosh: client/mosh.sh
 $(BUILD)/tests/unit/%: $(BUILD)/tests/unit/%.o $(SERVER_LIB) $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(SERVER_LIB) $(LIBS) $(PKG_LIBS) $(SERVER_LIBS) -lm
 
+# A client unit test links the client file it is named after.
+$(BUILD)/tests/unit/client_%: $(BUILD)/tests/unit/client_%.o $(BUILD)/client/%.o $(LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $(filter %.o,$^) $(LIBS) $(PKG_LIBS) -lm
+
 $(BUILD)/tests/tools/%: $(BUILD)/tests/tools/%.o $(SERVER_LIB) $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(SERVER_LIB) $(LIBS) $(PKG_LIBS) $(SERVER_LIBS) -lm
 

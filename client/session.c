@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/base.h"
+#include "client/gather.h"
 #include "client/notify.h"
 #include "client/predict.h"
 #include "client/session.h"
@@ -36,21 +37,6 @@
 #define USER_INFLIGHT_MAX	(128 * 1024)
 #define USER_HELD_MAX		(1024 * 1024)
 #define PASTE_THRESHOLD		100	/* bytes: no prediction for bulk */
-/*
- * A paste still pouring in from the terminal is gathered this long at
- * most before its state goes: sent as it was read, its first few KB went
- * alone and the rest a frame later on top of them, which at loss made
- * the rest useless while any of the first was missing, and with our
- * server makes the rest wait a round trip for the first's ack.
- */
-#define PASTE_GATHER_MS		10
-/*
- * ... and it is over once the terminal has given nothing for this long: a
- * moment with nothing to read (the terminal's writer waiting for a CPU)
- * ended the gathering, and the first state went with three reads of a
- * 1 MiB paste instead of its window.
- */
-#define PASTE_QUIET_MS		3
 #define CONNECT_NOTICE_MS	250
 #define CONNECT_GIVE_UP_MS	15000
 /*
@@ -79,8 +65,7 @@ struct session {
 	bool		 clean_shutdown;
 	bool		 title_prefix;
 	bool		 input_closed;	/* stdin hit end of file or hung up */
-	uint64_t	 gather_since;	/* a paste is pouring in; 0: none */
-	uint64_t	 gather_last;	/* its last read */
+	struct gather	 gather;	/* a paste pouring in */
 	struct netbind_watch *net;	/* address and link events; NULL:
 					 * none (a move waits for the
 					 * heartbeat, as in mosh) */
@@ -243,22 +228,6 @@ suspend(struct session *s)
 	s->repaint = true;
 }
 
-/* Milliseconds until the loop must look at a paste being gathered: its
- * state goes PASTE_GATHER_MS after it began, and the gathering ends when
- * the terminal has been quiet PASTE_QUIET_MS. (Once the first has passed
- * only the second is waited for: waiting for a moment already gone would
- * make the loop spin until the quiet ends.) */
-static uint64_t
-gather_wait(const struct session *s, uint64_t now)
-{
-	uint64_t	 end = s->gather_last + PASTE_QUIET_MS;
-	uint64_t	 cap = s->gather_since + PASTE_GATHER_MS;
-
-	if (cap > now && cap < end)
-		end = cap;
-	return end > now ? end - now : 0;
-}
-
 /* Returns false when the user asked to quit (or input ended). */
 static bool
 process_user_input(struct session *s, uint64_t now)
@@ -283,13 +252,7 @@ process_user_input(struct session *s, uint64_t now)
 	paste = n > PASTE_THRESHOLD;
 	if (paste)
 		predict_reset(&s->pred);
-	if (!paste) {
-		s->gather_since = 0;
-	} else {
-		if (s->gather_since == 0)
-			s->gather_since = now;
-		s->gather_last = now;
-	}
+	gather_read(&s->gather, paste, now);
 	for (i = 0; i < n; i++) {
 		uint8_t	 b = buf[i];
 
@@ -494,8 +457,7 @@ session_loop(struct session *s)
 		if (s->moved_due != 0)
 			base_wait_for(&wait, s->moved_due > now ?
 			    s->moved_due - now : 0);
-		if (s->gather_since != 0)
-			base_wait_for(&wait, gather_wait(s, now));
+		base_wait_for(&wait, gather_wait(&s->gather, now));
 
 		nnet = conn_fds(&s->conn, fds, CONN_MAX_SOCKS);
 		for (i = 0; i < nnet; i++) {
@@ -522,9 +484,8 @@ session_loop(struct session *s)
 		if (pfd[nnet + 2].revents & (POLLIN | POLLERR | POLLHUP))
 			process_moved(s, now);
 
-		if (!(pfd[nnet].revents & (POLLIN | POLLHUP)) &&
-		    now - s->gather_last >= PASTE_QUIET_MS)
-			s->gather_since = 0;	/* nothing more came */
+		if (!(pfd[nnet].revents & (POLLIN | POLLHUP)))
+			gather_idle(&s->gather, now);
 		if ((pfd[nnet].revents & (POLLIN | POLLHUP)) &&
 		    !process_user_input(s, now) &&
 		    !begin_shutdown(s, "Exiting...", now))
@@ -572,8 +533,7 @@ session_loop(struct session *s)
 			s->moved_sent = now;
 			s->moved_due = 0;
 		}
-		if (s->gather_since == 0 ||
-		    now - s->gather_since >= PASTE_GATHER_MS)
+		if (!gather_holding(&s->gather, now))
 			(void)ssp_tick(&s->ssp, now);
 		if (s->conn.send_errno != 0) {
 			notify_set_network_error(&s->note,

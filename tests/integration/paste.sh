@@ -86,18 +86,20 @@ paste_run ours "$S"
 t_check "our server: the 1 MiB paste arrives whole" cmp -s "$T_TMP/paste" "$T_TMP/ours.out"
 t_check "our server: no ms with over 40 upstream datagrams (saw $BURST)" [ "${BURST:-999}" -le 40 ]
 t_check "our server: upstream $UP bytes within 1.5x the compressed paste ($ZSIZE)" within "${UP:-0}" "$ZSIZE"
-# The client gathers a paste still pouring in (PASTE_GATHER_MS) instead of
-# sending its first read or two (16 KiB each) alone: at least half of the
-# 128 KiB window goes in the first state. How much the terminal delivers
-# within the gathering depends on tmux and the kernel's pty worker getting
-# a CPU; beside instrumented processes (SAN=1: 6144 keys in one run) that
-# says nothing about the client, so it is only measured in the plain build.
+# The client gathers a paste still pouring in (client/gather.h) instead
+# of sending its first read (16 KiB at most) alone: the first state holds
+# more than one read. How much more depends on tmux and the kernel's pty
+# worker getting a CPU within the gathering (131072 keys on a quiet
+# machine; 18432-49664 in runs beside other work), so the rules of the
+# gathering are checked on a simulated clock (tests/unit/client_gather.c)
+# and here only that the client uses them. Beside instrumented processes
+# (SAN=1: 6144 keys in one run) not even that is a measure of the client.
 first_state() {
 	if [ "${SAN:-0}" = 1 ]; then
 		t_skip "$1: the paste's first state under ASan: not a measure of the gathering (${FIRST:-none} keys)"
 	else
-		t_check "$1: the paste's first state carries at least half a window (64 KiB) (${FIRST:-none} keys)" \
-		    [ "${FIRST:-0}" -ge 65536 ]
+		t_check "$1: the paste's first state carries more than one read (16 KiB) (${FIRST:-none} keys)" \
+		    [ "${FIRST:-0}" -gt 16384 ]
 	fi
 }
 first_state "our server"
