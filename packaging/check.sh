@@ -227,8 +227,11 @@ check "/usr/bin/mosh-server is ours (doctor runs)" \
     sh -c '/usr/bin/mosh-server doctor --iface lo --allow-source 127.0.0.0/8 | grep -q "^OK   config"'
 
 SRV_PID=
-/usr/bin/mosh-server new --iface lo --allow-source 127.0.0.0/8 -- /bin/sh \
-    >"$T/srv.out" 2>"$T/srv.err" </dev/null
+# A control directory of its own: its utmp helper is then surely the one
+# this server started, not one shared with a build tree's sessions.
+mkdir -m 700 "$T/run"
+XDG_RUNTIME_DIR=$T/run /usr/bin/mosh-server new --iface lo \
+    --allow-source 127.0.0.0/8 -- /bin/sh >"$T/srv.out" 2>"$T/srv.err" </dev/null
 port=$(sed -n 's/^MOSH CONNECT \([0-9]*\) .*/\1/p' "$T/srv.out")
 key=$(sed -n 's/^MOSH CONNECT [0-9]* \([A-Za-z0-9/+]*\).*/\1/p' "$T/srv.out")
 SRV_PID=$(sed -n 's/.*detached, pid = \([0-9]*\).*/\1/p' "$T/srv.err")
@@ -251,11 +254,10 @@ if [ -n "$port" ] && [ -n "$key" ]; then
 		nok "the installed mosh-server serves the stock mosh-client"
 	fi
 	# Its utmp helper is the packaged program, found in LIBEXECDIR.
-	helper=
-	for c in $(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null); do
-		[ "$(readlink /proc/"$c"/exe)" = /usr/libexec/tsmosh/tsmosh-utmp-helper ] && helper=$c
-	done
-	check "the session's utmp helper is /usr/libexec/tsmosh/tsmosh-utmp-helper" [ -n "$helper" ]
+	helper=$(ss -xlpn 2>/dev/null | grep -F " $T/run/tsmosh/utmp-helper " |
+	    sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)
+	check "the session's utmp helper is /usr/libexec/tsmosh/tsmosh-utmp-helper" \
+	    sh -c '[ -n "$1" ] && [ "$(readlink /proc/"$1"/exe)" = /usr/libexec/tsmosh/tsmosh-utmp-helper ]' - "$helper"
 	tm send-keys -t c C-^ .
 	n=0
 	while tm has-session -t c 2>/dev/null && [ "$n" -lt 50 ]; do

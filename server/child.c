@@ -88,7 +88,7 @@ child_exec(const struct server_opts *o, const struct rlimit *core)
 
 int
 child_spawn(const struct server_opts *o, int cols, int rows,
-    const struct rlimit *core, struct child *c)
+    const struct rlimit *core, const char *rundir, struct child *c)
 {
 	struct winsize	 ws;
 	int		 fl;
@@ -110,7 +110,7 @@ child_spawn(const struct server_opts *o, int cols, int rows,
 		return -1;
 	}
 	/* Before the sandbox: libutempter execs a setgid helper. */
-	if ((c->utmp = utmp_helper_start(c->master)) == -1)
+	if ((c->utmp = utmp_helper_start(c->master, rundir)) == -1)
 		fprintf(stderr, "mosh-server: utmp helper: %s\n",
 		    strerror(errno));
 	return 0;

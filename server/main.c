@@ -128,6 +128,7 @@ struct session {
 	size_t		 nfds;
 	struct mosh_key	 key;
 	struct control	 ctl;
+	char		 rundir[CONTROL_PATH_MAX];	/* ctl's; "" none */
 	struct events	 ev;
 	struct conn	 conn;
 	struct child	 child;
@@ -170,6 +171,7 @@ new_control(struct session *s)
 	char	 dir[CONTROL_PATH_MAX], why[512];
 
 	control_init(&s->ctl);
+	s->rundir[0] = '\0';
 	if (control_dir(dir, sizeof(dir), why, sizeof(why)) != 0)
 		fprintf(stderr, "mosh-server: no control socket (%s): this "
 		    "session cannot be listed, killed or attached\n", why);
@@ -177,6 +179,8 @@ new_control(struct session *s)
 		fprintf(stderr, "mosh-server: no control socket (%s/%ld.sock: "
 		    "%s): this session cannot be listed, killed or attached\n",
 		    dir, (long)getpid(), strerror(errno));
+	else
+		memcpy(s->rundir, dir, sizeof(s->rundir));
 }
 
 /* The line the mosh wrapper waits for: port and key. */
@@ -251,7 +255,8 @@ new_run(struct session *s, struct proctitle *pt)
 	events_init(&s->ev, &s->o.cfg, s->o.cfg.log_stderr ||
 	    s->o.cfg.verbose ? stderr : NULL);
 	listener_attach(&s->net, &s->conn, &s->ev);
-	if (child_spawn(&s->o, s->cols, s->rows, &s->core, &s->child) != 0)
+	if (child_spawn(&s->o, s->cols, s->rows, &s->core,
+	    s->rundir[0] != '\0' ? s->rundir : NULL, &s->child) != 0)
 		return 1;
 	events_session(&s->ev, "session-start", "port=%d iface=%s user=%s",
 	    s->net.port, s->o.cfg.iface.name, s->user);

@@ -1,8 +1,18 @@
 /*
  * The utmp helper: libutempter forks and execs a setgid program on every
- * change, which the sandbox forbids. So a small process, forked before
- * the sandbox and never sandboxed, holds a dup of the pty master and
- * does only that, driven over a socketpair.
+ * change, which the sandbox forbids. So a small process, started before
+ * the sandbox and never sandboxed, does only that, driven over a
+ * SOCK_SEQPACKET connection.
+ *
+ * One helper serves all of a user's sessions: it listens on
+ * DIR/utmp-helper in the control directory (server/control.h: ours,
+ * mode 0700), answers only our own uid, and exits with the last session.
+ * A session whose helper cannot be shared (no control directory) gets
+ * one of its own over a socketpair.
+ *
+ * On a connection: "master" with the session's pty master passed along
+ * (SCM_RIGHTS), then "add TEXT" and "remove"; each is answered "k". When
+ * the connection closes, however the server ended, its entry goes.
  */
 #ifndef TSMOSH_SERVER_UTMP_H
 #define TSMOSH_SERVER_UTMP_H
@@ -11,16 +21,24 @@
 
 /*
  * The helper program (server/helper/), installed in LIBEXECDIR, and its
- * command line: PROG UTMP_HELPER_ARG FD MASTER. Without it, mosh-server
- * re-executes itself with the same arguments.
+ * command line: PROG UTMP_HELPER_ARG FD. FD is a listening socket (the
+ * shared helper) or one connected end (a private one). Without the
+ * program, mosh-server re-executes itself with the same arguments.
  */
 #define UTMP_HELPER_PROG "tsmosh-utmp-helper"
 #define UTMP_HELPER_ARG	"--utmp-helper"
+/* In the control directory: the shared helper's socket, and the lock
+ * that orders starting one against the last one's exit. */
+#define UTMP_HELPER_SOCK "utmp-helper"
+#define UTMP_HELPER_LOCK "utmp-helper.lock"
 
-/* Fork the helper for this pty master: our end of the socketpair
- * (close-on-exec), or -1 with errno. The helper exits when it closes;
- * the server's SIGCHLD handling reaps it. */
-int	utmp_helper_start(int master);
+/*
+ * Hand this pty master to a helper: the user's shared one in dir
+ * (started, detached from us, if none answers there) or, with dir NULL
+ * or if that fails, one of our own. Returns our end of the connection
+ * (close-on-exec), or -1 with errno.
+ */
+int	utmp_helper_start(int master, const char *dir);
 
 /* "add TEXT": replace our entry by one with this host text. 0 or -1. */
 int	utmp_helper_add(int fd, const char *text);
@@ -28,11 +46,12 @@ int	utmp_helper_add(int fd, const char *text);
 /* "remove": our entry is gone once this returns 0. */
 int	utmp_helper_remove(int fd);
 
-/* If argv is the helper's command line (PROG UTMP_HELPER_ARG FD MASTER),
- * run the helper: never returns. Otherwise returns. */
+/* If argv is the helper's command line, run the helper: never returns.
+ * Otherwise returns. */
 void	utmp_helper_from_argv(int argc, char **argv);
 
-/* The helper's loop, in the helper's own process; never returns. */
-void	utmp_helper_main(int fd, int master);
+/* The helper's loop on a listening or a connected socket, in the
+ * helper's own process; never returns. */
+void	utmp_helper_main(int fd);
 
 #endif

@@ -6,9 +6,10 @@
 # and the resident size (VmRSS) at the end. (2) MANY_SESSIONS (default
 # 200) sessions started with no client (`new -- /bin/sh`), ours then the
 # stock ones: the sum of the PSS (smaps_rollup) of every process of each
-# session. Both servers fork the shell's process at once and hold it
-# until a client arrives; ours also keeps a small utmp helper. USS
-# (private pages) is what each more session costs for certain.
+# session, their private memory (USS) and their descriptors. Both
+# servers fork the shell's process at once and hold it until a client
+# arrives; ours also have one small utmp helper between them, counted
+# once. USS (private pages) is what each more session costs for certain.
 . "$(dirname "$0")/lib.sh"
 b_have_stock || { echo "| idle | skipped: stock mosh not installed | | | | |"; exit 0; }
 SECS=${IDLE_SECONDS:-30}
@@ -44,9 +45,18 @@ echo "| idle client RSS (MiB) | $cr_ours | | $cr_stock | $r | $(goal "$r" 0.5) |
 }
 b_end_session idle-ours "$spid_ours"; b_end_session idle-stock "$spid_stock"
 
+# The shared utmp helper our server $1 uses ("" if none): the process
+# listening on utmp-helper beside its control socket.
+utmp_helper_of() {
+	d=$(ss -xlpn 2>/dev/null | grep "pid=$1," |
+	    sed -n 's|.* \(/[^ ]*\)/[0-9]*\.sock .*|\1|p' | head -n 1)
+	[ -n "$d" ] && ss -xlpn 2>/dev/null | grep -F " $d/utmp-helper " |
+	    sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1
+}
+
 # many SIDE: start MANY servers with no client; sets PSS_ALL USS_ALL
-# (MiB, every process of the sessions: server, its held child, ours' utmp
-# helper) and N_OK.
+# (MiB), FDS_ALL and PROCS_ALL over every process of the sessions (the
+# server, its held child; ours' shared utmp helper once) and N_OK.
 many() {
 	list=
 	i=0
@@ -55,19 +65,20 @@ many() {
 		i=$((i + 1))
 	done
 	sleep 2
-	N_OK=0 ps=0 pu=0
+	N_OK=0 ps=0 pu=0 fds=0 procs=0
+	helper=
+	[ "$1" = ours ] && helper=$(utmp_helper_of $(echo $list | cut -d' ' -f1))
 	for p in $list; do
 		[ -r /proc/"$p"/smaps_rollup ] || continue
 		N_OK=$((N_OK + 1))
 		for q in $p $(cat /proc/"$p"/task/*/children 2>/dev/null); do
-			v=$(awk '/^Pss:/ { print $2 }' /proc/"$q"/smaps_rollup 2>/dev/null)
-			ps=$((ps + ${v:-0}))
-			v=$(awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s + 0 }' /proc/"$q"/smaps_rollup 2>/dev/null)
-			pu=$((pu + ${v:-0}))
+			count "$q"
 		done
 	done
+	[ -n "$helper" ] && count "$helper"
 	PSS_ALL=$(awk -v k=$ps 'BEGIN { printf "%.1f", k / 1024 }')
 	USS_ALL=$(awk -v k=$pu 'BEGIN { printf "%.1f", k / 1024 }')
+	FDS_ALL=$fds PROCS_ALL=$procs
 	for p in $list; do
 		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do kill "$c" 2>/dev/null; done
 		kill "$p" 2>/dev/null
@@ -75,9 +86,21 @@ many() {
 	sleep 1
 	B_SERVERS=
 }
-many ours; o_uss=$USS_ALL o_pss=$PSS_ALL o_n=$N_OK
-many stock; s_uss=$USS_ALL s_pss=$PSS_ALL s_n=$N_OK
-# The 0.5x goal is for RSS (the rows above); this row has none:
-# see the README for what bounds it.
-echo "| $MANY idle sessions, no client: sum of private memory (USS, MiB) of all their processes | $o_uss | | $s_uss | $(ratio "$o_uss" "$s_uss") | |"
-echo "| $MANY idle sessions, no client: sum of PSS (MiB; $o_n/$s_n up; server, held shell child, ours' utmp helper) | $o_pss | | $s_pss | $(ratio "$o_pss" "$s_pss") | |"
+# count PID: add its PSS, USS (KiB), descriptors and itself to the sums.
+count() {
+	v=$(awk '/^Pss:/ { print $2 }' /proc/"$1"/smaps_rollup 2>/dev/null)
+	ps=$((ps + ${v:-0}))
+	v=$(awk '/^Private_(Clean|Dirty):/ { s += $2 } END { print s + 0 }' /proc/"$1"/smaps_rollup 2>/dev/null)
+	pu=$((pu + ${v:-0}))
+	fds=$((fds + $(ls /proc/"$1"/fd 2>/dev/null | wc -l)))
+	procs=$((procs + 1))
+}
+many ours; o_uss=$USS_ALL o_pss=$PSS_ALL o_n=$N_OK o_fds=$FDS_ALL o_procs=$PROCS_ALL
+many stock; s_uss=$USS_ALL s_pss=$PSS_ALL s_n=$N_OK s_fds=$FDS_ALL s_procs=$PROCS_ALL
+per() { awk -v a="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", a / n; else print "-" }'; }
+r=$(ratio "$o_uss" "$s_uss")
+echo "| $MANY idle sessions, no client: sum of private memory (USS, MiB) of all their processes | $o_uss | | $s_uss | $r | $(goal "$r" 1.0) |"
+r=$(ratio "$o_pss" "$s_pss")
+echo "| $MANY idle sessions, no client: sum of PSS (MiB; $o_n/$s_n up; server, held shell child, ours' shared utmp helper) | $o_pss | | $s_pss | $r | $(goal "$r" 1.0) |"
+a=$(per "$o_fds" "$o_n") b=$(per "$s_fds" "$s_n") r=$(ratio "$a" "$b")
+echo "| $MANY idle sessions: descriptors a session (all processes; $o_procs/$s_procs processes in all) | $a | | $b | $r | $(goal "$r" 1.0) |"

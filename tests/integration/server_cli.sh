@@ -69,16 +69,20 @@ LANG=C LC_ALL= LC_CTYPE= t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -l LANG=
 t_check "a -l LANG=C.UTF-8 from the client rescues a C locale" [ -n "$SRV_PORT" ]
 [ -n "$SRV_PID" ] && kill "$SRV_PID"
 # Without tsmosh-utmp-helper beside it or in LIBEXECDIR, the server runs
-# its utmp helper as a fresh copy of itself (mosh-server --utmp-helper).
-mkdir -p "$T_TMP/alone" && cp "$S" "$T_TMP/alone/mosh-server"
-t_start_mosh_server "$T_TMP/alone/mosh-server" $OURS_LO -i 127.0.0.1 -- /bin/sh
-fallback=
-for c in $(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null); do
-	[ "$(readlink /proc/"$c"/exe)" = "$T_TMP/alone/mosh-server" ] &&
-	    tr '\0' ' ' </proc/"$c"/cmdline | grep -q -- '--utmp-helper' && fallback=$c
-done
-t_check "no helper program: mosh-server itself is the utmp helper" [ -n "$fallback" ]
+# the shared utmp helper as a fresh copy of itself (mosh-server
+# --utmp-helper), here in a control directory of its own.
+mkdir -p "$T_TMP/alone" "$T_TMP/alone-run" && cp "$S" "$T_TMP/alone/mosh-server"
+chmod 700 "$T_TMP/alone-run"
+env XDG_RUNTIME_DIR="$T_TMP/alone-run" "$T_TMP/alone/mosh-server" new $OURS_LO -i 127.0.0.1 \
+    -- /bin/sh >"$T_TMP/srv.out" 2>"$T_TMP/srv.err" </dev/null
+t_server_started "$T_TMP/srv.out" "$T_TMP/srv.err"
+fallback=$(ss -xlpn 2>/dev/null | grep -F " $T_TMP/alone-run/tsmosh/utmp-helper " |
+    sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)
+t_check "no helper program: mosh-server itself is the utmp helper" \
+    sh -c "[ -n '$fallback' ] && [ \"\$(readlink /proc/$fallback/exe)\" = '$T_TMP/alone/mosh-server' ] &&
+        tr '\\0' ' ' </proc/$fallback/cmdline | grep -q -- '--utmp-helper'"
 [ -n "$SRV_PID" ] && kill "$SRV_PID"
+[ -n "$fallback" ] && t_wait_gone "$fallback" 30
 # The shell's process, held until a client comes (maybe for days), holds
 # its terminal and nothing else: none of the server's sockets, and no
 # descriptor the server was started with (this one gets fd 9 open).
@@ -88,8 +92,7 @@ t_check "the server keeps no descriptor it was started with (fd 9)" \
     sh -c "[ -n '$SRV_PID' ] && ! ls -l /proc/$SRV_PID/fd | grep -q '$T_TMP/inherited'"
 held=
 for c in $(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null); do
-	[ "$(readlink /proc/"$c"/exe)" = "$(readlink -f "$S")" ] &&
-	    ! tr '\0' ' ' </proc/"$c"/cmdline | grep -q -- '--utmp-helper' && held=$c
+	[ "$(readlink /proc/"$c"/exe)" = "$(readlink -f "$S")" ] && held=$c
 done
 t_check "the held shell process has only fds 0, 1 and 2 (had: $(ls /proc/"$held"/fd 2>/dev/null | tr '\n' ' '))" \
     sh -c "[ -n '$held' ] && [ \"\$(ls /proc/$held/fd | sort -n | tr '\n' ' ')\" = '0 1 2 ' ]"

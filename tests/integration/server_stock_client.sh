@@ -59,11 +59,10 @@ if command -v who >/dev/null && [ -e /run/utmp ]; then
 fi
 # The utmp helper is the small program beside mosh-server, not a second
 # copy of the server (which would cost a session ten times the memory).
-helper=
-for c in $(cat /proc/"$SRV_PID"/task/*/children 2>/dev/null); do
-	case "$(readlink /proc/"$c"/exe)" in */tsmosh-utmp-helper) helper=$c ;; esac
-done
-t_check "the session's utmp helper runs tsmosh-utmp-helper" [ -n "$helper" ]
+helper=$(t_utmp_helper "$SRV_PID")
+# (Shared by the user's sessions: maybe started by another build's.)
+t_check "the session's utmp helper runs tsmosh-utmp-helper" \
+    sh -c "[ -n '$helper' ] && readlink /proc/$helper/exe | grep -q '/tsmosh-utmp-helper\$'"
 t_check "the process title shows the client and idle time" \
     sh -c "pgrep -a mosh-server | grep '^$SRV_PID ' | grep -q 'attached 127.0.0.1, idle'"
 

@@ -88,6 +88,16 @@ t_bad_args() {
 # (grep -E).
 t_listed() { "$TOP/$BUILD/mosh-server" list | grep -Eq -- "$1"; }
 
+# t_utmp_helper PID: the pid of the utmp helper our server PID uses, the
+# one listening on utmp-helper beside its control socket ("" if none).
+t_utmp_helper() {
+	t_uh_dir=$(ss -xlpn 2>/dev/null | grep "pid=$1," |
+	    sed -n 's|.* \(/[^ ]*\)/[0-9]*\.sock .*|\1|p' | head -n 1)
+	[ -n "$t_uh_dir" ] || return 0
+	ss -xlpn 2>/dev/null | grep -F " $t_uh_dir/utmp-helper " |
+	    sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1
+}
+
 # Start a mosh-server (stock by default) on 127.0.0.1. Sets SRV_PORT,
 # SRV_KEY, SRV_PID. Args after the first are passed after `new`.
 t_start_mosh_server() {
