@@ -243,7 +243,11 @@ serve_client_new(struct serve_ctx *s, const struct mosh_key *key,
 		free(c);
 		return NULL;
 	}
-	base = host_state_new(fb->cols, fb->rows);
+	/* The first client comes at setup, while the session's screen is
+	 * still the blank one a client starts from: its base shares those
+	 * rows, so an idle session holds one screen, not two. */
+	base = key == NULL ? host_state_blank_of(s->emu) :
+	    host_state_new(fb->cols, fb->rows);
 	view = host_state_view(s->emu, read_only);
 	user = userstream_new();
 	if (base == NULL || view == NULL || user == NULL) {

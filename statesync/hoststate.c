@@ -18,6 +18,20 @@ host_state_new(int cols, int rows)
 	return h;
 }
 
+struct host_state *
+host_state_blank_of(const struct term_emu *e)
+{
+	struct host_state *h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	if ((h->emu = term_emu_clone(e)) == NULL) {
+		free(h);
+		return NULL;
+	}
+	return h;
+}
+
 void
 host_state_free(struct host_state *h)
 {

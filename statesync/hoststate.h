@@ -48,6 +48,9 @@ extern const struct ssp_state_ops host_state_ops;
 
 /* A blank screen of that size; NULL when out of memory or size absurd. */
 struct host_state *host_state_new(int cols, int rows);
+/* The same, sharing the rows of an emulator that is still as
+ * term_emu_new made it (nothing written yet); NULL when out of memory. */
+struct host_state *host_state_blank_of(const struct term_emu *);
 void	host_state_free(struct host_state *);
 
 /*

@@ -57,6 +57,7 @@ term_fb_row_fill(struct term_fb *fb, struct term_row *r, int cols,
 		n = r->ink;
 	r->gen = ++fb->row_gen;
 	r->wrap = 0;
+	r->fresh = 0;
 	if (blank) {
 		for (i = 0; i < n; i += BLANK_RUN)
 			memcpy(&r->cells[i], blank_run, (size_t)(n - i <
@@ -111,6 +112,10 @@ term_fb_row_mut(struct term_fb *fb, int y)
 		return NULL;
 	memcpy(copy, r, sz);
 	copy->refs = 1;
+	if (r->fresh) {
+		copy->fresh = 0;
+		copy->gen = ++fb->row_gen;
+	}
 	r->refs--;
 	fb->row[y] = copy;
 	return copy;
@@ -163,6 +168,7 @@ term_fb_new(int cols, int rows)
 {
 	struct term_fb		*fb;
 	struct term_cell	 blank;
+	struct term_row		*r;
 	int			 y;
 
 	if (cols < 1 || rows < 1 || cols > TERM_MAX_COLS || rows > TERM_MAX_ROWS)
@@ -176,10 +182,15 @@ term_fb_new(int cols, int rows)
 		goto fail;
 	memset(&blank, 0, sizeof(blank));
 	blank.ch = ' ';
-	for (y = 0; y < rows; y++) {
-		if ((fb->row[y] = term_fb_row_new(fb, cols, &blank)) == NULL)
-			goto fail;
-	}
+	/* One blank row for all: an idle screen costs a row, not a screen
+	 * (rows are written copy-on-write, so each is copied when first
+	 * written). */
+	if ((r = term_fb_row_new(fb, cols, &blank)) == NULL)
+		goto fail;
+	r->fresh = 1;
+	r->refs = (unsigned)rows;
+	for (y = 0; y < rows; y++)
+		fb->row[y] = r;
 	return fb;
 fail:
 	term_fb_free(fb);
@@ -280,10 +291,20 @@ term_fb_held(const struct term_fb *fb)
 	    (size_t)fb->cols * sizeof(struct term_cell);
 	int	 y;
 
+	const struct term_row *fresh = NULL;
+	unsigned nfresh = 0;
+
 	n = sizeof(*fb) + (size_t)fb->rows * sizeof(fb->row[0]);
-	for (y = 0; y < fb->rows; y++)
-		if (fb->row[y]->refs == 1)
+	for (y = 0; y < fb->rows; y++) {
+		if (fb->row[y]->fresh) {
+			fresh = fb->row[y];	/* one per screen, see fb.h */
+			nfresh++;
+		} else if (fb->row[y]->refs == 1)
 			n += row;
+	}
+	/* The shared blank row is ours when no other screen has it. */
+	if (fresh != NULL && fresh->refs == nfresh)
+		n += row;
 	return n + term_str_held(fb->title) + term_str_held(fb->icon) +
 	    term_str_held(fb->clipboard);
 }
@@ -445,6 +466,7 @@ term_row_trim_into(struct term_row *t, int *room, const struct term_row *r,
 	t->gen = r->gen;
 	t->refs = 1;
 	t->wrap = r->wrap;
+	t->fresh = 0;
 	t->ink = (uint16_t)w;
 	memcpy(t->cells, r->cells, (size_t)w * sizeof(t->cells[0]));
 	*width = w;

@@ -64,6 +64,10 @@ struct term_row {
 	uint64_t gen;			/* see above */
 	unsigned refs;
 	uint8_t	 wrap;			/* hint: text continued on next row */
+	/* The one blank row every row of a new screen shares until it is
+	 * written: a copy of it draws a generation of its own, as a row
+	 * made for that place would have had. */
+	uint8_t	 fresh;
 	/* Every cell from here on is a default blank: an upper bound that
 	 * each write keeps, so a row can be cut short without a scan. */
 	uint16_t ink;

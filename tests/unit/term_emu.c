@@ -420,6 +420,42 @@ row_all(const struct term_emu *e, int y, const struct term_cell *c)
 }
 
 /*
+ * A new screen's rows share one blank row: writing a row copies it for
+ * that place only, with a generation of its own (the display diff takes
+ * rows of one generation for one line of text), and a clone still shares
+ * what neither wrote.
+ */
+static void
+blank_rows_shared(struct check *t)
+{
+	struct term_emu	*e = term_emu_new(10, 4);
+	const struct term_fb *fb;
+	struct term_fb	*snap;
+
+	CHECK(t, e != NULL);
+	if (e == NULL)
+		return;
+	fb = term_emu_fb(e);
+	CHECK(t, fb->row[0] == fb->row[3] && fb->row[0]->refs == 4);
+	put(e, "a\r\nb");
+	CHECK(t, fb->row[0] != fb->row[1] && fb->row[1] != fb->row[2]);
+	CHECK(t, fb->row[0]->gen != fb->row[1]->gen &&
+	    fb->row[0]->gen != fb->row[2]->gen &&
+	    fb->row[1]->gen != fb->row[2]->gen);
+	CHECK(t, fb->row[2] == fb->row[3] && fb->row[2]->refs == 2);
+	CHECK(t, fb->row[0]->cells[0].ch == 'a' &&
+	    fb->row[1]->cells[0].ch == 'b' && fb->row[2]->cells[0].ch == ' ');
+	snap = term_emu_snapshot(e);
+	CHECK(t, snap != NULL && snap->row[3] == fb->row[3] &&
+	    fb->row[3]->refs == 4);
+	put(e, "\r\n\r\nd");
+	CHECK(t, fb->row[3]->cells[0].ch == 'd' && snap != NULL &&
+	    snap->row[3]->cells[0].ch == ' ' && snap->row[2]->refs == 3);
+	term_fb_free(snap);
+	term_emu_free(e);
+}
+
+/*
  * A row scrolled off is used again for the row scrolled in, blanked only
  * up to its ink: whatever wrote it (text, wide characters at the margin,
  * inserts, coloured erases), the new row must be blank in every cell.
@@ -653,5 +689,5 @@ CHECK_MAIN_SETUP(utf8_ctype,
     CASE(unknown_ignored), CASE(titles_and_clipboard), CASE(modes),
     CASE(wide_and_combining), CASE(combining_at_line_start), CASE(repeat_char),
     CASE(sizes_bounded), CASE(clone_is_independent), CASE(clone_inside_osc),
-    CASE(recycled_rows_blank), CASE(fast_paths_match_bytewise),
+    CASE(recycled_rows_blank), CASE(blank_rows_shared), CASE(fast_paths_match_bytewise),
     CASE(ascii_run_ends), CASE(widths_remembered))
