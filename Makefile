@@ -168,6 +168,8 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(MOD_SRC) $(foreach m,$(MODULES),$(wildc
 build-fuzz/fuzz_control: server/control.c server/control_reply.c \
     server/control.h
 build-fuzz/fuzz_config: server/config.c server/config.h
+build-fuzz/fuzz_utmp: server/utmp.c server/utmp.h
+build-fuzz/fuzz_utmp: PKG_LIBS += $(SERVER_LIBS)
 
 fuzz: $(FUZZ_BIN)
 	@for f in $(FUZZ_BIN); do \

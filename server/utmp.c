@@ -107,31 +107,47 @@ utmp_conn_drop(struct utmp_helper *h, size_t i)
 	h->conn[i] = h->conn[--h->n];
 }
 
+enum utmp_req
+utmp_request_kind(const char *msg, size_t len)
+{
+	if (strlen(msg) != len)
+		return UTMP_REQ_BAD;	/* a NUL inside */
+	if (strcmp(msg, "master") == 0)
+		return UTMP_REQ_MASTER;
+	if (strcmp(msg, "remove") == 0)
+		return UTMP_REQ_REMOVE;
+	if (strncmp(msg, "add ", 4) == 0)
+		return UTMP_REQ_ADD;
+	return UTMP_REQ_BAD;
+}
+
 /* Carry out one request (len bytes at msg, NUL-terminated; fd passed
  * with it or -1, ours to keep or close). false: drop the connection. */
 static bool
 utmp_request(struct utmp_conn *c, const char *msg, size_t len, int fd)
 {
-	if (strcmp(msg, "master") == 0 && c->master == -1 && fd >= 0 &&
+	enum utmp_req	 kind = utmp_request_kind(msg, len);
+
+	if (kind == UTMP_REQ_MASTER && c->master == -1 && fd >= 0 &&
 	    utmp_is_master(fd)) {
 		c->master = fd;
 		return true;
 	}
 	if (fd >= 0)
 		close(fd);
-	if (c->master == -1 || strlen(msg) != len)
-		return false;
-	if (strcmp(msg, "remove") != 0 && strncmp(msg, "add ", 4) != 0)
+	if (c->master == -1 ||
+	    (kind != UTMP_REQ_ADD && kind != UTMP_REQ_REMOVE))
 		return false;
 	/* Each call runs a setgid program: none when there is nothing
 	 * to remove. */
 	if (c->added)
 		utempter_remove_record(c->master);
-	c->added = msg[0] == 'a' && utempter_add_record(c->master, msg + 4);
+	c->added = kind == UTMP_REQ_ADD &&
+	    utempter_add_record(c->master, msg + 4);
 	return true;
 }
 
-/* Read one message from connection i and answer it; false: drop it. */
+/* Read one message from c and answer it; false: drop it. */
 static bool
 utmp_conn_read(struct utmp_conn *c)
 {

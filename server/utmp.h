@@ -19,6 +19,8 @@
 
 #include <sys/types.h>
 
+#include <stddef.h>
+
 /*
  * The helper program (server/helper/), installed in LIBEXECDIR, and its
  * command line: PROG UTMP_HELPER_ARG FD. FD is a listening socket (the
@@ -45,6 +47,17 @@ int	utmp_helper_add(int fd, const char *text);
 
 /* "remove": our entry is gone once this returns 0. */
 int	utmp_helper_remove(int fd);
+
+/* What a request to the helper is (its parser, kept apart for the
+ * fuzzer): the message's len bytes at msg, NUL-terminated there. "add"
+ * takes any text after "add " but a NUL; anything else is BAD. */
+enum utmp_req {
+	UTMP_REQ_BAD,
+	UTMP_REQ_MASTER,	/* "master", with the pty master passed */
+	UTMP_REQ_ADD,		/* "add TEXT" */
+	UTMP_REQ_REMOVE,	/* "remove" */
+};
+enum utmp_req utmp_request_kind(const char *msg, size_t len);
 
 /* If argv is the helper's command line, run the helper: never returns.
  * Otherwise returns. */
