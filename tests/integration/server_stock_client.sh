@@ -52,6 +52,11 @@ tm send-keys -t m 'clear; stty size' Enter
 t_check "resizing the window changes stty size inside the session" \
     tm_wait m '^30 100$' 50
 
+# The shell's stdout and stderr are its terminal, as its stdin: the held
+# process had them closed while it waited.
+tm send-keys -t m 'clear; t=$(tty); [ "$(readlink /proc/$$/fd/1)" = "$t" ] && [ "$(readlink /proc/$$/fd/2)" = "$t" ] && echo fds-ok-$((6*7)) >&2' Enter
+t_check "the shell's stdout and stderr are its terminal" tm_wait m '^fds-ok-42' 50
+
 # utmp and the process title while attached.
 if command -v who >/dev/null && [ -e /run/utmp ]; then
 	t_check "who shows the session with its client address" \
