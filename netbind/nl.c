@@ -11,7 +11,10 @@ nl_open(struct nl *n, unsigned int groups)
 {
 	int	 on = 1, saved;
 
-	memset(n, 0, sizeof(*n));
+	/* Not the receive buffer: writing it all would make its pages
+	 * the process's own for nothing. */
+	n->portid = 0;
+	n->seq = 0;
 	n->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC |
 	    (groups != 0 ? SOCK_NONBLOCK : 0));
 	if (n->sock == NULL)

@@ -1,8 +1,10 @@
 /*
  * Following an interface: a netlink socket subscribed to link and
  * address events, and a query socket to resolve again when one concerns
- * us. Events are only a trigger; the truth is always a fresh resolve, so
- * a lost event (ENOBUFS) costs nothing but a resync.
+ * us, opened for that resolve and closed after it (a session may wait
+ * for days with only the event socket open). Events are only a trigger;
+ * the truth is always a fresh resolve, so a lost event (ENOBUFS) costs
+ * nothing but a resync.
  */
 #include <sys/socket.h>
 
@@ -40,12 +42,6 @@ netbind_watch_open(const char *name)
 	if (nl_open(&w->ev, RTMGRP_LINK | RTMGRP_IPV4_IFADDR |
 	    RTMGRP_IPV6_IFADDR) != 0)
 		goto fail;
-	if (!w->any && nl_open(&w->q, 0) != 0) {
-		saved = errno;
-		nl_close(&w->ev);
-		errno = saved;
-		goto fail;
-	}
 	return w;
 fail:
 	saved = errno;
@@ -165,7 +161,10 @@ netbind_watch_resolve(struct netbind_watch *w, struct netbind_iface *ifc)
 
 	if (w->any)
 		return errno = EINVAL, NETBIND_ERROR;
+	if (nl_open(&w->q, 0) != 0)
+		return NETBIND_ERROR;
 	st = nl_resolve(&w->q, w->name, ifc);
+	nl_close(&w->q);
 	if (st != NETBIND_ERROR)
 		w->index = ifc->index;
 	return st;

@@ -232,6 +232,7 @@ void
 listener_resync(struct listener *l, struct conn *c)
 {
 	struct netbind_iface ifc;
+	enum netbind_status st;
 	const struct netbind_addr *want;
 	size_t		 i, nwant;
 	int		 fd;
@@ -239,8 +240,11 @@ listener_resync(struct listener *l, struct conn *c)
 
 	if (l->watch == NULL || netbind_watch_read(l->watch) == 0)
 		return;
-	/* Down or gone: none of its addresses count. */
-	if (netbind_watch_resolve(l->watch, &ifc) != NETBIND_OK)
+	/* Down or gone: none of its addresses count. A failed query says
+	 * nothing of the interface: keep the sockets until the next event. */
+	if ((st = netbind_watch_resolve(l->watch, &ifc)) == NETBIND_ERROR)
+		return;
+	if (st != NETBIND_OK)
 		ifc.naddrs = 0;
 	/* Deleted and created again (tailscaled restarted) between two
 	 * reads: same addresses, but SO_BINDTODEVICE holds the old index,

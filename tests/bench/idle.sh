@@ -97,10 +97,12 @@ count() {
 }
 many ours; o_uss=$USS_ALL o_pss=$PSS_ALL o_n=$N_OK o_fds=$FDS_ALL o_procs=$PROCS_ALL
 many stock; s_uss=$USS_ALL s_pss=$PSS_ALL s_n=$N_OK s_fds=$FDS_ALL s_procs=$PROCS_ALL
-per() { awk -v a="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.1f", a / n; else print "-" }'; }
+per() { awk -v a="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.3f", a / n; else print "-" }'; }
 r=$(ratio "$o_uss" "$s_uss")
 echo "| $MANY idle sessions, no client: sum of private memory (USS, MiB) of all their processes | $o_uss | | $s_uss | $r | $(goal "$r" 1.0) |"
 r=$(ratio "$o_pss" "$s_pss")
 echo "| $MANY idle sessions, no client: sum of PSS (MiB; $o_n/$s_n up; server, held shell child, ours' shared utmp helper) | $o_pss | | $s_pss | $r | $(goal "$r" 1.0) |"
-a=$(per "$o_fds" "$o_n") b=$(per "$s_fds" "$s_n") r=$(ratio "$a" "$b")
+# Three decimals: the shared helper's own descriptors are a few hundredths.
+a=$(per "$o_fds" "$o_n") b=$(per "$s_fds" "$s_n")
+r=$(awk -v a="$a" -v b="$b" 'BEGIN { if (b > 0) printf "%.3fx", a / b; else print "n/a" }')
 echo "| $MANY idle sessions: descriptors a session (all processes; $o_procs/$s_procs processes in all) | $a | | $b | $r | $(goal "$r" 1.0) |"
