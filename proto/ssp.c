@@ -231,6 +231,25 @@ ssp_bulk_pending(const struct ssp *t)
 	    t->frag.last.new_num == back->num && back->num > t->sent[0].num;
 }
 
+/*
+ * Would the instruction go again unchanged: the last one sent, from the
+ * state the peer is assumed to hold to the newest, and large? A peer slow
+ * to ack it (a stock server busy with a paste, a state of its sent before
+ * not acked in time) got it again every send interval, as mosh does: a
+ * whole copy every 20 ms. It waits for its timeout instead, as a newer
+ * state would. (An ack that falls due meanwhile still carries it: to a
+ * stock peer an ack is a state, and this is the state.)
+ */
+static bool
+ssp_bulk_again(const struct ssp *t)
+{
+	return t->frag.ready && t->frag.have_last &&
+	    fragmenter_count(&t->frag) > 1 &&
+	    t->frag.last_diff.len >= SSP_BULK_ACK_BYTES &&
+	    t->frag.last.new_num == t->sent[t->nsent - 1].num &&
+	    t->frag.last.old_num == t->sent[t->assumed].num;
+}
+
 /* Cut the prefix every state shares with the acknowledged one. */
 static void
 ssp_rationalize(struct ssp *t)
@@ -285,6 +304,9 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 		if (t->mindelay_clock != SSP_NEVER &&
 		    t->mindelay_clock + t->send_mindelay > t->next_send_time)
 			t->next_send_time = t->mindelay_clock + t->send_mindelay;
+		if (ssp_bulk_again(t))
+			t->next_send_time = back->ts + conn_timeout(t->conn) +
+			    SSP_ACK_DELAY_MS;
 	} else if (!o->equal(t->current, t->sent[0].state) && heard_recently) {
 		t->next_send_time = back->ts + conn_timeout(t->conn) +
 		    SSP_ACK_DELAY_MS;

@@ -593,6 +593,52 @@ test_resend_reuses_fragments(struct check *t)
 }
 
 /*
+ * A stock peer slow to ack (busy applying a paste): a small state sent
+ * before the paste is not acked in time, so the paste goes again whole
+ * from the acknowledged state. It used to go every send interval (20
+ * ms: mosh's rule when the peer is assumed behind) until the ack came;
+ * it waits for its timeout, as a newer state would.
+ */
+static void
+test_slow_peer_bulk_paced(struct check *t)
+{
+	struct pair	 p;
+	uint8_t		*big, key = 'x';
+	size_t		 n = 60000, frags;
+	uint64_t	 sent0;
+	unsigned	 i;
+
+	CHECK(t, (big = noise_new(n, 7)) != NULL);
+	if (big == NULL)
+		return;
+	CHECK(t, pair_open(&p, 23) == 0);
+	ssp_set_reports_off(&p.client.s);
+	pair_run(&p, 50);
+	p.blackhole_to_client = true;		/* no ack comes back */
+	userstream_push_keys(ssp_current(&p.client.s), &key, 1);
+	pair_run(&p, 30);
+	userstream_push_keys(ssp_current(&p.client.s), big, n);
+	pair_run(&p, 300);	/* the small state is past its window now */
+	frags = fragmenter_count(&p.client.s.frag);
+	CHECK(t, frags > 40);
+	sent0 = p.client.c.stats.sent;
+	pair_run(&p, 1500);
+	/* Every send interval that would be 75 copies; one a timeout
+	 * (CONN_MIN_RTO + SSP_ACK_DELAY_MS at least) is 10. */
+	CHECK(t, p.client.c.stats.sent <= sent0 +
+	    (1500 / (CONN_MIN_RTO + SSP_ACK_DELAY_MS) + 1) * frags);
+	CHECK(t, p.client.c.stats.sent >= sent0 + frags);
+	/* The peer acks again: everything arrives. */
+	p.blackhole_to_client = false;
+	for (i = 0; i < 5000 && userstream_events(ssp_remote(&p.server.s)) <
+	    n + 1; i++)
+		pair_run(&p, 1);
+	CHECK_EQ_INT(t, userstream_events(ssp_remote(&p.server.s)), n + 1);
+	free(big);
+	pair_close(&p);
+}
+
+/*
  * An instruction of some 200 fragments goes out SSP_BURST_DATAGRAMS at a
  * time, SSP_BURST_GAP_MS apart, whole before anything newer is made;
  * the peer gets all of it.
@@ -1018,7 +1064,7 @@ CHECK_MAIN(
     CASE(test_first_state_at_once), CASE(test_first_news_acked_at_once),
     CASE(test_shutdown_handshake), CASE(test_roaming_client_followed),
     CASE(test_ack_now), CASE(test_peer_moved),
-    CASE(test_resend_reuses_fragments), CASE(test_burst_paced),
+    CASE(test_resend_reuses_fragments), CASE(test_slow_peer_bulk_paced), CASE(test_burst_paced),
     CASE(test_large_state_fragments), CASE(test_receive_budget),
     CASE(test_reports_repair), CASE(test_ack_beside_resend),
     CASE(test_bulk_on_acked_base), CASE(test_split_paste_repaired),
