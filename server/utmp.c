@@ -442,11 +442,16 @@ utmp_shared_exec(int listen_fd, int report)
 		if (nul > STDERR_FILENO)
 			close(nul);
 	}
-	(void)chdir("/");
+	/* Not to keep a mount busy; where it runs matters to nothing. */
+	if (chdir("/") != 0)
+		errno = 0;
 	utmp_keep_fd(listen_fd, a, sizeof(a));
 	utmp_helper_exec(a);
 	e = errno;
-	(void)write(report, &e, sizeof(e));
+	/* Should this fail too, the starter sees EOF, then no helper on
+	 * the socket, and starts one of its own. */
+	while (write(report, &e, sizeof(e)) == -1 && errno == EINTR)
+		;
 	_exit(127);
 }
 
@@ -482,7 +487,9 @@ utmp_shared_spawn(const char *sock)
 		if ((pid = fork()) != 0) {
 			if (pid == -1) {
 				e = errno;
-				(void)write(p[1], &e, sizeof(e));
+				while (write(p[1], &e, sizeof(e)) == -1 &&
+				    errno == EINTR)
+					;
 			}
 			_exit(0);
 		}
