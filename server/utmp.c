@@ -28,6 +28,7 @@
 #define UTMP_MSG_MAX	512
 #define UTMP_ACK_MS	3000	/* the setgid helper's fork+exec, at most */
 #define UTMP_CONNS_MAX	65536	/* sessions one shared helper serves */
+#define UTMP_NOFILE	4096	/* its descriptor limit: 2044 sessions */
 #define UTMP_FDS_IN	4	/* descriptors read with one message */
 #define UTMP_PATH_MAX	sizeof(((struct sockaddr_un *)0)->sun_path)
 
@@ -274,8 +275,13 @@ utmp_helper_own_path(struct utmp_helper *h)
 	}
 }
 
-/* How many sessions fit in our descriptor limit (two each), raising
- * the soft limit to the hard one first. */
+/*
+ * How many sessions fit in our descriptor limit (two each), raising the
+ * soft limit to UTMP_NOFILE first (or the hard limit, if lower). Not to
+ * the hard limit itself: libutempter's child closes every descriptor up
+ * to the limit before it execs, and at a million that took seconds a
+ * call while the server waited for its answer.
+ */
 static size_t
 utmp_helper_room(void)
 {
@@ -283,8 +289,9 @@ utmp_helper_room(void)
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return 64;
-	if (rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
+	if (rl.rlim_cur < UTMP_NOFILE && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max < UTMP_NOFILE ? rl.rlim_max :
+		    UTMP_NOFILE;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 		(void)getrlimit(RLIMIT_NOFILE, &rl);
 	}
