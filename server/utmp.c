@@ -521,7 +521,8 @@ utmp_shared_spawn(const char *sock)
 	return 0;
 }
 
-/* A connection to the socket at path, or -1 with errno. */
+/* A connection to the socket at path, or -1 with errno (EAGAIN: its
+ * backlog is full). */
 static int
 utmp_connect(const char *path)
 {
@@ -529,9 +530,14 @@ utmp_connect(const char *path)
 	int		 fd, saved;
 
 	memcpy(sun.sun_path, path, strlen(path) + 1);
-	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) == -1)
+	/* Non-blocking: a helper whose backlog is full (at its descriptor
+	 * limit, or stuck) would keep us waiting, with the lock held and
+	 * every other new session behind us. */
+	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, 0)) == -1)
 		return -1;
-	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
+	    fcntl(fd, F_SETFL, 0) != 0) {
 		saved = errno;
 		close(fd);
 		return errno = saved, -1;

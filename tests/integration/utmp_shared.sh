@@ -107,3 +107,23 @@ kill "$C" "$D"
 t_wait_gone "$H" 30
 t_check "the new helper exits once both have ended" t_not t_alive "$H"
 H=
+
+# A helper that accepts nobody (its backlog full: at its descriptor
+# limit, or stuck) must not hold up a new session, nor every session
+# after it: the session gets a helper of its own at once.
+"$POKE" --jam "$SOCK" >"$T_TMP/jam.out" 2>"$T_TMP/jam.err" &
+J=$!
+t_track "$J"
+t_until 50 [ -s "$T_TMP/jam.out" ]
+private_helper() { pgrep -P "$1" -f "$UTMP_HELPER" >/dev/null; }
+UTMP_HELPER=tsmosh-utmp-helper
+start; E=$SRV_PID
+t_check "with the helper's backlog full ($(cat "$T_TMP/jam.out")), a new session gets a helper of its own within 5 s" \
+    t_until 50 private_helper "$E"
+if [ -n "$WHO" ]; then
+	t_check "whose entry shows" t_until 50 has_entry "$E"
+fi
+t_check "and the stuck helper's socket is left alone" \
+    sh -c "ss -xlpn | grep -F ' $SOCK ' | grep -q 'pid=$J,'"
+kill "$E"
+t_wait_gone "$E" 30

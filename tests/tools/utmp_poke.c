@@ -12,6 +12,12 @@
  * ("add" with a NUL inside, after a good "master"), unknown, master-again
  * (a second "master"), unread (5000 requests whose answers are never
  * read), good (master, add, remove).
+ *
+ *   utmp_poke --jam PATH
+ *
+ * A helper that never accepts: listens on PATH with the smallest backlog,
+ * fills it with connections of its own, prints "jammed N" and waits to
+ * be killed. A server must not wait for it.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -146,14 +152,50 @@ out:
 	close(fd);
 }
 
+/* --jam: a listener on path whose backlog is full, until killed. */
+static int
+poke_jam(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int		 l, fd, n = 0;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return 2;
+	strcpy(sun.sun_path, path);
+	if ((l = socket(AF_UNIX, SOCK_SEQPACKET, 0)) == -1 ||
+	    bind(l, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
+	    listen(l, 0) != 0) {
+		perror("utmp_poke: listen");
+		return 2;
+	}
+	for (;;) {
+		if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK,
+		    0)) == -1)
+			return 2;
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0)
+			break;
+		n++;
+	}
+	if (errno != EAGAIN) {
+		perror("utmp_poke: connect");
+		return 2;
+	}
+	printf("jammed %d\n", n);
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int
 main(int argc, char **argv)
 {
 	char	 big[600], nul[] = "add a\0b";
 	int	 dn, two[2], fd, m;
 
+	if (argc == 3 && strcmp(argv[1], "--jam") == 0)
+		return poke_jam(argv[2]);
 	if (argc != 2) {
-		fprintf(stderr, "usage: utmp_poke PATH\n");
+		fprintf(stderr, "usage: utmp_poke PATH | --jam PATH\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
