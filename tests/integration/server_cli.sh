@@ -76,8 +76,7 @@ chmod 700 "$T_TMP/alone-run"
 env XDG_RUNTIME_DIR="$T_TMP/alone-run" "$T_TMP/alone/mosh-server" new $OURS_LO -i 127.0.0.1 \
     -- /bin/sh >"$T_TMP/srv.out" 2>"$T_TMP/srv.err" </dev/null
 t_server_started "$T_TMP/srv.out" "$T_TMP/srv.err"
-fallback=$(ss -xlpn 2>/dev/null | grep -F " $T_TMP/alone-run/tsmosh/utmp-helper " |
-    sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1)
+fallback=$(t_listener_pid "$T_TMP/alone-run/tsmosh/utmp-helper")
 t_check "no helper program: mosh-server itself is the utmp helper" \
     sh -c "[ -n '$fallback' ] && [ \"\$(readlink /proc/$fallback/exe)\" = '$T_TMP/alone/mosh-server' ] &&
         tr '\\0' ' ' </proc/$fallback/cmdline | grep -q -- '--utmp-helper'"

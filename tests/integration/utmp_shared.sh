@@ -15,10 +15,7 @@ WHO=
 command -v who >/dev/null && [ -e /run/utmp ] && WHO=1
 
 # The pid listening on our helper socket ("" when none).
-helper_pid() {
-	ss -xlpn 2>/dev/null | grep -F " $SOCK " |
-	    sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1
-}
+helper_pid() { t_listener_pid "$SOCK"; }
 helper_up() { [ -n "$(helper_pid)" ]; }
 nfds() { ls /proc/"$1"/fd 2>/dev/null | wc -l; }
 has_entry() { who | grep -q "mosh \[$1\]"; }
@@ -124,6 +121,6 @@ if [ -n "$WHO" ]; then
 	t_check "whose entry shows" t_until 50 has_entry "$E"
 fi
 t_check "and the stuck helper's socket is left alone" \
-    sh -c "ss -xlpn | grep -F ' $SOCK ' | grep -q 'pid=$J,'"
+    [ "$(helper_pid)" = "$J" ]
 kill "$E"
 t_wait_gone "$E" 30

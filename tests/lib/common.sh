@@ -88,14 +88,20 @@ t_bad_args() {
 # (grep -E).
 t_listed() { "$TOP/$BUILD/mosh-server" list | grep -Eq -- "$1"; }
 
+# t_listener_pid PATH: the pid listening on the unix socket PATH ("" if
+# none).
+t_listener_pid() {
+	ss -xlpn 2>/dev/null | grep -F " $1 " |
+	    sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1
+}
+
 # t_utmp_helper PID: the pid of the utmp helper our server PID uses, the
 # one listening on utmp-helper beside its control socket ("" if none).
 t_utmp_helper() {
 	t_uh_dir=$(ss -xlpn 2>/dev/null | grep "pid=$1," |
 	    sed -n 's|.* \(/[^ ]*\)/[0-9]*\.sock .*|\1|p' | head -n 1)
 	[ -n "$t_uh_dir" ] || return 0
-	ss -xlpn 2>/dev/null | grep -F " $t_uh_dir/utmp-helper " |
-	    sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -n 1
+	t_listener_pid "$t_uh_dir/utmp-helper"
 }
 
 # Start a mosh-server (stock by default) on 127.0.0.1. Sets SRV_PORT,
