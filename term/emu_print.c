@@ -386,6 +386,7 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 	uint32_t	 c, last;
 	int		 w, cols = fb->cols, last_wide;
 	const struct emu_widths *wt;
+	int		 plain = e->charset[e->gl] == CS_ASCII;
 
 	/* Templates copied whole and then given their character: a copy of
 	 * one just changed would stall on the store buffer. */
@@ -430,6 +431,15 @@ emu_print_utf8(struct term_emu *e, const uint8_t *p, size_t n)
 			cell += w;
 			if (cell >= end)
 				break;
+			/* ASCII between such words stays in this run
+			 * (one row fetch and one ink a run, not a word)
+			 * where no charset maps it. */
+			if (i < n && ascii_printable(p[i]) && plain) {
+				c = p[i];
+				len = 1;
+				w = 1;
+				continue;
+			}
 			/* Most text outside ASCII is three bytes a
 			 * character (CJK, symbols). */
 			if (n - i >= 3 && (c = decode_three(p + i)) != 0)

@@ -156,6 +156,9 @@ dec_graphics(struct check *t)
 
 	put(e, "\033(0lqk\033(B x \033)0\016x\017x");
 	ROW_IS(t, e, 0, "┌─┐ x │x");
+	/* ASCII after a character outside it, still mapped */
+	put(e, "\r\n\033(0\xc3\xa9qx\033(B\xc3\xa9qx");
+	ROW_IS(t, e, 1, "é─│éqx");
 	term_emu_free(e);
 }
 
@@ -549,6 +552,13 @@ fast_paths_match_bytewise(struct check *t)
 		    "\xe4\xb8\xad\xe4\xb8\xad\033[2;2Hab\r\n",
 		"\033[4h\xe4\xb8\xad\xc3\xa9\033[4l\033[?7l\xe4\xb8\xad\xe4\xb8\xad"
 		    "\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xe4\xb8\xad\xc3\xa9",
+		/* ASCII inside a run of text outside it: mapped by a
+		 * charset, to the margin and over it, a mark on it, in
+		 * insert mode, before a wide character that does not fit */
+		"\033(0\xc3\xa9qx\033(B\xc3\xa9qx\033)0\xc3\xa9\x0eqx\x0fq",
+		"\xc3\xa9" "abcdefghijk\xc3\xa9lm\r\n\xc3\xa9" "a\xcc\x81z",
+		"\033[4h\xc3\xa9" "ab\033[4l\r\n\xc3\xa9" "abcdefgh\xe4\xb8\xad",
+		"\033[?7l\xc3\xa9" "abcdefghijk\033[?7h\xe4\xb8\xad ab\xe4\xb8\xad",
 	};
 	struct term_emu	*whole, *bytes;
 	const struct term_fb *a, *b;
