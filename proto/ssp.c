@@ -211,6 +211,16 @@ ssp_update_assumed(struct ssp *t, uint64_t now)
 	}
 }
 
+/* Was the last instruction made a large one (several fragments,
+ * SSP_BULK_ACK_BYTES or more of diff) to the newest state sent? */
+static bool
+ssp_last_is_bulk(const struct ssp *t)
+{
+	return t->frag.ready && fragmenter_count(&t->frag) > 1 &&
+	    t->frag.last_diff.len >= SSP_BULK_ACK_BYTES &&
+	    t->frag.last.new_num == t->sent[t->nsent - 1].num;
+}
+
 /*
  * Is a large state (SSP_BULK_ACK_BYTES or more, which the peer acks at
  * once), built on an acknowledged state, on its way to a peer that takes
@@ -222,13 +232,10 @@ ssp_update_assumed(struct ssp *t, uint64_t now)
 static bool
 ssp_bulk_pending(const struct ssp *t)
 {
-	const struct ssp_timed_state *back = &t->sent[t->nsent - 1];
-
 	return t->peer_takes_reports && !t->shutdown_in_progress &&
-	    t->frag.ready && fragmenter_count(&t->frag) > 1 &&
-	    t->frag.last_diff.len >= SSP_BULK_ACK_BYTES &&
-	    t->frag_base_acked && t->bulk_resends < SSP_BULK_RESENDS &&
-	    t->frag.last.new_num == back->num && back->num > t->sent[0].num;
+	    ssp_last_is_bulk(t) && t->frag_base_acked &&
+	    t->bulk_resends < SSP_BULK_RESENDS &&
+	    t->sent[t->nsent - 1].num > t->sent[0].num;
 }
 
 /*
@@ -243,10 +250,7 @@ ssp_bulk_pending(const struct ssp *t)
 static bool
 ssp_bulk_again(const struct ssp *t)
 {
-	return t->frag.ready && t->frag.have_last &&
-	    fragmenter_count(&t->frag) > 1 &&
-	    t->frag.last_diff.len >= SSP_BULK_ACK_BYTES &&
-	    t->frag.last.new_num == t->sent[t->nsent - 1].num &&
+	return t->frag.have_last && ssp_last_is_bulk(t) &&
 	    t->frag.last.old_num == t->sent[t->assumed].num;
 }
 
