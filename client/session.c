@@ -48,7 +48,6 @@
  * floods our netlink socket gets no more datagrams from us than this.
  */
 #define MOVED_GAP_MS		20
-#define NET_TURN_MS		20	/* reading the socket, per loop */
 
 struct session {
 	struct client_opts *o;
@@ -152,9 +151,9 @@ output_frame(struct session *s, uint64_t now)
 static void
 process_network(struct session *s, int fd, uint64_t now)
 {
-	/* A server flooding us must not keep the keyboard (and the quit
-	 * escape) waiting: poll finds the rest after the others' turn. */
-	while (clock_ms() - now < NET_TURN_MS &&
+	/* A server flooding us: poll finds the rest after the keyboard
+	 * (and the quit escape). */
+	while (clock_ms() - now < CONN_RECV_TURN_MS &&
 	    ssp_recv_one(&s->ssp, fd, now) != PROTO_ERR_AGAIN)
 		;
 	notify_server_heard(&s->note, ssp_remote_timestamp(&s->ssp));

@@ -27,6 +27,10 @@
 #define CONN_SERVER_ASSOCIATION_TIMEOUT	40000
 #define CONN_PORT_HOP_INTERVAL		10000
 #define CONN_MAX_OLD_SOCKET_AGE		60000
+/* How long a loop reads its UDP socket before the rest of the loop (the
+ * keyboard, the pty, the control socket) gets its turn: a peer flooding
+ * us must not keep them waiting. */
+#define CONN_RECV_TURN_MS		20
 #define CONN_CONGESTION_PENALTY		500
 #define CONN_RETIRED_KEYS	4	/* keys kept after re-keys, to say goodbye */
 #define CONN_SERVED_MAX		8	/* client addresses remembered */

@@ -37,7 +37,6 @@
 #define UTMP_DETACH_MS		30000
 #define PTY_READ_CHUNK		16384
 #define PTY_READ_MAX		(256 * 1024)	/* per loop, then tick */
-#define NET_TURN_MS		20	/* reading one socket, per loop */
 #define TO_PTY_MAX		(16 * 1024 * 1024)
 #define ECHO_HIST_MAX		256
 #define TITLE_EVERY_MS		5000
@@ -703,10 +702,9 @@ serve_network(struct serve_ctx *s, int fd, uint64_t now)
 
 	for (i = 0; i < s->nclients; i++)
 		conns[i] = &s->client[i]->conn;
-	/* Key holders flooding at once, each state a copy of a large one,
-	 * must not keep the loop here: the control socket, signals and the
-	 * pty get their turn after NET_TURN_MS (poll finds the rest). */
-	while (clock_ms() - now < NET_TURN_MS) {
+	/* Key holders flooding at once, each state a copy of a large one:
+	 * poll finds the rest after the control socket, signals and pty. */
+	while (clock_ms() - now < CONN_RECV_TURN_MS) {
 		e = conn_recv_clients(s->net, conns, s->nclients, fd, now,
 		    &which, &p, &n);
 		if (e == PROTO_ERR_AGAIN)
