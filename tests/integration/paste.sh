@@ -51,13 +51,13 @@ first_keys() {
 		sub(/^K=/, "", $i); print $i; exit } }'
 }
 
-# paste_run NAME SERVER_BIN [impair options]: one session; sets UP (bytes
-# upstream), BURST, FIRST (keys in the first state) and leaves the
-# received file at $T_TMP/NAME.out.
 # arrived FILE: the whole paste is in FILE (a function: t_until runs
 # its arguments again, and a $(...) among them would be read once).
 arrived() { [ "$(stat -c %s "$1" 2>/dev/null)" = "$SIZE" ]; }
 
+# paste_run NAME SERVER_BIN [impair options]: one session; sets UP (bytes
+# upstream), BURST, FIRST (keys in the first state) and leaves the
+# received file at $T_TMP/NAME.out.
 paste_run() {
 	name=$1 bin=$2; shift 2
 	set -- "$@" --dump "$T_TMP/$name.dump" --stats-file "$T_TMP/$name.stats"

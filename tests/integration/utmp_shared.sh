@@ -112,8 +112,7 @@ H=
 J=$!
 t_track "$J"
 t_until 50 [ -s "$T_TMP/jam.out" ]
-private_helper() { pgrep -P "$1" -f "$UTMP_HELPER" >/dev/null; }
-UTMP_HELPER=tsmosh-utmp-helper
+private_helper() { pgrep -P "$1" -f tsmosh-utmp-helper >/dev/null; }
 start; E=$SRV_PID
 t_check "with the helper's backlog full ($(cat "$T_TMP/jam.out")), a new session gets a helper of its own within 5 s" \
     t_until 50 private_helper "$E"

@@ -32,18 +32,27 @@
 
 #include "tests/tools/toolutil.h"
 
-/* A connection to the helper, or exit 2. */
-static int
-poke_connect(const char *path)
+/* The address of the socket at path, or exit 2. */
+static struct sockaddr_un
+poke_addr(const char *path)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int		 fd;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		fprintf(stderr, "utmp_poke: path too long\n");
 		exit(2);
 	}
 	strcpy(sun.sun_path, path);
+	return sun;
+}
+
+/* A connection to the helper, or exit 2. */
+static int
+poke_connect(const char *path)
+{
+	struct sockaddr_un sun = poke_addr(path);
+	int		 fd;
+
 	if ((fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0)) == -1 ||
 	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
 		perror("utmp_poke: connect");
@@ -156,12 +165,9 @@ out:
 static int
 poke_jam(const char *path)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct sockaddr_un sun = poke_addr(path);
 	int		 l, fd, n = 0;
 
-	if (strlen(path) >= sizeof(sun.sun_path))
-		return 2;
-	strcpy(sun.sun_path, path);
 	if ((l = socket(AF_UNIX, SOCK_SEQPACKET, 0)) == -1 ||
 	    bind(l, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
 	    listen(l, 0) != 0) {
