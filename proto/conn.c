@@ -649,6 +649,8 @@ conn_accept(struct conn *c, const struct dgram *d, const struct conn_rx *rx,
 			    &rx->peer);
 		return PROTO_OK;
 	}
+	if (d->seq > c->expected_seq)
+		c->stats.gaps++;
 	c->expected_seq = d->seq + 1;
 	if (d->timestamp != DGRAM_TS_NONE) {
 		c->saved_ts = d->timestamp;

@@ -54,6 +54,8 @@ struct conn_hooks {
 struct conn_stats {
 	uint64_t	 received;	/* authentic datagrams */
 	uint64_t	 stale;		/* authentic, older than expected */
+	uint64_t	 gaps;		/* authentic, newer than expected: some
+					 * lost (or late) before it */
 	uint64_t	 dropped;	/* refused before the transport */
 	uint64_t	 sent;
 	uint64_t	 send_errors;

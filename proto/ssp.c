@@ -23,6 +23,7 @@ ssp_init(struct ssp *t, struct conn *c, const struct ssp_state_ops *mine,
 	t->send_mindelay = SSP_MINDELAY_SERVER_MS;
 	t->frag_next_time = SSP_NEVER;
 	t->report_time = SSP_NEVER;
+	t->loss_seen_at = SSP_NEVER;
 	fragmenter_init(&t->frag);
 	fragmenter_init(&t->side);
 	frag_assembly_init(&t->assembly);
@@ -87,6 +88,7 @@ ssp_rekey(struct ssp *t, const struct mosh_key *key, void *my_base,
 	unsigned	 mindelay = t->send_mindelay;
 	size_t		 budget = t->recv_budget;
 	bool		 reports_off = t->reports_off;
+	bool		 resend_on_loss = t->resend_on_loss;
 
 	/* Build the new key and transport first, switch last: a failure
 	 * changes nothing (a re-keyed session whose key nobody has, or a
@@ -111,6 +113,9 @@ ssp_rekey(struct ssp *t, const struct mosh_key *key, void *my_base,
 	fresh.send_mindelay = mindelay;
 	fresh.recv_budget = budget;
 	fresh.reports_off = reports_off;
+	/* Loss seen on the old device's link says nothing of the new. */
+	fresh.resend_on_loss = resend_on_loss;
+	fresh.gaps_seen = t->conn->stats.gaps;
 	*t = fresh;
 	return 0;
 }
@@ -195,6 +200,11 @@ ssp_update_assumed(struct ssp *t, uint64_t now)
 		held[i] = false;
 		if (now - t->sent[i].ts >= window ||
 		    t->sent[i].ts < t->moved_at) {
+			/* Unacked past its timeout, though the peer acks a
+			 * diff at once: it or its ack was lost. */
+			if (t->sent[i].diff_sent &&
+			    t->sent[i].ts >= t->moved_at)
+				t->loss_seen_at = now;
 			if (!t->peer_takes_reports)
 				return;
 			continue;
@@ -354,6 +364,7 @@ ssp_add_sent_state(struct ssp *t, uint64_t ts, uint64_t num)
 		return -1;
 	t->sent[t->nsent].num = num;
 	t->sent[t->nsent].ts = ts;
+	t->sent[t->nsent].diff_sent = false;
 	t->sent[t->nsent].state = copy;
 	t->nsent++;
 	if (t->nsent <= SSP_SENT_STATES_MAX)
@@ -617,6 +628,7 @@ ssp_send_to_receiver(struct ssp *t, const uint8_t *diff, size_t len,
 		back->ts = now;
 	else if (ssp_add_sent_state(t, now, new_num) != 0)
 		return PROTO_ERR_NOMEM;
+	ssp_sent_back(t)->diff_sent = true;
 	e = ssp_send_fragments(t, diff, len, new_num, now);
 	t->sent_news = true;
 	t->assumed = t->nsent - 1;
@@ -625,19 +637,28 @@ ssp_send_to_receiver(struct ssp *t, const uint8_t *diff, size_t len,
 	return e;
 }
 
+/* Are small states resent prophylactically: always, as mosh does, or
+ * (ssp_set_resend_on_loss) while loss was seen lately? */
+static bool
+ssp_resend_small(const struct ssp *t, uint64_t now)
+{
+	return !t->resend_on_loss || (t->loss_seen_at != SSP_NEVER &&
+	    now - t->loss_seen_at < SSP_LOSS_MEMORY_MS);
+}
+
 /*
  * If diffing from the acknowledged state costs little more, do that: it
- * repairs a loss without waiting for the retransmission timer. For a
- * large diff (SSP_BULK_ACK_BYTES or more) to a peer that takes reports
- * (mosh's rule otherwise, as measured with stock peers) "little" is an
- * eighth: its
+ * repairs a loss without waiting for the retransmission timer (for a
+ * small state, when ssp_resend_small). For a large diff
+ * (SSP_BULK_ACK_BYTES or more) to a peer that takes reports (mosh's rule
+ * otherwise, as measured with stock peers) "little" is an eighth: its
  * many fragments are sure to lose some at a few % loss, and a state
  * built on one the peer lacks is thrown away whole when it arrives (a
  * paste's first few KB went alone, then the rest on top of them: one
  * lost fragment of the first cost a whole copy of the rest).
  */
 static int
-ssp_prospective_resend(struct ssp *t)
+ssp_prospective_resend(struct ssp *t, uint64_t now)
 {
 	struct buf	 tmp;
 
@@ -648,7 +669,8 @@ ssp_prospective_resend(struct ssp *t)
 		return -1;
 	if (t->resend_diff.len <= t->diff.len ||
 	    (t->resend_diff.len < 1000 &&
-	    t->resend_diff.len - t->diff.len < 100) ||
+	    t->resend_diff.len - t->diff.len < 100 &&
+	    ssp_resend_small(t, now)) ||
 	    (t->peer_takes_reports && t->diff.len >= SSP_BULK_ACK_BYTES &&
 	    t->resend_diff.len - t->diff.len <= t->diff.len / 8)) {
 		t->assumed = 0;
@@ -742,7 +764,7 @@ ssp_tick(struct ssp *t, uint64_t now)
 
 	buf_reset(&t->diff);
 	if (t->my_ops->diff(t->sent[t->assumed].state, t->current,
-	    &t->diff) != 0 || ssp_prospective_resend(t) != 0)
+	    &t->diff) != 0 || ssp_prospective_resend(t, now) != 0)
 		return PROTO_ERR_NOMEM;
 
 	if (t->diff.len == 0) {
@@ -808,6 +830,12 @@ void
 ssp_set_send_mindelay(struct ssp *t, unsigned ms)
 {
 	t->send_mindelay = ms;
+}
+
+void
+ssp_set_resend_on_loss(struct ssp *t)
+{
+	t->resend_on_loss = true;
 }
 
 void
@@ -1003,6 +1031,10 @@ ssp_receive(struct ssp *t, const uint8_t *p, size_t len, uint64_t now)
 	size_t		 ref, at;
 	bool		 dup;
 
+	if (t->conn->stats.gaps != t->gaps_seen) {
+		t->gaps_seen = t->conn->stats.gaps;
+		t->loss_seen_at = now;
+	}
 	e = frag_assembly_add(&t->assembly, p, len);
 	if (e == PROTO_ERR_INCOMPLETE) {
 		/* Reported once the fragments stop coming. */

@@ -61,6 +61,16 @@
  * states a message can make.
  */
 #define SSP_RECV_BUDGET_BYTES	(16u * 1024 * 1024)
+/*
+ * mosh resends a small state the peer has not acked yet inside the next
+ * one (a "prophylactic" resend: a lost echo then costs no timeout), which
+ * on a clean link is about a tenth of a server's bytes (each echo again
+ * inside its echo ack). A sender set with ssp_set_resend_on_loss does so
+ * only within SSP_LOSS_MEMORY_MS of seeing loss: a gap in the peer's
+ * datagram sequence, or a state of ours sent with a diff and unacked past
+ * its timeout. The first loss after a clean spell costs that timeout.
+ */
+#define SSP_LOSS_MEMORY_MS	60000
 #define SSP_MINDELAY_SERVER_MS	8	/* collect output this long first */
 #define SSP_MINDELAY_CLIENT_MS	1
 #define SSP_NEVER		UINT64_MAX
@@ -85,6 +95,9 @@ struct ssp_timed_state {
 	uint64_t	 ts;
 	uint64_t	 base;		/* ours: the base of its last send, */
 	bool		 base_acked;	/* acknowledged by then */
+	bool		 diff_sent;	/* ours: sent with a diff, which the
+					 * peer acks within SSP_ACK_DELAY_MS
+					 * (an empty ack waits for its next) */
 	void		*state;
 	size_t		 held;		/* ops->held when it arrived */
 };
@@ -109,6 +122,9 @@ struct ssp {
 	uint64_t	 mindelay_clock;
 	unsigned	 send_mindelay;
 	bool		 sent_news;	/* a state that differs went out */
+	bool		 resend_on_loss; /* see SSP_LOSS_MEMORY_MS */
+	uint64_t	 loss_seen_at;	/* SSP_NEVER: none seen */
+	uint64_t	 gaps_seen;	/* conn's stats.gaps when last looked */
 	uint64_t	 moved_at;	/* the peer's address changed: states
 					 * sent before went to the old one */
 	bool		 shutdown_in_progress;
@@ -240,6 +256,8 @@ int		ssp_farewell(const uint8_t *peer, size_t len, const uint8_t *diff,
 		    size_t difflen, size_t mtu, struct buf *out);
 
 void		ssp_set_send_mindelay(struct ssp *, unsigned);
+/* Resend small unacked states only after loss (see SSP_LOSS_MEMORY_MS). */
+void		ssp_set_resend_on_loss(struct ssp *);
 /* Never offer fragment reports (tests: a peer that does not speak them). */
 void		ssp_set_reports_off(struct ssp *);
 /* What the peer's states may hold in all (SSP_RECV_BUDGET_BYTES unless

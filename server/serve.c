@@ -264,6 +264,10 @@ serve_client_new(struct serve_ctx *s, const struct mosh_key *key,
 		return NULL;
 	}
 	ssp_set_current(&c->ssp, view);
+	/* On a clean link mosh's prophylactic resend (each echo again in
+	 * its echo ack) is a tenth of what we send: only where loss was
+	 * seen. */
+	ssp_set_resend_on_loss(&c->ssp);
 	/* Clients with the key may each send large states: together they
 	 * get what one client would, so the session's memory stays bounded
 	 * however many there are. */

@@ -526,6 +526,82 @@ test_peer_moved(struct check *t)
 	CHECK(t, took[0] >= 60);
 }
 
+/*
+ * The server's echo, then 30 ms later its echo ack, both sent before the
+ * client acks the echo: is the second instruction built on the
+ * acknowledged state (mosh's prophylactic resend, the echo again) rather
+ * than on the echo?
+ */
+static bool
+echo_resent(struct check *t, struct pair *p)
+{
+	struct instruction last;
+	uint64_t	 echo;
+
+	userstream_push_keys(ssp_current(&p->server.s), (const uint8_t *)"e", 1);
+	pair_run(p, 30);
+	echo = ssp_sent_state_last(&p->server.s);
+	userstream_push_keys(ssp_current(&p->server.s), (const uint8_t *)"a", 1);
+	pair_run(p, 20);
+	last = p->server.s.frag.last;
+	CHECK(t, last.new_num == ssp_sent_state_last(&p->server.s));
+	CHECK(t, last.new_num > echo);
+	CHECK(t, ssp_sent_state_acked(&p->server.s) < echo);
+	pair_run(p, 1000);
+	CHECK_EQ_INT(t, ssp_sent_state_acked(&p->server.s), last.new_num);
+	return last.old_num != echo;
+}
+
+/*
+ * A server set to resend on loss sends the echo ack on the echo while the
+ * link is clean; within SSP_LOSS_MEMORY_MS of a lost datagram either way
+ * it resends as mosh does, and after it no more.
+ */
+static void
+test_resend_on_loss(struct check *t)
+{
+	struct pair	 p;
+
+	/* Each past the first news, which the client acks at once. */
+	CHECK(t, pair_open(&p, 41) == 0);
+	userstream_push_keys(ssp_current(&p.server.s), (const uint8_t *)"$", 1);
+	pair_run(&p, 1000);
+	CHECK(t, echo_resent(t, &p));
+	pair_close(&p);
+
+	CHECK(t, pair_open(&p, 41) == 0);
+	ssp_set_resend_on_loss(&p.server.s);
+	userstream_push_keys(ssp_current(&p.server.s), (const uint8_t *)"$", 1);
+	pair_run(&p, 1000);
+	CHECK(t, !echo_resent(t, &p));
+	/* A key the server acks with no news: the client acks that ack
+	 * only with its next datagram (a heartbeat), which is no loss. */
+	userstream_push_keys(ssp_current(&p.client.s), (const uint8_t *)"k", 1);
+	pair_run(&p, SSP_ACK_INTERVAL_MS / 2);
+	CHECK(t, ssp_sent_state_acked(&p.server.s) <
+	    ssp_sent_state_last(&p.server.s));
+	pair_run(&p, SSP_ACK_INTERVAL_MS);
+	CHECK(t, !echo_resent(t, &p));
+	/* A key from the client lost: a gap in its sequence. */
+	p.blackhole_to_server = true;
+	userstream_push_keys(ssp_current(&p.client.s), (const uint8_t *)"k", 1);
+	pair_run(&p, 30);
+	p.blackhole_to_server = false;
+	pair_run(&p, 1000);
+	CHECK(t, p.server.c.stats.gaps > 0);
+	CHECK(t, echo_resent(t, &p));
+	pair_run(&p, SSP_LOSS_MEMORY_MS);
+	CHECK(t, !echo_resent(t, &p));
+	/* A state to the client lost: unacked past its timeout. */
+	p.blackhole_to_client = true;
+	userstream_push_keys(ssp_current(&p.server.s), (const uint8_t *)"x", 1);
+	pair_run(&p, 30);
+	p.blackhole_to_client = false;
+	pair_run(&p, 1000);
+	CHECK(t, echo_resent(t, &p));
+	pair_close(&p);
+}
+
 /* n incompressible bytes from seed (the caller frees them), or NULL. */
 static uint8_t *
 noise_new(size_t n, uint64_t seed)
@@ -1063,7 +1139,7 @@ CHECK_MAIN(
     CASE(test_replay_changes_nothing), CASE(test_ack_timing),
     CASE(test_first_state_at_once), CASE(test_first_news_acked_at_once),
     CASE(test_shutdown_handshake), CASE(test_roaming_client_followed),
-    CASE(test_ack_now), CASE(test_peer_moved),
+    CASE(test_ack_now), CASE(test_peer_moved), CASE(test_resend_on_loss),
     CASE(test_resend_reuses_fragments), CASE(test_slow_peer_bulk_paced), CASE(test_burst_paced),
     CASE(test_large_state_fragments), CASE(test_receive_budget),
     CASE(test_reports_repair), CASE(test_ack_beside_resend),
