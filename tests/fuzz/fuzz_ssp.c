@@ -492,6 +492,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			conn_close(&f.conn);
 			return 0;
 		}
+		/* As the server sets it. */
+		ssp_set_resend_on_loss(&f.ssp);
 	} else {
 		/* A client that takes history: the lines are read too. */
 		struct host_history *ring = host_history_new(64);
