@@ -115,7 +115,7 @@ ssp_rekey(struct ssp *t, const struct mosh_key *key, void *my_base,
 	fresh.reports_off = reports_off;
 	/* Loss seen on the old device's link says nothing of the new. */
 	fresh.resend_on_loss = resend_on_loss;
-	fresh.gaps_seen = t->conn->stats.gaps;
+	fresh.gaps_seen = fresh.conn->stats.gaps;
 	*t = fresh;
 	return 0;
 }
