@@ -552,6 +552,21 @@ echo_resent(struct check *t, struct pair *p)
 	return last.old_num != echo;
 }
 
+/* News from the other side lost on its way to the server (to_server) or
+ * to the client, then resent and taken. */
+static void
+lose_news(struct pair *p, bool to_server)
+{
+	struct side	*from = to_server ? &p->client : &p->server;
+
+	p->blackhole_to_server = to_server;
+	p->blackhole_to_client = !to_server;
+	userstream_push_keys(ssp_current(&from->s), (const uint8_t *)"x", 1);
+	pair_run(p, 30);
+	p->blackhole_to_server = p->blackhole_to_client = false;
+	pair_run(p, 1000);
+}
+
 /*
  * A server set to resend on loss sends the echo ack on the echo while the
  * link is clean; within SSP_LOSS_MEMORY_MS of a lost datagram either way
@@ -583,21 +598,13 @@ test_resend_on_loss(struct check *t)
 	pair_run(&p, SSP_ACK_INTERVAL_MS);
 	CHECK(t, !echo_resent(t, &p));
 	/* A key from the client lost: a gap in its sequence. */
-	p.blackhole_to_server = true;
-	userstream_push_keys(ssp_current(&p.client.s), (const uint8_t *)"k", 1);
-	pair_run(&p, 30);
-	p.blackhole_to_server = false;
-	pair_run(&p, 1000);
+	lose_news(&p, true);
 	CHECK(t, p.server.c.stats.gaps > 0);
 	CHECK(t, echo_resent(t, &p));
 	pair_run(&p, SSP_LOSS_MEMORY_MS);
 	CHECK(t, !echo_resent(t, &p));
 	/* A state to the client lost: unacked past its timeout. */
-	p.blackhole_to_client = true;
-	userstream_push_keys(ssp_current(&p.server.s), (const uint8_t *)"x", 1);
-	pair_run(&p, 30);
-	p.blackhole_to_client = false;
-	pair_run(&p, 1000);
+	lose_news(&p, false);
 	CHECK(t, echo_resent(t, &p));
 	pair_close(&p);
 }
