@@ -113,8 +113,9 @@ ssp_rekey(struct ssp *t, const struct mosh_key *key, void *my_base,
 	fresh.send_mindelay = mindelay;
 	fresh.recv_budget = budget;
 	fresh.reports_off = reports_off;
-	/* Loss seen on the old device's link says nothing of the new. */
 	fresh.resend_on_loss = resend_on_loss;
+	/* Loss seen on the old device's link says nothing of the new: no
+	 * loss_seen_at, and only the conn's gaps from now on count. */
 	fresh.gaps_seen = fresh.conn->stats.gaps;
 	*t = fresh;
 	return 0;
@@ -185,7 +186,8 @@ ssp_sent_back(struct ssp *t)
  * (the acknowledged state does): a lost small state no longer makes the
  * large one resent on the acknowledged base look lost too, which resent
  * it whole every send interval until acked. Nothing sent before the peer
- * moved (ssp_peer_moved) counts: it went to the old address.
+ * moved (ssp_peer_moved) counts: it went to the old address. A state sent
+ * with a diff and aged out on the way is loss seen (SSP_LOSS_MEMORY_MS).
  */
 static void
 ssp_update_assumed(struct ssp *t, uint64_t now)
