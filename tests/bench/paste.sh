@@ -28,7 +28,8 @@
 # times, default 1) and our client's slow 1 MiB pastes; about 8 once both
 # clients keep up. Narrow it with e.g. PASTE_SIZES=100 or PASTE_LINKS=50.
 # PASTE_DUMP=DIR keeps each run's datagrams (impair --dump) and key there,
-# for tests/tools/wire_decode.
+# for tests/tools/wire_decode. PASTE_CLIENTS and PASTE_SERVERS narrow the
+# pairings (each "ours", "stock" or both).
 . "$(dirname "$0")/lib.sh"
 REPS=${PASTE_REPS:-3}
 TMO=${PASTE_TIMEOUT:-60}
@@ -38,6 +39,7 @@ SEED=${PASTE_SEED:-1}
 LOSSY_BIG=${PASTE_LOSSY_BIG_REPS:-1}
 now_ms() { date +%s%3N; }
 if b_have_stock; then CLIS="ours stock" SRVS="ours stock"; else CLIS=ours SRVS=ours; fi
+CLIS=${PASTE_CLIENTS:-$CLIS} SRVS=${PASTE_SERVERS:-$SRVS}
 RUNS=$BENCH_OUT/paste-runs.txt
 : >"$RUNS"
 
