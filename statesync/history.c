@@ -21,6 +21,8 @@ host_history_new(size_t cap)
 		return NULL;
 	}
 	h->cap = cap;
+	h->budget = cap > SIZE_MAX / HOST_HISTORY_LINE_BYTES ? SIZE_MAX :
+	    cap * HOST_HISTORY_LINE_BYTES;
 	h->refs = 1;
 	return h;
 }
@@ -40,9 +42,26 @@ history_slot(const struct host_history *h, uint64_t n)
 	return &h->ring[n % h->cap];
 }
 
-static void
-history_line_clear(struct host_history_line *l)
+/* The bytes a line's row holds, by the cells it has room for. */
+static size_t
+line_row_held(const struct host_history_line *l)
 {
+	if (l->row == NULL)
+		return 0;
+	return sizeof(*l->row) + (size_t)l->room * sizeof(l->row->cells[0]);
+}
+
+/* The bytes line l holds. */
+static size_t
+line_held(const struct host_history_line *l)
+{
+	return line_row_held(l) + (l->bytes != NULL ? l->len : 0);
+}
+
+static void
+history_line_clear(struct host_history *h, struct host_history_line *l)
+{
+	h->held -= line_held(l);
 	if (l->row != NULL)
 		term_fb_row_unref(l->row);
 	free(l->bytes);
@@ -57,7 +76,7 @@ host_history_unref(struct host_history *h)
 	if (h == NULL || --h->refs > 0)
 		return;
 	for (n = h->first; n < h->next; n++)
-		history_line_clear(history_slot(h, n));
+		history_line_clear(h, history_slot(h, n));
 	term_emu_free(h->scratch);
 	free(h->ring);
 	free(h);
@@ -79,11 +98,60 @@ history_push(struct host_history *h)
 	struct host_history_line *l = &h->ring[h->at];
 
 	if (h->next - h->first == h->cap) {
-		history_line_clear(l);
+		history_line_clear(h, l);
 		h->first++;
 	}
 	history_advance(h);
 	return l;
+}
+
+/* Line n's row becomes the bytes that draw it (term_display_row): 0, or
+ * -1 when memory runs out. */
+static int
+history_compact_line(struct host_history *h, uint64_t n, struct term_buf *tb)
+{
+	struct host_history_line *l = history_slot(h, n);
+
+	if (l->row == NULL)
+		return 0;
+	term_buf_clear(tb);
+	if (term_display_row(l->row, l->cols, tb) != 0 || tb->failed ||
+	    (l->bytes = malloc(tb->len ? tb->len : 1)) == NULL)
+		return -1;
+	memcpy(l->bytes, tb->data, tb->len);
+	l->len = tb->len;
+	h->held -= line_row_held(l);
+	h->held += l->len;
+	term_fb_row_unref(l->row);
+	l->row = NULL;
+	l->room = 0;
+	return 0;
+}
+
+/*
+ * Back within the budget: the oldest rows become bytes first (the lines
+ * stay, in a fraction of the memory), then the oldest lines go (the
+ * client is told how many it missed). Each line is drawn at most once.
+ */
+static void
+history_fit(struct host_history *h)
+{
+	struct term_buf	 tb;
+
+	if (h->held <= h->budget)
+		return;
+	term_buf_init(&tb);
+	while (h->held > h->budget && h->next - h->first > 1) {
+		if (h->compacted < h->first)
+			h->compacted = h->first;
+		if (h->compacted < h->next &&
+		    history_compact_line(h, h->compacted, &tb) == 0) {
+			h->compacted++;
+			continue;
+		}
+		history_line_clear(h, history_slot(h, h->first++));
+	}
+	term_buf_free(&tb);
 }
 
 void
@@ -100,11 +168,11 @@ host_history_sink(void *arg, struct term_row *row, int cols)
 	 * ring's own, long out of the cache, so it is fetched some lines
 	 * before it is written. */
 	if (h->next - h->first == h->cap) {
+		h->held -= line_row_held(l);
 		reuse = l->row;
 		room = l->room;
 		l->row = NULL;
-		if (l->bytes != NULL)
-			history_line_clear(l);
+		history_line_clear(h, l);
 		h->first++;
 	}
 	kept = term_row_trim_into(reuse, &room, row, cols, &width);
@@ -112,7 +180,9 @@ host_history_sink(void *arg, struct term_row *row, int cols)
 	l->row = kept;
 	l->cols = kept != NULL ? width : 0;
 	l->room = kept != NULL ? room : 0;
+	h->held += line_row_held(l);
 	history_advance(h);
+	history_fit(h);
 	a = h->at + HISTORY_FETCH_AHEAD;
 	if (a >= h->cap)
 		a = h->cap > HISTORY_FETCH_AHEAD ? a - h->cap : a % h->cap;
@@ -141,7 +211,7 @@ host_history_add_bytes(struct host_history *h, uint64_t n, uint64_t skipped,
 		/* After a gap: what was held stays, numbered as it was,
 		 * when it fits; else the ring starts over at n. */
 		while (h->first < h->next && n - h->first >= h->cap)
-			history_line_clear(history_slot(h, h->first++));
+			history_line_clear(h, history_slot(h, h->first++));
 		/* Slots outside [first, next) are always empty: a gap
 		 * inside the ring is just numbers moving on. */
 		if (h->first == h->next)
@@ -152,10 +222,12 @@ host_history_add_bytes(struct host_history *h, uint64_t n, uint64_t skipped,
 	l = history_push(h);
 	l->bytes = copy;
 	l->len = len;
+	h->held += len;
 	l->skipped = skipped;
 	if (h->skip_pending > 0 && h->skip_at == n && skipped == 0)
 		l->skipped = h->skip_pending;
 	h->skip_pending = 0;
+	history_fit(h);
 	return 0;
 }
 
@@ -172,7 +244,6 @@ host_history_note_skip(struct host_history *h, uint64_t at, uint64_t skipped)
 size_t
 host_history_compact(struct host_history *h)
 {
-	struct host_history_line *l;
 	struct term_buf	 tb;
 	size_t		 done = 0;
 
@@ -180,18 +251,10 @@ host_history_compact(struct host_history *h)
 		h->compacted = h->first;
 	term_buf_init(&tb);
 	for (; h->compacted < h->next; h->compacted++) {
-		l = history_slot(h, h->compacted);
-		if (l->row == NULL)
+		if (history_slot(h, h->compacted)->row == NULL)
 			continue;
-		term_buf_clear(&tb);
-		if (term_display_row(l->row, l->cols, &tb) != 0 || tb.failed ||
-		    (l->bytes = malloc(tb.len ? tb.len : 1)) == NULL)
+		if (history_compact_line(h, h->compacted, &tb) != 0)
 			break;
-		memcpy(l->bytes, tb.data, tb.len);
-		l->len = tb.len;
-		term_fb_row_unref(l->row);
-		l->row = NULL;
-		l->room = 0;
 		done++;
 	}
 	term_buf_free(&tb);

@@ -35,11 +35,20 @@ struct host_history {
 	uint64_t	 next;		/* number the next line gets */
 	size_t		 at;		/* its slot: next % cap */
 	uint64_t	 compacted;	/* server: lines below are bytes */
+	size_t		 held;		/* bytes its lines hold, all told */
+	size_t		 budget;	/* cap * HOST_HISTORY_LINE_BYTES */
 	uint64_t	 skip_pending;	/* client: said skipped, no line yet */
 	uint64_t	 skip_at;	/* ... before this line number */
 };
 
-/* An empty history of at most cap lines (cap > 0); NULL: no memory. */
+/*
+ * An empty history of at most cap lines (cap > 0); NULL: no memory. Its
+ * lines hold at most HOST_HISTORY_LINE_BYTES each on average: past that
+ * the oldest rows become bytes at once (as when output pauses), then the
+ * oldest lines go (the newest stays). A line's width is the peer's to
+ * choose (a 2048-column window makes rows of 48 KiB), its count is ours.
+ */
+#define HOST_HISTORY_LINE_BYTES	3072	/* an 80-column row of cells: 1.9 KiB */
 struct host_history *host_history_new(size_t cap);
 struct host_history *host_history_ref(struct host_history *);
 void	host_history_unref(struct host_history *);

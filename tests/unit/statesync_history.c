@@ -335,6 +335,133 @@ test_frames_keep_out_of_history(struct check *t)
 	}
 }
 
+/* What a ring's lines hold, counted from the lines themselves. */
+static size_t
+ring_held(const struct host_history *h)
+{
+	const struct host_history_line *l;
+	size_t		 n = 0;
+	uint64_t	 i;
+
+	for (i = h->first; i < h->next; i++) {
+		l = host_history_get(h, i);
+		if (l->row != NULL)
+			n += sizeof(*l->row) +
+			    (size_t)l->room * sizeof(l->row->cells[0]);
+		if (l->bytes != NULL)
+			n += l->len;
+	}
+	return n;
+}
+
+/* Lines of `cols` cells, each cell its own colour, into a server of
+ * that width keeping `cap` lines; the history's emulator is returned. */
+static struct term_emu *
+flood_wide(struct host_history *h, int cols, int lines)
+{
+	struct term_emu	*e = term_emu_new(cols, 4);
+	struct term_buf	 line;
+	char		 cell[32];
+	int		 i, x, n;
+
+	if (e == NULL)
+		return NULL;
+	term_emu_set_history(e, host_history_sink, h);
+	term_buf_init(&line);
+	for (i = 0; i < lines; i++) {
+		term_buf_clear(&line);
+		for (x = 0; x < cols; x++) {
+			n = snprintf(cell, sizeof(cell), "\033[38;5;%dm%c",
+			    (x + i) % 256, 'a' + (x + i) % 26);
+			term_buf_add(&line, cell, (size_t)n);
+		}
+		term_buf_add(&line, "\033[m\r\n", 5);
+		(void)term_emu_write(e, line.data, line.len);
+	}
+	term_buf_free(&line);
+	return e;
+}
+
+/* Rows of an 80-column screen fit the budget: a flood keeps every line
+ * as a row (nothing drawn, nothing dropped), as before there was one. */
+static void
+test_budget_narrow_rows_stay(struct check *t)
+{
+	struct host_history *h = host_history_new(50);
+	struct term_emu	*e = flood_wide(h, 80, 60);
+	uint64_t	 n;
+
+	CHECK(t, e != NULL);
+	CHECK_EQ_INT(t, h->next - h->first, 50);
+	for (n = h->first; n < h->next; n++)
+		CHECK(t, host_history_get(h, n)->row != NULL);
+	CHECK_EQ_INT(t, h->held, ring_held(h));
+	CHECK(t, h->held <= h->budget);
+	term_emu_free(e);
+	host_history_unref(h);
+}
+
+/*
+ * A peer's window of 2048 columns makes rows of 48 KiB: a flood of them
+ * stays within the ring's budget (the oldest rows drawn as bytes, then
+ * the oldest lines dropped), keeps its newest line whole, and the lines
+ * it keeps still reach a client.
+ */
+static void
+test_budget_wide_rows(struct check *t)
+{
+	struct host_history *h = host_history_new(50);
+	struct term_emu	*e = flood_wide(h, 2048, 200);
+	const struct host_history_line *l;
+	uint64_t	 n;
+	int		 bytes = 0;
+
+	CHECK(t, e != NULL);
+	CHECK_EQ_INT(t, h->budget, 50 * HOST_HISTORY_LINE_BYTES);
+	CHECK_EQ_INT(t, h->held, ring_held(h));
+	CHECK(t, h->held <= h->budget);
+	CHECK_EQ_INT(t, h->next, 197);	/* 3 still on the screen */
+	CHECK(t, h->next - h->first < 10);
+	l = host_history_get(h, h->next - 1);
+	CHECK(t, l != NULL && (l->row != NULL || l->bytes != NULL));
+	CHECK_EQ_INT(t, l->cols, 2048);
+	for (n = h->first; n < h->next; n++)
+		bytes += host_history_get(h, n)->bytes != NULL;
+	CHECK(t, bytes > 0);
+	/* Once output pauses, what is left becomes bytes too. */
+	(void)host_history_compact(h);
+	CHECK_EQ_INT(t, h->held, ring_held(h));
+	l = host_history_get(h, h->next - 1);
+	CHECK(t, l->bytes != NULL && l->len > 2048);
+	term_emu_free(e);
+	host_history_unref(h);
+}
+
+/* A client's ring (lines as bytes a server sent) keeps to its budget
+ * too, and a line too big for it alone is still kept, alone. */
+static void
+test_budget_client_lines(struct check *t)
+{
+	struct host_history *h = host_history_new(8);
+	static uint8_t	 big[16 * HOST_HISTORY_LINE_BYTES];
+	uint64_t	 n;
+
+	memset(big, 'x', sizeof(big));
+	for (n = 0; n < 4; n++)
+		CHECK_EQ_INT(t, host_history_add_bytes(h, n, 0, big, 100), 0);
+	CHECK_EQ_INT(t, h->next - h->first, 4);
+	for (n = 4; n < 12; n++)
+		CHECK_EQ_INT(t, host_history_add_bytes(h, n, 0, big,
+		    2 * HOST_HISTORY_LINE_BYTES), 0);
+	CHECK(t, h->held <= h->budget);
+	CHECK_EQ_INT(t, h->held, ring_held(h));
+	CHECK_EQ_INT(t, h->next - h->first, 4);
+	CHECK_EQ_INT(t, host_history_add_bytes(h, 12, 0, big, sizeof(big)), 0);
+	CHECK_EQ_INT(t, h->first, 12);
+	CHECK_EQ_INT(t, h->held, sizeof(big));
+	host_history_unref(h);
+}
+
 /* Rows kept for history turn into bytes once output pauses: the lines a
  * client gets are the same either way, and no row is left. */
 static void
@@ -368,4 +495,6 @@ test_compact_same_lines(struct check *t)
 
 CHECK_MAIN(CASE(test_codec), CASE(test_caps), CASE(test_lines_reach_client),
     CASE(test_behind_and_late), CASE(test_hostile_line),
-    CASE(test_frames_keep_out_of_history), CASE(test_compact_same_lines))
+    CASE(test_frames_keep_out_of_history), CASE(test_compact_same_lines),
+    CASE(test_budget_narrow_rows_stay), CASE(test_budget_wide_rows),
+    CASE(test_budget_client_lines))
