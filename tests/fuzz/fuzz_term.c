@@ -6,13 +6,17 @@
  * The host has a history sink: every line leaving its screen, drawn by
  * term_display_row onto a one-row receiver wiped first (SGR 0, CR, EL 2:
  * cheaper than a new one or RIS, which resets 2048 tab stops), must come
- * out the same. The same input written a byte at a time (so past every
- * fast path of term_emu_write) must leave the same screen.
+ * out the same, and goes on into a server's ring of a few lines, which
+ * must count its bytes right and keep them within its budget (the oldest
+ * rows drawn as bytes, then dropped). The same input written a byte at a
+ * time (so past every fast path of term_emu_write) must leave the same
+ * screen.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "statesync/history.h"
 #include "term/display.h"
 #include "term/emu.h"
 #include "tests/fuzz/fuzz.h"
@@ -60,7 +64,31 @@ check_same(const struct term_fb *want, struct term_emu *rx)
 struct history {
 	struct term_emu	*rx;		/* one row, wiped before each line */
 	struct term_buf	 out;
+	struct host_history *ring;	/* a server's, of FUZZ_RING_LINES */
 };
+#define FUZZ_RING_LINES	4
+
+/* The ring's count of its bytes is theirs, and within its budget unless
+ * its newest line alone exceeds it. */
+static void
+check_ring(const struct host_history *ring)
+{
+	const struct host_history_line *l;
+	size_t		 n = 0;
+	uint64_t	 i;
+
+	for (i = ring->first; i < ring->next; i++) {
+		l = host_history_get(ring, i);
+		if (l->row != NULL)
+			n += sizeof(*l->row) +
+			    (size_t)l->room * sizeof(l->row->cells[0]);
+		if (l->bytes != NULL)
+			n += l->len;
+	}
+	if (n != ring->held ||
+	    (ring->held > ring->budget && ring->next - ring->first > 1))
+		abort();
+}
 
 /* The history sink: a line drawn alone reads back the same, then is dropped. */
 static void
@@ -76,6 +104,11 @@ check_history(void *arg, struct term_row *row, int cols)
 	    term_emu_write(h->rx, h->out.data, h->out.len) == 0 &&
 	    !term_fb_row_equal(fb, row, fb->row[0]))
 		abort();
+	if (h->ring != NULL) {
+		row->refs++;
+		host_history_sink(h->ring, row, cols);
+		check_ring(h->ring);
+	}
 	term_fb_row_unref(row);
 }
 
@@ -87,7 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t		 i;
 	struct term_fb	*a = NULL, *b = NULL;
 	struct term_buf	 out;
-	struct history	 hist = { NULL, { 0 } };
+	struct history	 hist = { NULL, { 0 }, NULL };
 	size_t		 cut;
 	int		 cols, rows;
 
@@ -102,7 +135,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    (rx = term_emu_new(cols, rows)) == NULL ||
 	    (fresh = term_emu_new(cols, rows)) == NULL ||
 	    (bytewise = term_emu_new(cols, rows)) == NULL ||
-	    (hist.rx = term_emu_new(cols, 1)) == NULL)
+	    (hist.rx = term_emu_new(cols, 1)) == NULL ||
+	    (hist.ring = host_history_new(FUZZ_RING_LINES)) == NULL)
 		goto done;
 	term_emu_set_history(host, check_history, &hist);
 
@@ -133,6 +167,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!term_fb_equal(bw, b) || bw->cx != b->cx || bw->cy != b->cy)
 		abort();
 done:
+	if (hist.ring != NULL) {
+		(void)host_history_compact(hist.ring);	/* output paused */
+		check_ring(hist.ring);
+		host_history_unref(hist.ring);
+	}
 	term_fb_free(a);
 	term_fb_free(b);
 	term_emu_free(host);
