@@ -58,6 +58,17 @@ line_held(const struct host_history_line *l)
 	return line_row_held(l) + (l->bytes != NULL ? l->len : 0);
 }
 
+size_t
+host_history_recount(const struct host_history *h)
+{
+	size_t		 n = 0;
+	uint64_t	 i;
+
+	for (i = h->first; i < h->next; i++)
+		n += line_held(history_slot(h, i));
+	return n;
+}
+
 static void
 history_line_clear(struct host_history *h, struct host_history_line *l)
 {

@@ -88,6 +88,10 @@ int	host_history_add_line(struct host_history *, uint64_t n,
 void	host_history_note_skip(struct host_history *, uint64_t at,
 	    uint64_t skipped);
 
+/* The bytes the lines hold (a row by the cells it has room for), counted
+ * afresh: what h->held keeps count of (tests). */
+size_t	host_history_recount(const struct host_history *);
+
 /* Line n, or NULL when it is not held (gone, or not yet come). */
 const struct host_history_line *host_history_get(const struct host_history *,
 	    uint64_t n);

@@ -73,19 +73,7 @@ struct history {
 static void
 check_ring(const struct host_history *ring)
 {
-	const struct host_history_line *l;
-	size_t		 n = 0;
-	uint64_t	 i;
-
-	for (i = ring->first; i < ring->next; i++) {
-		l = host_history_get(ring, i);
-		if (l->row != NULL)
-			n += sizeof(*l->row) +
-			    (size_t)l->room * sizeof(l->row->cells[0]);
-		if (l->bytes != NULL)
-			n += l->len;
-	}
-	if (n != ring->held ||
+	if (host_history_recount(ring) != ring->held ||
 	    (ring->held > ring->budget && ring->next - ring->first > 1))
 		abort();
 }

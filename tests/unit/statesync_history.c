@@ -335,25 +335,6 @@ test_frames_keep_out_of_history(struct check *t)
 	}
 }
 
-/* What a ring's lines hold, counted from the lines themselves. */
-static size_t
-ring_held(const struct host_history *h)
-{
-	const struct host_history_line *l;
-	size_t		 n = 0;
-	uint64_t	 i;
-
-	for (i = h->first; i < h->next; i++) {
-		l = host_history_get(h, i);
-		if (l->row != NULL)
-			n += sizeof(*l->row) +
-			    (size_t)l->room * sizeof(l->row->cells[0]);
-		if (l->bytes != NULL)
-			n += l->len;
-	}
-	return n;
-}
-
 /* Lines of `cols` cells, each cell its own colour, into a server of
  * that width keeping `cap` lines; the history's emulator is returned. */
 static struct term_emu *
@@ -395,7 +376,7 @@ test_budget_narrow_rows_stay(struct check *t)
 	CHECK_EQ_INT(t, h->next - h->first, 50);
 	for (n = h->first; n < h->next; n++)
 		CHECK(t, host_history_get(h, n)->row != NULL);
-	CHECK_EQ_INT(t, h->held, ring_held(h));
+	CHECK_EQ_INT(t, h->held, host_history_recount(h));
 	CHECK(t, h->held <= h->budget);
 	term_emu_free(e);
 	host_history_unref(h);
@@ -418,7 +399,7 @@ test_budget_wide_rows(struct check *t)
 
 	CHECK(t, e != NULL);
 	CHECK_EQ_INT(t, h->budget, 50 * HOST_HISTORY_LINE_BYTES);
-	CHECK_EQ_INT(t, h->held, ring_held(h));
+	CHECK_EQ_INT(t, h->held, host_history_recount(h));
 	CHECK(t, h->held <= h->budget);
 	CHECK_EQ_INT(t, h->next, 197);	/* 3 still on the screen */
 	CHECK(t, h->next - h->first < 10);
@@ -430,7 +411,7 @@ test_budget_wide_rows(struct check *t)
 	CHECK(t, bytes > 0);
 	/* Once output pauses, what is left becomes bytes too. */
 	(void)host_history_compact(h);
-	CHECK_EQ_INT(t, h->held, ring_held(h));
+	CHECK_EQ_INT(t, h->held, host_history_recount(h));
 	l = host_history_get(h, h->next - 1);
 	CHECK(t, l->bytes != NULL && l->len > 2048);
 	term_emu_free(e);
@@ -454,7 +435,7 @@ test_budget_client_lines(struct check *t)
 		CHECK_EQ_INT(t, host_history_add_bytes(h, n, 0, big,
 		    2 * HOST_HISTORY_LINE_BYTES), 0);
 	CHECK(t, h->held <= h->budget);
-	CHECK_EQ_INT(t, h->held, ring_held(h));
+	CHECK_EQ_INT(t, h->held, host_history_recount(h));
 	CHECK_EQ_INT(t, h->next - h->first, 4);
 	CHECK_EQ_INT(t, host_history_add_bytes(h, 12, 0, big, sizeof(big)), 0);
 	CHECK_EQ_INT(t, h->first, 12);
