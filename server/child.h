@@ -11,6 +11,7 @@ struct child {
 	pid_t	 pid;
 	int	 master;	/* non-blocking, close-on-exec */
 	int	 utmp;		/* the utmp helper's socket (server/utmp.h) */
+	unsigned utmp_unacked;	/* its answers still to come */
 };
 
 /*

@@ -301,7 +301,7 @@ serve_utmp(struct serve_ctx *s, bool connected)
 	else
 		snprintf(entry, sizeof(entry), "mosh [%ld]", (long)getpid());
 	/* The helper, outside the sandbox, calls libutempter. */
-	(void)utmp_helper_add(s->child->utmp, entry);
+	(void)utmp_helper_add(s->child->utmp, entry, &s->child->utmp_unacked);
 	s->attached = connected;
 }
 
@@ -1414,7 +1414,8 @@ serve_teardown(struct serve_ctx *s)
 	size_t	 i;
 
 	if (s->child != NULL)
-		(void)utmp_helper_remove(s->child->utmp);
+		(void)utmp_helper_remove(s->child->utmp,
+		    &s->child->utmp_unacked);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	for (i = 0; i < s->nclients; i++)

@@ -578,22 +578,19 @@ utmp_shared_connect(const char *dir)
 	return fd;
 }
 
-/* Send msg (with pass, a descriptor, unless -1) and wait for the
- * answer: `who` is right once we go on (or exit). 0 or -1. */
+/* Send msg (with pass, a descriptor, unless -1); the answer is not
+ * waited for here. 0 or -1. */
 static int
-utmp_helper_send(int fd, const char *msg, int pass)
+utmp_helper_post(int fd, const char *msg, int pass)
 {
 	union {
 		struct cmsghdr	 h;
 		char		 b[CMSG_SPACE(sizeof(int))];
 	}		 ctl;
-	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
 	size_t		 len = strlen(msg);
 	struct iovec	 iov = { (void *)(uintptr_t)msg, len };
 	struct msghdr	 mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct cmsghdr	*cm;
-	char		 ack;
-	ssize_t		 n;
 
 	if (fd < 0 || len > UTMP_MSG_MAX)
 		return errno = EINVAL, -1;
@@ -612,13 +609,34 @@ utmp_helper_send(int fd, const char *msg, int pass)
 	if ((pass >= 0 ? sendmsg(fd, &mh, MSG_NOSIGNAL) :
 	    send(fd, msg, len, MSG_NOSIGNAL)) != (ssize_t)len)
 		return -1;
-	while ((n = poll(&pfd, 1, UTMP_ACK_MS)) == -1 && errno == EINTR)
+	return 0;
+}
+
+/* Read one answer, waiting up to ms (0: only one already there). 0, or
+ * -1 (ETIMEDOUT: none came). */
+static int
+utmp_helper_answer(int fd, int ms)
+{
+	struct pollfd	 pfd = { .fd = fd, .events = POLLIN };
+	char		 ack;
+	ssize_t		 n;
+
+	while ((n = poll(&pfd, 1, ms)) == -1 && errno == EINTR)
 		;
 	if (n != 1)
 		return errno = ETIMEDOUT, -1;
 	if ((n = read(fd, &ack, 1)) != 1)
 		return errno = n == 0 ? EPIPE : errno, -1;
 	return 0;
+}
+
+/* Send msg and wait for its answer: `who` is right once we go on. */
+static int
+utmp_helper_send(int fd, const char *msg, int pass)
+{
+	if (utmp_helper_post(fd, msg, pass) != 0)
+		return -1;
+	return utmp_helper_answer(fd, UTMP_ACK_MS);
 }
 
 int
@@ -640,17 +658,30 @@ utmp_helper_start(int master, const char *dir)
 }
 
 int
-utmp_helper_add(int fd, const char *text)
+utmp_helper_add(int fd, const char *text, unsigned *unacked)
 {
 	char	 msg[UTMP_MSG_MAX + 1];
 
 	if ((size_t)snprintf(msg, sizeof(msg), "add %s", text) >= sizeof(msg))
 		return errno = ENAMETOOLONG, -1;
-	return utmp_helper_send(fd, msg, -1);
+	/* Earlier answers that came meanwhile, so none pile up. */
+	while (*unacked > 0 && utmp_helper_answer(fd, 0) == 0)
+		(*unacked)--;
+	if (utmp_helper_post(fd, msg, -1) != 0)
+		return -1;
+	(*unacked)++;
+	return 0;
 }
 
 int
-utmp_helper_remove(int fd)
+utmp_helper_remove(int fd, unsigned *unacked)
 {
-	return utmp_helper_send(fd, "remove", -1);
+	int	 rc;
+
+	if (utmp_helper_post(fd, "remove", -1) != 0)
+		return -1;
+	/* The helper answers in order: the last answer is the remove's. */
+	for (rc = 0; rc == 0 && *unacked > 0; (*unacked)--)
+		rc = utmp_helper_answer(fd, UTMP_ACK_MS);
+	return rc == 0 ? utmp_helper_answer(fd, UTMP_ACK_MS) : -1;
 }

@@ -42,11 +42,18 @@
  */
 int	utmp_helper_start(int master, const char *dir);
 
-/* "add TEXT": replace our entry by one with this host text. 0 or -1. */
-int	utmp_helper_add(int fd, const char *text);
+/*
+ * "add TEXT": replace our entry by one with this host text. It is not
+ * waited for (libutempter's fork and exec of a setgid program would hold
+ * a client's first screen, or the whole loop for UTMP_ACK_MS with a
+ * stuck helper): *unacked counts answers still to come, and answers
+ * already there are read first. 0 or -1 (the request did not go).
+ */
+int	utmp_helper_add(int fd, const char *text, unsigned *unacked);
 
-/* "remove": our entry is gone once this returns 0. */
-int	utmp_helper_remove(int fd);
+/* "remove", after every answer still due: our entry is gone once this
+ * returns 0. */
+int	utmp_helper_remove(int fd, unsigned *unacked);
 
 /* What a request to the helper is (its parser, kept apart for the
  * fuzzer): the message's len bytes at msg, NUL-terminated there. "add"

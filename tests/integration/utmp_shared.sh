@@ -123,3 +123,27 @@ t_check "and the stuck helper's socket is left alone" \
     [ "$(helper_pid)" = "$J" ]
 kill "$E"
 t_wait_gone "$E" 30
+
+# A helper stuck inside libutempter (it took the session's pty, then
+# answers nothing): the client's first screen must not wait for the
+# entry, nor the session's loop. A server that waited would show the
+# prompt only when its 3 s wait ran out.
+kill "$J"
+t_wait_gone "$J" 20
+rm -f "$SOCK"
+"$POKE" --mute "$SOCK" >"$T_TMP/mute.out" 2>"$T_TMP/mute.err" &
+M=$!
+t_track "$M"
+t_until 50 [ -s "$T_TMP/mute.out" ]
+t_start_mosh_server "$S" $OURS_LO -i 127.0.0.1 -- env PS1='prompt-$ ' sh ||
+    t_fail "a session starts beside a helper that answers only master"
+F=$SRV_PID
+t0=$(date +%s%3N)
+MOSH_KEY=$SRV_KEY "$TOP/$BUILD/tests/tools/proto_peer" -w 10 -e 'prompt-' \
+    127.0.0.1 "$SRV_PORT" >"$T_TMP/peer.out" 2>"$T_TMP/peer.err"
+rc=$? ms=$(($(date +%s%3N) - t0))
+t_check "with the helper not answering, the first screen comes at once ($ms ms, under 1500; rc $rc)" \
+    sh -c "[ '$rc' = 0 ] && [ '$ms' -lt 1500 ]"
+kill "$F"
+t_wait_gone "$F" 100
+t_check "and the session still ends" t_not t_alive "$F"

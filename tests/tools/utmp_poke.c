@@ -18,6 +18,12 @@
  * A helper that never accepts: listens on PATH with the smallest backlog,
  * fills it with connections of its own, prints "jammed N" and waits to
  * be killed. A server must not wait for it.
+ *
+ *   utmp_poke --mute PATH
+ *
+ * A helper stuck inside libutempter: it accepts connections and answers
+ * "master" at once, but no other request ever. Prints "muted" once it
+ * listens and runs until killed. A server's first screen must not wait.
  */
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -192,6 +198,47 @@ poke_jam(const char *path)
 		pause();
 }
 
+/* --mute: a listener on path that answers "master" alone, until killed. */
+static int
+poke_mute(const char *path)
+{
+	struct sockaddr_un sun = poke_addr(path);
+	struct pollfd	 pfd[16];
+	char		 msg[600];
+	nfds_t		 n = 1, i;
+	ssize_t		 len;
+
+	if ((pfd[0].fd = socket(AF_UNIX, SOCK_SEQPACKET, 0)) == -1 ||
+	    bind(pfd[0].fd, (struct sockaddr *)&sun, sizeof(sun)) != 0 ||
+	    listen(pfd[0].fd, 4) != 0) {
+		perror("utmp_poke: listen");
+		return 2;
+	}
+	pfd[0].events = POLLIN;
+	printf("muted\n");
+	fflush(stdout);
+	for (;;) {
+		if (poll(pfd, n, -1) == -1)
+			return 2;
+		if ((pfd[0].revents & POLLIN) && n < 16 &&
+		    (pfd[n].fd = accept(pfd[0].fd, NULL, NULL)) != -1)
+			pfd[n++].events = POLLIN;
+		for (i = 1; i < n; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			/* A passed descriptor is closed with the message's
+			 * control data left unread: recv drops it. */
+			if ((len = recv(pfd[i].fd, msg, sizeof(msg), 0)) <= 0) {
+				close(pfd[i].fd);
+				pfd[i--] = pfd[--n];
+				continue;
+			}
+			if (len == 6 && memcmp(msg, "master", 6) == 0)
+				(void)send(pfd[i].fd, "k", 1, MSG_NOSIGNAL);
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -200,8 +247,11 @@ main(int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "--jam") == 0)
 		return poke_jam(argv[2]);
+	if (argc == 3 && strcmp(argv[1], "--mute") == 0)
+		return poke_mute(argv[2]);
 	if (argc != 2) {
-		fprintf(stderr, "usage: utmp_poke PATH | --jam PATH\n");
+		fprintf(stderr, "usage: utmp_poke PATH | --jam PATH | "
+		    "--mute PATH\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
