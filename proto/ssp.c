@@ -304,9 +304,13 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 		 * The first news the peer gets goes as soon as it exists (a
 		 * session's shell starts on first contact, after the empty
 		 * ack): pacing it by an RTT guessed from no sample (1 s, so
-		 * 250 ms) is a blank terminal at every connect and attach.
-		 * Everything after it is paced.
+		 * 250 ms) is a blank terminal at every connect and attach,
+		 * and the server's 8 ms of collecting are most of what is
+		 * left. Everything after it is paced.
 		 */
+		if (!t->sent_news && t->send_mindelay > SSP_MINDELAY_FIRST_MS)
+			t->next_send_time = t->mindelay_clock +
+			    SSP_MINDELAY_FIRST_MS;
 		if (t->sent_news &&
 		    back->ts + ssp_send_interval(t) > t->next_send_time)
 			t->next_send_time = back->ts + ssp_send_interval(t);

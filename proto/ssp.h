@@ -73,6 +73,9 @@
 #define SSP_LOSS_MEMORY_MS	60000
 #define SSP_MINDELAY_SERVER_MS	8	/* collect output this long first */
 #define SSP_MINDELAY_CLIENT_MS	1
+/* ... but the first news, at most this long: a shell starts on first
+ * contact, and its prompt comes in writes microseconds apart. */
+#define SSP_MINDELAY_FIRST_MS	1
 #define SSP_NEVER		UINT64_MAX
 
 struct ssp_state_ops {

@@ -299,9 +299,9 @@ test_ack_timing(struct check *t)
 /*
  * A session's shell starts when its client is first heard, so its prompt
  * comes just after the server's first (empty) ack: the first state then
- * goes at once (the server's mindelay), not 250 ms after the server
- * started, an interval guessed from no RTT sample. The next one is paced
- * again.
+ * goes at once (SSP_MINDELAY_FIRST_MS, not the server's 8 ms of
+ * collecting), not 250 ms after the server started, an interval guessed
+ * from no RTT sample. The next one is paced again.
  */
 static void
 test_first_state_at_once(struct check *t)
@@ -330,7 +330,7 @@ test_first_state_at_once(struct check *t)
 			shown = p.now;
 	}
 	CHECK(t, shown != 0);
-	CHECK(t, shown - drawn <= SSP_MINDELAY_SERVER_MS + 2);
+	CHECK(t, shown - drawn <= SSP_MINDELAY_FIRST_MS + 2);
 	/* The next change waits its interval after that one (the client's
 	 * ack gave the RTT: the shortest), not just the mindelay. */
 	userstream_push_keys(ssp_current(&p.server.s), (const uint8_t *)"x", 1);
