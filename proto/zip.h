@@ -1,4 +1,5 @@
-/* zlib in mosh's framing: compress() output (zlib wrapper, default level). */
+/* zlib in mosh's framing: a zlib stream at the default level, as
+ * compress() makes, with deflate's memory sized to the message. */
 #ifndef TSMOSH_PROTO_ZIP_H
 #define TSMOSH_PROTO_ZIP_H
 
@@ -11,7 +12,7 @@
 /* mosh's receive limit: 2048 * 2048 bytes inflated. */
 #define ZIP_INFLATE_MAX	(2048u * 2048u)
 
-/* Appends to out. PROTO_OK, PROTO_ERR_NOMEM. */
+/* Appends to out. PROTO_OK, PROTO_ERR_NOMEM, PROTO_ERR_TOO_LARGE. */
 enum proto_err	zip_compress(const uint8_t *, size_t, struct buf *out);
 
 /*

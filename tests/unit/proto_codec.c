@@ -1,5 +1,8 @@
 /* protobuf, Instruction, User/HostMessage, zlib and fragments. */
 #include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
 
 #include "proto/fragment.h"
 #include "proto/instruction.h"
@@ -267,8 +270,9 @@ test_zip(struct check *t)
 
 	CHECK_EQ_INT(t, zip_compress((const uint8_t *)"hello hello hello", 17,
 	    &z), PROTO_OK);
-	/* zlib wrapper, not raw deflate: CMF byte 0x78. */
-	CHECK_EQ_INT(t, z.data[0], 0x78);
+	/* zlib wrapper, not raw deflate: CMF is deflate with a window of
+	 * 2^(8 + CINFO) bytes, the smallest (512) for a small message. */
+	CHECK_EQ_INT(t, z.data[0], 0x18);
 	CHECK_EQ_INT(t, zip_inflate(z.data, z.len, 100, &out), PROTO_OK);
 	CHECK(t, out.len == 17 && memcmp(out.data, "hello hello hello", 17) == 0);
 	CHECK_EQ_INT(t, zip_inflate(z.data, z.len, 16, &out),
@@ -292,6 +296,7 @@ test_zip(struct check *t)
 	    PROTO_ERR_TOO_LARGE);
 	buf_reset(&z);
 	CHECK_EQ_INT(t, zip_compress(big, n - 1, &z), PROTO_OK);
+	CHECK_EQ_INT(t, z.data[0], 0x78);	/* 32 KiB, as compress() */
 	CHECK_EQ_INT(t, zip_inflate(z.data, z.len, ZIP_INFLATE_MAX, &out),
 	    PROTO_OK);
 	CHECK_EQ_INT(t, out.len, n - 1);
@@ -299,6 +304,7 @@ test_zip(struct check *t)
 	buf_free(&z);
 	buf_free(&out);
 }
+
 
 /* xorshift: a deterministic PRNG for shuffles and noise. */
 static uint64_t
@@ -308,6 +314,50 @@ rnd(uint64_t *s)
 	*s ^= *s >> 7;
 	*s ^= *s << 17;
 	return *s;
+}
+
+/*
+ * Every window zip_compress sizes to a message is read by zlib's own
+ * uncompress (mosh's Compressor), to the same bytes, no longer than
+ * compress() makes them but for a few bytes of a hash's other choices.
+ */
+static void
+test_zip_sized(struct check *t)
+{
+	static const size_t lens[] = { 0, 1, 60, 511, 512, 513, 4096, 16385,
+	    40000, 70000 };
+	struct buf	 z = BUF_INIT;
+	uint8_t		*in, *back, *ref;
+	uLongf		 n, plain;
+	uint64_t	 seed = 7;
+	size_t		 i, j, len;
+
+	in = malloc(70000);
+	back = malloc(70000);
+	plain = compressBound(70000);
+	ref = malloc(plain);
+	CHECK(t, in != NULL && back != NULL && ref != NULL);
+	if (in == NULL || back == NULL || ref == NULL)
+		goto done;
+	/* Text of a few letters: it compresses, with matches far apart. */
+	for (j = 0; j < 70000; j++)
+		in[j] = (uint8_t)("abcdefgh \033[m"[rnd(&seed) % 12]);
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		len = lens[i];
+		buf_reset(&z);
+		CHECK_EQ_INT(t, zip_compress(in, len, &z), PROTO_OK);
+		n = 70000;
+		CHECK_EQ_INT(t, uncompress(back, &n, z.data, z.len), Z_OK);
+		CHECK(t, n == len && memcmp(back, in, len) == 0);
+		n = plain;
+		CHECK_EQ_INT(t, compress(ref, &n, in, len), Z_OK);
+		CHECK(t, z.len <= n + n / 100 + 2);
+	}
+done:
+	free(ref);
+	free(in);
+	free(back);
+	buf_free(&z);
 }
 
 static void
@@ -545,5 +595,5 @@ CHECK_MAIN(
     CASE(test_fragments_beside_partial), CASE(test_instruction_report_fields),
     CASE(test_instruction_roundtrip),
     CASE(test_instruction_any_order_unknown_fields), CASE(test_user_msg),
-    CASE(test_host_msg), CASE(test_empty_unallocated), CASE(test_zip),
+    CASE(test_host_msg), CASE(test_empty_unallocated), CASE(test_zip), CASE(test_zip_sized),
     CASE(test_fragments_roundtrip), CASE(test_fragments_hostile))
