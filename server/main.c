@@ -432,9 +432,10 @@ main(int argc, char **argv)
 	 * shell's saved descriptors) would stay open for the session's
 	 * life: a reader waiting for its EOF would wait that long. */
 	closefrom(STDERR_FILENO + 1);
-	/* zlib's per-frame buffers (64 KiB each) come from mmap and go back
-	 * when freed, instead of staying in the heap of a long-lived idle
-	 * server; small allocations are unaffected. */
+	/* zlib's buffers for a large message (64 KiB each) come from mmap
+	 * and go back when freed, instead of staying in the heap of a
+	 * long-lived idle server; small allocations (a small message's
+	 * deflate, see proto/zip.c) are unaffected. */
 	(void)mallopt(M_MMAP_THRESHOLD, 64 * 1024);
 	(void)mallopt(M_TRIM_THRESHOLD, 64 * 1024);
 
