@@ -64,6 +64,9 @@ done
 stats() { sort -n "$1" 2>/dev/null | awk '{ v[NR] = $1 } END { if (NR) printf "%s/%s/%s", v[1], v[int((NR + 1) / 2)], v[NR]; else print "n/a" }'; }
 med() { sort -n "$1" 2>/dev/null | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 r=$(ratio "$(med "$B_TMP/first-ours")" "$(med "$B_TMP/first-stock")")
-echo "| first screen: client start to prompt shown, ms min/median/max (other: our server, stock client) | $(stats "$B_TMP/first-ours") | $(stats "$B_TMP/first-ours-stock") | $(stats "$B_TMP/first-stock") | $r | $(goal "$r" 0.35) (and <= 60 ms) |"
+# Both halves of the goal: the ratio and the 60 ms.
+g=$(goal "$r" 0.35)
+case $g in met*) [ "$(med "$B_TMP/first-ours")" -le 60 ] 2>/dev/null || g="NOT met" ;; esac
+echo "| first screen: client start to prompt shown, ms min/median/max (other: our server, stock client) | $(stats "$B_TMP/first-ours") | $(stats "$B_TMP/first-ours-stock") | $(stats "$B_TMP/first-stock") | $r | ${g%% (*} (<= 0.35x and <= 60 ms) |"
 r=$(awk -v m="$(med "$B_TMP/attach-ours")" 'BEGIN { if (m != "" && m <= 60) print "met (<= 60 ms)"; else print "NOT met (<= 60 ms)" }')
 echo "| first screen after attach: client start to prompt shown, ms min/median/max (other: the stock client attaching to ours) | $(stats "$B_TMP/attach-ours") | $(stats "$B_TMP/attach-stock") | n/a (no attach) | | $r |"
