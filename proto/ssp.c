@@ -287,6 +287,7 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 	const struct ssp_state_ops *o = t->my_ops;
 	struct ssp_timed_state *back;
 	uint64_t	 heard_recently;
+	unsigned	 collect;
 
 	ssp_update_assumed(t, now);
 	ssp_rationalize(t);
@@ -297,9 +298,6 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 
 	heard_recently = t->last_heard + SSP_ACTIVE_RETRY_MS > now;
 	if (!o->equal(t->current, back->state)) {
-		if (t->mindelay_clock == SSP_NEVER)
-			t->mindelay_clock = now;
-		t->next_send_time = t->mindelay_clock + t->send_mindelay;
 		/*
 		 * The first news the peer gets goes as soon as it exists (a
 		 * session's shell starts on first contact, after the empty
@@ -308,9 +306,12 @@ ssp_calculate_timers(struct ssp *t, uint64_t now)
 		 * and the server's 8 ms of collecting are most of what is
 		 * left. Everything after it is paced.
 		 */
-		if (!t->sent_news && t->send_mindelay > SSP_MINDELAY_FIRST_MS)
-			t->next_send_time = t->mindelay_clock +
-			    SSP_MINDELAY_FIRST_MS;
+		collect = t->send_mindelay;
+		if (!t->sent_news && collect > SSP_MINDELAY_FIRST_MS)
+			collect = SSP_MINDELAY_FIRST_MS;
+		if (t->mindelay_clock == SSP_NEVER)
+			t->mindelay_clock = now;
+		t->next_send_time = t->mindelay_clock + collect;
 		if (t->sent_news &&
 		    back->ts + ssp_send_interval(t) > t->next_send_time)
 			t->next_send_time = back->ts + ssp_send_interval(t);
